@@ -1,0 +1,67 @@
+# The two commands of the quick start are `make run` (the advisor: Telegram when TELEGRAM_BOT_TOKEN is
+# set, the terminal chat otherwise) and `make test` (everything CI runs). Both set the machine up first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+
+.PHONY: setup run chat bot test lint typecheck kbcheck catalogs i18n redis-server bench diagrams clean
+
+setup: $(VENV)/.installed catalogs
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Compiled catalogs are build output (.gitignore'd): made from the committed .po files.
+catalogs: $(VENV)/.installed
+	@if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+	  $(BIN)/pybabel compile --use-fuzzy -q -d locales -D messages; fi
+
+# After changing UI strings: extract them into locales/messages.pot and merge that into every catalog.
+# msgids are Simplified Chinese, so zh_CN's translations are the msgids themselves (filled in here);
+# en is translated by hand in locales/en/LC_MESSAGES/messages.po. Traditional Chinese is not a
+# catalog: it is converted from zh_CN with OpenCC at output time.
+i18n: $(VENV)/.installed
+	$(BIN)/pybabel extract -q -F babel.cfg --no-default-keywords -k _ -k N_ --no-location --sort-output \
+	  --project loan-advisor --copyright-holder "loan-advisor contributors" -o locales/messages.pot .
+	@for l in zh_CN en; do [ -f locales/$$l/LC_MESSAGES/messages.po ] || \
+	  $(BIN)/pybabel init -q -i locales/messages.pot -d locales -D messages -l $$l; done
+	$(BIN)/pybabel update -q -i locales/messages.pot -d locales -D messages --ignore-obsolete --no-fuzzy-matching
+	$(PY) -m flows.i18n --fill-source-locale locales/zh_CN/LC_MESSAGES/messages.po
+	$(MAKE) catalogs
+
+# Redis tests need a real redis-server; install Debian's package when it is missing.
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null; }
+
+run: setup
+	$(BIN)/loan-advisor run
+
+chat: setup
+	$(BIN)/loan-advisor chat
+
+bot: setup
+	$(BIN)/loan-advisor bot
+
+lint: setup
+	$(BIN)/ruff check bot flows knowledge tests bench
+
+typecheck: setup
+	$(BIN)/mypy
+
+kbcheck: setup
+	$(BIN)/loan-advisor kb check
+
+test: setup redis-server lint typecheck kbcheck
+	$(BIN)/pytest -q
+
+bench: setup redis-server
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,46 @@
+"""The ``loan-advisor`` command line: one entry point, one sub-command per job.
+
+Each sub-command lives in its own module, which keeps its heavy imports inside ``run()``, so
+``loan-advisor kb check`` does not pay for loading python-telegram-bot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+#: sub-command -> (module with ``add_arguments(parser)`` and ``run(args) -> int``, help text)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "run": ("bot.commands.run", "start the advisor: Telegram when a token is set, else the terminal chat"),
+    "chat": ("bot.commands.chat", "chat with the advisor in the terminal"),
+    "bot": ("bot.commands.bot", "run the Telegram bot"),
+    "ask": ("bot.commands.ask", "answer one question, or JSON lines from standard input with --json"),
+    "eval": ("bot.commands.eval", "score the question matcher on a labelled file"),
+    "check": ("bot.commands.check", "eligibility self-check for a JSON profile on standard input"),
+    "kb": ("bot.commands.kb", "knowledge base tools: check, coverage, unanswered"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered."""
+    parser = argparse.ArgumentParser(prog="loan-advisor", description="网贷问答助手 loan-advisor")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module = importlib.import_module(module_name)
+        module.add_arguments(sub_parser)
+        sub_parser.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run the chosen sub-command; returns the process exit status."""
+    args = build_parser().parse_args(argv)
+    status: int = args._module.run(args)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""``loan-advisor kb``: knowledge base tools for editors — ``check``, ``coverage`` and ``unanswered``.
+
+``kb check`` loads the data files and applies every cross-file rule (exit 1 on any problem, which is what
+``make kbcheck`` and CI rely on); ``kb coverage`` shows which FAQ entries cover each article section;
+``kb unanswered`` is implemented in :mod:`bot.commands.kb_unanswered` and only dispatched from here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from knowledge.base import KnowledgeBase
+
+#: the module that implements ``kb unanswered`` (written separately, loaded only when asked for)
+UNANSWERED_MODULE = "bot.commands.kb_unanswered"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the ``check``, ``coverage`` and ``unanswered`` actions under ``kb``."""
+    actions = parser.add_subparsers(dest="kb_command", required=True, metavar="{check,coverage,unanswered}")
+
+    check = actions.add_parser("check", help="加载知识库并检查跨文件规则；有问题时退出码为 1")
+    _add_data_dir(check)
+    check.set_defaults(_kb_action=_check)
+
+    coverage = actions.add_parser("coverage", help="列出每篇来源的每个章节由哪些问答条目覆盖")
+    _add_data_dir(coverage)
+    coverage.add_argument(
+        "--fail-on-gap", action="store_true", help="有章节没有任何条目覆盖时，退出码为 1"
+    )
+    coverage.set_defaults(_kb_action=_coverage)
+
+    unanswered = actions.add_parser("unanswered", help="列出助手答不上来的问题（由 kb_unanswered 实现）")
+    # Its options belong to that module, so they can only be registered when it imports; when it does
+    # not, ``kb unanswered`` still parses and run() explains what is missing.
+    module = _unanswered_module()
+    if module is not None:
+        module.add_arguments(unanswered)
+    unanswered.set_defaults(_kb_action=_unanswered)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen ``kb`` action; returns the exit status."""
+    status: int = args._kb_action(args)
+    return status
+
+
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir", type=Path, default=None, help="知识库数据目录（默认为随包发布的 knowledge/data）"
+    )
+
+
+def _load(args: argparse.Namespace) -> tuple[KnowledgeBase, Path] | None:
+    """Load the knowledge base named by ``--data-dir``; print why and return None when it cannot."""
+    from knowledge.base import DATA_DIR, KnowledgeBaseError, load
+
+    data_dir: Path = args.data_dir or DATA_DIR
+    try:
+        return load(data_dir), data_dir
+    except KnowledgeBaseError as exc:
+        print(f"知识库加载失败：{exc}")
+        return None
+
+
+def _check(args: argparse.Namespace) -> int:
+    from knowledge.validate import problems
+
+    loaded = _load(args)
+    if loaded is None:
+        return 1
+    kb, data_dir = loaded
+    found = problems(kb, data_dir)
+    if found:
+        for message in found:
+            print(message)
+        print(f"知识库检查未通过：发现 {len(found)} 个问题。")
+        return 1
+    print(
+        f"知识库检查通过：{len(kb.sources)} 篇来源，{len(kb.products)} 个产品，"
+        f"{len(kb.entries)} 条问答，{len(kb.criteria)} 条资格条件。"
+    )
+    return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from knowledge.coverage import gaps, report
+
+    loaded = _load(args)
+    if loaded is None:
+        return 1
+    kb = loaded[0]
+    print(report(kb))
+    return 1 if args.fail_on_gap and gaps(kb) else 0
+
+
+def _unanswered_module() -> ModuleType | None:
+    """The ``kb unanswered`` module, or None when it is missing or fails to import."""
+    try:
+        return importlib.import_module(UNANSWERED_MODULE)
+    except Exception:  # a broken sibling module must not take `kb check` down with it
+        return None
+
+
+def _unanswered(args: argparse.Namespace) -> int:
+    try:
+        module = importlib.import_module(UNANSWERED_MODULE)
+    except Exception as exc:  # missing or broken: say so instead of a traceback
+        print(f"“kb unanswered” 暂不可用：无法加载模块 {UNANSWERED_MODULE}（{exc}）。")
+        return 2
+    status: int = module.run(args)
+    return status

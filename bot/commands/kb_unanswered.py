@@ -1,0 +1,36 @@
+"""``loan-advisor kb unanswered``: the questions the advisor declined or was unsure about, most frequent first."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the sub-command's options."""
+    parser.add_argument("--path", type=Path, default=None, help="the log file (default: <data_dir>/unanswered.jsonl)")
+    parser.add_argument("--limit", type=int, default=30, help="show at most this many questions")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the summary of the unanswered log; 0 even when it is empty."""
+    from bot.settings import Settings
+    from flows.i18n import _
+    from knowledge.unanswered import UnansweredLog
+
+    path = args.path or Settings().data_dir / "unanswered.jsonl"
+    summary = UnansweredLog(path).summary()[: max(args.limit, 0)]
+    if args.json:
+        for item in summary:
+            print(json.dumps(item.__dict__, ensure_ascii=False))
+        return 0
+    if not summary:
+        print(_("还没有记录到未能回答的问题（{path}）").format(path=path))
+        return 0
+    print(_("未能回答或把握不大的问题（按次数排序）："))
+    for item in summary:
+        guess = _("最接近：{entry}").format(entry=item.best_guess) if item.best_guess else _("无接近条目")
+        print(f"{item.count:>4}  {item.question}  [{item.band}，{guess}，{item.last_seen}]")
+    return 0

@@ -1,0 +1,63 @@
+"""All configuration in one pydantic-settings model, read from the environment (and ``.env``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of one advisor process. Secrets have no defaults."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = Field(default=None, description="from @BotFather")
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org/bot",
+        description="Bot API base URL; point it at a self-hosted telegram-bot-api server or a test stand-in",
+    )
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_path: str = Field(default="telegram", description="URL path the local webhook server listens on")
+    telegram_request_timeout: float = Field(default=10.0, gt=0, description="seconds per Bot API call")
+    telegram_poll_timeout: int = Field(default=30, ge=0, description="getUpdates long-polling wait, seconds")
+
+    data_dir: Path = Path("data")
+    storage_url: str = Field(
+        default="", description="sqlite:///path or redis://host:port/db; empty = SQLite in data_dir"
+    )
+    session_ttl_days: float = Field(default=30, gt=0)
+
+    #: FAQ confidence bands: at or above ``faq_answer_threshold`` answer; at or above
+    #: ``faq_suggest_threshold`` offer 「您是不是想问」; below it decline.
+    faq_answer_threshold: float = Field(default=0.6, ge=0, le=1)
+    faq_suggest_threshold: float = Field(default=0.3, ge=0, le=1)
+    keep_unanswered: bool = True
+
+    log_level: str = "INFO"
+
+    @field_validator("faq_suggest_threshold")
+    @classmethod
+    def _suggest_below_answer(cls, value: float, info: object) -> float:
+        data = getattr(info, "data", {})
+        answer = data.get("faq_answer_threshold", 1.0)
+        if value > answer:
+            raise ValueError("faq_suggest_threshold must not exceed faq_answer_threshold")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_url_and_secret(self) -> Settings:
+        # several processes behind one webhook must share one secret, so none is made up here
+        if self.telegram_mode == "webhook" and (not self.webhook_url or self.webhook_secret is None):
+            raise ValueError("TELEGRAM_MODE=webhook needs WEBHOOK_URL and WEBHOOK_SECRET")
+        return self
+
+    def resolved_storage_url(self) -> str:
+        """The storage URL, defaulting to a SQLite file under ``data_dir``."""
+        return self.storage_url or f"sqlite:///{self.data_dir / 'sessions.sqlite3'}"

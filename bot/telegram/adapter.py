@@ -1,0 +1,387 @@
+"""Thin Telegram handlers: an ``Update`` becomes a :class:`Turn`, a :class:`Reply` becomes Bot API calls.
+
+Nothing here decides what to say. The handlers read the update, load the chat's session under the chat's
+lock, let the engine answer (in a worker thread, so a slow answer shows a typing indicator), save the
+session and send the reply: inline keyboards from button rows, HTML parse mode, long texts split, a
+menu edited in place when a button press is answered by a single message with buttons. The few notes of
+its own (a sticker, an edited message, a stale button) go through gettext like every UI string.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Protocol, TypeVar
+
+import httpx
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Message as TgMessage
+from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot.storage import SessionStore
+from bot.telegram.split import split_html
+from flows.i18n import DEFAULT_LOCALE, N_, _, using_locale
+from flows.reply import MAX_BUTTON_ID_BYTES, Button, Reply, Turn, esc, plain_text
+from flows.reply import Message as ReplyMessage
+from flows.session import Session
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: buttons that open an answer rather than a menu: their reply is a new message, so the answer the
+#: user pressed on stays readable above it
+CONTENT_BUTTON_PREFIXES = ("faq:",)
+
+#: longest question worth reading; anything longer is probably pasted text, not a question
+MAX_QUESTION_CHARS = 1000
+
+NOTE_NOT_TEXT = N_("我只能读懂文字消息。请用一两句话写下您的问题，或发送 /help 查看我能做什么。")
+NOTE_EDITED = N_("我看到您修改了消息，但我只回应新消息。请把修改后的内容重新发送一次。")
+NOTE_EMPTY = N_("消息是空的。请写下您的问题，或发送 /start 打开菜单。")
+NOTE_TOO_LONG = N_("这条消息太长了（超过 {limit} 字）。请用一两句话概括您的问题。")
+NOTE_STALE_BUTTON = N_("这个按钮已经失效了（可能来自之前的对话）。请发送 /start 重新开始。")
+NOTE_ERROR = N_("抱歉，刚才出了点问题，您的消息没有处理完。请稍后再发一次，或发送 /start 重新开始。")
+
+_MEDIA = (
+    filters.Sticker.ALL
+    | filters.PHOTO
+    | filters.VOICE
+    | filters.AUDIO
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+    | filters.Document.ALL
+    | filters.ANIMATION
+    | filters.LOCATION
+    | filters.CONTACT
+    | filters.POLL
+)
+
+
+class Engine(Protocol):
+    """The dialogue engine as the adapter sees it (``flows.engine.Engine``)."""
+
+    def handle(self, session: Session, turn: Turn) -> Reply:
+        """Answer ``turn``, updating ``session`` in place."""
+        ...
+
+
+def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
+    """An inline keyboard for button rows; buttons whose id would not fit ``callback_data`` are left out."""
+    markup = [
+        [
+            InlineKeyboardButton(button.label, callback_data=button.id)
+            for button in row
+            if 0 < len(button.id.encode("utf-8")) <= MAX_BUTTON_ID_BYTES
+        ]
+        for row in rows
+    ]
+    markup = [row for row in markup if row]
+    return InlineKeyboardMarkup(markup) if markup else None
+
+
+def chat_key(chat_id: int) -> str:
+    """The storage key of a chat: its id, and nothing else about the user."""
+    return str(chat_id)
+
+
+class TelegramAdapter:
+    """Connects one engine and one session store to a PTB ``Application``.
+
+    Args:
+        engine: answers turns; called from a single worker thread, one turn at a time.
+        store: keeps sessions; the adapter closes it when the application shuts down.
+        typing_after: seconds an answer may take before a typing indicator is shown.
+        attempts: tries of one Bot API call on network errors that surely did no harm.
+    """
+
+    def __init__(
+        self, engine: Engine, store: SessionStore, *, typing_after: float = 0.5, attempts: int = 3
+    ) -> None:
+        self.engine = engine
+        self.store = store
+        self.typing_after = typing_after
+        self.attempts = attempts
+        # one thread: the engine's state machines are shared by all sessions and not thread-safe
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine")
+
+    def register(self, application: Application) -> None:
+        """Add the handlers and the error handler to ``application``."""
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited))
+        application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self.on_text))
+        application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & _MEDIA, self.on_media))
+        application.add_error_handler(self.on_error)
+
+    async def close(self) -> None:
+        """Stop the worker thread and close the store."""
+        self._worker.shutdown(wait=True)
+        await self.store.close()
+
+    # --- handlers ----------------------------------------------------------------------------------
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer typed text or a command."""
+        message = update.message
+        if message is None or message.text is None:
+            return
+        text = message.text
+        if message.chat.type != ChatType.PRIVATE:
+            addressed = self._group_text(message, context.bot)
+            if addressed is None:
+                return
+            text = addressed
+        if not text.strip():
+            await self._note(context.bot, message.chat_id, NOTE_EMPTY)
+            return
+        if len(text) > MAX_QUESTION_CHARS:
+            await self._note(context.bot, message.chat_id, NOTE_TOO_LONG, limit=MAX_QUESTION_CHARS)
+            return
+        await self._converse(context.bot, message.chat_id, Turn.from_text(text))
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer a button press; stale or forged callback data gets a note instead."""
+        query = update.callback_query
+        if query is None:
+            return
+        answered = False
+        try:
+            pressed = query.message if isinstance(query.message, TgMessage) else None
+            if pressed is None or not self._is_offered(query, pressed):
+                chat_id = pressed.chat_id if pressed is not None else None
+                answered = await self._answer(query, await self._text(chat_id, NOTE_STALE_BUTTON))
+                return
+            key = chat_key(pressed.chat_id)
+            async with self.store.lock(key):
+                session = await self.store.get(key)
+                if session is None:  # expired or forgotten: the keyboard belongs to a conversation now gone
+                    answered = await self._answer(query, await self._text(pressed.chat_id, NOTE_STALE_BUTTON))
+                    return
+                answered = await self._answer(query)
+                turn = Turn(kind="button", text=query.data or "")
+                menu = None if turn.text.startswith(CONTENT_BUTTON_PREFIXES) else pressed
+                await self._take_turn(context.bot, pressed.chat_id, session, turn, menu)
+        finally:
+            if not answered:  # whatever happened, the spinner on the user's button must stop
+                await self._answer(query)
+
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Explain that edits are not answered."""
+        message = update.edited_message
+        if message is None:
+            return
+        if message.chat.type != ChatType.PRIVATE and (
+            message.text is None or self._group_text(message, context.bot) is None
+        ):
+            return
+        await self._note(context.bot, message.chat_id, NOTE_EDITED)
+
+    async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Ask for text when a sticker, photo, voice note or file arrives."""
+        message = update.message
+        if message is None:
+            return
+        if message.chat.type != ChatType.PRIVATE and not self._replies_to_me(message, context.bot):
+            return
+        await self._note(context.bot, message.chat_id, NOTE_NOT_TEXT)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the error and, when a chat is known, tell the user their message was not handled."""
+        error = context.error
+        log.error("error while handling an update: %r", error, exc_info=error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if isinstance(error, Forbidden):  # blocked by the user: nobody to tell
+            return
+        with contextlib.suppress(TelegramError):
+            await self._note(context.bot, update.effective_chat.id, NOTE_ERROR)
+
+    # --- addressing in groups ----------------------------------------------------------------------
+
+    def _group_text(self, message: TgMessage, bot: Bot) -> str | None:
+        """The text meant for the bot in a group message, or ``None`` when it is not for the bot."""
+        text = message.text or ""
+        username = (bot.username or "").lower()
+        entities = message.parse_entities([MessageEntityType.BOT_COMMAND, MessageEntityType.MENTION])
+        for entity, value in entities.items():
+            if entity.type == MessageEntityType.BOT_COMMAND and entity.offset == 0:
+                _, _, target = value.partition("@")
+                return text if not target or target.lower() == username else None
+        mentions = [value for entity, value in entities.items() if entity.type == MessageEntityType.MENTION]
+        if any(value[1:].lower() == username for value in mentions):
+            for value in mentions:
+                if value[1:].lower() == username:
+                    text = text.replace(value, " ")
+            return text.strip()
+        if self._replies_to_me(message, bot):
+            return text
+        return None
+
+    @staticmethod
+    def _replies_to_me(message: TgMessage, bot: Bot) -> bool:
+        replied = message.reply_to_message
+        return bool(replied and replied.from_user and replied.from_user.id == bot.id)
+
+    @staticmethod
+    def _is_offered(query: CallbackQuery, pressed: TgMessage) -> bool:
+        """Whether the pressed data is one of the buttons the message really carries (else forged)."""
+        markup = pressed.reply_markup
+        if not query.data or markup is None:
+            return False
+        return any(button.callback_data == query.data for row in markup.inline_keyboard for button in row)
+
+    # --- one turn ----------------------------------------------------------------------------------
+
+    async def _converse(self, bot: Bot, chat_id: int, turn: Turn) -> None:
+        key = chat_key(chat_id)
+        async with self.store.lock(key):
+            session = await self.store.get(key) or Session()
+            await self._take_turn(bot, chat_id, session, turn, None)
+
+    async def _take_turn(
+        self, bot: Bot, chat_id: int, session: Session, turn: Turn, pressed: TgMessage | None
+    ) -> None:
+        """Run the engine, save (or erase) the session, send the reply; the caller holds the chat's lock."""
+        reply = await self._think(bot, chat_id, session, turn)
+        key = chat_key(chat_id)
+        if reply.forget:
+            # erase before sending: the promise to forget must not depend on the network
+            await self.store.delete(key)
+        else:
+            session.updated_at = time.time()
+            await self.store.put(key, session)
+        await self.send_reply(bot, chat_id, reply, pressed)
+
+    async def _think(self, bot: Bot, chat_id: int, session: Session, turn: Turn) -> Reply:
+        loop = asyncio.get_running_loop()
+        context = contextvars.copy_context()
+        answer = loop.run_in_executor(self._worker, context.run, self.engine.handle, session, turn)
+        typing = asyncio.create_task(self._keep_typing(bot, chat_id))
+        try:
+            return await answer
+        finally:
+            typing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await typing
+
+    async def _keep_typing(self, bot: Bot, chat_id: int) -> None:
+        """Show "typing…" once the answer takes longer than ``typing_after``, renewed before it fades."""
+        await asyncio.sleep(self.typing_after)
+        while True:
+            with contextlib.suppress(TelegramError):
+                await bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
+            await asyncio.sleep(4.5)  # Telegram shows the indicator for 5 seconds
+
+    # --- sending -----------------------------------------------------------------------------------
+
+    async def send_reply(
+        self, bot: Bot, chat_id: int, reply: Reply, pressed: TgMessage | None = None
+    ) -> None:
+        """Send ``reply``; a single message with buttons answering a button press replaces the menu."""
+        messages = reply.messages
+        single_menu = len(messages) == 1 and bool(messages[0].buttons)
+        if pressed is not None and single_menu and await self._edit_in_place(bot, pressed, messages[0]):
+            return
+        for message in messages:
+            await self._send_message(bot, chat_id, message)
+
+    async def _edit_in_place(self, bot: Bot, pressed: TgMessage, message: ReplyMessage) -> bool:
+        parts = split_html(message.text)
+        if len(parts) != 1:
+            return False
+        try:
+            await self._call(
+                lambda: bot.edit_message_text(
+                    chat_id=pressed.chat_id,
+                    message_id=pressed.message_id,
+                    text=parts[0],
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(message.buttons),
+                ),
+                idempotent=True,
+            )
+        except BadRequest as error:
+            if "not modified" in error.message.lower():
+                return True  # the same menu pressed twice: it already shows what it should
+            log.info("could not edit message in place (%s); sending a new one", error.message)
+            return False
+        return True
+
+    async def _send_message(self, bot: Bot, chat_id: int, message: ReplyMessage) -> None:
+        parts = split_html(message.text)
+        for number, part in enumerate(parts, start=1):
+            markup = keyboard(message.buttons) if number == len(parts) else None
+            try:
+                await self._send_part(bot, chat_id, part, markup)
+            except Forbidden:
+                log.info("chat %s blocked the bot; reply dropped", chat_id)
+                return
+
+    async def _send_part(
+        self, bot: Bot, chat_id: int, part: str, markup: InlineKeyboardMarkup | None
+    ) -> None:
+        try:
+            await self._call(
+                lambda: bot.send_message(
+                    chat_id=chat_id, text=part, parse_mode=ParseMode.HTML, reply_markup=markup
+                ),
+                idempotent=False,
+            )
+        except BadRequest as error:
+            if "parse entities" not in error.message:
+                raise
+            # a formatting slip in our own text must not cost the user the answer
+            log.error("Telegram refused the HTML of a reply (%s); sending it as plain text", error.message)
+            await self._call(
+                lambda: bot.send_message(chat_id=chat_id, text=plain_text(part), reply_markup=markup),
+                idempotent=False,
+            )
+        except TimedOut as error:
+            # the request went out and the answer did not come back: Telegram has probably delivered the
+            # message, and sending it again would show it twice
+            log.warning("sendMessage to chat %s timed out after sending (%s); not repeated", chat_id, error)
+
+    async def _call(self, request: Callable[[], Awaitable[T]], *, idempotent: bool) -> T:
+        """Make a Bot API call, repeating it after network errors that cannot have delivered anything.
+
+        ``RetryAfter`` is already honoured by PTB's rate limiter; what reaches here are connection
+        failures, 5xx answers and time-outs. A time-out after the request was sent is repeated only for
+        calls that are harmless to repeat (edits, chat actions).
+        """
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await request()
+            except RetryAfter:
+                raise
+            except TimedOut as error:
+                never_sent = isinstance(error.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout))
+                if attempt == self.attempts or not (idempotent or never_sent):
+                    raise
+            except NetworkError:
+                if attempt == self.attempts:
+                    raise
+            await asyncio.sleep(0.2 * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")  # the loop either returns or raises
+
+    async def _answer(self, query: CallbackQuery, note: str | None = None) -> bool:
+        """Answer a callback query; one already too old is worth a log line, not an error."""
+        try:
+            await self._call(lambda: query.answer(text=note, show_alert=note is not None), idempotent=False)
+        except BadRequest as error:
+            log.info("could not answer callback query: %s", error.message)
+        return True
+
+    async def _text(self, chat_id: int | None, note: str, **values: object) -> str:
+        """A note of the adapter's own, translated into the chat's language (plain text)."""
+        session = None if chat_id is None else await self.store.get(chat_key(chat_id))
+        with using_locale(session.locale if session is not None else DEFAULT_LOCALE):
+            return _(note).format(**values)
+
+    async def _note(self, bot: Bot, chat_id: int, note: str, **values: object) -> None:
+        await self._send_part(bot, chat_id, esc(await self._text(chat_id, note, **values)), None)

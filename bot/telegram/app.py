@@ -1,0 +1,157 @@
+"""The one wiring factory for the Telegram bot, and how to run it (long polling or webhook).
+
+:func:`build_application` joins the settings, the engine and the session store into a PTB
+``Application``: Bot API base URL from the settings (for a self-hosted telegram-bot-api server or the
+test stand-in), PTB's ``AIORateLimiter`` for Telegram's flood limits and ``RetryAfter``, updates of one
+chat handled in order while different chats proceed side by side, the command menu registered at start.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseUpdateProcessor
+
+from bot.settings import Settings
+from bot.storage import SessionStore
+from bot.storage.sqlite import KeyedLocks
+from bot.telegram.adapter import Engine, TelegramAdapter
+from flows.i18n import N_, _, using_locale
+
+log = logging.getLogger(__name__)
+
+#: the command menu (``setMyCommands``): name -> description, in Simplified Chinese
+COMMANDS: dict[str, str] = {
+    "start": N_("打开主菜单"),
+    "check": N_("贷款资格自查"),
+    "faq": N_("常见问题"),
+    "calc": N_("计算利息和月供"),
+    "compare": N_("比较几家产品"),
+    "help": N_("使用说明"),
+    "cancel": N_("取消当前操作"),
+    "privacy": N_("隐私说明：我保存了什么"),
+    "forget": N_("删除我保存的关于您的全部数据"),
+}
+
+#: update kinds the bot handles; anything else is not even fetched
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+
+
+class PerChatOrder(BaseUpdateProcessor):
+    """Process updates concurrently, except that updates of one chat wait for each other, in order.
+
+    Updates arrive in order; each one queues on its chat's first-come-first-served lock before it is
+    handled, so a slow answer in one chat never holds up the others and never overtakes its own chat.
+    """
+
+    def __init__(self, max_concurrent_updates: int = 32) -> None:
+        super().__init__(max_concurrent_updates)
+        self._chats = KeyedLocks()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Handle ``update`` once the updates of its chat that came before it are done."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        async with self._chats.hold(str(chat.id)):
+            await coroutine
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+
+def build_application(settings: Settings, engine: Engine, store: SessionStore) -> Application:
+    """Wire the Telegram bot.
+
+    Args:
+        settings: the process configuration; ``telegram_bot_token`` must be set.
+        engine: the dialogue engine, built once.
+        store: the session store; the application closes it at shutdown.
+
+    Raises:
+        ValueError: when no token is configured.
+    """
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    adapter = TelegramAdapter(engine, store)
+    timeout = settings.telegram_request_timeout
+    base_url = settings.telegram_api_base_url
+
+    async def post_init(application: Application) -> None:
+        with using_locale("zh_CN"):
+            commands = [BotCommand(name, _(description)) for name, description in COMMANDS.items()]
+        await application.bot.set_my_commands(commands)
+        log.info("bot @%s is up", application.bot.username)
+
+    async def post_shutdown(application: Application) -> None:
+        await adapter.close()
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(base_url)
+        .base_file_url(base_url.removesuffix("/bot") + "/file/bot")
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatOrder())
+        .connect_timeout(timeout)
+        .read_timeout(timeout)
+        .write_timeout(timeout)
+        .pool_timeout(timeout)
+        .get_updates_connect_timeout(timeout)
+        .get_updates_read_timeout(settings.telegram_poll_timeout + timeout)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    adapter.register(application)
+    application.bot_data["adapter"] = adapter
+    return application
+
+
+def run(application: Application, settings: Settings) -> None:
+    """Run until SIGINT or SIGTERM, then shut down cleanly (finishing the updates in hand)."""
+    if settings.telegram_mode == "webhook":
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+            bootstrap_retries=3,
+        )
+    else:
+        application.run_polling(
+            timeout=settings.telegram_poll_timeout, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3
+        )
+
+
+async def start_polling(application: Application, settings: Settings) -> None:
+    """Start polling inside a running event loop (what ``run_polling`` does, for embedding and tests)."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(
+        timeout=settings.telegram_poll_timeout, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3
+    )
+    await application.start()
+
+
+async def stop(application: Application) -> None:
+    """Stop an application started by :func:`start_polling`: finish the updates in hand, then close."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)

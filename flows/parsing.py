@@ -1,0 +1,305 @@
+"""Reading free-text answers to the self-check questions: numbers, yes/no, phones, credit history.
+
+People answer in many ways: 「二十五」「25岁」「我今年二十五了」, 「月入八千」「8k」「一万二」, 「用的华为」,
+「征信有逾期但已经还清了」. Each parser returns the value it is sure of, or ``None`` when the answer is
+unclear, so the dialogue can ask again instead of guessing. Traditional Chinese and full-width digits
+are folded to Simplified and ASCII first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from knowledge.models import CreditStatus
+
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+_NUMBER_RUN = re.compile(r"[0-9.零〇一二两三四五六七八九十百千万亿]+")
+#: words after a number that make it a count of something else (「一个月」「两部手机」), not the answer
+_COUNTERS = "个次部台张家天周年月笔期岁元块分"
+
+
+@cache
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """Fold width and script: full-width digits to ASCII, Traditional to Simplified, lower case, trimmed."""
+    folded = unicodedata.normalize("NFKC", text).strip().lower()
+    return str(_t2s().convert(folded))
+
+
+def _run_value(run: str) -> float | None:
+    """Value of one run of digits/numerals/units such as 「二十五」「一万二」「1.2万」「3千5」."""
+    total = 0.0  # completed 万/亿 sections
+    section = 0.0  # the part below the current big unit
+    number: float | None = None
+    last_unit = 0
+    after_zero = False  # 「一千零五」: a digit after 零 is literal, not an abbreviation
+    i = 0
+    while i < len(run):
+        ch = run[i]
+        if ch.isdigit() or ch == ".":
+            j = i
+            while j < len(run) and (run[j].isdigit() or run[j] == "."):
+                j += 1
+            try:
+                number = float(run[i:j])
+            except ValueError:
+                return None
+            i = j
+            continue
+        if ch in _DIGITS:
+            if ch in "零〇":
+                after_zero = True
+                number = None if number is None else number * 10
+            else:
+                digit = _DIGITS[ch]
+                # 「二五」 read digit by digit; 「二十五」 handled by units below
+                number = digit if number is None else number * 10 + digit
+        elif ch in _SMALL_UNITS:
+            unit = _SMALL_UNITS[ch]
+            section += (1 if number is None else number) * unit
+            number, last_unit, after_zero = None, unit, False
+        elif ch in _BIG_UNITS:
+            unit = _BIG_UNITS[ch]
+            below = section + (number or 0)
+            total += (below or 1) * unit  # a bare 「万」 is ten thousand
+            section, number, last_unit, after_zero = 0.0, None, unit, False
+        i += 1
+    if number is not None:
+        # 「一万二」 = 12000, 「三千五」 = 3500, 「六百五」 = 650: a lone digit after a unit is one unit lower
+        if last_unit >= 10 and not after_zero and number < 10 and number == int(number):
+            section += number * last_unit / 10
+        else:
+            section += number
+    return total + section
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """A number found in a text, with the characters around it (to tell 「25岁」 from 「两个月」)."""
+
+    value: float
+    before: str
+    after: str
+
+
+def numbers_in(text: str) -> list[NumberMention]:
+    """Every number written in ``text``, in Arabic digits, Chinese numerals or a mix (「1万2」「8k」)."""
+    norm = normalize(text)
+    # 「8k」「1.2w」 are shorthand for 千 and 万
+    norm = re.sub(r"(?<=\d)\s*k", "千", norm)
+    norm = re.sub(r"(?<=\d)\s*w", "万", norm)
+    mentions = []
+    for match in _NUMBER_RUN.finditer(norm):
+        run = match.group().strip(".")
+        # bare units inside words (「千万别」「万一」) and a lone 「一」 (「一直」「一般」) are not numbers
+        if not run or (all(c in "百千万亿" for c in run)) or (run == "一" and norm.strip() != "一"):
+            continue
+        value = _run_value(run)
+        if value is None:
+            continue
+        mentions.append(
+            NumberMention(
+                value=value,
+                before=norm[max(0, match.start() - 3) : match.start()],
+                after=norm[match.end() : match.end() + 2],
+            )
+        )
+    return mentions
+
+
+def parse_number(text: str) -> float | None:
+    """The single number in ``text`` (ignoring counts like 「一个」), or ``None`` if none or several."""
+    mentions = [m for m in numbers_in(text) if not (m.after[:1] in "个次部台张家天周笔期" and m.after)]
+    if len(mentions) != 1:
+        return None
+    return mentions[0].value
+
+
+def parse_age(text: str) -> int | None:
+    """An age in whole years: 「25」「25岁」「二十五」「我今年二十五了」. ``None`` if unclear or not 1–120."""
+    mentions = numbers_in(text)
+    with_unit = [m for m in mentions if m.after.startswith(("岁", "周岁"))]
+    candidates = with_unit or [m for m in mentions if m.after[:1] not in _COUNTERS or not m.after]
+    if len(candidates) != 1:
+        return None
+    value = candidates[0].value
+    if value != int(value) or not 1 <= value <= 120:
+        return None
+    return int(value)
+
+
+_NO_INCOME = re.compile(r"(没有|没|无|零)(收入|工资|工作)|收入(为|是)?(0|零|没有|无)")
+_YEARLY = re.compile(r"年薪|年收入|一年|每年|年入")
+_INCOME_CUE = re.compile(r"(月入|月薪|收入|工资|到手|挣|赚)$")
+
+
+def parse_income(text: str) -> int | None:
+    """Monthly income in yuan: 「8000」「8k」「月入八千」「一万二」「1.2万」; 「年薪十万」 is divided by 12.
+
+    Small bare numbers (「8」) are unclear rather than guessed to be thousands.
+    """
+    norm = normalize(text)
+    if _NO_INCOME.search(norm):
+        return 0
+    mentions = [m for m in numbers_in(norm) if m.after[:1] not in "个次部台张家天周笔期岁" or not m.after]
+    if not mentions:
+        return None
+    cued = [m for m in mentions if _INCOME_CUE.search(m.before)]
+    with_unit = [m for m in mentions if m.after[:1] in "元块"]
+    chosen = cued or with_unit or mentions
+    if len(chosen) != 1:
+        return None
+    value = chosen[0].value
+    if _YEARLY.search(norm):
+        value = value / 12
+    if 0 < value < 100 or value >= 10**8:
+        return None
+    return round(value)
+
+
+def parse_pay_score(text: str) -> int | None:
+    """A WeChat Pay score (微信支付分), 300–850: 「650」「六百五」「650分」."""
+    mentions = [m for m in numbers_in(text) if 300 <= m.value <= 850 and m.value == int(m.value)]
+    if len(mentions) != 1:
+        return None
+    return int(mentions[0].value)
+
+
+_YES = re.compile(
+    r"^(有|是|对|嗯|恩|yes|y|ok|好|是的|有的|对的|当然|没错|有啊|是啊|对啊|✅|√)+[的啊呀呢了！!。.]*$"
+)
+_NO = re.compile(r"^(没有|没|无|不是|不|否|no|n|非|没啊|不是的|没有的|❌|×)+[的啊呀呢了！!。.]*$")
+
+
+def parse_yes_no(text: str) -> bool | None:
+    """A bare yes or no: 「有」「是的」「嗯」 / 「没有」「不是」「否」."""
+    norm = re.sub(r"\s+", "", normalize(text))
+    if _NO.match(norm):
+        return False
+    if _YES.match(norm):
+        return True
+    return None
+
+
+_NOT_STUDENT = re.compile(
+    r"(不是|非|不再是|已经不是)(在校)?(学生|大学生)|毕业|工作了|上班|已工作|在职|打工|退休"
+)
+_STUDENT = re.compile(r"学生|在校|在读|大一|大二|大三|大四|研一|研二|研三|读书|上学|念书")
+
+
+def parse_student(text: str) -> bool | None:
+    """Whether the user is a student: 「我是大学生」「在读研究生」 / 「已经工作了」「不是学生」."""
+    norm = normalize(text)
+    if _NOT_STUDENT.search(norm):
+        return False
+    if _STUDENT.search(norm):
+        return True
+    return parse_yes_no(norm)
+
+
+_NOT_MAINLAND = re.compile(r"香港|澳门|台湾|港澳|外籍|外国|护照|海外|没有身份证|没身份证|不是大陆|非大陆")
+_MAINLAND = re.compile(r"大陆|内地|中国身份证|有身份证|身份证有")
+
+
+def parse_mainland_id(text: str) -> bool | None:
+    """Whether the user holds a mainland Chinese resident ID card (the card, never its number)."""
+    norm = normalize(text)
+    if _NOT_MAINLAND.search(norm):
+        return False
+    if _MAINLAND.search(norm):
+        return True
+    return parse_yes_no(norm)
+
+
+_XIAOMI = r"(小米|红米|redmi|xiaomi|mi\s?\d|米家)"
+_NO_XIAOMI = re.compile(r"(没有|没|无|不是|不用|没用|不)(用)?(过)?(的)?" + _XIAOMI)
+_HAS_XIAOMI = re.compile(_XIAOMI)
+_OTHER_BRAND = re.compile(
+    r"华为|荣耀|苹果|iphone|oppo|vivo|三星|一加|魅族|realme|真我|中兴|努比亚|摩托|华硕|安卓"
+)
+
+
+def parse_xiaomi_device(text: str) -> bool | None:
+    """Whether the user has a Xiaomi/Redmi device: 「有小米手机」「红米」; not: 「用的华为」「没有」."""
+    norm = normalize(text)
+    if _NO_XIAOMI.search(norm):
+        return False
+    if _HAS_XIAOMI.search(norm):
+        return True
+    if _OTHER_BRAND.search(norm):
+        return False
+    return parse_yes_no(norm)
+
+
+_CURRENT_OVERDUE = re.compile(
+    r"(正在|还在|当前|目前|现在|仍然|仍|还)(有)?逾期|逾期(中|未还|没还|还没还)|没还清|未还清|没有还清|还没还|没还上|欠着|拖着"
+)
+_NEVER_OVERDUE = re.compile(r"(没有|没|无|从不|从没|从来没有?|从未|不曾|未曾)(过)?(任何)?逾期")
+_SETTLED_OVERDUE = re.compile(
+    r"逾期.*(已经?|都)?(还清|结清|还上|还完|还了)|(以前|之前|曾经|有过|过去).*逾期|逾期过"
+)
+_CLEAN = re.compile(r"良好|很好|不错|干净|白户|正常|没问题|没有问题|无不良|没有不良|信用好|记录好")
+
+
+def parse_credit(text: str) -> CreditStatus | None:
+    """Credit history: ``clean``, ``settled_overdue`` (past overdue, repaid) or ``current_overdue``.
+
+    「征信有逾期但已经还清了」 → settled; 「现在还有逾期没还」 → current; 「没逾期过」「征信良好」 → clean.
+    A bare 「有逾期」 is unclear: whether it is repaid decides the answer.
+    """
+    norm = normalize(text)
+    if _CURRENT_OVERDUE.search(norm):
+        return "current_overdue"
+    if _NEVER_OVERDUE.search(norm):
+        return "clean"
+    if _SETTLED_OVERDUE.search(norm):
+        return "settled_overdue"
+    if _CLEAN.search(norm):
+        return "clean"
+    if parse_yes_no(norm) is False:  # 「没有」 to 「征信有逾期吗」
+        return "clean"
+    return None
+
+
+_DONT_KNOW = re.compile(
+    r"^(我)?(也)?(不知道|不清楚|不确定|不记得|忘了|记不清|不太清楚|不懂|没查过|不了解)[的啊呀了耶诶！!。.]*$"
+)
+
+
+def is_dont_know(text: str) -> bool:
+    """「不知道」「不清楚」「忘了」: the user cannot answer, which the self-check treats as unknown."""
+    return bool(_DONT_KNOW.match(re.sub(r"\s+", "", normalize(text))))
+
+
+_QUESTION = re.compile(
+    r"[?？]|吗|呢|么|什么|怎么|怎样|如何|多少|多大|多久|多长|几[个岁天期年月]|哪|为啥|为什么|能不能|可不可以|会不会|是不是"
+)
+
+
+def looks_like_question(text: str) -> bool:
+    """Whether ``text`` reads as a question (「这个上征信吗？」) rather than an answer."""
+    return bool(_QUESTION.search(normalize(text)))

@@ -1,0 +1,190 @@
+"""From knowledge to messages: FAQ answers, suggestions, topic and product menus, as HTML replies.
+
+The choice of texts and sources for a match is :func:`knowledge.understanding.compose.compose`; this module
+only frames them (title, product labels, the citation line, buttons). Every knowledge-base text is
+escaped with :func:`~flows.reply.esc`; UI words go through ``_()``.
+"""
+
+from __future__ import annotations
+
+from flows.i18n import N_, _
+from flows.reply import Button, Reply, esc
+from knowledge.base import KnowledgeBase
+from knowledge.models import FaqEntry
+from knowledge.understanding.api import FaqMatch
+from knowledge.understanding.compose import compose
+
+#: at most this many 「相关问题」 buttons under an answer (a phone screen, not a directory)
+MAX_RELATED = 3
+#: the attributes shown on a product card, in this order
+CARD_ATTRIBUTES = ("limit", "annual_rate", "daily_rate", "credit_reporting", "age_range", "funder", "access")
+CARD_LABELS = {
+    "limit": N_("额度"),
+    "annual_rate": N_("年化利率"),
+    "daily_rate": N_("日利率"),
+    "credit_reporting": N_("征信"),
+    "age_range": N_("年龄"),
+    "funder": N_("资金方"),
+    "access": N_("开通方式"),
+}
+
+
+def entry_button_id(entry_id: str, product: str | None = None) -> str:
+    """The id of a button that opens an FAQ answer, e.g. ``faq:entry:credit.reported`` (≤ 64 bytes)."""
+    button = f"faq:entry:{entry_id}"
+    if product and len(button) + len(product) + 1 <= 64:
+        button += f":{product}"
+    return button
+
+
+def home_button() -> Button:
+    """The button back to the main menu."""
+    return Button(id="menu:home", label=_("主菜单"))
+
+
+def source_line(kb: KnowledgeBase, source_ids: list[str]) -> str:
+    """The citation line in italics, 「来源：《…》」."""
+    return f"<i>{esc(kb.cite(source_ids))}</i>" if source_ids else ""
+
+
+def answer_text(kb: KnowledgeBase, match: FaqMatch) -> str:
+    """The HTML text of an answer: the entry's question as a title, the composed texts, the sources."""
+    assert match.entry_id is not None
+    entry = kb.entries[match.entry_id]
+    composed = compose(kb, match)
+    title = esc(entry.question)
+    if entry.kind == "warning":
+        title = "⚠️ " + title
+    lines = [f"<b>{title}</b>"]
+    several = len(composed.texts) > 1
+    for product, text in composed.texts:
+        if product and several:
+            # several texts: say which product each is about
+            lines.append(f"<b>{esc(kb.product_name(product))}</b>：{esc(text)}")
+        else:
+            lines.append(esc(text))
+    if composed.sources:
+        lines.append(source_line(kb, composed.sources))
+    return "\n".join(lines)
+
+
+def related_buttons(kb: KnowledgeBase, entry: FaqEntry, product: str | None) -> list[list[Button]]:
+    """One row per related entry (up to :data:`MAX_RELATED`), then the main-menu button."""
+    rows = [
+        [Button(id=entry_button_id(rid, product), label=kb.entries[rid].question)]
+        for rid in entry.related[:MAX_RELATED]
+        if rid in kb.entries
+    ]
+    rows.append([Button(id=f"menu:topic:{entry.topic}", label=_("同类问题")), home_button()])
+    return rows
+
+
+def render_answer(kb: KnowledgeBase, match: FaqMatch) -> Reply:
+    """A confident match: the answer with its sources and related questions as buttons."""
+    assert match.entry_id is not None
+    entry = kb.entries[match.entry_id]
+    return Reply().add(answer_text(kb, match), related_buttons(kb, entry, match.product))
+
+
+def suggestion_buttons(kb: KnowledgeBase, match: FaqMatch, limit: int = 4) -> list[list[Button]]:
+    """The suggested entries of a match as one button per row."""
+    return [
+        [Button(id=entry_button_id(eid, match.product), label=kb.entries[eid].question)]
+        for eid in match.suggestions[:limit]
+        if eid in kb.entries
+    ]
+
+
+def render_suggestions(kb: KnowledgeBase, match: FaqMatch) -> Reply:
+    """An unsure match: 「您是不是想问」 with the likeliest entries as buttons."""
+    rows = suggestion_buttons(kb, match)
+    if not rows:
+        return render_decline(kb, match)
+    rows.append([home_button()])
+    return Reply().add(_("我不太确定您问的是哪个问题。您是不是想问："), rows)
+
+
+def render_decline(kb: KnowledgeBase, match: FaqMatch) -> Reply:
+    """No match: say so plainly, offer the closest entries and the topic menu."""
+    rows = suggestion_buttons(kb, match, limit=3)
+    rows.append([Button(id="menu:topics", label=_("按主题浏览")), home_button()])
+    text = _(
+        "这个问题我暂时答不了：我只根据几篇公开文章回答小米贷款、微粒贷、WE2000 和微信里的贷款平台的问题。"
+        "可以换个说法，或者按主题浏览。"
+    )
+    return Reply().add(text, rows)
+
+
+def render_match(kb: KnowledgeBase, match: FaqMatch) -> Reply:
+    """The reply for any match, by its band."""
+    if match.band == "answer" and match.entry_id in kb.entries:
+        return render_answer(kb, match)
+    if match.band == "suggest":
+        return render_suggestions(kb, match)
+    return render_decline(kb, match)
+
+
+def render_entry(kb: KnowledgeBase, entry_id: str, product: str | None = None) -> Reply:
+    """An FAQ answer opened from a button, as if the question had been asked with full confidence."""
+    entry = kb.entries[entry_id]
+    match = FaqMatch(
+        question=entry.question,
+        band="answer",
+        entry_id=entry_id,
+        product=product,
+        confidence=1.0,
+        products=[product] if product else [],
+    )
+    return render_answer(kb, match)
+
+
+def render_topics(kb: KnowledgeBase) -> Reply:
+    """The topic menu: one button per topic that has entries, two per row."""
+    used = {e.topic for e in kb.entries.values()}
+    buttons = [Button(id=f"menu:topic:{t.id}", label=t.title) for t in kb.topics.values() if t.id in used]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([Button(id="nav:back", label=_("返回")), home_button()])
+    return Reply().add(_("请选择一个主题："), rows)
+
+
+def render_topic(kb: KnowledgeBase, topic_id: str) -> Reply:
+    """The entries of one topic as buttons, one per row."""
+    topic = kb.topics[topic_id]
+    rows = [
+        [Button(id=entry_button_id(e.id), label=e.question)]
+        for e in kb.entries.values()
+        if e.topic == topic_id
+    ]
+    rows.append([Button(id="nav:back", label=_("返回主题列表")), home_button()])
+    text = f"<b>{esc(topic.title)}</b>\n{esc(topic.description)}\n" + _("点一个问题查看回答：")
+    return Reply().add(text, rows)
+
+
+def render_products(kb: KnowledgeBase) -> Reply:
+    """The product menu: one button per product, two per row."""
+    buttons = [Button(id=f"menu:product:{p.id}", label=p.name) for p in kb.products.values()]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([Button(id="nav:back", label=_("返回")), home_button()])
+    return Reply().add(_("请选择一个产品查看要点："), rows)
+
+
+def render_product(kb: KnowledgeBase, product_id: str) -> Reply:
+    """A product card: summary and key attributes, each claim with its sources, disagreements marked."""
+    product = kb.products[product_id]
+    lines = [f"<b>{esc(product.name)}</b>（{esc(product.provider)}）", esc(product.summary)]
+    for key in CARD_ATTRIBUTES:
+        attribute = product.attributes.get(key)  # type: ignore[call-overload]
+        if attribute is None:
+            continue
+        claims = "；".join(
+            f"{esc(c.value)}{'（' + esc(c.note) + '）' if c.note else ''} {source_line(kb, list(c.sources))}"
+            for c in attribute.claims
+        )
+        label = esc(_(CARD_LABELS[key]))
+        conflict = _("（各来源说法不一）") if attribute.conflict else ""
+        lines.append(f"• <b>{label}</b>{conflict}：{claims}")
+    rows: list[list[Button]] = []
+    if product.checkable:
+        rows.append([Button(id=f"check:product:{product.id}", label=_("自测能不能申请"))])
+    rows.append([Button(id="nav:back", label=_("返回产品列表")), home_button()])
+    return Reply().add("\n".join(lines), rows)

@@ -1,0 +1,66 @@
+"""The per-chat session: a small serialisable model, versioned so old records can be recognised.
+
+Only what the dialogue needs between turns is kept: where the user is (flow and state of that flow's
+machine, the topic or product being browsed), the answers of an unfinished self-check, and the topic of
+the last FAQ answer for follow-ups. Free text is never stored. Fields added later have defaults, so a
+record saved by an older version of schema 1 still loads.
+"""
+
+from __future__ import annotations
+
+import time
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+
+class FaqContext(BaseModel):
+    """What the last FAQ answer was about, so 「那微粒贷呢？」 can reuse its topic."""
+
+    entry_id: str | None = None
+    product: str | None = None
+
+
+class MenuContext(BaseModel):
+    """Where the user is while browsing, so 「返回」 climbs back to the topic or product list."""
+
+    topic: str | None = None
+    product: str | None = None
+
+
+class CheckDraft(BaseModel):
+    """The unfinished eligibility self-check: chosen products, answers so far, questions asked."""
+
+    products: list[str] = Field(default_factory=list)
+    answers: dict[str, int | bool | str | None] = Field(default_factory=dict)
+    asked: list[str] = Field(default_factory=list, description="question keys in the order asked")
+    failures: int = 0
+
+
+class Session(BaseModel):
+    """Everything kept about one chat between turns."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    schema_version: int = SCHEMA_VERSION
+    locale: str = "zh_CN"
+    flow: str = "menu"
+    state: str = "home"
+    check: CheckDraft = Field(default_factory=CheckDraft)
+    faq: FaqContext = Field(default_factory=FaqContext)
+    menu: MenuContext = Field(default_factory=MenuContext)
+    calc: dict[str, float | int | str | None] = Field(default_factory=dict)
+    updated_at: float = Field(default_factory=time.time)
+
+    def dumps(self) -> str:
+        """Serialise to compact JSON for storage."""
+        return self.model_dump_json(exclude_defaults=False)
+
+    @classmethod
+    def loads(cls, raw: str | bytes) -> Session:
+        """Parse a stored record; raises ``ValueError`` for a corrupt or foreign-schema one."""
+        session = cls.model_validate_json(raw)
+        if session.schema_version != SCHEMA_VERSION:
+            raise ValueError(f"session schema {session.schema_version}, expected {SCHEMA_VERSION}")
+        return session

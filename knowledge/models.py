@@ -1,0 +1,226 @@
+"""Pydantic models of the knowledge base: what each data file under ``knowledge/data`` must look like.
+
+Every model forbids unknown keys, so a typo in a data file is an error at load time rather than a
+silently ignored field. Cross-references (source ids, product ids, topics, related entries) are checked
+by :mod:`knowledge.validate`, which can name the file and entry at fault.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+#: Longest answer text, in characters: about one phone screen.
+MAX_ANSWER_CHARS = 500
+
+Id = str
+
+
+class StrictModel(BaseModel):
+    """Base for every knowledge model: unknown keys are errors, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- sources -----------------------------------------------------------------------------------------
+
+
+class Section(StrictModel):
+    """A part of an article (a numbered Q&A, a heading, a table) that entries can say they cover."""
+
+    id: Id
+    title: str
+
+
+class Source(StrictModel):
+    """One of the web articles in ``shared/sources``; every claim cites one or more of these."""
+
+    id: Id
+    file: str = Field(description="file name under shared/sources, e.g. 000_cf75ac8d3b4d9c8e.txt")
+    title: str
+    short: str = Field(description="a short label shown in citations, e.g. 「小米贷款八问」")
+    date: dt.date | None = None
+    url: str | None = None
+    reliability: str = Field(description="one line: how far to trust it and why")
+    sections: list[Section]
+
+
+# --- products ----------------------------------------------------------------------------------------
+
+Unit = Literal[
+    "yuan",  # an amount of money
+    "pct_day",  # percent per day (日利率)
+    "pct_year",  # percent per year (年化)
+    "pct_month_fee",  # monthly fee on the original principal (月费率)
+    "pct_principal_day",  # penalty: percent of principal per overdue day
+    "pct_overdue_day",  # penalty: percent of the overdue amount per day
+    "x_daily_rate",  # penalty: multiple of the contract daily rate
+    "pct_remaining",  # early-repayment fee: percent of remaining principal
+    "years",
+    "minutes",
+    "periods",
+]
+
+AttributeKey = Literal[
+    "limit",  # credit limit range
+    "initial_limit",
+    "daily_rate",
+    "annual_rate",
+    "penalty",
+    "credit_reporting",
+    "age_range",
+    "repayment",
+    "terms",
+    "early_repayment_fee",
+    "extension",
+    "speed",
+    "funder",
+    "access",  # how one gets it: invitation, self-service, advertising
+    "use_of_funds",
+    "raise_frequency",
+]
+
+
+class Claim(StrictModel):
+    """One value of a product attribute as one or more sources state it, in our own words."""
+
+    value: str
+    sources: list[Id] = Field(min_length=1)
+    low: float | None = None
+    high: float | None = None
+    unit: Unit | None = None
+    note: str | None = Field(default=None, description="e.g. 「读者评论，未核实」")
+
+
+class Attribute(StrictModel):
+    """All claims about one attribute of a product. ``conflict`` marks sources that disagree."""
+
+    claims: list[Claim] = Field(min_length=1)
+    conflict: bool = False
+    note: str | None = None
+
+
+class Product(StrictModel):
+    """A loan product (or a class of them, such as third-party platforms) the articles describe."""
+
+    id: Id
+    name: str
+    aliases: list[str] = Field(default_factory=list, description="other names people use, for matching")
+    provider: str
+    summary: str
+    checkable: bool = Field(default=False, description="offered in the eligibility self-check")
+    attributes: dict[AttributeKey, Attribute] = Field(default_factory=dict)
+
+
+# --- eligibility criteria ----------------------------------------------------------------------------
+
+CriterionKey = Literal[
+    "age", "mainland_id", "student", "credit", "monthly_income", "xiaomi_device", "wechat_pay_score"
+]
+CreditStatus = Literal["clean", "settled_overdue", "current_overdue"]
+
+
+class Criterion(StrictModel):
+    """One stated requirement of one product, from one source.
+
+    Two criteria with the same product and key but different rules are sources that disagree; the
+    evaluation keeps both and says so.
+    """
+
+    id: Id
+    product: Id
+    key: CriterionKey
+    hard: bool = Field(description="failing it rules the product out; a soft one only lowers the odds")
+    min: float | None = None
+    max: float | None = None
+    equals: bool | None = Field(default=None, description="for yes/no keys: the value required")
+    allowed: list[CreditStatus] | None = Field(default=None, description="for the credit key")
+    text: str = Field(description="the requirement in our words, e.g. 「年龄18–60周岁」")
+    tip: str | None = Field(default=None, description="what to do when it is not met")
+    sources: list[Id] = Field(min_length=1)
+
+
+class ApprovalFactor(StrictModel):
+    """Something that shapes approval but is not a stated requirement: shown as a note or tip."""
+
+    id: Id
+    product: Id
+    text: str
+    sources: list[Id] = Field(min_length=1)
+
+
+class CriteriaFile(StrictModel):
+    criteria: list[Criterion]
+    factors: list[ApprovalFactor] = Field(default_factory=list)
+
+
+# --- FAQ ---------------------------------------------------------------------------------------------
+
+EntryKind = Literal["info", "warning", "refusal"]
+
+
+class Topic(StrictModel):
+    id: Id
+    title: str
+    description: str
+
+
+class Answer(StrictModel):
+    """The answer text for the general case (``product`` empty) or for one product."""
+
+    product: Id | None = None
+    text: str
+    sources: list[Id] = Field(min_length=1)
+
+    @field_validator("text")
+    @classmethod
+    def _fits_a_phone_screen(cls, text: str) -> str:
+        if len(text) > MAX_ANSWER_CHARS:
+            raise ValueError(f"answer is {len(text)} characters; at most {MAX_ANSWER_CHARS}")
+        return text
+
+
+class FaqEntry(StrictModel):
+    """A question people ask, the ways they phrase it, and the answer(s) with their sources.
+
+    Paraphrases are product-neutral where the entry concerns several products: the product a user
+    names is recognised separately and selects the matching :class:`Answer`.
+    """
+
+    id: Id
+    topic: Id
+    kind: EntryKind = "info"
+    products: list[Id] = Field(default_factory=list, description="products it concerns; empty = general")
+    question: str
+    paraphrases: list[str] = Field(min_length=1)
+    answers: list[Answer] = Field(min_length=1)
+    related: list[Id] = Field(default_factory=list)
+    covers: list[str] = Field(default_factory=list, description="article sections, as 'source_id#section'")
+
+    def answer_for(self, product: Id | None) -> Answer:
+        """The answer for ``product`` when the entry has one, else the general answer."""
+        general = None
+        for answer in self.answers:
+            if answer.product == product:
+                return answer
+            if answer.product is None:
+                general = answer
+        return general if general is not None else self.answers[0]
+
+
+class FaqFile(StrictModel):
+    entries: list[FaqEntry]
+
+
+class SourcesFile(StrictModel):
+    sources: list[Source]
+
+
+class ProductsFile(StrictModel):
+    products: list[Product]
+
+
+class TopicsFile(StrictModel):
+    topics: list[Topic]

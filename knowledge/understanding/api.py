@@ -1,0 +1,39 @@
+"""The contract between question understanding and its callers (the dialogue engine, the CLI).
+
+The matcher decides *what* was asked and how sure it is; how the answer is worded for a user is the
+caller's business.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+#: ``answer``: confident, answer the entry. ``suggest``: 「您是不是想问…」 with ``suggestions``.
+#: ``decline``: outside what the advisor knows; ``suggestions`` holds the closest topics' entries.
+Band = Literal["answer", "suggest", "decline"]
+
+
+@dataclass(frozen=True)
+class FaqMatch:
+    """The outcome of understanding one question."""
+
+    question: str
+    band: Band
+    entry_id: str | None
+    product: str | None
+    confidence: float
+    #: entry ids offered as buttons in the ``suggest`` and ``decline`` bands, likeliest first
+    suggestions: list[str] = field(default_factory=list)
+    #: products named in the question (all of them, for comparisons such as 「小米和微粒贷哪个好」)
+    products: list[str] = field(default_factory=list)
+
+
+class FaqMatcher(Protocol):
+    """Anything that can understand a question, optionally in the context of the previous answer."""
+
+    def ask(
+        self, question: str, *, previous_entry: str | None = None, previous_product: str | None = None
+    ) -> FaqMatch:
+        """Understand ``question``; ``previous_*`` describe the last answer, for follow-ups."""
+        ...

@@ -1,0 +1,153 @@
+"""Fit the confidence model and pick the band thresholds: ``python -m knowledge.understanding.calibrate``.
+
+Reads the calibration set (``tests/data/faq_calibration.jsonl`` by default), computes the matcher's
+signals for each question, fits a logistic regression that predicts "best guess right" and writes
+``knowledge/data/calibration.json``. Thresholds are chosen on cross-validated probabilities (each question
+scored by a model that did not see it), so they are not flattered by the fit:
+
+- answer: the lowest threshold whose wrong confident answers stay within ``--max-wrong`` of all questions;
+- suggest: the lowest threshold that still declines ``--oos-declined`` of the out-of-scope questions.
+
+The BM25 baseline's raw-score threshold is tuned on the same set and stored alongside.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from knowledge.base import load
+from knowledge.understanding.baseline import Bm25Baseline
+from knowledge.understanding.calibration import CALIBRATION_PATH, FALLBACK, Calibration, fit_logistic
+from knowledge.understanding.evaluation import Labelled, read_labelled
+from knowledge.understanding.lexicon import load_lexicon
+from knowledge.understanding.matcher import LexicalMatcher
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SET = ROOT / "tests" / "data" / "faq_calibration.jsonl"
+
+
+def signals_and_labels(
+    matcher: LexicalMatcher, items: Sequence[Labelled]
+) -> tuple[list[dict[str, float]], list[int]]:
+    """The matcher's signals for each question, and whether its best guess (entry and product) is right."""
+    rows, labels = [], []
+    for item in items:
+        analysis = matcher.analyse(item.question)
+        ranking = matcher.rank(analysis)
+        rows.append(ranking.signals)
+        guess: tuple[str | None, str | None] = (None, None)
+        if ranking.candidates:
+            top = ranking.candidates[0].entry_id
+            guess = (top, matcher.product_for(top, analysis.products, None))
+        labels.append(int(item.entry is not None and guess == (item.entry, item.product)))
+    return rows, labels
+
+
+def cross_validated(
+    rows: Sequence[dict[str, float]], labels: Sequence[int], *, folds: int, l2: float, seed: int = 7
+) -> list[float]:
+    """Out-of-fold probabilities: each row scored by a model fitted on the other folds."""
+    order = list(range(len(rows)))
+    random.Random(seed).shuffle(order)
+    probs = [0.0] * len(rows)
+    for k in range(folds):
+        held = set(order[k::folds])
+        train = [i for i in order if i not in held]
+        model = fit_logistic([rows[i] for i in train], [labels[i] for i in train], l2=l2)
+        for i in held:
+            probs[i] = model.probability(rows[i])
+    return probs
+
+
+def pick_thresholds(
+    probs: Sequence[float], labels: Sequence[int], in_scope: Sequence[bool], *, max_wrong: float, oos_declined: float
+) -> tuple[float, float]:
+    """(answer, suggest) thresholds meeting the wrong-answer and out-of-scope targets on ``probs``."""
+    total = len(probs)
+    answer = 0.99
+    for t in sorted({round(p, 3) for p in probs} | {0.5}):
+        if t < 0.5:
+            continue
+        wrong = sum(1 for p, y in zip(probs, labels, strict=True) if p >= t and not y)
+        if wrong / total <= max_wrong:
+            answer = t
+            break
+    oos = sorted(p for p, ins in zip(probs, in_scope, strict=True) if not ins)
+    suggest = 0.1
+    if oos:
+        # the smallest threshold above all but the allowed share of out-of-scope confidences
+        keep_below = min(len(oos) - 1, int(len(oos) * oos_declined))
+        suggest = max(suggest, oos[keep_below] + 1e-3)
+    return round(min(answer, 0.99), 3), round(min(suggest, answer), 3)
+
+
+def tune_baseline(baseline: Bm25Baseline, items: Sequence[Labelled]) -> float:
+    """The raw BM25 threshold maximising the mean of in-scope answered-right and out-of-scope declined."""
+    guesses = [baseline.guess(i.question) for i in items]
+    n_in = sum(1 for i in items if i.entry is not None) or 1
+    n_out = sum(1 for i in items if i.entry is None) or 1
+    best_t, best_value = 0.0, -1.0
+    for t in sorted({round(g.score, 3) for g in guesses}):
+        right = sum(
+            1
+            for i, g in zip(items, guesses, strict=True)
+            if i.entry is not None and g.score >= t and (g.entry_id, g.product) == (i.entry, i.product)
+        )
+        declined = sum(1 for i, g in zip(items, guesses, strict=True) if i.entry is None and g.score < t)
+        value = (right / n_in + declined / n_out) / 2
+        if value > best_value:
+            best_t, best_value = t, value
+    return best_t
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Fit and write the calibration file; prints what it chose."""
+    parser = argparse.ArgumentParser(prog="python -m knowledge.understanding.calibrate", description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_SET, help="labelled calibration set (JSON lines)")
+    parser.add_argument("--out", type=Path, default=CALIBRATION_PATH)
+    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--max-wrong", type=float, default=0.01, help="wrong confident answers, share of all")
+    parser.add_argument("--oos-declined", type=float, default=0.975, help="out-of-scope share to decline")
+    args = parser.parse_args(argv)
+
+    kb = load()
+    items = read_labelled(args.data)
+    matcher = LexicalMatcher(kb, load_lexicon(), FALLBACK, answer_threshold=1.0, suggest_threshold=0.0)
+    rows, labels = signals_and_labels(matcher, items)
+    probs = cross_validated(rows, labels, folds=args.folds, l2=args.l2)
+    in_scope = [i.entry is not None for i in items]
+    answer, suggest = pick_thresholds(
+        probs, labels, in_scope, max_wrong=args.max_wrong, oos_declined=args.oos_declined
+    )
+    model = fit_logistic(rows, labels, l2=args.l2)
+    baseline_threshold = tune_baseline(Bm25Baseline(kb), items)
+    calibration = Calibration(
+        weights=model.weights,
+        bias=model.bias,
+        means=model.means,
+        scales=model.scales,
+        answer_threshold=answer,
+        suggest_threshold=suggest,
+        baseline_threshold=baseline_threshold,
+        info={
+            "fitted_on": args.data.name,
+            "questions": len(items),
+            "best_guess_right": sum(labels),
+            "l2": args.l2,
+            "max_wrong": args.max_wrong,
+            "oos_declined": args.oos_declined,
+        },
+    )
+    args.out.write_text(calibration.to_json() + "\n", encoding="utf-8")
+    print(f"{len(items)} questions, best guess right {sum(labels)}; answer ≥ {answer}, suggest ≥ {suggest};"
+          f" baseline BM25 ≥ {baseline_threshold}; wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

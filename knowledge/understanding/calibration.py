@@ -1,0 +1,154 @@
+"""From match signals to a calibrated probability that the best guess is right (entry and product).
+
+A logistic regression over a handful of signals: the best score, the gap to the runner-up, whether the
+word and character channels agree, how much of the question the knowledge base knows at all, product
+agreement and out-of-domain markers. It is fitted with numpy by :mod:`knowledge.understanding.calibrate`
+and saved as ``knowledge/data/calibration.json``; at run time it is a dot product in plain Python.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CALIBRATION_PATH = Path(__file__).resolve().parent.parent / "data" / "calibration.json"
+
+#: Signals the model reads, in order. Each is computed by :mod:`knowledge.understanding.matcher`.
+FEATURES: tuple[str, ...] = (
+    "score",  # combined ranking score of the best entry
+    "gap",  # its lead over the runner-up
+    "word_best",  # best word-level cosine with one of its paraphrases
+    "char_best",  # best character-bigram cosine
+    "word_cov",  # share of the question's word weight found in the entry
+    "char_cov",  # share of the question's bigram weight found in the entry
+    "bayes",  # naive-Bayes posterior of the best entry
+    "agree",  # word and character channels pick the same entry
+    "unknown_words",  # share of word weight the knowledge base never uses
+    "unknown_chars",  # share of bigram weight the knowledge base never uses
+    "ood",  # an out-of-domain marker (保险, 白条, 电视 …) is present
+    "harm",  # a harm marker (伪造, 套现, 躲催收 …) is present
+    "product_match",  # the question names a product the entry covers
+    "product_mismatch",  # the question names products, none of which the entry covers
+    "length",  # log(1 + characters left once products are taken out)
+)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A fitted logistic model plus the thresholds it suggests for the three bands."""
+
+    weights: dict[str, float]
+    bias: float
+    means: dict[str, float] = field(default_factory=dict)
+    scales: dict[str, float] = field(default_factory=dict)
+    #: thresholds picked on the calibration set (the live ones come from settings)
+    answer_threshold: float = 0.6
+    suggest_threshold: float = 0.3
+    #: the baseline's raw BM25 threshold, tuned on the same set
+    baseline_threshold: float = 0.0
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def probability(self, signals: Mapping[str, float]) -> float:
+        """The calibrated probability that the best guess is right."""
+        z = self.bias
+        for name, weight in self.weights.items():
+            x = signals.get(name, 0.0)
+            z += weight * (x - self.means.get(name, 0.0)) / (self.scales.get(name, 1.0) or 1.0)
+        if z < -30:
+            return 0.0
+        if z > 30:
+            return 1.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self) -> str:
+        """The model as the JSON text stored in the repository."""
+        return json.dumps(
+            {
+                "features": list(self.weights),
+                "weights": self.weights,
+                "bias": self.bias,
+                "means": self.means,
+                "scales": self.scales,
+                "answer_threshold": self.answer_threshold,
+                "suggest_threshold": self.suggest_threshold,
+                "baseline_threshold": self.baseline_threshold,
+                "info": self.info,
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+
+#: Used until ``calibrate`` has been run: hand-set, deliberately cautious.
+FALLBACK = Calibration(
+    weights={
+        "score": 6.0,
+        "gap": 6.0,
+        "agree": 1.0,
+        "unknown_words": -4.0,
+        "unknown_chars": -3.0,
+        "ood": -4.0,
+        "product_mismatch": -2.0,
+    },
+    bias=-4.0,
+)
+
+
+def load_calibration(path: Path = CALIBRATION_PATH) -> Calibration:
+    """Read a fitted model; the cautious :data:`FALLBACK` when the file does not exist yet."""
+    if not path.exists():
+        return FALLBACK
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return Calibration(
+        weights={k: float(v) for k, v in raw["weights"].items()},
+        bias=float(raw["bias"]),
+        means={k: float(v) for k, v in raw.get("means", {}).items()},
+        scales={k: float(v) for k, v in raw.get("scales", {}).items()},
+        answer_threshold=float(raw.get("answer_threshold", 0.6)),
+        suggest_threshold=float(raw.get("suggest_threshold", 0.3)),
+        baseline_threshold=float(raw.get("baseline_threshold", 0.0)),
+        info=dict(raw.get("info", {})),
+    )
+
+
+def fit_logistic(
+    rows: Sequence[Mapping[str, float]], labels: Sequence[int], *, l2: float = 1.0, iterations: int = 50
+) -> Calibration:
+    """Fit a standardised, L2-regularised logistic regression by Newton's method (numpy only).
+
+    Args:
+        rows: one signal mapping per question.
+        labels: 1 when the best guess was right, else 0.
+        l2: ridge penalty on the weights (not the bias); keeps the model smooth on a small set.
+        iterations: Newton steps at most.
+    """
+    import numpy as np
+
+    names = list(FEATURES)
+    x = np.array([[float(r.get(n, 0.0)) for n in names] for r in rows], dtype=float)
+    y = np.array(labels, dtype=float)
+    means = x.mean(axis=0)
+    scales = x.std(axis=0)
+    scales[scales < 1e-9] = 1.0
+    xs = np.hstack([(x - means) / scales, np.ones((len(x), 1))])
+    w = np.zeros(xs.shape[1])
+    penalty = np.full(xs.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(xs @ w, -30, 30)))
+        grad = xs.T @ (p - y) + penalty * w
+        hess = (xs * (p * (1 - p))[:, None]).T @ xs + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return Calibration(
+        weights={n: float(w[i]) for i, n in enumerate(names)},
+        bias=float(w[-1]),
+        means={n: float(means[i]) for i, n in enumerate(names)},
+        scales={n: float(scales[i]) for i, n in enumerate(names)},
+    )

@@ -1,0 +1,147 @@
+"""Scoring matchers on a labelled file: top-1 accuracy, out-of-scope rejection, wrong answers, latency.
+
+The file is JSON lines, one ``{"question", "entry": id|null, "product": id|null}`` per line; ``entry``
+null marks a question the advisor should decline.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowledge.understanding.baseline import Bm25Baseline
+from knowledge.understanding.matcher import LexicalMatcher
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """One question with the entry and product it should get (``entry`` None: should be declined)."""
+
+    question: str
+    entry: str | None
+    product: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a system did with one labelled question."""
+
+    item: Labelled
+    #: best guess, whatever the band
+    entry: str | None
+    product: str | None
+    band: str
+    confidence: float
+    seconds: float
+
+    @property
+    def right(self) -> bool:
+        """The best guess is the labelled entry and product."""
+        return self.item.entry is not None and (self.entry, self.product) == (self.item.entry, self.item.product)
+
+
+@dataclass
+class Report:
+    """Figures for one system on one file."""
+
+    name: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def in_scope(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.item.entry is not None]
+
+    @property
+    def out_of_scope(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.item.entry is None]
+
+    def figures(self) -> dict[str, float]:
+        """The headline figures, each a share between 0 and 1 (latencies in milliseconds)."""
+        ins, oos, total = self.in_scope, self.out_of_scope, max(len(self.outcomes), 1)
+        wrong_answers = [o for o in self.outcomes if o.band == "answer" and not o.right]
+        latencies = sorted(o.seconds * 1000 for o in self.outcomes)
+        return {
+            "questions": float(len(self.outcomes)),
+            "in_scope": float(len(ins)),
+            "out_of_scope": float(len(oos)),
+            "top1": _share(sum(o.right for o in ins), len(ins)),
+            "answered_right": _share(sum(o.right and o.band == "answer" for o in ins), len(ins)),
+            "entry_only": _share(sum(o.entry == o.item.entry for o in ins), len(ins)),
+            "oos_declined": _share(sum(o.band == "decline" for o in oos), len(oos)),
+            "oos_not_answered": _share(sum(o.band != "answer" for o in oos), len(oos)),
+            "wrong_answers": len(wrong_answers) / total,
+            "p50_ms": _percentile(latencies, 50),
+            "p95_ms": _percentile(latencies, 95),
+            "p99_ms": _percentile(latencies, 99),
+        }
+
+    def misses(self) -> list[Outcome]:
+        """In-scope questions guessed wrong, out-of-scope ones not declined, wrong confident answers."""
+        return [
+            o
+            for o in self.outcomes
+            if (o.item.entry is not None and (not o.right or o.band != "answer"))
+            or (o.item.entry is None and o.band != "decline")
+        ]
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return 0.0
+    index = min(len(values) - 1, max(0, round(pct / 100 * (len(values) - 1))))
+    return values[index]
+
+
+def read_labelled(path: Path) -> list[Labelled]:
+    """Read a labelled JSON-lines file; blank lines are skipped.
+
+    Raises:
+        ValueError: a line is not a JSON object with a ``question``; the message names the line.
+    """
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            items.append(Labelled(str(row["question"]), row.get("entry"), row.get("product")))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path.name}:{number}: not a labelled question ({exc})") from exc
+    return items
+
+
+def evaluate_matcher(matcher: LexicalMatcher, items: list[Labelled], *, warm_up: int = 20) -> Report:
+    """Run the matcher on every item (after a short warm-up, so latency is the steady state)."""
+    for item in items[:warm_up]:
+        matcher.ask(item.question)
+    report = Report("matcher")
+    for item in items:
+        start = time.perf_counter()
+        match = matcher.ask(item.question)
+        seconds = time.perf_counter() - start
+        entry, product = match.entry_id, match.product
+        if entry is None:
+            # declined: still score its best guess for top-1
+            entry, product = matcher.best_guess(item.question)
+        report.outcomes.append(Outcome(item, entry, product, match.band, match.confidence, seconds))
+    return report
+
+
+def evaluate_baseline(baseline: Bm25Baseline, items: list[Labelled]) -> Report:
+    """Run the BM25 baseline on every item: it answers at or above its threshold, else declines."""
+    report = Report("baseline")
+    for item in items[:20]:
+        baseline.guess(item.question)
+    for item in items:
+        start = time.perf_counter()
+        guess = baseline.guess(item.question)
+        seconds = time.perf_counter() - start
+        band = "answer" if baseline.answers(guess) else "decline"
+        report.outcomes.append(Outcome(item, guess.entry_id, guess.product, band, guess.score, seconds))
+    return report

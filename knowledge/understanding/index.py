@@ -1,0 +1,127 @@
+"""A small inverted index over the FAQ's questions and paraphrases, scored by IDF-weighted set overlap.
+
+Two instances run side by side in the matcher: one over words (rjieba tokens), one over character
+bigrams. Both are cheap (a few hundred dictionary look-ups per question) and built once at start-up.
+
+Weights are inverse *entry* frequencies: the paraphrases of one entry repeat its key words on purpose,
+so counting documents would make an entry's own vocabulary look common.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Hit:
+    """How well the question overlaps one entry in one channel."""
+
+    #: best cosine between the question and any single question/paraphrase of the entry
+    best: float
+    #: share of the question's weight found anywhere in the entry's texts
+    coverage: float
+
+
+class OverlapIndex:
+    """IDF-weighted cosine over sets of units (words or bigrams), best paraphrase per entry."""
+
+    def __init__(self, docs: Sequence[tuple[str, frozenset[str]]]) -> None:
+        """Index ``docs``: (entry id, set of units) pairs; an entry usually has many docs."""
+        entry_units: dict[str, set[str]] = defaultdict(set)
+        for entry, units in docs:
+            entry_units[entry].update(units)
+        n_entries = max(len(entry_units), 1)
+        entry_df: dict[str, int] = defaultdict(int)
+        for units in entry_units.values():
+            for unit in units:
+                entry_df[unit] += 1
+        self.idf: dict[str, float] = {u: math.log(1.0 + n_entries / df) for u, df in entry_df.items()}
+        #: weight of a unit never seen in the knowledge base: as rare as the rarest known one
+        self.unknown_weight = math.log(1.0 + n_entries)
+        self._doc_entry = [entry for entry, _ in docs]
+        self._doc_norm = [math.sqrt(sum(self.idf[u] ** 2 for u in units)) or 1.0 for _, units in docs]
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        for i, (_, units) in enumerate(docs):
+            for unit in units:
+                self._postings[unit].append(i)
+        self._entry_postings: dict[str, list[str]] = {
+            u: sorted({self._doc_entry[i] for i in ids}) for u, ids in self._postings.items()
+        }
+
+    def weight(self, unit: str) -> float:
+        """The IDF weight of ``unit`` (the unknown weight when the knowledge base never uses it)."""
+        return self.idf.get(unit, self.unknown_weight)
+
+    def unknown_share(self, units: Iterable[str]) -> float:
+        """Share of the weight of ``units`` carried by units the knowledge base never uses."""
+        total = unknown = 0.0
+        for unit in units:
+            w = self.weight(unit)
+            total += w
+            if unit not in self.idf:
+                unknown += w
+        return unknown / total if total else 0.0
+
+    def search(self, units: frozenset[str]) -> dict[str, Hit]:
+        """Entries sharing at least one unit with the question, with their best cosine and coverage."""
+        if not units:
+            return {}
+        weights = {u: self.weight(u) for u in units}
+        q_norm = math.sqrt(sum(w * w for w in weights.values()))
+        q_total = sum(weights.values())
+        dots: dict[int, float] = defaultdict(float)
+        cover: dict[str, float] = defaultdict(float)
+        for unit, w in weights.items():
+            postings = self._postings.get(unit)
+            if not postings:
+                continue
+            w2 = w * w
+            for i in postings:
+                dots[i] += w2
+            for entry in self._entry_postings[unit]:
+                cover[entry] += w
+        best: dict[str, float] = {}
+        for i, dot in dots.items():
+            entry = self._doc_entry[i]
+            cos = dot / (q_norm * self._doc_norm[i])
+            if cos > best.get(entry, 0.0):
+                best[entry] = cos
+        return {e: Hit(best=best.get(e, 0.0), coverage=cover[e] / q_total) for e in cover}
+
+
+class NaiveBayesIndex:
+    """Multinomial naive Bayes over an entry's units: which entry's wording best explains the question.
+
+    It complements the cosine channels on long questions, where one paraphrase rarely covers everything
+    but the entry's paraphrases together do. Training is counting, so it is built at start-up.
+    """
+
+    def __init__(self, docs: Sequence[tuple[str, frozenset[str]]], *, alpha: float = 0.2) -> None:
+        """Count units per entry over ``docs`` ((entry id, units) pairs); ``alpha`` is additive smoothing."""
+        import numpy as np
+
+        self.entries = sorted({entry for entry, _ in docs})
+        column = {e: i for i, e in enumerate(self.entries)}
+        vocab = sorted({u for _, units in docs for u in units})
+        self._row = {u: i for i, u in enumerate(vocab)}
+        counts = np.zeros((len(vocab), len(self.entries)))
+        for entry, units in docs:
+            for unit in units:
+                counts[self._row[unit], column[entry]] += 1.0
+        totals = counts.sum(axis=0) + alpha * len(vocab)
+        self._log_prob = np.log((counts + alpha) / totals)
+
+    def posterior(self, units: Iterable[str]) -> dict[str, float]:
+        """P(entry | units) over all entries, from the units the index knows (empty when none)."""
+        import numpy as np
+
+        rows = [self._row[u] for u in units if u in self._row]
+        if not rows:
+            return {}
+        scores = self._log_prob[rows].sum(axis=0)
+        scores = np.exp(scores - scores.max())
+        scores /= scores.sum()
+        return dict(zip(self.entries, scores.tolist(), strict=True))

@@ -1,0 +1,369 @@
+"""The lexical FAQ matcher: normalise, find products, rank entries on two channels, calibrate, band.
+
+Each entry is indexed through its question and paraphrases, with product names taken out: the product a
+person names is recognised separately and then picks the entry's answer variant (or, for entries about one
+product such as 「微粒贷怎么开通」, tells entries with the same wording apart).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import rjieba
+
+from knowledge.base import KnowledgeBase
+from knowledge.models import FaqEntry
+from knowledge.understanding.api import Band, FaqMatch
+from knowledge.understanding.calibration import Calibration
+from knowledge.understanding.index import Hit, NaiveBayesIndex, OverlapIndex
+from knowledge.understanding.lexicon import Lexicon
+from knowledge.understanding.normalize import Replacer, clean
+from knowledge.understanding.products import GAP, FollowUpDetector, ProductFinder
+
+#: Words that never help tell entries apart (particles, pronouns); dropped from the word channel only.
+_STOP_WORDS = frozenset("吗 呢 的 了 啊 呀 吧 嘛 哦 哈 么 我 我们 你 你们 他 她 它 请问 一下 这个 那个 那".split())
+#: Weights of the ranking score: best paraphrase cosine per channel, then entry-wide coverage.
+_RANK_WEIGHTS = {"word_best": 0.35, "char_best": 0.35, "word_cov": 0.15, "char_cov": 0.15, "bayes": 0.3}
+#: Ranking adjustments for products (see ``_compat``): the question names a product the entry covers
+#: (more when the entry is about that product alone, as 「微粒贷是什么」 is), names products the entry does
+#: not cover, or names two or more that it covers (comparisons). Glossary entries define terms, so a
+#: question that names a product is less likely to be one of them.
+_PRODUCT_BONUS = 0.06
+_SPECIFIC_BONUS = 0.15
+_PRODUCT_PENALTY = 0.2
+_SPECIFIC_PENALTY = 0.35
+_COMPARISON_BONUS = 0.3
+_GLOSSARY_PENALTY = 0.1
+#: Ranking bonus of refusal entries when the question carries a harm marker (伪造, 套现, 躲催收 …).
+_HARM_BONUS = 0.2
+#: Confidence given to a bare follow-up (「那微粒贷呢」) on an entry that covers the new product.
+FOLLOW_UP_CONFIDENCE = 0.97
+#: How many questions to offer as buttons.
+MAX_SUGGESTIONS = 3
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A question taken apart: its normalised text, the products it names, what is left to match."""
+
+    text: str
+    products: list[str]
+    #: canonical text with product names replaced by :data:`GAP`
+    topic_text: str
+    words: frozenset[str]
+    bigrams: frozenset[str]
+    ood: bool
+    harm: bool
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One entry considered for a question, with the signals it was ranked on."""
+
+    entry_id: str
+    score: float
+    word: Hit
+    char: Hit
+    #: naive-Bayes posterior of the entry given the question's words and bigrams
+    bayes: float
+    compat: float
+
+
+@dataclass
+class Ranking:
+    """Every candidate for one question, best first, plus the question's own signals."""
+
+    analysis: Analysis
+    candidates: list[Candidate]
+    signals: dict[str, float] = field(default_factory=dict)
+    confidence: float = 0.0
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    units: set[str] = set()
+    for part in text.split(GAP):
+        # digits are one unit: 「24」 and 「36」 should not share 「4」-ish bigrams with other numbers
+        part = _NUMBER.sub("0", part)
+        if len(part) == 1:
+            units.add(part)
+        units.update(part[i : i + 2] for i in range(len(part) - 1))
+    return frozenset(units)
+
+
+def _words(text: str) -> frozenset[str]:
+    words: set[str] = set()
+    for part in text.split(GAP):
+        if part:
+            words.update(w for w in rjieba.cut(part) if w not in _STOP_WORDS)
+    return frozenset(words)
+
+
+def _bayes_units(words: frozenset[str], bigrams: frozenset[str]) -> frozenset[str]:
+    # prefixed so that the word 「逾期」 and the bigram 「逾期」 stay two pieces of evidence
+    return frozenset({"w:" + w for w in words} | bigrams)
+
+
+def entry_products(entry: FaqEntry) -> frozenset[str]:
+    """Products an entry concerns: its ``products`` plus any product with its own answer variant."""
+    return frozenset(entry.products) | {a.product for a in entry.answers if a.product}
+
+
+class LexicalMatcher:
+    """Understands a question against the knowledge base; implements :class:`FaqMatcher`."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        lexicon: Lexicon,
+        calibration: Calibration,
+        *,
+        answer_threshold: float,
+        suggest_threshold: float,
+    ) -> None:
+        """Build the indexes once.
+
+        Args:
+            kb: the knowledge base.
+            lexicon: typo, synonym and product maps and out-of-domain markers.
+            calibration: the fitted confidence model.
+            answer_threshold: answer at or above this confidence.
+            suggest_threshold: offer 「您是不是想问」 at or above this, decline below.
+        """
+        self.kb = kb
+        self.calibration = calibration
+        self.answer_threshold = answer_threshold
+        self.suggest_threshold = suggest_threshold
+        self._typos = Replacer(lexicon.typos)
+        self._synonyms = Replacer(lexicon.synonyms)
+        aliases: dict[str, list[str]] = {}
+        for product in kb.products.values():
+            aliases[product.id] = [product.id, product.name, *product.aliases]
+        for product_id, extra in lexicon.product_aliases.items():
+            aliases.setdefault(product_id, []).extend(extra)
+        self.products = ProductFinder(aliases, self._prepare)
+        self._follow_up = FollowUpDetector(self._synonyms(clean(f)) for f in lexicon.fillers)
+        self._ood = [m for m in (self._prepare(w) for w in lexicon.out_of_domain) if m]
+        self._harm = [m for m in (self._prepare(w) for w in lexicon.harm_markers) if m]
+        self._refusals = frozenset(e.id for e in kb.entries.values() if e.kind == "refusal")
+        self._entry_products = {e.id: entry_products(e) for e in kb.entries.values()}
+        word_docs: list[tuple[str, frozenset[str]]] = []
+        char_docs: list[tuple[str, frozenset[str]]] = []
+        bayes_docs: list[tuple[str, frozenset[str]]] = []
+        self._doc_products: dict[str, set[str]] = {e: set() for e in kb.entries}
+        for entry in kb.entries.values():
+            for text in (entry.question, *entry.paraphrases):
+                analysis = self.analyse(text)
+                if analysis.words:
+                    word_docs.append((entry.id, analysis.words))
+                if analysis.bigrams:
+                    char_docs.append((entry.id, analysis.bigrams))
+                bayes_docs.append((entry.id, _bayes_units(analysis.words, analysis.bigrams)))
+                self._doc_products[entry.id].update(analysis.products)
+        self.word_index = OverlapIndex(word_docs)
+        self.char_index = OverlapIndex(char_docs)
+        self.bayes_index = NaiveBayesIndex(bayes_docs)
+        self.weights = dict(_RANK_WEIGHTS)
+
+    # --- understanding ------------------------------------------------------------------------------
+
+    def _prepare(self, text: str) -> str:
+        return self._typos(clean(text))
+
+    def analyse(self, question: str) -> Analysis:
+        """Normalise ``question``, find its products and the units left to match."""
+        text = self._prepare(question)
+        products = self.products.products(text)
+        topic_text = self._synonyms(self.products.strip(text))
+        return Analysis(
+            text=text,
+            products=products,
+            topic_text=topic_text,
+            words=_words(topic_text),
+            bigrams=_bigrams(topic_text),
+            ood=any(marker in text for marker in self._ood),
+            harm=any(marker in text or marker in topic_text for marker in self._harm),
+        )
+
+    def _compat(self, entry_id: str, named: Sequence[str], context: str | None) -> float:
+        """How far the products named (or carried over) agree with the products an entry covers."""
+        covered = self._entry_products[entry_id]
+        if not named:
+            return _PRODUCT_BONUS / 2 if context is not None and context in covered else 0.0
+        if not covered:
+            return -_GLOSSARY_PENALTY if self.kb.entries[entry_id].topic == "glossary" else 0.0
+        shared = sum(1 for p in named if p in covered)
+        missing = len(named) - shared
+        specific = len(covered) == 1
+        if shared >= 2:
+            bonus = _COMPARISON_BONUS
+        else:
+            bonus = _SPECIFIC_BONUS if specific else _PRODUCT_BONUS
+        penalty = _SPECIFIC_PENALTY if specific else _PRODUCT_PENALTY
+        return (bonus * shared - penalty * missing) / len(named)
+
+    def rank(self, analysis: Analysis, *, context_product: str | None = None) -> Ranking:
+        """All entries sharing anything with the question, best first, with the calibrated confidence."""
+        word_hits = self.word_index.search(analysis.words)
+        char_hits = self.char_index.search(analysis.bigrams)
+        bayes = self.bayes_index.posterior(_bayes_units(analysis.words, analysis.bigrams))
+        none = Hit(0.0, 0.0)
+        w = self.weights
+        candidates = []
+        for entry_id in word_hits.keys() | char_hits.keys():
+            word = word_hits.get(entry_id, none)
+            char = char_hits.get(entry_id, none)
+            posterior = bayes.get(entry_id, 0.0)
+            compat = self._compat(entry_id, analysis.products, context_product)
+            if analysis.harm and entry_id in self._refusals:
+                compat += _HARM_BONUS
+            score = (
+                w["word_best"] * word.best
+                + w["char_best"] * char.best
+                + w["word_cov"] * word.coverage
+                + w["char_cov"] * char.coverage
+                + w["bayes"] * posterior
+                + compat
+            )
+            candidates.append(Candidate(entry_id, score, word, char, posterior, compat))
+        candidates.sort(key=lambda c: (-c.score, c.entry_id))
+        ranking = Ranking(analysis, candidates)
+        ranking.signals = self._signals(ranking, word_hits, char_hits)
+        ranking.confidence = self.calibration.probability(ranking.signals) if candidates else 0.0
+        return ranking
+
+    def _signals(self, ranking: Ranking, word_hits: dict[str, Hit], char_hits: dict[str, Hit]) -> dict[str, float]:
+        analysis = ranking.analysis
+        signals = {
+            "unknown_words": self.word_index.unknown_share(analysis.words),
+            "unknown_chars": self.char_index.unknown_share(analysis.bigrams),
+            "ood": 1.0 if analysis.ood else 0.0,
+            "harm": 1.0 if analysis.harm else 0.0,
+            "length": math.log1p(len(analysis.topic_text.replace(GAP, ""))),
+        }
+        if not ranking.candidates:
+            return signals
+        top = ranking.candidates[0]
+        second = ranking.candidates[1].score if len(ranking.candidates) > 1 else 0.0
+        word_top = max(word_hits, key=lambda e: word_hits[e].best, default=None)
+        char_top = max(char_hits, key=lambda e: char_hits[e].best, default=None)
+        covered = self._entry_products[top.entry_id]
+        named = analysis.products
+        signals.update(
+            score=top.score,
+            gap=top.score - second,
+            word_best=top.word.best,
+            char_best=top.char.best,
+            word_cov=top.word.coverage,
+            char_cov=top.char.coverage,
+            bayes=top.bayes,
+            agree=1.0 if word_top == char_top == top.entry_id else 0.0,
+            product_match=1.0 if any(p in covered for p in named) else 0.0,
+            product_mismatch=1.0 if named and covered and not any(p in covered for p in named) else 0.0,
+        )
+        return signals
+
+    def product_for(self, entry_id: str, named: Sequence[str], context: str | None) -> str | None:
+        """The product a question about ``entry_id`` is about.
+
+        The first product named wins, even when the entry has no variant for it (the general answer is
+        then shown, and the product still tells the caller what was asked about). With no product named,
+        a product carried over from the previous answer counts when the entry covers it.
+        """
+        if named:
+            return named[0]
+        if context is not None and context in self._entry_products[entry_id]:
+            return context
+        return None
+
+    def best_guess(self, question: str, *, previous_product: str | None = None) -> tuple[str | None, str | None]:
+        """The likeliest entry and product for ``question`` whatever the band (for logs and scoring)."""
+        analysis = self.analyse(question)
+        context = previous_product if not analysis.products else None
+        ranking = self.rank(analysis, context_product=context)
+        if not ranking.candidates:
+            return None, None
+        top = ranking.candidates[0].entry_id
+        return top, self.product_for(top, analysis.products, context)
+
+    # --- the FaqMatcher protocol --------------------------------------------------------------------
+
+    def ask(
+        self, question: str, *, previous_entry: str | None = None, previous_product: str | None = None
+    ) -> FaqMatch:
+        """Understand ``question``; ``previous_*`` describe the last answer, for follow-ups."""
+        analysis = self.analyse(question)
+        if previous_entry in self.kb.entries and analysis.products and self._follow_up.is_bare(
+            analysis.topic_text
+        ):
+            follow = self._follow_up_match(question, analysis, previous_entry)
+            if follow is not None:
+                return follow
+        context = previous_product if not analysis.products else None
+        ranking = self.rank(analysis, context_product=context)
+        return self.decide(question, ranking, context_product=context)
+
+    def _follow_up_match(self, question: str, analysis: Analysis, previous_entry: str | None) -> FaqMatch | None:
+        assert previous_entry is not None
+        covered = self._entry_products[previous_entry]
+        product = analysis.products[0]
+        if covered and product not in covered:
+            return None  # the previous entry says nothing about this product: match afresh
+        return FaqMatch(
+            question=question,
+            band="answer",
+            entry_id=previous_entry,
+            product=product,
+            confidence=FOLLOW_UP_CONFIDENCE,
+            products=analysis.products,
+        )
+
+    def band_of(self, confidence: float) -> Band:
+        """The band a confidence falls in, under this matcher's thresholds."""
+        if confidence >= self.answer_threshold:
+            return "answer"
+        if confidence >= self.suggest_threshold:
+            return "suggest"
+        return "decline"
+
+    def decide(self, question: str, ranking: Ranking, *, context_product: str | None = None) -> FaqMatch:
+        """Turn a ranking into a :class:`FaqMatch`: best entry, its product, band and suggestions."""
+        analysis = ranking.analysis
+        if not ranking.candidates:
+            return FaqMatch(question, "decline", None, None, 0.0, self._fallback_suggestions(), analysis.products)
+        top = ranking.candidates[0]
+        band = self.band_of(ranking.confidence)
+        product = self.product_for(top.entry_id, analysis.products, context_product)
+        if band == "answer":
+            return FaqMatch(question, band, top.entry_id, product, ranking.confidence, [], analysis.products)
+        if band == "suggest":
+            suggestions = self._suggestions(ranking.candidates, distinct_topics=False)
+            return FaqMatch(
+                question, band, top.entry_id, product, ranking.confidence, suggestions, analysis.products
+            )
+        suggestions = self._suggestions(ranking.candidates, distinct_topics=True)
+        return FaqMatch(question, band, None, None, ranking.confidence, suggestions, analysis.products)
+
+    def _suggestions(self, candidates: Sequence[Candidate], *, distinct_topics: bool) -> list[str]:
+        chosen: list[str] = []
+        topics: set[str] = set()
+        floor = candidates[0].score * 0.5
+        for candidate in candidates:
+            if len(chosen) >= MAX_SUGGESTIONS or (chosen and candidate.score < floor):
+                break
+            entry = self.kb.entries[candidate.entry_id]
+            if entry.kind == "refusal":
+                continue  # never offer 「怎么套现」 as a button
+            if distinct_topics and entry.topic in topics:
+                continue
+            chosen.append(entry.id)
+            topics.add(entry.topic)
+        return chosen or self._fallback_suggestions()
+
+    def _fallback_suggestions(self) -> list[str]:
+        # Nothing in common with the question at all: offer the broadest entries there are.
+        preferred = ["about.wechat_loans", "rate.level", "req.conditions", "advice.disclaimer"]
+        return [e for e in preferred if e in self.kb.entries][:MAX_SUGGESTIONS]

@@ -1,0 +1,106 @@
+"""``loan-advisor kb check | coverage | unanswered`` through the real command line entry point."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from knowledge.base import load
+from tests.knowledge.test_validate import Data, make_data_dir
+
+Capture = pytest.CaptureFixture[str]
+
+
+def run_kb(capsys: Capture, *argv: str) -> tuple[int, str]:
+    """Run ``loan-advisor kb <argv>``; returns the exit status and everything printed."""
+    status = main(["kb", *argv])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def _unknown_source(files: dict[str, Data]) -> None:
+    files["faq/credit.yaml"]["entries"][0]["answers"][0]["sources"] = ["xm-9qa"]
+
+
+def _overlong_answer(files: dict[str, Data]) -> None:
+    files["faq/credit.yaml"]["entries"][1]["answers"][0]["text"] = "字" * 501
+
+
+def _cover_every_section(files: dict[str, Data]) -> None:
+    refs = [f"{s['id']}#{sec['id']}" for s in files["sources.yaml"]["sources"] for sec in s["sections"]]
+    entries: list[dict[str, Any]] = files["faq/credit.yaml"]["entries"]
+    entries[1]["covers"] = refs
+
+
+def test_check_passes_on_consistent_data_with_a_summary(tmp_path: Path, capsys: Capture) -> None:
+    data_dir = make_data_dir(tmp_path)
+    status, out = run_kb(capsys, "check", "--data-dir", str(data_dir))
+    criteria = len(load(data_dir).criteria)
+    assert status == 0
+    assert out.strip() == f"知识库检查通过：5 篇来源，7 个产品，2 条问答，{criteria} 条资格条件。"
+
+
+def test_check_lists_each_problem_and_fails(tmp_path: Path, capsys: Capture) -> None:
+    data_dir = make_data_dir(tmp_path, _unknown_source)
+    status, out = run_kb(capsys, "check", "--data-dir", str(data_dir))
+    assert status == 1
+    assert "faq/credit.yaml: entry 'credit.reported': general answer: unknown source 'xm-9qa'" in out
+    assert "发现 1 个问题" in out
+
+
+def test_check_fails_with_the_file_and_entry_of_a_shape_error(
+    tmp_path: Path, capsys: Capture
+) -> None:
+    data_dir = make_data_dir(tmp_path, _overlong_answer)
+    status, out = run_kb(capsys, "check", "--data-dir", str(data_dir))
+    assert status == 1
+    assert "知识库加载失败：credit.yaml: entries 'credit.inquiry'" in out
+
+
+def test_coverage_lists_sections_with_their_entries(tmp_path: Path, capsys: Capture) -> None:
+    status, out = run_kb(capsys, "coverage", "--data-dir", str(make_data_dir(tmp_path)))
+    assert status == 0  # gaps are reported, but only --fail-on-gap turns them into a failure
+    assert "  #q5 问5：会上个人征信吗: credit.reported" in out
+    assert "  #q1 问1：小米贷款是什么，和银行贷款有何不同: （无条目覆盖）" in out
+    assert "共 47 个章节，已覆盖 2 个，缺口 45 个。" in out
+
+
+def test_coverage_fails_on_a_gap_when_asked(tmp_path: Path, capsys: Capture) -> None:
+    status, out = run_kb(capsys, "coverage", "--fail-on-gap", "--data-dir", str(make_data_dir(tmp_path)))
+    assert status == 1
+    assert "未覆盖：xm-review#intro、" in out
+
+
+def test_coverage_passes_when_every_section_is_covered(
+    tmp_path: Path, capsys: Capture
+) -> None:
+    data_dir = make_data_dir(tmp_path, _cover_every_section)
+    status, out = run_kb(capsys, "coverage", "--fail-on-gap", "--data-dir", str(data_dir))
+    assert status == 0
+    assert "缺口 0 个" in out
+
+
+def test_unanswered_without_its_module_explains_and_returns_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    # None in sys.modules makes `import bot.commands.kb_unanswered` raise ImportError
+    monkeypatch.setitem(sys.modules, "bot.commands.kb_unanswered", None)
+    status, out = run_kb(capsys, "unanswered")
+    assert status == 2
+    assert "kb unanswered” 暂不可用" in out
+
+
+def test_unanswered_is_delegated_to_its_module(tmp_path: Path, capsys: Capture) -> None:
+    pytest.importorskip("bot.commands.kb_unanswered")
+    status, _ = run_kb(capsys, "unanswered", "--path", str(tmp_path / "none.jsonl"))
+    assert status == 0
+
+
+def test_shipped_knowledge_base_passes_the_check(capsys: Capture) -> None:
+    status, out = run_kb(capsys, "check")
+    assert status == 0, out
+    assert out.startswith("知识库检查通过：5 篇来源，7 个产品，")

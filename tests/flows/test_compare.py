@@ -1,0 +1,118 @@
+"""Product comparison: detecting the question, a phone-width table, disagreements and sources shown."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+
+from flows.compare import PHONE_COLUMNS, compare_button, compare_reply, detect_comparison
+from flows.formatting import width
+from flows.reply import MAX_BUTTON_ID_BYTES, Reply, plain_text
+from knowledge.base import KnowledgeBase, default
+from tests.flows.sample_kb import sample_kb
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return sample_kb()
+
+
+def _text(reply: Reply) -> str:
+    return "\n".join(plain_text(m.text) for m in reply.messages)
+
+
+def _table(reply: Reply) -> list[str]:
+    blocks = re.findall(r"<pre>(.*?)</pre>", reply.messages[0].text, flags=re.S)
+    assert len(blocks) == 1
+    return plain_text(blocks[0]).split("\n")
+
+
+@pytest.mark.parametrize(
+    ("question", "products"),
+    [
+        ("小米贷款和微粒贷哪个利息低", ["xiaomi", "weilidai"]),
+        ("微粒贷还是WE2000好", ["weilidai", "we2000"]),
+        ("對比一下隨星借和微粒貸", ["xiaomi", "weilidai"]),
+        ("WE2000 vs 小米贷款 vs 微粒贷", ["we2000", "xiaomi", "weilidai"]),
+    ],
+)
+def test_comparison_questions_are_detected_with_their_products(
+    kb: KnowledgeBase, question: str, products: list[str]
+) -> None:
+    assert detect_comparison(kb, question) == products
+
+
+@pytest.mark.parametrize("question", ["小米贷款安全吗", "小米贷款和微粒贷", "微粒贷哪个入口能开通"])
+def test_other_questions_are_not_comparisons(kb: KnowledgeBase, question: str) -> None:
+    assert detect_comparison(kb, question) is None
+
+
+def test_the_table_has_a_block_per_attribute_and_a_line_per_product(kb: KnowledgeBase) -> None:
+    lines = _table(compare_reply(kb, ["xiaomi", "weilidai"]))
+    start = lines.index("日利率")
+    assert lines[start + 1].split() == ["小米贷款", "0.02–0.06%/日*"]
+    assert lines[start + 2].split() == ["微粒贷", "0.02–0.05%/日"]
+    assert "逾期罚息" in lines and "提前还款费" in lines and "年龄" in lines
+
+
+def test_the_table_fits_a_phone(kb: KnowledgeBase) -> None:
+    for pair in itertools.permutations(kb.products, 2):
+        assert max(width(line) for line in _table(compare_reply(kb, list(pair)))) <= PHONE_COLUMNS
+
+
+def test_shipped_knowledge_base_tables_fit_a_phone_for_every_pair() -> None:
+    shipped = default()
+    for pair in itertools.combinations(shipped.products, 2):
+        reply = compare_reply(shipped, list(pair))
+        assert max(width(line) for line in _table(reply)) <= PHONE_COLUMNS, pair
+        assert sum(len(m.text) for m in reply.messages) < 4096 * len(reply.messages)
+
+
+def test_disagreeing_sources_are_marked_and_listed(kb: KnowledgeBase) -> None:
+    reply = compare_reply(kb, ["xiaomi", "weilidai"])
+    assert len(reply.messages) == 2
+    notes = plain_text(reply.messages[1].text)
+    assert "小米贷款·日利率" in notes
+    assert "日利率0.03%–0.06%《小米测评》" in notes and "日利率0.02%–0.05%《小米八问》" in notes
+    assert "微粒贷·日利率" not in notes  # one source, nothing to flag
+
+
+def test_sources_are_named(kb: KnowledgeBase) -> None:
+    text = plain_text(compare_reply(kb, ["weilidai", "we2000"]).messages[0].text)
+    assert "来源：《微信贷款综述》" in text
+
+
+def test_a_missing_attribute_shows_a_dash(kb: KnowledgeBase) -> None:
+    lines = _table(compare_reply(kb, ["weilidai", "we2000"]))
+    block = lines[lines.index("逾期罚息") + 1 : lines.index("提前还款费")]
+    assert [line.split() for line in block if "WE2000" in line] == [["WE2000", "—"]]
+
+
+def test_empty_choice_offers_common_pairs(kb: KnowledgeBase) -> None:
+    reply = compare_reply(kb, [])
+    ids = [b.id for b in reply.buttons()]
+    assert "compare:xiaomi,weilidai" in ids
+    assert all(i.startswith("compare:") and len(i.encode()) <= MAX_BUTTON_ID_BYTES for i in ids)
+    # a pair whose products are not all in the knowledge base is not offered
+    assert "compare:xiaomi,jiebei" not in ids
+
+
+def test_one_product_asks_for_a_second(kb: KnowledgeBase) -> None:
+    reply = compare_reply(kb, ["weilidai", "nonexistent"])
+    ids = [b.id for b in reply.buttons()]
+    assert set(ids) == {"compare:weilidai,xiaomi", "compare:weilidai,we2000"}
+
+
+def test_a_pair_button_opens_the_comparison(kb: KnowledgeBase) -> None:
+    reply = compare_button(kb, "compare:xiaomi,we2000")
+    assert "对比：小米贷款 / WE2000" in _text(reply)
+    assert "对比" in _text(compare_button(kb, "compare:"))
+
+
+def test_shipped_comparison_of_xiaomi_and_weilidai_shows_rates_and_conflicts() -> None:
+    reply = compare_reply(default(), ["xiaomi", "weilidai"])
+    text = _text(reply)
+    assert "0.02–0.06%/日*" in text
+    assert "《小米贷款测评》" in text and "《微信贷款综述》" in text

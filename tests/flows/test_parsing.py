@@ -1,0 +1,182 @@
+"""Free-text answers to the self-check questions: numbers, yes/no, phones, credit history."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flows.parsing import (
+    is_dont_know,
+    looks_like_question,
+    parse_age,
+    parse_credit,
+    parse_income,
+    parse_mainland_id,
+    parse_number,
+    parse_pay_score,
+    parse_student,
+    parse_xiaomi_device,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("25", 25),
+        ("25岁", 25),
+        ("二十五", 25),
+        ("二十五岁", 25),
+        ("我今年二十五了", 25),
+        ("我今年二十五歲", 25),  # Traditional
+        ("２５", 25),  # full-width digits
+        ("十八", 18),
+        ("十八周岁", 18),
+        ("三十", 30),
+        ("六十一", 61),
+        ("25岁可以吗？", 25),
+        ("今年刚满18岁", 18),
+    ],
+)
+def test_ages_are_read_however_they_are_written(text: str, age: int) -> None:
+    assert parse_age(text) == age
+
+
+@pytest.mark.parametrize("text", ["不告诉你", "", "二百", "0", "25岁，我哥30岁"])
+def test_unclear_or_impossible_ages_are_not_guessed(text: str) -> None:
+    assert parse_age(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "income"),
+    [
+        ("8000", 8000),
+        ("8k", 8000),
+        ("8K", 8000),
+        ("月入八千", 8000),
+        ("一万二", 12000),
+        ("1.2万", 12000),
+        ("1万2", 12000),
+        ("1.2w", 12000),
+        ("三千五", 3500),
+        ("3千5", 3500),
+        ("两万", 20000),
+        ("月薪8000元", 8000),
+        ("我一个月挣八千块", 8000),
+        ("年薪十二万", 10000),
+        ("一萬二", 12000),  # Traditional
+        ("没有收入", 0),
+        ("一千零五", 1005),
+    ],
+)
+def test_monthly_incomes_are_read_in_yuan(text: str, income: int) -> None:
+    assert parse_income(text) == income
+
+
+@pytest.mark.parametrize("text", ["8", "还行吧", "挺多的"])
+def test_incomes_without_a_clear_amount_are_unclear(text: str) -> None:
+    assert parse_income(text) is None
+
+
+@pytest.mark.parametrize(("text", "score"), [("650", 650), ("六百五", 650), ("我的支付分是700分", 700)])
+def test_pay_scores_are_read(text: str, score: int) -> None:
+    assert parse_pay_score(text) == score
+
+
+@pytest.mark.parametrize("text", ["200", "900", "很高"])
+def test_pay_scores_outside_the_scale_are_unclear(text: str) -> None:
+    assert parse_pay_score(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "has_xiaomi"),
+    [
+        ("有小米手机", True),
+        ("用的红米", True),
+        ("Redmi K70", True),
+        ("我有华为也有小米", True),
+        ("用的华为", False),
+        ("苹果", False),
+        ("iPhone 15", False),
+        ("没有小米手机", False),
+        ("不是小米的", False),
+        ("有", True),
+        ("没有", False),
+        ("沒有", False),  # Traditional
+    ],
+)
+def test_phones_are_read_by_brand_or_yes_no(text: str, has_xiaomi: bool) -> None:
+    assert parse_xiaomi_device(text) is has_xiaomi
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("征信有逾期但已经还清了", "settled_overdue"),
+        ("以前逾期过", "settled_overdue"),
+        ("逾期过，现在都结清了", "settled_overdue"),
+        ("现在还有逾期没还", "current_overdue"),
+        ("正在逾期", "current_overdue"),
+        ("有逾期，还没还清", "current_overdue"),
+        ("征信良好", "clean"),
+        ("没有逾期", "clean"),
+        ("从没逾期过", "clean"),
+        ("征信很干净", "clean"),
+        ("没有", "clean"),
+    ],
+)
+def test_credit_history_phrases(text: str, status: str) -> None:
+    assert parse_credit(text) == status
+
+
+def test_a_bare_overdue_is_unclear_because_repayment_decides() -> None:
+    assert parse_credit("有逾期") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "student"),
+    [("不是学生", False), ("已经工作了", False), ("我是大学生", True), ("在读研究生", True), ("是", True)],
+)
+def test_student_answers(text: str, student: bool) -> None:
+    assert parse_student(text) is student
+
+
+@pytest.mark.parametrize(
+    ("text", "mainland"),
+    [("有", True), ("有大陆身份证", True), ("我是香港人", False), ("外籍", False), ("没有", False)],
+)
+def test_mainland_id_answers_never_need_the_number(text: str, mainland: bool) -> None:
+    assert parse_mainland_id(text) is mainland
+
+
+@pytest.mark.parametrize("text", ["不知道", "不清楚", "忘了", "我也不知道啊"])
+def test_dont_know_is_recognised(text: str) -> None:
+    assert is_dont_know(text)
+
+
+def test_a_real_answer_is_not_dont_know() -> None:
+    assert not is_dont_know("不知道微粒贷利息多少")
+
+
+@pytest.mark.parametrize("text", ["这个上征信吗？", "多大能借", "利息怎么算"])
+def test_questions_look_like_questions(text: str) -> None:
+    assert looks_like_question(text)
+
+
+def test_counts_are_not_taken_for_the_number() -> None:
+    assert parse_number("两个月前借了8000") == 8000
+
+
+def test_two_numbers_are_not_guessed_between() -> None:
+    assert parse_number("8000或者9000") is None
+
+
+@given(st.integers(min_value=0, max_value=99_999_999))
+def test_every_arabic_income_reads_back(amount: int) -> None:
+    expected = None if 0 < amount < 100 else amount
+    assert parse_income(str(amount)) == expected
+
+
+@given(st.integers(min_value=1, max_value=120))
+def test_every_arabic_age_reads_back(age: int) -> None:
+    assert parse_age(f"{age}岁") == age

@@ -1,0 +1,220 @@
+"""Reading cost questions typed in Chinese, Simplified or Traditional."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.base import default
+from knowledge.calc_parse import CalcRequest, cn_number, looks_like_calculation, parse, products_named
+from knowledge.costs import LoanQuote, Price
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [
+        ("一万", 10_000),
+        ("两万五", 25_000),
+        ("三千五", 3_500),
+        ("五千", 5_000),
+        ("十二", 12),
+        ("二十万", 200_000),
+        ("一百", 100),
+        ("十万", 100_000),
+        ("一万二千", 12_000),
+    ],
+)
+def test_chinese_numerals(numeral: str, value: float) -> None:
+    assert cn_number(numeral) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("借1万分12期", 10_000),
+        ("借一万12期", 10_000),
+        ("10000元 12期", 10_000),
+        ("借5千 6期", 5_000),
+        ("2w 12期", 20_000),
+        ("¥8,000 分6期", 8_000),
+        ("借两万五一年", 25_000),
+        ("借1.5万 12期", 15_000),
+        ("借1万5 12期", 15_000),
+        ("借3000块 3个月", 3_000),
+        ("借款8000，分3期", 8_000),
+    ],
+)
+def test_amounts_in_common_forms(text: str, amount: float) -> None:
+    assert parse(text).amount == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "days"),
+    [
+        ("借1万12期", 12, None),
+        ("借1万12个月", 12, None),
+        ("借1万一年", 12, None),
+        ("借1万半年", 6, None),
+        ("借1万两年", 24, None),
+        ("借1万一年半", 18, None),
+        ("借1万30天", None, 30),
+        ("借1万 十二期", 12, None),
+        ("一万一年", 12, None),
+    ],
+)
+def test_terms_in_common_forms(text: str, months: int | None, days: int | None) -> None:
+    request = parse(text)
+    assert (request.term_months, request.term_days) == (months, days)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("日利率0.05%", "daily", 0.05),
+        ("日息万五", "daily", 0.05),
+        ("日息万分之三", "daily", 0.03),
+        ("月利率1%", "monthly", 1.0),
+        ("月息1.2%", "monthly", 1.2),
+        ("年化18%", "annual", 18.0),
+        ("年利率7.2%", "annual", 7.2),
+        ("月费率0.8%", "monthly_fee", 0.8),
+        ("手续费率0.6%", "monthly_fee", 0.6),
+        ("0.05%/天", "daily", 0.05),
+        ("每天0.05%", "daily", 0.05),
+        ("日利率：0.035%", "daily", 0.035),
+    ],
+)
+def test_prices_as_lenders_state_them(text: str, kind: str, value: float) -> None:
+    request = parse("借1万12期 " + text)
+    assert request.price == Price(kind, value)  # type: ignore[arg-type]
+    assert not request.price_guessed
+    assert request.amount == 10_000
+
+
+def test_a_bare_percentage_is_guessed_from_its_size_and_flagged() -> None:
+    small, large = parse("借1万12期 利率0.05%"), parse("借1万12期 利率12%")
+    assert small.price == Price("daily", 0.05) and small.price_guessed
+    assert large.price == Price("annual", 12.0) and large.price_guessed
+
+
+@pytest.mark.parametrize(
+    ("text", "method"),
+    [
+        ("等额本息", "equal_installment"),
+        ("等额本金", "equal_principal"),
+        ("随借随还", "daily"),
+        ("按日计息", "daily"),
+        ("先息后本", "interest_first"),
+    ],
+)
+def test_repayment_methods(text: str, method: str) -> None:
+    assert parse(f"借1万12期 {text} 年化18%").method == method
+
+
+def test_the_issue_example_reads_completely() -> None:
+    request = parse("借1万分12期，日利率0.05%，要还多少")
+    quote = request.quote()
+    assert quote == LoanQuote(
+        amount=10_000, method="equal_installment", price=Price("daily", 0.05), term_months=12, term_days=None
+    )
+
+
+def test_traditional_characters_are_understood() -> None:
+    request = parse("借兩萬五，分12期，日利率0.05%，還款多少")
+    assert (request.amount, request.term_months, request.price) == (25_000, 12, Price("daily", 0.05))
+    overdue = parse("借1萬逾期十天罰多少")
+    assert (overdue.intent, overdue.overdue_days, overdue.amount) == ("penalty", 10, 10_000)
+
+
+def test_full_width_digits_are_folded() -> None:
+    assert parse("借１００００元，１２期，年化１８％").quote() == LoanQuote(
+        amount=10_000, method="equal_installment", price=Price("annual", 18.0), term_months=12
+    )
+
+
+def test_a_term_in_days_defaults_to_borrowing_by_the_day() -> None:
+    quote = parse("借2000 30天 日利率0.05%").quote()
+    assert isinstance(quote, LoanQuote) and quote.method == "daily"
+
+
+def test_what_is_missing_is_listed_in_order() -> None:
+    assert parse("借1万").missing() == ["term", "price"]
+    assert parse("日利率0.05%").missing() == ["amount", "term"]
+    assert parse("12期 年化18%").quote() == ["amount"]
+
+
+def test_negative_and_absurd_figures_are_read_as_typed_so_they_can_be_refused() -> None:
+    assert parse("借-5000 12期 日利率0.05%").amount == -5000
+    assert parse("借1万 100期 年化18%").term_months == 100
+    assert parse("借1万 12期 年化0%").price == Price("annual", 0.0)
+
+
+def test_overdue_and_early_repayment_questions() -> None:
+    late = parse("借1万逾期10天罚多少")
+    assert (late.intent, late.overdue_days, late.missing()) == ("penalty", 10, [])
+    assert parse("逾期了罚息怎么算").missing() == ["amount", "days"]
+    early = parse("借了1万，提前还款手续费多少")
+    assert (early.intent, early.amount, early.missing()) == ("early", 10_000, [])
+
+
+def test_products_are_found_by_name_and_alias() -> None:
+    kb = default()
+    assert parse("小米贷款借1万12期", kb).product == "xiaomi"
+    assert parse("随星借借1万12期", kb).product == "xiaomi"
+    assert parse("微粒貸借5000 3期", kb).product == "weilidai"
+    assert parse("WE2000 30天", kb).product == "we2000"
+    assert products_named(kb, "小米贷款和微信微贷哪个好") == ["xiaomi", "weilidai"]
+
+
+def test_a_product_name_is_not_read_as_an_amount() -> None:
+    assert parse("WE2000 借30天").amount is None
+
+
+def test_a_follow_up_changes_only_what_it_names() -> None:
+    first = parse("借1万分12期，日利率0.05%")
+    follow = parse("改成24期").merged_over(first)
+    assert (follow.amount, follow.term_months, follow.price) == (10_000, 24, Price("daily", 0.05))
+    cheaper = parse("年化12%呢").merged_over(follow)
+    assert cheaper.price == Price("annual", 12.0) and cheaper.term_months == 24
+
+
+def test_a_new_product_replaces_a_typed_price_in_a_follow_up() -> None:
+    first = parse("借1万分12期，日利率0.05%")
+    follow = parse("微粒贷呢").merged_over(first)
+    assert follow.product == "weilidai" and follow.price is None
+
+
+def test_a_complete_new_question_does_not_inherit_the_last_one() -> None:
+    first = parse("WE2000 借2000 30天 等额本金")
+    fresh = parse("借1万逾期10天罚多少").merged_over(first)
+    assert fresh.product is None and fresh.method is None and fresh.intent == "penalty"
+
+
+def test_a_penalty_follow_up_about_another_product_stays_a_penalty_question() -> None:
+    first = parse("小米贷款借1万逾期10天")
+    follow = parse("那微粒贷呢").merged_over(first)
+    assert (follow.intent, follow.product, follow.overdue_days) == ("penalty", "weilidai", 10)
+
+
+def test_a_request_survives_a_round_trip_through_the_session() -> None:
+    request = parse("借2万，12期，月费率0.8%，等额本金")
+    assert CalcRequest.from_dict(request.to_dict()) == request
+
+
+def test_a_corrupt_stored_request_is_dropped_not_raised() -> None:
+    garbage = {"amount": "many", "price_kind": "weekly", "price_pct": 3, "method": "magic", "intent": 7}
+    assert CalcRequest.from_dict(garbage) == CalcRequest()  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "is_calc"),
+    [
+        ("借1万分12期，日利率0.05%，要还多少", True),
+        ("借1万一年利息多少", True),
+        ("借5000逾期3天", True),
+        ("小米贷款安全吗", False),
+        ("微粒贷额度最高多少", False),
+        ("借1万", False),
+    ],
+)
+def test_calculations_are_told_apart_from_general_questions(text: str, is_calc: bool) -> None:
+    assert looks_like_calculation(text) is is_calc

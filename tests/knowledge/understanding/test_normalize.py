@@ -1,0 +1,34 @@
+"""The normaliser: one spelling for Traditional, full-width, upper-case and punctuated input."""
+
+from __future__ import annotations
+
+from knowledge.understanding.normalize import Replacer, clean
+
+
+def test_traditional_characters_become_simplified() -> None:
+    assert clean("貸款徵信還款") == "贷款征信还款"
+
+
+def test_full_width_letters_digits_and_case_are_folded() -> None:
+    assert clean("ＷＥ２０００ 和 IRR") == "we2000和irr"
+
+
+def test_spaces_and_punctuation_are_dropped() -> None:
+    assert clean(" 微粒贷 ， 逾期  罚息？！…") == "微粒贷逾期罚息"
+
+
+def test_decimal_points_and_percent_survive() -> None:
+    assert clean("日利率0.05%。") == "日利率0.05%"
+
+
+def test_full_stop_that_is_not_a_decimal_point_is_dropped() -> None:
+    assert clean("利息多少.") == "利息多少"
+
+
+def test_replacer_prefers_the_longest_variant() -> None:
+    replace = Replacer({"人行征信": "征信", "人行": "征信", "晚还": "逾期"})
+    assert replace("人行征信会显示晚还吗") == "征信会显示逾期吗"
+
+
+def test_replacer_without_entries_leaves_text_alone() -> None:
+    assert Replacer({})("原样") == "原样"
