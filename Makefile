@@ -63,5 +63,9 @@ test: setup redis-server lint typecheck kbcheck
 bench: setup redis-server
 	$(PY) -m bench
 
+# docs/flows.md is generated from the flow tables; tests/flows/test_diagrams.py fails when it is stale.
+diagrams: setup
+	$(PY) -m flows.diagrams
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

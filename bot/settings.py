@@ -35,9 +35,10 @@ class Settings(BaseSettings):
     session_ttl_days: float = Field(default=30, gt=0)
 
     #: FAQ confidence bands: at or above ``faq_answer_threshold`` answer; at or above
-    #: ``faq_suggest_threshold`` offer 「您是不是想问」; below it decline.
-    faq_answer_threshold: float = Field(default=0.6, ge=0, le=1)
-    faq_suggest_threshold: float = Field(default=0.3, ge=0, le=1)
+    #: ``faq_suggest_threshold`` offer 「您是不是想问」; below it decline. Defaults calibrated in
+    #: knowledge/data/calibration.json.
+    faq_answer_threshold: float = Field(default=0.925, ge=0, le=1)
+    faq_suggest_threshold: float = Field(default=0.851, ge=0, le=1)
     keep_unanswered: bool = True
 
     log_level: str = "INFO"

@@ -5,7 +5,9 @@ dict in ``Session.calc`` and passes it back on the next turn):
 
 - ``calc_intro() -> Reply`` — what ``/calc`` with no text says: how to ask, with examples.
 - ``calc_reply(kb, text, previous=None) -> tuple[Reply, dict]`` — read a typed question (or a follow-up
-  such as 「改成24期」, merged over ``previous``), compute and render it, or ask for what is missing.
+  such as 「改成24期」, merged over ``previous``), compute and render it, or ask for what is missing. A
+  comparison typed while the calculator is open (「小米贷款和微粒贷哪个利息低」) gets
+  :func:`flows.compare.compare_reply`, and ``previous`` is returned unchanged.
 - ``calc_button(kb, button_id, previous=None) -> tuple[Reply, dict]`` — a pressed ``calc:…`` button.
   Ids: ``calc:amount:<yuan>``, ``calc:term:<n>m`` / ``calc:term:<n>d``, ``calc:method:<method>``,
   ``calc:product:<id>``, ``calc:price:<kind>:<pct>``, ``calc:days:<n>``, ``calc:schedule:full``,
@@ -20,8 +22,9 @@ IRR年化 against the 24 % and 36 % lines the articles cite, and says it is an e
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from flows.compare import compare_reply, detect_comparison
 from flows.formatting import ljust, number, pct, rate, rjust, width, yuan, yuan_short
 from flows.i18n import N_, _
 from flows.reply import Button, Reply, esc
@@ -37,15 +40,16 @@ from knowledge.costs import (
     CostResult,
     Method,
     Price,
-    PriceKind,
     QuoteError,
+    RateRange,
     Row,
     compute,
     early_fee,
     line_band,
     penalty,
+    rate_range,
 )
-from knowledge.models import AttributeKey, Claim, Unit
+from knowledge.models import Claim
 
 __all__ = ["calc_button", "calc_intro", "calc_reply", "is_calc_button", "looks_like_calculation"]
 
@@ -92,51 +96,10 @@ PRODUCT_CHOICES = ("xiaomi", "weilidai", "we2000", "wechat_third_party")
 # --- knowledge-base figures ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RateRange:
-    """A product's rate range from the knowledge base: the low and high scenario, with sources."""
-
-    low: Price
-    #: ``None`` when the sources only give a lowest rate
-    high: Price | None
-    sources: list[str]
-    conflict: bool
-    claims: list[Claim]
-
-
-#: where a product's rate is read from, in order of preference
-RATE_ATTRIBUTES: tuple[tuple[AttributeKey, Unit, PriceKind], ...] = (
-    ("daily_rate", "pct_day", "daily"),
-    ("annual_rate", "pct_year", "annual"),
-)
-
-
 def product_rate_range(kb: KnowledgeBase, product_id: str) -> RateRange | None:
-    """The product's daily rate range (else its annual one), over every source that gives a figure."""
+    """The product's rate range from the knowledge base (see :func:`knowledge.costs.rate_range`)."""
     product = kb.products.get(product_id)
-    if product is None:
-        return None
-    for key, unit, kind in RATE_ATTRIBUTES:
-        attribute = product.attributes.get(key)
-        if attribute is None:
-            continue
-        claims = [c for c in attribute.claims if c.unit == unit and (c.low is not None or c.high is not None)]
-        if not claims:
-            continue
-        lows = [c.low if c.low is not None else c.high for c in claims]
-        # a claim with only a lower figure (「最低0.025%」) says nothing about the dear end
-        highs = [c.high for c in claims if c.high is not None]
-        sources = list(dict.fromkeys(s for c in claims for s in c.sources))
-        differ = len({(c.low, c.high) for c in claims}) > 1
-        low = min(v for v in lows if v is not None)
-        return RateRange(
-            low=Price(kind, low),
-            high=Price(kind, max(highs)) if highs else None,
-            sources=sources,
-            conflict=attribute.conflict or differ,
-            claims=claims,
-        )
-    return None
+    return rate_range(product) if product is not None else None
 
 
 def _fixed_amount(kb: KnowledgeBase, product_id: str | None) -> float | None:
@@ -186,7 +149,15 @@ def calc_reply(kb: KnowledgeBase, text: str, previous: State | None = None) -> t
     Returns:
         The reply and the request so far, to store and pass back next turn.
     """
+    compared = detect_comparison(kb, text)
+    if compared and not looks_like_calculation(text, kb):
+        # 「小米贷款和微粒贷哪个利息低」 typed while the calculator is open: the side-by-side answers it
+        return compare_reply(kb, compared), dict(previous or {})
     request = parse(text, kb)
+    if request == CalcRequest():
+        # nothing a calculation could use: say how to ask, keep what was understood before
+        hint = _("没看懂要算什么。请写出金额、期限和利率，例如「借1万分12期，日利率0.05%」。")
+        return Reply().add(hint, [[Button(id="calc:new", label=_("重新计算"))]]), dict(previous or {})
     if previous:
         request = request.merged_over(CalcRequest.from_dict(previous))
     return _respond(kb, request), request.to_dict()
@@ -365,10 +336,15 @@ def _cost_reply(kb: KnowledgeBase, request: CalcRequest, *, full_schedule: bool)
         except QuoteError as exc:
             return _error(exc)
     shown = results[-1][1]  # with a product's range, the schedule shows the dearer case
+    estimate = _("<i>仅为估算（{convention}），实际以借款合同和还款计划为准。</i>").format(
+        convention=_convention(shown)
+    )
     if full_schedule:
-        return Reply().add(
-            _headline(kb, request, shown) + "\n" + _schedule(shown, full=True), _after_buttons(shown, False)
-        )
+        parts = [_headline(kb, request, shown)]
+        if len(results) > 1:
+            parts.append(_("还款计划按较高的{price}：").format(price=_price_text(shown.quote.price)))
+        parts += [_schedule(shown, full=True), estimate]
+        return Reply().add("\n".join(parts), _after_buttons(shown, False))
     lines = [_headline(kb, request, shown)]
     if rates is not None:
         lines.append(_rate_source_line(kb, request.product or "", rates))
@@ -376,13 +352,11 @@ def _cost_reply(kb: KnowledgeBase, request: CalcRequest, *, full_schedule: bool)
             lines.append(_scenario_line(label, result))
     else:
         lines.extend(_detail_lines(shown, guessed=request.price_guessed))
+    if len(results) > 1:
+        lines.append(_("还款计划按较高的{price}：").format(price=_price_text(shown.quote.price)))
     lines.append(_schedule(shown, full=False))
     lines.extend(_line_comparison(kb, [r for _, r in results]))
-    lines.append(
-        _("<i>仅为估算（{convention}），实际以借款合同和还款计划为准。</i>").format(
-            convention=_convention(shown)
-        )
-    )
+    lines.append(estimate)
     return Reply().add("\n".join(line for line in lines if line), _after_buttons(shown, len(shown.rows) > 3))
 
 
@@ -406,11 +380,14 @@ def _headline(kb: KnowledgeBase, request: CalcRequest, result: CostResult) -> st
 
 def _detail_lines(result: CostResult, *, guessed: bool) -> list[str]:
     quote, price = result.quote, result.quote.price
-    lines = [
-        _("报价：{price}（名义年化 {nominal}）").format(
-            price=_price_text(price), nominal=pct(result.nominal_annual_pct)
-        )
-    ]
+    if price.kind == "annual":
+        lines = [_("报价：{price}").format(price=_price_text(price))]
+    else:
+        lines = [
+            _("报价：{price}（名义年化 {nominal}）").format(
+                price=_price_text(price), nominal=pct(result.nominal_annual_pct)
+            )
+        ]
     if guessed:
         lines.append(
             _("没写明是日、月还是年利率，我按{kind}理解；不对的话请写明，例如「年化12%」。").format(
@@ -538,29 +515,33 @@ def _line_comparison(kb: KnowledgeBase, results: list[CostResult]) -> list[str]:
     by_band: dict[str, list[str]] = {}
     for result in results:
         figures = by_band.setdefault(line_band(result.compared_pct), [])
-        if pct(result.compared_pct) not in figures:
-            figures.append(pct(result.compared_pct))
+        # name the figure compared: the IRR, or the stated rate when 30-day months put the IRR below it
+        if result.irr_annual_pct >= result.nominal_annual_pct:
+            figure = _("IRR年化 {rate}").format(rate=pct(result.irr_annual_pct))
+        else:
+            figure = _("名义年化 {rate}").format(rate=pct(result.nominal_annual_pct))
+        if figure not in figures:
+            figures.append(figure)
     lines: list[str] = []
     for band, figures in by_band.items():
         irr = "、".join(figures)
         if band == "within_24":
             lines.append(
-                _("✅ 年化 {irr} 未超过24%（{cite24}）和36%（{cite36}）。").format(
+                _("✅ {irr} 未超过24%（{cite24}）和36%（{cite36}）。").format(
                     irr=irr, cite24=cite24, cite36=cite36
                 )
             )
         elif band == "over_24":
             lines.append(
                 _(
-                    "⚠️ 年化 {irr} 超过了24%（{cite24}：网络小贷IRR年化不得超过24%），"
+                    "⚠️ {irr} 超过了24%（{cite24}：网络小贷IRR年化不得超过24%），"
                     "但未超过36%（{cite36}）。请慎重。"
                 ).format(irr=irr, cite24=cite24, cite36=cite36)
             )
         else:
             lines.append(
                 _(
-                    "⛔ 年化 {irr} 超过了36%红线（{cite36}），也超过24%（{cite24}）："
-                    "这是高利贷的价格，不建议借。"
+                    "⛔ {irr} 超过了36%红线（{cite36}），也超过24%（{cite24}）：这是高利贷的价格，不建议借。"
                 ).format(irr=irr, cite24=cite24, cite36=cite36)
             )
     return lines

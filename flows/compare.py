@@ -26,11 +26,15 @@ from flows.i18n import N_, _
 from flows.reply import Button, Reply, esc
 from knowledge.base import KnowledgeBase
 from knowledge.calc_parse import normalise, products_named
+from knowledge.costs import LoanQuote, Price, compute, rate_range
 from knowledge.models import Attribute, AttributeKey, Claim
 
 __all__ = ["compare_button", "compare_reply", "detect_comparison"]
 
 PHONE_COLUMNS = 28
+#: the loan priced for every product, so 「哪个利息低」 gets figures
+EXAMPLE_AMOUNT = 10_000.0
+EXAMPLE_MONTHS = 12
 #: room for a product's name at the start of a line (a space, 4 Chinese characters, a space)
 NAME_COLUMNS = 8
 
@@ -112,11 +116,16 @@ def compare_reply(kb: KnowledgeBase, product_ids: list[str]) -> Reply:
             if cell is not None and cell.conflict:
                 parts[-1] += "*"
             table_lines.extend(_cell_lines(_short_name(kb, p), parts))
+        if key == "annual_rate" or (key == "daily_rate" and not any(k == "annual_rate" for k, _l in rows)):
+            table_lines.extend(_example_block(kb, ids))
     sources = [s for cell in cells.values() if cell for claim in cell.claims for s in claim.sources]
     text = "\n".join(
         [
             _("<b>对比：{names}</b>").format(names=names),
             "<pre>" + esc("\n".join(table_lines)) + "</pre>",
+            _("“借1万分12期利息”按等额本息和知识库里的利率范围估算，日利率×30折成月利率；细算请用 /calc。")
+            if any(rate_range(kb.products[p]) for p in ids)
+            else "",
             _("带 * 的格子各来源说法不一，详见下一条。")
             if any(c and c.conflict for c in cells.values())
             else "",
@@ -129,6 +138,33 @@ def compare_reply(kb: KnowledgeBase, product_ids: list[str]) -> Reply:
     if footnotes:
         reply.add(footnotes)
     return reply
+
+
+def _example_block(kb: KnowledgeBase, ids: list[str]) -> list[str]:
+    """「借1万分12期利息」 per product at both ends of its rate range, so 「哪个利息低」 gets figures."""
+    lines = [_("借1万分12期利息")]
+    for p in ids:
+        lines.extend(_cell_lines(_short_name(kb, p), [_example_cost(kb, p)]))
+    return lines if any(rate_range(kb.products[p]) for p in ids) else []
+
+
+def _example_cost(kb: KnowledgeBase, product_id: str) -> str:
+    product = kb.products[product_id]
+    rates = rate_range(product)
+    limit = product.attributes.get("limit")
+    too_small = limit is not None and all(
+        c.high is not None and c.high < EXAMPLE_AMOUNT for c in limit.claims
+    )
+    if rates is None or too_small:
+        return "—"
+
+    def cost(price: Price) -> float:
+        quote = LoanQuote(EXAMPLE_AMOUNT, "equal_installment", price, term_months=EXAMPLE_MONTHS)
+        return compute(quote).total_cost
+
+    high = cost(rates.high) if rates.high is not None else None
+    span = _span(round(cost(rates.low)), round(high) if high is not None else None, "yuan")
+    return _with_unit(span, "yuan") + ("*" if rates.conflict else "")
 
 
 def _after_buttons(ids: list[str]) -> list[list[Button]]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from flows.faq import digression
 from flows.i18n import N_, _
 from flows.machine import ANY, FlowMachine, FlowTable, FlowTurn, Row
-from flows.parsing import is_dont_know, normalize
+from flows.parsing import is_dont_know, looks_like_question, normalize
 from flows.questions import QUESTIONS, AnswerValue, Question, question_buttons
 from flows.render import entry_button_id, home_button, source_line
 from flows.reply import Button, Reply, esc
@@ -338,11 +338,15 @@ def read_answer(turn: CheckTurn, text: str) -> tuple[str, object]:
 
 
 def read_products(turn: CheckTurn, text: str) -> tuple[str, object]:
-    """A typed reply while choosing products: product names, or a question to answer on the side."""
+    """A typed reply while choosing products: product names, or a question to answer on the side.
+
+    「小米」「都测」 choose; 「小米贷款上征信吗？」 names a product but is a question, so it is answered
+    first (and the choice asked again) when the matcher is sure of it.
+    """
     products = products_from_text(turn.engine.kb, text)
-    if products:
+    if products and not looks_like_question(text):
         return "choose", products
     side = digression(turn, text)
     if side is not None:
         return "digress", side
-    return "choose", []
+    return "choose", products

@@ -119,13 +119,6 @@ class FlowMachine:
         # add_model/remove_model change the machine's model list; a lock keeps threaded callers safe
         self._lock = threading.RLock()
 
-    def can(self, state: str, trigger: str) -> bool:
-        """Whether ``trigger`` has any transition out of ``state`` (conditions not checked)."""
-        return any(
-            row.trigger == trigger and state in row.sources(self.table.states)
-            for row in self.table.transitions
-        )
-
     def fire(self, turn: FlowTurn, trigger: str) -> bool:
         """Fire ``trigger`` on ``turn`` from the session's current state; True if a transition ran.
 

@@ -229,7 +229,21 @@ def normalise(text: str) -> str:
     converter = _t2s()
     simplified = str(converter.convert(text))  # type: ignore[attr-defined]
     folded = unicodedata.normalize("NFKC", simplified)
-    return folded.replace("％", "%").replace("￥", "¥").replace("块钱", "元").replace("块", "元")
+    folded = folded.replace("％", "%").replace("￥", "¥").replace("块钱", "元").replace("块", "元")
+    return _PER_CENT.sub(_as_percent, folded)
+
+
+#: 「百分之十八」 → 18%, 「千分之五」 → 0.5% (万分之N stays: it is read as a daily rate by itself)
+_PER_CENT = re.compile(r"(百|千)分之\s*(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+)")
+
+
+def _as_percent(match: re.Match[str]) -> str:
+    value = _number(match.group(2))
+    if value is None:
+        return match.group(0)
+    if match.group(1) == "千":
+        value /= 10
+    return f"{value:g}%"
 
 
 def cn_number(text: str) -> float | None:

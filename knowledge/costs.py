@@ -29,7 +29,7 @@ from typing import Literal, get_args
 
 import numpy_financial as npf
 
-from knowledge.models import Claim, Unit
+from knowledge.models import AttributeKey, Claim, Product, Unit
 
 Method = Literal["equal_installment", "equal_principal", "daily", "interest_first"]
 PriceKind = Literal["daily", "monthly", "annual", "monthly_fee"]
@@ -329,6 +329,54 @@ def line_band(irr_annual_pct: float) -> Literal["within_24", "over_24", "over_36
     if irr_annual_pct > LINE_24:
         return "over_24"
     return "within_24"
+
+
+# --- a product's own price ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RateRange:
+    """A product's rate range from its claims: the low and high scenario, with the claims behind them."""
+
+    low: Price
+    #: ``None`` when the sources only give a lowest rate (「最低0.025%」)
+    high: Price | None
+    sources: list[str]
+    conflict: bool
+    claims: list[Claim]
+
+
+#: where a product's rate is read from, in order of preference
+RATE_ATTRIBUTES: tuple[tuple[AttributeKey, Unit, PriceKind], ...] = (
+    ("daily_rate", "pct_day", "daily"),
+    ("annual_rate", "pct_year", "annual"),
+)
+
+
+def rate_range(product: Product) -> RateRange | None:
+    """The product's daily rate range (else its annual one), over every source that gives a figure.
+
+    The low end is the lowest figure any source gives, the high end the highest upper figure; sources
+    that disagree (or an attribute marked ``conflict``) make ``conflict`` true.
+    """
+    for key, unit, kind in RATE_ATTRIBUTES:
+        attribute = product.attributes.get(key)
+        if attribute is None:
+            continue
+        claims = [c for c in attribute.claims if c.unit == unit and (c.low is not None or c.high is not None)]
+        if not claims:
+            continue
+        lows = [c.low if c.low is not None else c.high for c in claims]
+        # a claim with only a lower figure says nothing about the dear end
+        highs = [c.high for c in claims if c.high is not None]
+        return RateRange(
+            low=Price(kind, min(v for v in lows if v is not None)),
+            high=Price(kind, max(highs)) if highs else None,
+            sources=list(dict.fromkeys(s for c in claims for s in c.sources)),
+            conflict=attribute.conflict or len({(c.low, c.high) for c in claims}) > 1,
+            claims=claims,
+        )
+    return None
 
 
 # --- penalties and early settlement -----------------------------------------------------------------

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from knowledge.base import KnowledgeBase
-    from knowledge.understanding.api import FaqMatch
     from knowledge.unanswered import UnansweredLog
+    from knowledge.understanding.api import FaqMatch
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--conversation",
         action="store_true",
-        help="with --json: treat the lines as one conversation, so 「那微粒贷呢」 follows the previous answer",
+        help="with --json: the lines are one conversation (「那微粒贷呢」 follows the previous answer)",
     )
     parser.add_argument("--no-log", action="store_true", help="do not keep declined questions")
 
@@ -50,7 +50,9 @@ def render(kb: KnowledgeBase, match: FaqMatch) -> str:
     numbered = "\n".join(f"{i}. {q}" for i, q in enumerate(questions, start=1))
     if match.band == "suggest":
         return _("您是不是想问：") + "\n" + numbered
-    head = _("抱歉，这个问题超出了我掌握的资料范围（我只了解小米贷款、微粒贷、WE2000和微信里的贷款平台），不想给您不准确的答案。")
+    head = _(
+        "抱歉，这个问题超出了我掌握的资料范围（我只了解小米贷款、微粒贷、WE2000和微信里的贷款平台），不想给您不准确的答案。"
+    )
     if questions:
         return head + "\n" + _("您也许想看：") + "\n" + numbered
     return head
@@ -70,7 +72,9 @@ def as_json(kb: KnowledgeBase, match: FaqMatch) -> dict[str, Any]:
         "confidence": round(match.confidence, 4),
         "answer": render(kb, match),
         "sources": composed.sources if composed else [],
-        "suggestions": [] if answered else [kb.entries[e].question for e in match.suggestions if e in kb.entries],
+        "suggestions": []
+        if answered
+        else [kb.entries[e].question for e in match.suggestions if e in kb.entries],
         "band": match.band,
         "suggested_entries": [] if answered else list(match.suggestions),
     }
@@ -100,13 +104,15 @@ def run(args: argparse.Namespace) -> int:
     matcher = load_matcher(
         kb, answer_threshold=settings.faq_answer_threshold, suggest_threshold=settings.faq_suggest_threshold
     )
-    log = None if args.no_log or not settings.keep_unanswered else UnansweredLog(
-        settings.data_dir / "unanswered.jsonl"
+    log = (
+        None
+        if args.no_log or not settings.keep_unanswered
+        else UnansweredLog(settings.data_dir / "unanswered.jsonl")
     )
     if not args.json:
         question = (args.question or "").strip()
         if not question:
-            print(_("请输入您的问题，例如：loan-advisor ask \"微粒贷逾期罚息多少\""))
+            print(_('请输入您的问题，例如：loan-advisor ask "微粒贷逾期罚息多少"'))
             return 0
         match = matcher.ask(question)
         _log(log, match)

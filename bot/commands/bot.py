@@ -1,7 +1,9 @@
 """``loan-advisor bot``: run the Telegram bot (long polling, or a webhook server when configured).
 
 Exit status: 0 after a clean shutdown (SIGINT/SIGTERM), 2 when the configuration is incomplete (no
-token, webhook without URL or secret, bad storage URL), 3 when Telegram refuses the token.
+token, webhook without URL or secret, bad storage URL), 3 when Telegram refuses the token, 4 when the
+Bot API server cannot be reached. The token is checked with ``getMe`` before anything else starts, so a
+wrong one gets a clear message rather than a traceback (PTB's own message would print the token).
 """
 
 from __future__ import annotations
@@ -9,9 +11,14 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 EXIT_CONFIG = 2
 EXIT_BAD_TOKEN = 3
+EXIT_UNREACHABLE = 4
 
 NO_TOKEN = """\
 未设置 Telegram 机器人令牌（TELEGRAM_BOT_TOKEN）。
@@ -31,6 +38,13 @@ Telegram refused the bot token (TELEGRAM_BOT_TOKEN is wrong or was revoked).
 """
 
 
+UNREACHABLE = """\
+无法连接 Telegram Bot API 服务器：{url}
+Cannot reach the Telegram Bot API server at {url} ({error}).
+请检查网络，或 TELEGRAM_API_BASE_URL 是否正确。 Check the network, or TELEGRAM_API_BASE_URL.
+"""
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the sub-command's options (everything else comes from the environment)."""
     parser.add_argument(
@@ -40,8 +54,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Start the bot and block until it is stopped; returns the exit status."""
+    import asyncio
+
     from pydantic import ValidationError
-    from telegram.error import InvalidToken
+    from telegram.error import InvalidToken, NetworkError
 
     from bot.settings import Settings
 
@@ -49,16 +65,34 @@ def run(args: argparse.Namespace) -> int:
         overrides = {"telegram_mode": args.mode} if getattr(args, "mode", None) else {}
         settings = Settings(**overrides)
     except ValidationError as error:
-        print(f"配置有误 / invalid configuration:\n{error}", file=sys.stderr)
+        # field names and reasons only: pydantic's full text repeats the input, token included
+        reasons = "\n".join(
+            f"  {'.'.join(str(part) for part in item['loc']) or 'settings'}: {item['msg']}"
+            for item in error.errors(include_input=False)
+        )
+        print(f"配置有误 / invalid configuration:\n{reasons}", file=sys.stderr)
         return EXIT_CONFIG
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value().strip():
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
+    level = settings.log_level.upper()
     logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=level if level in logging.getLevelNamesMapping() else "INFO",
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # httpx logs every request URL, and the URL contains the token
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # transitions logs every callback of every turn at INFO: noise in a bot's log
+    logging.getLogger("transitions").setLevel(logging.WARNING)
+
+    try:
+        asyncio.run(_check_token(settings))
+    except InvalidToken:
+        print(BAD_TOKEN, file=sys.stderr)
+        return EXIT_BAD_TOKEN
+    except NetworkError as error:
+        print(UNREACHABLE.format(url=settings.telegram_api_base_url, error=error.message), file=sys.stderr)
+        return EXIT_UNREACHABLE
 
     from bot.storage import open_store
     from bot.telegram.app import build_application
@@ -80,3 +114,19 @@ def run(args: argparse.Namespace) -> int:
         print(BAD_TOKEN, file=sys.stderr)
         return EXIT_BAD_TOKEN
     return 0
+
+
+async def _check_token(settings: Settings) -> None:
+    """Ask the Bot API who we are (``getMe``); raises ``InvalidToken`` or ``NetworkError``."""
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    assert settings.telegram_bot_token is not None
+    timeout = settings.telegram_request_timeout
+    bot = Bot(
+        settings.telegram_bot_token.get_secret_value(),
+        base_url=settings.telegram_api_base_url,
+        request=HTTPXRequest(connect_timeout=timeout, read_timeout=timeout),
+    )
+    await bot.initialize()
+    await bot.shutdown()

@@ -27,7 +27,9 @@ _ROWS = [
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the sub-command's options."""
-    parser.add_argument("file", type=Path, help="JSON lines: {\"question\", \"entry\": id|null, \"product\": id|null}")
+    parser.add_argument(
+        "file", type=Path, help='JSON lines: {"question", "entry": id|null, "product": id|null}'
+    )
     parser.add_argument("--no-baseline", action="store_true", help="skip the jieba+BM25 baseline column")
     parser.add_argument("--misses", action="store_true", help="list the matcher's misses")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
@@ -69,17 +71,25 @@ def run(args: argparse.Namespace) -> int:
         reports.append(evaluate_baseline(Bm25Baseline(kb, load_calibration().baseline_threshold), items))
     figures = {r.name: r.figures() for r in reports}
     if args.json:
-        print(json.dumps({"file": str(args.file), "startup_ms": round(startup_ms, 1), **figures}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"file": str(args.file), "startup_ms": round(startup_ms, 1), **figures}, ensure_ascii=False
+            )
+        )
     else:
         names = [r.name for r in reports]
-        print(f"{args.file}  (thresholds: answer ≥ {settings.faq_answer_threshold}, "
-              f"suggest ≥ {settings.faq_suggest_threshold}; start-up {startup_ms:.0f} ms)")
+        print(
+            f"{args.file}  (thresholds: answer ≥ {settings.faq_answer_threshold}, "
+            f"suggest ≥ {settings.faq_suggest_threshold}; start-up {startup_ms:.0f} ms)"
+        )
         print(f"{'':52}" + "".join(f"{n:>16}" for n in names))
         for key, label in _ROWS:
             print(f"{label:52}" + "".join(f"{_cell(key, figures[n]):>16}" for n in names))
     if args.misses:
         for o in reports[0].misses():
             expected = f"{o.item.entry}/{o.item.product}" if o.item.entry else "decline"
-            print(f"MISS {o.item.question!r}: expected {expected}, got {o.entry}/{o.product} "
-                  f"[{o.band} {o.confidence:.2f}]")
+            print(
+                f"MISS {o.item.question!r}: expected {expected}, got {o.entry}/{o.product} "
+                f"[{o.band} {o.confidence:.2f}]"
+            )
     return 0

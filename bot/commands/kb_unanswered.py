@@ -1,4 +1,4 @@
-"""``loan-advisor kb unanswered``: the questions the advisor declined or was unsure about, most frequent first."""
+"""``loan-advisor kb unanswered``: questions the advisor declined or was unsure about, most frequent first."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from pathlib import Path
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the sub-command's options."""
-    parser.add_argument("--path", type=Path, default=None, help="the log file (default: <data_dir>/unanswered.jsonl)")
+    parser.add_argument(
+        "--path", type=Path, default=None, help="the log file (default: <data_dir>/unanswered.jsonl)"
+    )
     parser.add_argument("--limit", type=int, default=30, help="show at most this many questions")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
 

@@ -3,13 +3,15 @@
 Each session is one string key with an expiry equal to the idle time to live, so Redis itself forgets
 idle sessions. The per-chat lock is a ``SET NX PX`` key holding a random token, released by a small Lua
 script only by its owner, so a lock that outlived its lease and was taken over is never released by
-the wrong process. Inside one process, waiters for the same chat first queue on a local lock, which
+the wrong process. The holder renews the lease while it works; the lease only runs out when the
+holding process has died. Inside one process, waiters for the same chat first queue on a local lock, which
 keeps them in arrival order and spares Redis needless polling.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -19,6 +21,13 @@ from redis.asyncio import Redis
 from bot.storage.base import LockTimeout, decode
 from bot.storage.sqlite import KeyedLocks
 from flows.session import Session
+
+_EXTEND = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+    return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0
+"""
 
 _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -55,6 +64,7 @@ class RedisSessionStore:
         self._wait = lock_wait_seconds
         self._local = KeyedLocks()
         self._release = self._redis.register_script(_RELEASE)
+        self._extend = self._redis.register_script(_EXTEND)
 
     def _session_key(self, key: str) -> str:
         return f"{self._prefix}session:{key}"
@@ -90,10 +100,20 @@ class RedisSessionStore:
                     raise LockTimeout(f"chat {key} stayed locked for {self._wait:.0f}s")
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 0.1)
+            renewal = asyncio.create_task(self._keep_lease(lock_key, token))
             try:
                 yield
             finally:
+                renewal.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewal
                 await self._release(keys=[lock_key], args=[token])
+
+    async def _keep_lease(self, lock_key: str, token: str) -> None:
+        """Renew the lease while the holder works, so a slow turn (a long flood wait) keeps its chat."""
+        while True:
+            await asyncio.sleep(self._lease_ms / 3000)
+            await self._extend(keys=[lock_key], args=[token, self._lease_ms])
 
     async def close(self) -> None:
         """Close the connection pool."""

@@ -72,6 +72,8 @@ class SqliteSessionStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        # sessions that ran out while the bot was down go now, not at the next write
+        self._db.execute("DELETE FROM sessions WHERE touched_at < ?", (time.time() - ttl_seconds,))
 
     async def _run(self, job: Callable[[sqlite3.Connection], T]) -> T:
         def locked() -> T:

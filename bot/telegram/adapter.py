@@ -211,7 +211,7 @@ class TelegramAdapter:
         entities = message.parse_entities([MessageEntityType.BOT_COMMAND, MessageEntityType.MENTION])
         for entity, value in entities.items():
             if entity.type == MessageEntityType.BOT_COMMAND and entity.offset == 0:
-                _, _, target = value.partition("@")
+                target = value.partition("@")[2]
                 return text if not target or target.lower() == username else None
         mentions = [value for entity, value in entities.items() if entity.type == MessageEntityType.MENTION]
         if any(value[1:].lower() == username for value in mentions):
@@ -370,10 +370,10 @@ class TelegramAdapter:
         raise AssertionError("unreachable")  # the loop either returns or raises
 
     async def _answer(self, query: CallbackQuery, note: str | None = None) -> bool:
-        """Answer a callback query; one already too old is worth a log line, not an error."""
+        """Answer a callback query; a failure only leaves a spinner, so it is logged, never raised."""
         try:
             await self._call(lambda: query.answer(text=note, show_alert=note is not None), idempotent=False)
-        except BadRequest as error:
+        except TelegramError as error:
             log.info("could not answer callback query: %s", error.message)
         return True
 

@@ -33,6 +33,7 @@ FEATURES: tuple[str, ...] = (
     "harm",  # a harm marker (伪造, 套现, 躲催收 …) is present
     "product_match",  # the question names a product the entry covers
     "product_mismatch",  # the question names products, none of which the entry covers
+    "foreign_product",  # only products the KB merely compares against are named, and this is no comparison
     "length",  # log(1 + characters left once products are taken out)
 )
 

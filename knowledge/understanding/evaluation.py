@@ -39,7 +39,8 @@ class Outcome:
     @property
     def right(self) -> bool:
         """The best guess is the labelled entry and product."""
-        return self.item.entry is not None and (self.entry, self.product) == (self.item.entry, self.item.product)
+        expected = (self.item.entry, self.item.product)
+        return self.item.entry is not None and (self.entry, self.product) == expected
 
 
 @dataclass

@@ -31,12 +31,12 @@ class OverlapIndex:
     def __init__(self, docs: Sequence[tuple[str, frozenset[str]]]) -> None:
         """Index ``docs``: (entry id, set of units) pairs; an entry usually has many docs."""
         entry_units: dict[str, set[str]] = defaultdict(set)
-        for entry, units in docs:
-            entry_units[entry].update(units)
+        for entry, doc_units in docs:
+            entry_units[entry].update(doc_units)
         n_entries = max(len(entry_units), 1)
         entry_df: dict[str, int] = defaultdict(int)
-        for units in entry_units.values():
-            for unit in units:
+        for unit_set in entry_units.values():
+            for unit in unit_set:
                 entry_df[unit] += 1
         self.idf: dict[str, float] = {u: math.log(1.0 + n_entries / df) for u, df in entry_df.items()}
         #: weight of a unit never seen in the knowledge base: as rare as the rarest known one
@@ -99,8 +99,18 @@ class NaiveBayesIndex:
     but the entry's paraphrases together do. Training is counting, so it is built at start-up.
     """
 
-    def __init__(self, docs: Sequence[tuple[str, frozenset[str]]], *, alpha: float = 0.2) -> None:
-        """Count units per entry over ``docs`` ((entry id, units) pairs); ``alpha`` is additive smoothing."""
+    def __init__(
+        self, docs: Sequence[tuple[str, frozenset[str]]], *, alpha: float = 0.2, temperature: float = 1.0
+    ) -> None:
+        """Count units per entry over ``docs`` ((entry id, units) pairs).
+
+        Args:
+            docs: (entry id, units) pairs, one per question or paraphrase.
+            alpha: additive smoothing of the unit counts.
+            temperature: divides the log-likelihoods before normalising; naive Bayes is famously
+                over-sure (its units are not independent), so a temperature above 1 softens it.
+        """
+        self.temperature = temperature
         import numpy as np
 
         self.entries = sorted({entry for entry, _ in docs})
@@ -121,7 +131,7 @@ class NaiveBayesIndex:
         rows = [self._row[u] for u in units if u in self._row]
         if not rows:
             return {}
-        scores = self._log_prob[rows].sum(axis=0)
+        scores = self._log_prob[rows].sum(axis=0) / self.temperature
         scores = np.exp(scores - scores.max())
         scores /= scores.sum()
         return dict(zip(self.entries, scores.tolist(), strict=True))

@@ -46,7 +46,8 @@ def _invert(groups: Any, name: str) -> dict[str, str]:
             variant = str(variant)
             if variant in inverted and inverted[variant] != str(canonical):
                 raise LexiconError(
-                    f"lexicon.yaml: '{variant}' in {name} points at both '{inverted[variant]}' and '{canonical}'"
+                    f"lexicon.yaml: '{variant}' in {name} points at both "
+                    f"'{inverted[variant]}' and '{canonical}'"
                 )
             inverted[variant] = str(canonical)
     return inverted

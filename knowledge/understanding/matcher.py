@@ -20,19 +20,26 @@ from knowledge.understanding.api import Band, FaqMatch
 from knowledge.understanding.calibration import Calibration
 from knowledge.understanding.index import Hit, NaiveBayesIndex, OverlapIndex
 from knowledge.understanding.lexicon import Lexicon
-from knowledge.understanding.normalize import Replacer, clean
+from knowledge.understanding.normalize import Replacer, clean, fold_question_forms
 from knowledge.understanding.products import GAP, FollowUpDetector, ProductFinder
 
 #: Words that never help tell entries apart (particles, pronouns); dropped from the word channel only.
-_STOP_WORDS = frozenset("吗 呢 的 了 啊 呀 吧 嘛 哦 哈 么 我 我们 你 你们 他 她 它 请问 一下 这个 那个 那".split())
+_STOP_WORDS = frozenset(
+    {"吗", "呢", "的", "了", "啊", "呀", "吧", "嘛", "哦", "哈", "么", "我", "我们", "你", "你们", "他", "她"}
+    | {"它", "请问", "一下", "这个", "那个", "那"}
+)
 #: Weights of the ranking score: best paraphrase cosine per channel, then entry-wide coverage.
-_RANK_WEIGHTS = {"word_best": 0.35, "char_best": 0.35, "word_cov": 0.15, "char_cov": 0.15, "bayes": 0.3}
+_RANK_WEIGHTS = {"word_best": 0.35, "char_best": 0.35, "word_cov": 0.15, "char_cov": 0.15, "bayes": 0.4}
+#: Naive-Bayes smoothing and temperature (fitted on the calibration set, like the weights above).
+_BAYES_ALPHA = 0.2
+_BAYES_TEMPERATURE = 4.0
+_BAYES_PRODUCTS = False
 #: Ranking adjustments for products (see ``_compat``): the question names a product the entry covers
 #: (more when the entry is about that product alone, as 「微粒贷是什么」 is), names products the entry does
 #: not cover, or names two or more that it covers (comparisons). Glossary entries define terms, so a
 #: question that names a product is less likely to be one of them.
 _PRODUCT_BONUS = 0.06
-_SPECIFIC_BONUS = 0.15
+_SPECIFIC_BONUS = 0.06
 _PRODUCT_PENALTY = 0.2
 _SPECIFIC_PENALTY = 0.35
 _COMPARISON_BONUS = 0.3
@@ -41,9 +48,13 @@ _GLOSSARY_PENALTY = 0.1
 _HARM_BONUS = 0.2
 #: Confidence given to a bare follow-up (「那微粒贷呢」) on an entry that covers the new product.
 FOLLOW_UP_CONFIDENCE = 0.97
+#: Appended to a question that is nothing but a product name.
+_WHAT_IS = "是什么"
 #: How many questions to offer as buttons.
 MAX_SUGGESTIONS = 3
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+#: 「哪个 / 哪家」: a question listing three products and asking which one treats them equally.
+_WHICH = re.compile("哪个|哪家|哪一个|谁")
 
 
 @dataclass(frozen=True)
@@ -102,9 +113,13 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def _bayes_units(words: frozenset[str], bigrams: frozenset[str]) -> frozenset[str]:
-    # prefixed so that the word 「逾期」 and the bigram 「逾期」 stay two pieces of evidence
-    return frozenset({"w:" + w for w in words} | bigrams)
+def _bayes_units(analysis: Analysis) -> frozenset[str]:
+    # prefixed so that the word 「逾期」 and the bigram 「逾期」 stay two pieces of evidence; products named
+    # count too when _BAYES_PRODUCTS is set, so 「…是谁家的」 about 小米 leans to the entry about 小米
+    units = {"w:" + w for w in analysis.words} | analysis.bigrams
+    if _BAYES_PRODUCTS:
+        units |= {"p:" + p for p in analysis.products}
+    return frozenset(units)
 
 
 def entry_products(entry: FaqEntry) -> frozenset[str]:
@@ -140,16 +155,24 @@ class LexicalMatcher:
         self._typos = Replacer(lexicon.typos)
         self._synonyms = Replacer(lexicon.synonyms)
         aliases: dict[str, list[str]] = {}
-        for product in kb.products.values():
-            aliases[product.id] = [product.id, product.name, *product.aliases]
+        for item in kb.products.values():
+            aliases[item.id] = [item.id, item.name, *item.aliases]
         for product_id, extra in lexicon.product_aliases.items():
             aliases.setdefault(product_id, []).extend(extra)
         self.products = ProductFinder(aliases, self._prepare)
         self._follow_up = FollowUpDetector(self._synonyms(clean(f)) for f in lexicon.fillers)
         self._ood = [m for m in (self._prepare(w) for w in lexicon.out_of_domain) if m]
         self._harm = [m for m in (self._prepare(w) for w in lexicon.harm_markers) if m]
+        self._compare_entries = frozenset(e.id for e in kb.entries.values() if e.topic == "compare")
         self._refusals = frozenset(e.id for e in kb.entries.values() if e.kind == "refusal")
         self._entry_products = {e.id: entry_products(e) for e in kb.entries.values()}
+        # products the knowledge base only compares against (借呗, 京东金条 …): a question about one of them
+        # that is not a comparison is out of scope
+        covering: dict[str, set[str]] = {}
+        for entry in kb.entries.values():
+            for product in self._entry_products[entry.id]:
+                covering.setdefault(product, set()).add(entry.topic)
+        self._comparison_only = frozenset(p for p in kb.products if covering.get(p, set()) <= {"compare"})
         word_docs: list[tuple[str, frozenset[str]]] = []
         char_docs: list[tuple[str, frozenset[str]]] = []
         bayes_docs: list[tuple[str, frozenset[str]]] = []
@@ -161,11 +184,11 @@ class LexicalMatcher:
                     word_docs.append((entry.id, analysis.words))
                 if analysis.bigrams:
                     char_docs.append((entry.id, analysis.bigrams))
-                bayes_docs.append((entry.id, _bayes_units(analysis.words, analysis.bigrams)))
+                bayes_docs.append((entry.id, _bayes_units(analysis)))
                 self._doc_products[entry.id].update(analysis.products)
         self.word_index = OverlapIndex(word_docs)
         self.char_index = OverlapIndex(char_docs)
-        self.bayes_index = NaiveBayesIndex(bayes_docs)
+        self.bayes_index = NaiveBayesIndex(bayes_docs, alpha=_BAYES_ALPHA, temperature=_BAYES_TEMPERATURE)
         self.weights = dict(_RANK_WEIGHTS)
 
     # --- understanding ------------------------------------------------------------------------------
@@ -177,14 +200,15 @@ class LexicalMatcher:
         """Normalise ``question``, find its products and the units left to match."""
         text = self._prepare(question)
         products = self.products.products(text)
-        topic_text = self._synonyms(self.products.strip(text))
+        topic_text = self._synonyms(fold_question_forms(self.products.strip(text)))
         return Analysis(
             text=text,
             products=products,
             topic_text=topic_text,
             words=_words(topic_text),
             bigrams=_bigrams(topic_text),
-            ood=any(marker in text for marker in self._ood),
+            # checked once synonyms have run, so 「买房贷款」 (→ 买房借钱) does not trip the marker 「房贷」
+            ood=any(marker in topic_text for marker in self._ood),
             harm=any(marker in text or marker in topic_text for marker in self._harm),
         )
 
@@ -198,10 +222,7 @@ class LexicalMatcher:
         shared = sum(1 for p in named if p in covered)
         missing = len(named) - shared
         specific = len(covered) == 1
-        if shared >= 2:
-            bonus = _COMPARISON_BONUS
-        else:
-            bonus = _SPECIFIC_BONUS if specific else _PRODUCT_BONUS
+        bonus = _COMPARISON_BONUS if shared >= 2 else _SPECIFIC_BONUS if specific else _PRODUCT_BONUS
         penalty = _SPECIFIC_PENALTY if specific else _PRODUCT_PENALTY
         return (bonus * shared - penalty * missing) / len(named)
 
@@ -209,7 +230,7 @@ class LexicalMatcher:
         """All entries sharing anything with the question, best first, with the calibrated confidence."""
         word_hits = self.word_index.search(analysis.words)
         char_hits = self.char_index.search(analysis.bigrams)
-        bayes = self.bayes_index.posterior(_bayes_units(analysis.words, analysis.bigrams))
+        bayes = self.bayes_index.posterior(_bayes_units(analysis))
         none = Hit(0.0, 0.0)
         w = self.weights
         candidates = []
@@ -235,7 +256,9 @@ class LexicalMatcher:
         ranking.confidence = self.calibration.probability(ranking.signals) if candidates else 0.0
         return ranking
 
-    def _signals(self, ranking: Ranking, word_hits: dict[str, Hit], char_hits: dict[str, Hit]) -> dict[str, float]:
+    def _signals(
+        self, ranking: Ranking, word_hits: dict[str, Hit], char_hits: dict[str, Hit]
+    ) -> dict[str, float]:
         analysis = ranking.analysis
         signals = {
             "unknown_words": self.word_index.unknown_share(analysis.words),
@@ -262,32 +285,51 @@ class LexicalMatcher:
             bayes=top.bayes,
             agree=1.0 if word_top == char_top == top.entry_id else 0.0,
             product_match=1.0 if any(p in covered for p in named) else 0.0,
+            foreign_product=1.0
+            if named
+            and all(p in self._comparison_only for p in named)
+            and top.entry_id not in self._compare_entries
+            else 0.0,
             product_mismatch=1.0 if named and covered and not any(p in covered for p in named) else 0.0,
         )
         return signals
 
-    def product_for(self, entry_id: str, named: Sequence[str], context: str | None) -> str | None:
+    def product_for(
+        self, entry_id: str, named: Sequence[str], context: str | None, text: str = ""
+    ) -> str | None:
         """The product a question about ``entry_id`` is about.
 
         The first product named wins, even when the entry has no variant for it (the general answer is
         then shown, and the product still tells the caller what was asked about). With no product named,
         a product carried over from the previous answer counts when the entry covers it.
         """
+        if len(named) >= 3 and _WHICH.search(text):
+            return None  # 「小米贷款 微粒贷 借呗哪个利息最低」 lists them equally
         if named:
             return named[0]
         if context is not None and context in self._entry_products[entry_id]:
             return context
         return None
 
-    def best_guess(self, question: str, *, previous_product: str | None = None) -> tuple[str | None, str | None]:
-        """The likeliest entry and product for ``question`` whatever the band (for logs and scoring)."""
+    def understand(self, question: str, *, previous_product: str | None = None) -> tuple[Ranking, str | None]:
+        """Rank the entries for ``question`` (no follow-up rule); returns the ranking and the context product."""
         analysis = self.analyse(question)
+        if analysis.products and not analysis.words:
+            # a bare product name (「微粒贷」, 「小米贷款？」) asks what it is
+            analysis = self.analyse(question + _WHAT_IS)
         context = previous_product if not analysis.products else None
-        ranking = self.rank(analysis, context_product=context)
+        return self.rank(analysis, context_product=context), context
+
+    def best_guess(
+        self, question: str, *, previous_product: str | None = None
+    ) -> tuple[str | None, str | None]:
+        """The likeliest entry and product for ``question`` whatever the band (for logs and scoring)."""
+        ranking, context = self.understand(question, previous_product=previous_product)
         if not ranking.candidates:
             return None, None
         top = ranking.candidates[0].entry_id
-        return top, self.product_for(top, analysis.products, context)
+        analysis = ranking.analysis
+        return top, self.product_for(top, analysis.products, context, analysis.text)
 
     # --- the FaqMatcher protocol --------------------------------------------------------------------
 
@@ -296,17 +338,20 @@ class LexicalMatcher:
     ) -> FaqMatch:
         """Understand ``question``; ``previous_*`` describe the last answer, for follow-ups."""
         analysis = self.analyse(question)
-        if previous_entry in self.kb.entries and analysis.products and self._follow_up.is_bare(
-            analysis.topic_text
+        if (
+            previous_entry in self.kb.entries
+            and analysis.products
+            and self._follow_up.is_bare(analysis.topic_text)
         ):
             follow = self._follow_up_match(question, analysis, previous_entry)
             if follow is not None:
                 return follow
-        context = previous_product if not analysis.products else None
-        ranking = self.rank(analysis, context_product=context)
+        ranking, context = self.understand(question, previous_product=previous_product)
         return self.decide(question, ranking, context_product=context)
 
-    def _follow_up_match(self, question: str, analysis: Analysis, previous_entry: str | None) -> FaqMatch | None:
+    def _follow_up_match(
+        self, question: str, analysis: Analysis, previous_entry: str | None
+    ) -> FaqMatch | None:
         assert previous_entry is not None
         covered = self._entry_products[previous_entry]
         product = analysis.products[0]
@@ -333,10 +378,12 @@ class LexicalMatcher:
         """Turn a ranking into a :class:`FaqMatch`: best entry, its product, band and suggestions."""
         analysis = ranking.analysis
         if not ranking.candidates:
-            return FaqMatch(question, "decline", None, None, 0.0, self._fallback_suggestions(), analysis.products)
+            return FaqMatch(
+                question, "decline", None, None, 0.0, self._fallback_suggestions(), analysis.products
+            )
         top = ranking.candidates[0]
         band = self.band_of(ranking.confidence)
-        product = self.product_for(top.entry_id, analysis.products, context_product)
+        product = self.product_for(top.entry_id, analysis.products, context_product, analysis.text)
         if band == "answer":
             return FaqMatch(question, band, top.entry_id, product, ranking.confidence, [], analysis.products)
         if band == "suggest":

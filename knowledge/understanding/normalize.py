@@ -38,11 +38,30 @@ def clean(text: str) -> str:
     return _LONE_DOT.sub("", text)
 
 
+#: A question ending in 「不」/「没」 (「靠谱不」「还了没」) asks the same as one ending in 「吗」.
+_FINAL_NOT = re.compile(r"(?<=[\u4e00-\u9fff])[不没](?=$|\|)")
+
+
+def fold_question_forms(text: str) -> str:
+    """Fold a question ending in 「不」/「没」 into the 「…吗」 form.
+
+    A-not-A forms (「会不会」) are left alone: measured on the calibration set, folding them lost more
+    than it gained, as 「是不是」「会不会」 are telling bigrams in their own right.
+
+    >>> fold_question_forms("靠谱不")
+    '靠谱吗'
+    """
+    return _FINAL_NOT.sub("吗", text)
+
+
 class Replacer:
     """Replace every variant of a map by its canonical form, longest variant first, in one pass."""
 
     def __init__(self, mapping: Mapping[str, str]) -> None:
-        self._mapping = {clean(k): v for k, v in mapping.items() if clean(k)}
+        # Each canonical form also maps to itself, so that where it is already written out in full
+        # (「提前还款」) the longer identity match wins over a variant that is its prefix (「提前还」).
+        self._mapping = {v: v for v in mapping.values() if v}
+        self._mapping.update({clean(k): v for k, v in mapping.items() if clean(k)})
         variants = sorted(self._mapping, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(v) for v in variants)) if variants else None
 

@@ -44,11 +44,26 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
 def redis_url(tmp_path: Path) -> Iterator[str]:
     """A real redis-server of our own on a free port, killed at teardown."""
     if not REDIS_SERVER.exists():
-        pytest.skip("redis-server is not installed (run `make redis-server`, which installs Debian's package)")
+        pytest.skip(
+            "redis-server is not installed (run `make redis-server`, which installs Debian's package)"
+        )
     port = free_port()
     process = subprocess.Popen(
-        [str(REDIS_SERVER), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path),
-         "--save", "", "--appendonly", "no", "--protected-mode", "no"],
+        [
+            str(REDIS_SERVER),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(tmp_path),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--protected-mode",
+            "no",
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -76,9 +91,13 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float =
 
 @pytest.fixture(scope="session")
 def real_engine() -> Engine:
-    """The real dialogue engine over the shipped knowledge base (built once: it takes a second)."""
+    """The real dialogue engine over the shipped knowledge base, with the configured FAQ thresholds
+    (built once: it takes a second)."""
     engine_module = pytest.importorskip("flows.engine", reason="flows.engine is not written yet")
-    engine: Engine = engine_module.build_engine(answer_threshold=0.6, suggest_threshold=0.3)
+    defaults = Settings(_env_file=None)  # type: ignore[call-arg]
+    engine: Engine = engine_module.build_engine(
+        answer_threshold=defaults.faq_answer_threshold, suggest_threshold=defaults.faq_suggest_threshold
+    )
     return engine
 
 
@@ -91,13 +110,13 @@ def bot_settings(standin: BotApiStandIn, **overrides: Any) -> Settings:
         "telegram_request_timeout": 2.0,
         **overrides,
     }
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @asynccontextmanager
 async def running_bot(
     standin: BotApiStandIn, engine: Engine, store: SessionStore, **overrides: Any
-) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+) -> AsyncIterator[Application]:
     """The real Application, long-polling the stand-in, until the block ends."""
     application = build_application(bot_settings(standin, **overrides), engine, store)
     await start_polling(application, bot_settings(standin, **overrides))

@@ -247,9 +247,7 @@ class BotApiStandIn:
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, 0)
         await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self._runner.addresses[0][1]
         return self.base_url
 
     async def stop(self) -> None:
@@ -284,11 +282,13 @@ class BotApiStandIn:
         deadline = loop.time() + timeout
         while True:
             count = len(self.chat_events(chat_id))
+
+            def changed(seen: int = count) -> bool:
+                return len(self.chat_events(chat_id)) != seen
+
             async with self._changed:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(
-                        self._changed.wait_for(lambda n=count: len(self.chat_events(chat_id)) != n), quiet_for
-                    )
+                    await asyncio.wait_for(self._changed.wait_for(changed), quiet_for)
             if len(self.chat_events(chat_id)) == count:
                 return
             if loop.time() > deadline:
@@ -374,7 +374,7 @@ class BotApiStandIn:
     async def send_media(self, chat_id: int, kind: str) -> dict[str, Any]:
         """The user sends a sticker, photo, voice note or document."""
         file = {"file_id": f"file-{kind}", "file_unique_id": f"u-{kind}"}
-        content: dict[str, Any] = {
+        contents: dict[str, dict[str, Any]] = {
             "sticker": {
                 "sticker": {
                     **file,
@@ -389,7 +389,8 @@ class BotApiStandIn:
             "photo": {"photo": [{**file, "width": 90, "height": 90}], "caption": "看看这个"},
             "voice": {"voice": {**file, "duration": 3, "mime_type": "audio/ogg"}},
             "document": {"document": {**file, "file_name": "合同.pdf", "mime_type": "application/pdf"}},
-        }[kind]
+        }
+        content = contents[kind]
         return await self._push("message", self._user_message(chat_id, None, **content))
 
     async def edit_text(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
@@ -446,7 +447,9 @@ class BotApiStandIn:
 
     async def answer_after(self, chat_id: int, mark: int, timeout: float = 8.0) -> list[Event]:
         """The bot's sends and edits after the first ``mark``, once at least one came and it went quiet."""
-        await self.wait_for(lambda: len(self.chat_events(chat_id)) > mark, timeout, f"a reply in chat {chat_id}")
+        await self.wait_for(
+            lambda: len(self.chat_events(chat_id)) > mark, timeout, f"a reply in chat {chat_id}"
+        )
         await self.quiet(chat_id)
         return self.chat_events(chat_id)[mark:]
 
@@ -457,6 +460,16 @@ class BotApiStandIn:
     def transcript(self, chat_id: int) -> str:
         """A readable dump of the chat, for assertion messages."""
         return "\n---\n".join(f"[{e.kind}] {e.text} {e.buttons}" for e in self.chat_events(chat_id))
+
+    @property
+    def presses(self) -> int:
+        """How many button presses the users made."""
+        return len(self._callbacks)
+
+    @property
+    def unanswered_presses(self) -> list[str]:
+        """Callback queries the bot never answered (each leaves a spinning button on the phone)."""
+        return [query_id for query_id in self._callbacks if query_id not in self._answered]
 
     def calls_of(self, method: str) -> list[dict[str, Any]]:
         """The parameters of every successful call of ``method``."""
@@ -581,7 +594,9 @@ class BotApiStandIn:
         return markup
 
     def _record(self, kind: str, message: BotMessage) -> None:
-        self.events.setdefault(message.chat_id, []).append(Event(kind, message, message.text, message.buttons))
+        self.events.setdefault(message.chat_id, []).append(
+            Event(kind, message, message.text, message.buttons)
+        )
 
     def _message_json(self, message: BotMessage, edited: bool = False) -> dict[str, Any]:
         body = {**self._messages[(message.chat_id, message.message_id)]}

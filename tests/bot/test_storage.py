@@ -32,8 +32,11 @@ async def store(store_url: str) -> AsyncIterator[SessionStore]:
 
 
 def midway_session() -> Session:
-    return Session(flow="check", state="asking", check=CheckDraft(products=["xiaomi"], answers={"age": 30},
-                                                                   asked=["student", "age"]))
+    return Session(
+        flow="check",
+        state="asking",
+        check=CheckDraft(products=["xiaomi"], answers={"age": 30}, asked=["student", "age"]),
+    )
 
 
 async def test_a_session_comes_back_as_it_was_stored(store: SessionStore) -> None:
@@ -41,7 +44,11 @@ async def test_a_session_comes_back_as_it_was_stored(store: SessionStore) -> Non
     loaded = await store.get("1001")
     assert loaded is not None
     assert (loaded.flow, loaded.state, loaded.check.answers, loaded.check.asked) == (
-        "check", "asking", {"age": 30}, ["student", "age"])
+        "check",
+        "asking",
+        {"age": 30},
+        ["student", "age"],
+    )
 
 
 async def test_an_unknown_chat_has_no_session(store: SessionStore) -> None:
@@ -71,11 +78,16 @@ async def test_sqlite_really_deletes_expired_sessions_not_just_hides_them(tmp_pa
     path = tmp_path / "s.sqlite3"
     short = open_store(f"sqlite:///{path}", ttl_seconds=0.2)
     await short.put("old", midway_session())
+    await short.put("older", midway_session())
     await asyncio.sleep(0.3)
     await short.put("new", midway_session())
     await short.close()
     keys = [row[0] for row in sqlite3.connect(path).execute("SELECT chat_key FROM sessions")]
     assert keys == ["new"]
+    await asyncio.sleep(0.3)
+    reopened = open_store(f"sqlite:///{path}", ttl_seconds=0.2)  # a restart after a quiet spell sweeps too
+    assert list(sqlite3.connect(path).execute("SELECT chat_key FROM sessions")) == []
+    await reopened.close()
 
 
 async def test_sessions_survive_closing_and_reopening_the_store(store_url: str) -> None:
@@ -166,6 +178,19 @@ async def test_a_redis_lock_left_by_a_dead_process_expires_with_its_lease(redis_
     await raw.aclose()
     await store.close()
     await store2.close()
+
+
+async def test_a_redis_lock_is_kept_past_its_lease_while_its_holder_still_works(redis_url: str) -> None:
+    holder = RedisSessionStore(redis_url, 3600, lock_lease_seconds=0.2)
+    other = RedisSessionStore(redis_url, 3600, lock_wait_seconds=0.5)
+    async with holder.lock("slow"):
+        with pytest.raises(LockTimeout):
+            async with other.lock("slow"):
+                pass
+    async with other.lock("slow"):  # free again once the holder is done
+        pass
+    await holder.close()
+    await other.close()
 
 
 async def test_a_corrupt_sqlite_record_reads_as_absent_and_is_logged(

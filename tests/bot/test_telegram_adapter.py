@@ -7,10 +7,10 @@ The stand-in is as strict as Telegram, so a mechanism that goes wrong shows up a
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
@@ -23,9 +23,12 @@ from bot.telegram.split import split_html, visible_length
 from flows.reply import Button, Reply, Turn, esc, plain_text
 from flows.session import Session
 from tests.bot.conftest import running_bot
-from tests.bot.standin import TOKEN, BOT_USERNAME, BotApiStandIn, Fault, parse_html
+from tests.bot.standin import BOT_USERNAME, TOKEN, BotApiStandIn, Fault, parse_html
 
-MENU = [[Button(id="menu:a", label="菜单A"), Button(id="menu:b", label="菜单B")], [Button(id="multi", label="两条")]]
+MENU = [
+    [Button(id="menu:a", label="菜单A"), Button(id="menu:b", label="菜单B")],
+    [Button(id="multi", label="两条")],
+]
 PARAGRAPH = "<b>第{n}段</b> " + "借款前请看清合同里的年化利率和全部费用，" * 12 + "结束。"
 
 
@@ -59,16 +62,24 @@ class ScriptedEngine:
 
 
 @pytest.fixture
-async def bot(standin: BotApiStandIn, sqlite_store: SessionStore) -> AsyncIterator[tuple[Application, ScriptedEngine]]:  # type: ignore[type-arg]
+async def bot(
+    standin: BotApiStandIn, sqlite_store: SessionStore
+) -> AsyncIterator[tuple[Application, ScriptedEngine]]:
+    """The real Application with the scripted engine; afterwards, no button may be left spinning."""
     engine = ScriptedEngine()
     async with running_bot(standin, engine, sqlite_store) as application:
         yield application, engine
+    assert standin.unanswered_presses == []
 
 
-async def test_the_command_menu_is_registered_with_chinese_descriptions(standin: BotApiStandIn, bot: object) -> None:
+async def test_the_command_menu_is_registered_with_chinese_descriptions(
+    standin: BotApiStandIn, bot: object
+) -> None:
     await standin.wait_for(lambda: bool(standin.commands), what="setMyCommands")
     assert [c["command"] for c in standin.commands] == list(COMMANDS)
-    assert {"start", "help", "check", "faq", "calc", "compare", "cancel", "privacy", "forget"} <= set(COMMANDS)
+    assert {"start", "help", "check", "faq", "calc", "compare", "cancel", "privacy", "forget"} <= set(
+        COMMANDS
+    )
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in c["description"]) for c in standin.commands)
 
 
@@ -100,7 +111,9 @@ async def test_a_button_press_edits_the_menu_in_place_and_is_answered_once(
     assert len(standin.calls_of("answerCallbackQuery")) == 1
 
 
-async def test_pressing_the_menu_that_is_already_shown_is_not_an_error(standin: BotApiStandIn, bot: object) -> None:
+async def test_pressing_the_menu_that_is_already_shown_is_not_an_error(
+    standin: BotApiStandIn, bot: object
+) -> None:
     await standin.say(4, "你好")
     await standin.tap(4, "菜单A")
     mark = len(standin.chat_events(4))
@@ -120,7 +133,7 @@ async def test_a_button_answered_by_several_messages_sends_them_as_new_messages(
 
 
 async def test_forged_callback_data_gets_a_friendly_note_and_never_reaches_the_engine(
-    standin: BotApiStandIn, bot: tuple[Application, ScriptedEngine]  # type: ignore[type-arg]
+    standin: BotApiStandIn, bot: tuple[Application, ScriptedEngine]
 ) -> None:
     _, engine = bot
     await standin.say(6, "你好")
@@ -136,7 +149,7 @@ async def test_forged_callback_data_gets_a_friendly_note_and_never_reaches_the_e
 
 
 async def test_after_forget_the_session_is_erased_and_old_buttons_are_stale(
-    standin: BotApiStandIn, bot: tuple[Application, ScriptedEngine], sqlite_store: SessionStore  # type: ignore[type-arg]
+    standin: BotApiStandIn, bot: tuple[Application, ScriptedEngine], sqlite_store: SessionStore
 ) -> None:
     await standin.say(7, "你好")
     assert await sqlite_store.get("7") is not None
@@ -161,7 +174,9 @@ async def test_non_text_messages_get_a_short_answer_asking_for_text(
     assert len(events) == 1 and "文字" in events[0].text
 
 
-async def test_an_edited_message_gets_a_note_instead_of_a_second_answer(standin: BotApiStandIn, bot: object) -> None:
+async def test_an_edited_message_gets_a_note_instead_of_a_second_answer(
+    standin: BotApiStandIn, bot: object
+) -> None:
     await standin.say(9, "小米贷款利息")
     user_message = 1  # the user's first message in the chat
     mark = len(standin.chat_events(9))
@@ -220,14 +235,18 @@ async def test_flood_control_retry_after_is_honoured_and_the_reply_arrives_once(
     assert [error.code for _, error in standin.errors] == [429]
 
 
-async def test_server_errors_are_retried_without_duplicate_replies(standin: BotApiStandIn, bot: object) -> None:
+async def test_server_errors_are_retried_without_duplicate_replies(
+    standin: BotApiStandIn, bot: object
+) -> None:
     standin.faults.append(Fault("sendMessage", "server_error", times=2, status=502))
     events = await standin.say(14, "你好")
     assert [e.text for e in events] == ["回声：你好（第1轮）"]
     assert [error.code for _, error in standin.errors] == [502, 502]
 
 
-async def test_a_reply_whose_confirmation_times_out_is_not_sent_twice(standin: BotApiStandIn, bot: object) -> None:
+async def test_a_reply_whose_confirmation_times_out_is_not_sent_twice(
+    standin: BotApiStandIn, bot: object
+) -> None:
     standin.faults.append(Fault("sendMessage", "late", delay=3.0))  # longer than the 2 s request time-out
     events = await standin.say(15, "你好")
     assert [e.text for e in events] == ["回声：你好（第1轮）"]
@@ -251,21 +270,31 @@ async def test_an_engine_failure_is_logged_and_the_user_is_told(
     assert "engine failure for the test" in caplog.text
 
 
-async def test_several_chats_at_once_each_get_every_reply_in_order(standin: BotApiStandIn, bot: object) -> None:
+async def test_several_chats_at_once_each_get_every_reply_in_order(
+    standin: BotApiStandIn, bot: object
+) -> None:
     chats = [201, 202, 203, 204, 205]
     for n in range(1, 6):
         for chat in chats:
             await standin.send_text(chat, f"消息{n}")
     for chat in chats:
-        await standin.wait_for(lambda c=chat: len(standin.chat_events(c)) >= 5, what=f"5 replies in {chat}")
-        assert [e.text for e in standin.chat_events(chat)] == [f"回声：消息{n}（第{n}轮）" for n in range(1, 6)]
+        await standin.wait_for(lambda: len(standin.chat_events(chat)) >= 5, what=f"5 replies in {chat}")  # noqa: B023
+        assert [e.text for e in standin.chat_events(chat)] == [
+            f"回声：消息{n}（第{n}轮）" for n in range(1, 6)
+        ]
 
 
 # --- the splitter and the stand-in on their own --------------------------------------------------
 
 
 def test_split_parts_fit_the_limit_are_valid_html_and_lose_no_text() -> None:
-    source = "<pre>" + "".join(f"第{n}行 &lt;代码&gt; 😀\n" for n in range(900)) + "</pre>\n\n<b>" + "字" * 5000 + "</b>"
+    source = (
+        "<pre>"
+        + "".join(f"第{n}行 &lt;代码&gt; 😀\n" for n in range(900))
+        + "</pre>\n\n<b>"
+        + "字" * 5000
+        + "</b>"
+    )
     parts = split_html(source)
     assert len(parts) > 2
     for part in parts:
@@ -277,20 +306,40 @@ def test_split_parts_fit_the_limit_are_valid_html_and_lose_no_text() -> None:
 async def test_the_standin_refuses_what_telegram_refuses(standin: BotApiStandIn) -> None:
     standin.chat(30)
     async with Bot(TOKEN, base_url=standin.base_url) as tg:
-        with pytest.raises(BadRequest, match="(?i)message is too long"):
+        with pytest.raises(BadRequest, match=r"(?i)message is too long"):
             await tg.send_message(30, "长" * 4097)
-        with pytest.raises(BadRequest, match="(?i)can.t parse entities"):
+        with pytest.raises(BadRequest, match=r"(?i)can.t parse entities"):
             await tg.send_message(30, "<b>粗体</i>", parse_mode="HTML")
-        with pytest.raises(BadRequest, match="(?i)can.t parse entities"):
+        with pytest.raises(BadRequest, match=r"(?i)can.t parse entities"):
             await tg.send_message(30, "AT&T", parse_mode="HTML")
-        with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+        with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
             markup = InlineKeyboardMarkup([[InlineKeyboardButton("按钮", callback_data="数" * 22)]])
             await tg.send_message(30, "选", reply_markup=markup)
         sent = await tg.send_message(30, "好")
-        with pytest.raises(BadRequest, match="(?i)message is not modified"):
+        with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
             await tg.edit_message_text("好", chat_id=30, message_id=sent.message_id)
         query_id = await standin.press(30, sent.message_id, "x")
         assert await tg.answer_callback_query(query_id)
-        with pytest.raises(BadRequest, match="(?i)query is too old"):
+        with pytest.raises(BadRequest, match=r"(?i)query is too old"):
             await tg.answer_callback_query(query_id)
-    await asyncio.sleep(0)
+
+
+async def test_the_standin_takes_json_bodies_and_answers_in_telegrams_envelope(
+    standin: BotApiStandIn,
+) -> None:
+    standin.chat(31)
+    url = f"{standin.base_url}{TOKEN}"
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{url}/sendMessage", json={"chat_id": 31, "text": "<b>好</b>", "parse_mode": "HTML"}
+        ) as ok:
+            body = await ok.json()
+        assert ok.status == 200 and body["ok"] is True and body["result"]["text"] == "好"
+        async with http.post(f"{url}/sendMessage", json={"chat_id": 31, "text": ""}) as refused:
+            error = await refused.json()
+        assert refused.status == 400
+        assert error == {"ok": False, "error_code": 400, "description": "Bad Request: message text is empty"}
+        async with http.post(f"{url}/noSuchMethod", json={}) as missing:
+            assert missing.status == 404
+        async with http.post(f"{standin.base_url}1:forged/getMe") as forged:
+            assert forged.status == 401

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -235,3 +236,55 @@ def test_shipped_knowledge_base_penalty_for_xiaomi_matches_the_review_rule() -> 
     text = _text(calc_reply(default(), "小米贷款借1万逾期10天")[0])
     assert "¥50.00" in text
     assert "《小米贷款测评》" in text
+
+
+def test_a_comparison_typed_in_the_calculator_gets_the_side_by_side(kb: KnowledgeBase) -> None:
+    _reply, state = calc_reply(kb, "借1万分12期，日利率0.05%")
+    reply, kept = calc_reply(kb, "小米贷款和微粒贷哪个利息低", state)
+    assert "对比：小米贷款 / 微粒贷" in _text(reply)
+    assert kept == state
+
+
+class _TelegramHtml(HTMLParser):
+    """Fails on anything Telegram's HTML parse mode would reject: unknown or unbalanced tags."""
+
+    ALLOWED = frozenset({"b", "i", "u", "s", "code", "pre", "a"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        assert tag in self.ALLOWED, tag
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open.pop() == tag, tag
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "借1万分12期，日利率0.05%",
+        "小米贷款借1万，分12期",
+        "借2万 12期 月费率1.2%",
+        "借1万逾期10天罚多少",
+        "微粒贷借1万提前还款",
+        "借1万",
+        "借-1 12期 年化18%",
+        "<b>借1万</b> 12期 年化18%",
+    ],
+)
+def test_replies_are_well_formed_telegram_html(text: str) -> None:
+    for message in calc_reply(default(), text)[0].messages:
+        parser = _TelegramHtml()
+        parser.feed(message.text)
+        parser.close()
+        assert parser.open == []
+
+
+def test_text_with_nothing_to_compute_gets_a_hint_and_keeps_the_state(kb: KnowledgeBase) -> None:
+    _reply, state = calc_reply(kb, "借1万分12期，日利率0.05%")
+    reply, kept = calc_reply(kb, "你好", state)
+    assert "没看懂" in _text(reply) and "例如" in _text(reply)
+    assert kept == state

@@ -116,3 +116,23 @@ def test_shipped_comparison_of_xiaomi_and_weilidai_shows_rates_and_conflicts() -
     text = _text(reply)
     assert "0.02–0.06%/日*" in text
     assert "《小米贷款测评》" in text and "《微信贷款综述》" in text
+
+
+def test_which_is_cheaper_gets_the_interest_on_a_sample_loan_per_product(kb: KnowledgeBase) -> None:
+    lines = _table(compare_reply(kb, ["xiaomi", "weilidai", "we2000"]))
+    block = lines[lines.index("借1万分12期利息") + 1 : lines.index("逾期罚息")]
+    assert [line.split() for line in block] == [
+        ["小米贷款", "394–1,208元*"],  # 0.02 %–0.06 % a day, sources disagree
+        ["微粒贷", "394–1,002元"],
+        ["WE2000", "—"],  # a fixed 2000元 loan cannot be 1万
+    ]
+
+
+def test_comparison_messages_are_well_formed_telegram_html() -> None:
+    shipped = default()
+    for pair in itertools.combinations(shipped.products, 2):
+        for message in compare_reply(shipped, list(pair)).messages:
+            tags = re.findall(r"</?([a-z]+)[^>]*>", message.text)
+            assert set(tags) <= {"b", "i", "pre"}, pair
+            for tag in set(tags):
+                assert message.text.count(f"<{tag}>") == message.text.count(f"</{tag}>"), (pair, tag)

@@ -81,6 +81,8 @@ def test_terms_in_common_forms(text: str, months: int | None, days: int | None) 
         ("0.05%/天", "daily", 0.05),
         ("每天0.05%", "daily", 0.05),
         ("日利率：0.035%", "daily", 0.035),
+        ("年化百分之十八", "annual", 18.0),
+        ("日息千分之一", "daily", 0.1),
     ],
 )
 def test_prices_as_lenders_state_them(text: str, kind: str, value: float) -> None:

@@ -15,8 +15,9 @@ from knowledge.costs import (
     early_fee,
     line_band,
     penalty,
+    rate_range,
 )
-from knowledge.models import Claim
+from knowledge.models import Attribute, Claim, Product
 
 
 def _quote(amount: float, months: int, method: str = "equal_installment", **price: float) -> LoanQuote:
@@ -217,3 +218,39 @@ def test_overdue_days_must_be_positive() -> None:
     with pytest.raises(QuoteError) as caught:
         penalty(rule, principal=1000, overdue_amount=1000, days=0)
     assert caught.value.code == "days_not_positive"
+
+
+def test_a_products_rate_range_spans_every_source_and_flags_disagreement() -> None:
+    product = Product(
+        id="p",
+        name="p",
+        provider="p",
+        summary="p",
+        attributes={
+            "daily_rate": Attribute(
+                claims=[
+                    Claim(value="a", sources=["s1"], low=0.03, high=0.06, unit="pct_day"),
+                    Claim(value="b", sources=["s2"], low=0.02, high=0.05, unit="pct_day"),
+                    Claim(value="words only", sources=["s3"]),
+                ]
+            )
+        },
+    )
+    rates = rate_range(product)
+    assert rates is not None
+    assert (rates.low, rates.high) == (Price("daily", 0.02), Price("daily", 0.06))
+    assert rates.conflict and rates.sources == ["s1", "s2"]
+
+
+def test_a_lowest_rate_alone_gives_no_high_scenario() -> None:
+    product = Product(
+        id="p",
+        name="p",
+        provider="p",
+        summary="p",
+        attributes={
+            "annual_rate": Attribute(claims=[Claim(value="最低5%", sources=["s1"], low=5, unit="pct_year")])
+        },
+    )
+    rates = rate_range(product)
+    assert rates is not None and rates.low == Price("annual", 5) and rates.high is None

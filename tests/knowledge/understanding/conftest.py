@@ -17,7 +17,7 @@ def kb() -> KnowledgeBase:
 
 @pytest.fixture(scope="session")
 def matcher(kb: KnowledgeBase) -> LexicalMatcher:
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     return load_matcher(
         kb, answer_threshold=settings.faq_answer_threshold, suggest_threshold=settings.faq_suggest_threshold
     )

@@ -73,7 +73,9 @@ def test_no_alias_belongs_to_two_products(lexicon: Lexicon, kb: KnowledgeBase) -
             assert owner.setdefault(key, product.id) == product.id, f"{alias}: {owner[key]} and {product.id}"
 
 
-def test_out_of_domain_markers_never_occur_in_the_faq(lexicon: Lexicon, kb: KnowledgeBase, matcher: LexicalMatcher) -> None:
+def test_out_of_domain_markers_never_occur_in_the_faq(
+    lexicon: Lexicon, kb: KnowledgeBase, matcher: LexicalMatcher
+) -> None:
     # a marker found in the FAQ's own wording would push in-scope questions towards a decline
     for entry in kb.entries.values():
         for text in (entry.question, *entry.paraphrases):

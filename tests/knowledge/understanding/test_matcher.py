@@ -62,7 +62,9 @@ def test_near_domain_questions_outside_the_knowledge_base_are_declined(
     assert 1 <= len(match.suggestions) <= 3
 
 
-def test_a_decline_offers_entries_as_buttons_never_refusals(kb: KnowledgeBase, matcher: LexicalMatcher) -> None:
+def test_a_decline_offers_entries_as_buttons_never_refusals(
+    kb: KnowledgeBase, matcher: LexicalMatcher
+) -> None:
     match = matcher.ask("京东白条怎么开通")
     assert all(kb.entries[e].kind != "refusal" for e in match.suggestions)
 
@@ -90,7 +92,9 @@ def test_bare_follow_up_keeps_the_topic_and_swaps_the_product(matcher: LexicalMa
     assert (follow.band, follow.entry_id, follow.product) == ("answer", "overdue.penalty", "weilidai")
 
 
-def test_question_without_product_after_a_product_answer_is_about_that_product(matcher: LexicalMatcher) -> None:
+def test_question_without_product_after_a_product_answer_is_about_that_product(
+    matcher: LexicalMatcher,
+) -> None:
     match = matcher.ask("上征信吗", previous_entry="rate.level", previous_product="weilidai")
     assert (match.entry_id, match.product) == ("credit.reported", "weilidai")
 

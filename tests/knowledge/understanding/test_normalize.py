@@ -32,3 +32,9 @@ def test_replacer_prefers_the_longest_variant() -> None:
 
 def test_replacer_without_entries_leaves_text_alone() -> None:
     assert Replacer({})("原样") == "原样"
+
+
+def test_replacer_leaves_a_canonical_form_alone_when_a_variant_is_its_prefix() -> None:
+    replace = Replacer({"提前还": "提前还款"})
+    assert replace("提前还款有违约金吗") == "提前还款有违约金吗"
+    assert replace("能提前还吗") == "能提前还款吗"

@@ -23,7 +23,9 @@ from knowledge.understanding.products import GAP, FollowUpDetector, ProductFinde
         ("征信是什么", []),
     ],
 )
-def test_products_named_in_a_question_are_found(matcher: LexicalMatcher, question: str, products: list[str]) -> None:
+def test_products_named_in_a_question_are_found(
+    matcher: LexicalMatcher, question: str, products: list[str]
+) -> None:
     assert matcher.analyse(question).products == products
 
 

@@ -33,8 +33,13 @@ def test_ordinary_numbers_are_kept(text: str) -> None:
 
 def test_a_record_keeps_text_band_confidence_guess_and_day_only(tmp_path: Path) -> None:
     log = UnansweredLog(tmp_path / "log" / "unanswered.jsonl")
-    log.record("手机13812345678能借吗", band="decline", confidence=0.12345, best_guess="req.conditions",
-               today=dt.date(2026, 1, 2))
+    log.record(
+        "手机13812345678能借吗",
+        band="decline",
+        confidence=0.12345,
+        best_guess="req.conditions",
+        today=dt.date(2026, 1, 2),
+    )
     row = json.loads(log.path.read_text(encoding="utf-8"))
     assert row == {
         "question": f"手机{REDACTED}能借吗",

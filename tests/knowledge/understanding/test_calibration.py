@@ -1,0 +1,44 @@
+"""The confidence model: fitting, thresholds, the stored file and the settings that must agree with it."""
+
+from __future__ import annotations
+
+import random
+
+from bot.settings import Settings
+from knowledge.understanding.calibrate import pick_thresholds
+from knowledge.understanding.calibration import FEATURES, fit_logistic, load_calibration
+
+
+def test_fitted_model_separates_a_signal_that_predicts_the_label() -> None:
+    rng = random.Random(3)
+    rows, labels = [], []
+    for _ in range(300):
+        right = rng.random() < 0.5
+        rows.append({"score": (1.0 if right else 0.3) + rng.gauss(0, 0.2), "ood": 0.0 if right else 1.0})
+        labels.append(int(right))
+    model = fit_logistic(rows, labels)
+    assert model.probability({"score": 1.1, "ood": 0.0}) > 0.9
+    assert model.probability({"score": 0.2, "ood": 1.0}) < 0.1
+
+
+def test_thresholds_keep_wrong_answers_and_out_of_scope_questions_below_their_caps() -> None:
+    probs = [0.99, 0.97, 0.95, 0.9, 0.6, 0.4, 0.2, 0.5, 0.3, 0.1]
+    labels = [1, 1, 0, 1, 1, 0, 0, 0, 0, 0]
+    in_scope = [True] * 7 + [False] * 3
+    answer, suggest = pick_thresholds(probs, labels, in_scope, max_wrong=0.0, oos_declined=1.0)
+    assert answer == 0.97  # the lowest observed confidence that leaves the wrong one (0.95) out
+    assert 0.5 < suggest <= answer  # every out-of-scope confidence (at most 0.5) is declined
+
+
+def test_stored_calibration_covers_every_signal_and_is_a_probability() -> None:
+    calibration = load_calibration()
+    assert set(calibration.weights) == set(FEATURES)
+    assert 0.0 < calibration.probability({}) < 1.0
+    assert 0.0 <= calibration.suggest_threshold <= calibration.answer_threshold <= 1.0
+
+
+def test_settings_defaults_are_the_calibrated_thresholds() -> None:
+    calibration = load_calibration()
+    settings = Settings(_env_file=None)
+    assert settings.faq_answer_threshold == calibration.answer_threshold
+    assert settings.faq_suggest_threshold == calibration.suggest_threshold

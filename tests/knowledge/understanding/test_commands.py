@@ -1,0 +1,117 @@
+"""The command-line faces of question understanding: ``ask``, ``ask --json``, ``eval``, ``kb unanswered``."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # every command writes its unanswered log under DATA_DIR: keep it inside the test's own folder
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KEEP_UNANSWERED", "true")
+    return tmp_path / "data"
+
+
+def _ask_json(
+    lines: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *extra: str
+) -> list[dict[str, object]]:
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main(["ask", "--json", *extra]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_ask_prints_the_products_answer_with_its_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "微粒贷逾期罚息多少"]) == 0
+    out = capsys.readouterr().out
+    assert "来源：" in out
+    assert "微粒贷" in out
+
+
+def test_ask_without_a_question_explains_itself(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask"]) == 0
+    assert "请输入" in capsys.readouterr().out
+
+
+def test_ask_json_writes_one_object_per_question_with_the_contract_keys(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = _ask_json(["微粒贷逾期罚息多少", "", "京东白条怎么开通"], monkeypatch, capsys)
+    assert len(rows) == 2
+    keys = {"question", "answered", "topic", "product", "confidence", "answer", "sources", "suggestions"}
+    assert all(keys <= row.keys() for row in rows)
+    answered, declined = rows
+    assert (answered["answered"], answered["topic"], answered["product"]) == (
+        True,
+        "overdue.penalty",
+        "weilidai",
+    )
+    assert answered["sources"] and answered["suggestions"] == []
+    assert declined["answered"] is False and declined["topic"] is None
+    assert 1 <= len(declined["suggestions"]) <= 3  # type: ignore[arg-type]
+    assert isinstance(answered["confidence"], float)
+
+
+def test_ask_json_conversation_follows_up_on_the_previous_answer(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = _ask_json(["小米贷款逾期罚息怎么算", "那微粒贷呢？"], monkeypatch, capsys, "--conversation")
+    assert [(r["topic"], r["product"]) for r in rows] == [
+        ("overdue.penalty", "xiaomi"),
+        ("overdue.penalty", "weilidai"),
+    ]
+
+
+def test_declined_questions_are_logged_redacted_and_listed(
+    _data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _ask_json(
+        ["京东白条怎么开通", "京东白条怎么开通", "我手机13812345678，小米电视多少钱"], monkeypatch, capsys
+    )
+    log = (_data_dir / "unanswered.jsonl").read_text(encoding="utf-8")
+    assert "13812345678" not in log and "[已隐去]" in log
+    assert "user" not in log
+    assert main(["kb", "unanswered"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "京东白条怎么开通" in lines[1] and lines[1].split()[0] == "2"
+
+
+def test_no_log_keeps_nothing(
+    _data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _ask_json(["京东白条怎么开通"], monkeypatch, capsys, "--no-log")
+    assert not (_data_dir / "unanswered.jsonl").exists()
+
+
+def test_eval_prints_accuracy_rejection_and_latency_beside_the_baseline(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labelled = tmp_path / "mini.jsonl"
+    rows = [
+        {"question": "微粒贷逾期罚息多少", "entry": "overdue.penalty", "product": "weilidai"},
+        {"question": "IRR是什么", "entry": "gloss.irr", "product": None},
+        {"question": "京东白条怎么开通", "entry": None, "product": None},
+    ]
+    labelled.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assert main(["eval", str(labelled)]) == 0
+    out = capsys.readouterr().out
+    assert "matcher" in out and "baseline" in out
+    for label in ("top-1 accuracy", "out-of-scope declined", "latency p99 ms"):
+        assert label in out
+    assert main(["eval", str(labelled), "--json", "--no-baseline"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["matcher"]["top1"] == 1.0
+    assert figures["matcher"]["oos_declined"] == 1.0
+
+
+def test_eval_reports_an_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("{not json\n", encoding="utf-8")
+    assert main(["eval", str(broken)]) == 2
+    assert "broken.jsonl:1" in capsys.readouterr().err
