@@ -1,24 +1,50 @@
-# loan-advisor: the Telegram bot in one container. Dependencies are installed in a layer of their own
-# before the code is copied, so a code change does not reinstall them. The code runs from /app (not
-# site-packages) so that it finds the compiled catalogs in /app/locales.
+# loan-advisor: the Telegram bot in one container (long polling, or a webhook server on port 8443).
+#
+#   docker build -t loan-advisor .
+#   docker run -d --env-file .env -v loan-advisor-data:/data loan-advisor
+#
+# Layers, slowest-changing first: the dependencies are read from pyproject.toml and installed in a layer
+# of their own, so a code change does not reinstall them. The code runs from /app (not site-packages) so
+# that it finds the gettext catalogs in /app/locales, which are compiled here from the committed .po
+# files. The process runs as an unprivileged user that can write only to /data (the session database).
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PYTHONPATH=/app DATA_DIR=/data
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONPATH=/app \
+    DATA_DIR=/data
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
-RUN mkdir -p bot flows knowledge && touch bot/__init__.py flows/__init__.py knowledge/__init__.py \
-    && pip install . && pip uninstall -y loan-advisor && rm -rf bot flows knowledge build
 
+# dependencies: exactly the [project] dependencies of pyproject.toml, nothing from a hand-kept list
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+# the code and the data it reads; .dockerignore keeps out tests, caches, local data and compiled catalogs
 COPY babel.cfg ./
 COPY locales ./locales
 COPY knowledge ./knowledge
 COPY flows ./flows
 COPY bot ./bot
-RUN pybabel compile --use-fuzzy -q -d locales -D messages
 
-RUN useradd --create-home --uid 10001 advisor && mkdir -p /data && chown advisor /data
+# catalogs compiled at build (a broken .po file fails the build here, not the bot at run time), then a
+# smoke test: the knowledge base must load and validate
+RUN pybabel -q compile --use-fuzzy -d locales -D messages \
+    && python -c "from knowledge.base import default; default()"
+
+RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin advisor \
+    && mkdir -p /data && chown advisor /data
 USER advisor
 VOLUME ["/data"]
+EXPOSE 8443
+
+# loads the knowledge base and reaches the session store (SQLite in /data, or Redis); exit 0 or 1
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \
+    CMD ["python", "-m", "bot", "health"]
 
 CMD ["python", "-m", "bot", "bot"]

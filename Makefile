@@ -18,18 +18,18 @@ $(VENV)/.installed: pyproject.toml
 # Compiled catalogs are build output (.gitignore'd): made from the committed .po files.
 catalogs: $(VENV)/.installed
 	@if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-	  $(BIN)/pybabel compile --use-fuzzy -q -d locales -D messages; fi
+	  $(BIN)/pybabel -q compile --use-fuzzy -d locales -D messages; fi
 
 # After changing UI strings: extract them into locales/messages.pot and merge that into every catalog.
 # msgids are Simplified Chinese, so zh_CN's translations are the msgids themselves (filled in here);
 # en is translated by hand in locales/en/LC_MESSAGES/messages.po. Traditional Chinese is not a
 # catalog: it is converted from zh_CN with OpenCC at output time.
 i18n: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg --no-default-keywords -k _ -k N_ --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg --no-default-keywords -k _ -k N_ --no-location --sort-output \
 	  --project loan-advisor --copyright-holder "loan-advisor contributors" -o locales/messages.pot .
 	@for l in zh_CN en; do [ -f locales/$$l/LC_MESSAGES/messages.po ] || \
-	  $(BIN)/pybabel init -q -i locales/messages.pot -d locales -D messages -l $$l; done
-	$(BIN)/pybabel update -q -i locales/messages.pot -d locales -D messages --ignore-obsolete --no-fuzzy-matching
+	  $(BIN)/pybabel -q init -i locales/messages.pot -d locales -D messages -l $$l; done
+	$(BIN)/pybabel -q update -i locales/messages.pot -d locales -D messages --ignore-obsolete --no-fuzzy-matching
 	$(PY) -m flows.i18n --fill-source-locale locales/zh_CN/LC_MESSAGES/messages.po
 	$(MAKE) catalogs
 

@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("bot.commands.eval", "score the question matcher on a labelled file"),
     "check": ("bot.commands.check", "eligibility self-check for a JSON profile on standard input"),
     "kb": ("bot.commands.kb", "knowledge base tools: check, coverage, unanswered"),
+    "health": ("bot.commands.health", "exit 0 when the knowledge base loads and the session store answers"),
 }
 
 

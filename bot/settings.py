@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -27,18 +28,25 @@ class Settings(BaseSettings):
     webhook_path: str = Field(default="telegram", description="URL path the local webhook server listens on")
     telegram_request_timeout: float = Field(default=10.0, gt=0, description="seconds per Bot API call")
     telegram_poll_timeout: int = Field(default=30, ge=0, description="getUpdates long-polling wait, seconds")
+    telegram_overall_rate: float = Field(
+        default=30, ge=0, description="messages a second to all chats (Telegram's limit); 0 = no limit"
+    )
 
     data_dir: Path = Path("data")
     storage_url: str = Field(
         default="", description="sqlite:///path or redis://host:port/db; empty = SQLite in data_dir"
     )
     session_ttl_days: float = Field(default=30, gt=0)
+    #: per-user flood limit: a token bucket refilled at this many turns a minute, holding ``flood_burst``
+    flood_rate_per_minute: float = Field(default=30, gt=0)
+    flood_burst: int = Field(default=10, ge=1)
 
-    #: FAQ confidence bands: at or above ``faq_answer_threshold`` answer; at or above
-    #: ``faq_suggest_threshold`` offer 「您是不是想问」; below it decline. Defaults calibrated in
+    #: FAQ confidence bands: answer when the probability that the best guess is right reaches
+    #: ``faq_answer_threshold``; decline when the probability that the question is in scope is below
+    #: ``faq_suggest_threshold``; otherwise offer 「您是不是想问」. Defaults calibrated in
     #: knowledge/data/calibration.json.
-    faq_answer_threshold: float = Field(default=0.925, ge=0, le=1)
-    faq_suggest_threshold: float = Field(default=0.851, ge=0, le=1)
+    faq_answer_threshold: float = Field(default=0.937, ge=0, le=1)
+    faq_suggest_threshold: float = Field(default=0.676, ge=0, le=1)
     keep_unanswered: bool = True
 
     log_level: str = "INFO"
@@ -57,6 +65,10 @@ class Settings(BaseSettings):
         # several processes behind one webhook must share one secret, so none is made up here
         if self.telegram_mode == "webhook" and (not self.webhook_url or self.webhook_secret is None):
             raise ValueError("TELEGRAM_MODE=webhook needs WEBHOOK_URL and WEBHOOK_SECRET")
+        # an empty secret would silently switch the check off (it is falsy); Telegram allows 1-256 of these
+        secret = self.webhook_secret.get_secret_value() if self.webhook_secret is not None else ""
+        if self.telegram_mode == "webhook" and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return self
 
     def resolved_storage_url(self) -> str:

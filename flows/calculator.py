@@ -27,6 +27,7 @@ from dataclasses import replace
 from flows.compare import compare_reply, detect_comparison
 from flows.formatting import ljust, number, pct, rate, rjust, width, yuan, yuan_short
 from flows.i18n import N_, _
+from flows.render import cite
 from flows.reply import Button, Reply, esc
 from knowledge.base import KnowledgeBase
 from knowledge.calc_parse import CalcRequest, Missing, looks_like_calculation, parse
@@ -463,12 +464,12 @@ def _rate_source_line(kb: KnowledgeBase, product_id: str, rates: RateRange) -> s
     )
     if rates.conflict:
         details = "；".join(
-            _("{range}（{source}）").format(range=_claim_range(c), source=esc(kb.cite(c.sources)))
+            _("{range}（{source}）").format(range=_claim_range(c), source=esc(cite(kb, c.sources)))
             for c in rates.claims
         )
         text += "\n" + _("⚠️ 各来源说法不一：{details}").format(details=details)
     else:
-        text += _("（{source}）").format(source=esc(kb.cite(rates.sources)))
+        text += _("（{source}）").format(source=esc(cite(kb, rates.sources)))
     return text
 
 
@@ -510,8 +511,8 @@ def _convention(result: CostResult) -> str:
 def _line_comparison(kb: KnowledgeBase, results: list[CostResult]) -> list[str]:
     """Where each result falls against 24 % and 36 % (IRR年化, or the nominal rate when higher), with the
     articles that cite the lines."""
-    cite24 = esc(kb.cite([LINE_SOURCES[LINE_24]]))
-    cite36 = esc(kb.cite([LINE_SOURCES[LINE_36]]))
+    cite24 = esc(cite(kb, [LINE_SOURCES[LINE_24]]))
+    cite36 = esc(cite(kb, [LINE_SOURCES[LINE_36]]))
     by_band: dict[str, list[str]] = {}
     for result in results:
         figures = by_band.setdefault(line_band(result.compared_pct), [])
@@ -524,7 +525,7 @@ def _line_comparison(kb: KnowledgeBase, results: list[CostResult]) -> list[str]:
             figures.append(figure)
     lines: list[str] = []
     for band, figures in by_band.items():
-        irr = "、".join(figures)
+        irr = _("、").join(figures)  # the list separator of the language: 、 in Chinese
         if band == "within_24":
             lines.append(
                 _("✅ {irr} 未超过24%（{cite24}）和36%（{cite36}）。").format(
@@ -670,7 +671,7 @@ def _penalty_reply(kb: KnowledgeBase, request: CalcRequest) -> Reply:
                 figure += _("（按日利率{rates}）").format(rates=basis)
             lines.append(
                 _("· {rule} → {figure}（{source}）").format(
-                    rule=esc(claim.value), figure=figure, source=esc(kb.cite(claim.sources))
+                    rule=esc(claim.value), figure=figure, source=esc(cite(kb, claim.sources))
                 )
                 + _note(claim)
             )
@@ -712,7 +713,7 @@ def _early_reply(kb: KnowledgeBase, request: CalcRequest) -> Reply:
             arrow = " → " + figure if figure else ""
             lines.append(
                 _("· {rule}{figure}（{source}）").format(
-                    rule=esc(claim.value), figure=arrow, source=esc(kb.cite(claim.sources))
+                    rule=esc(claim.value), figure=arrow, source=esc(cite(kb, claim.sources))
                 )
                 + _note(claim)
             )

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal
 
-from flows.formatting import babel_locale, ljust, width, wrap, yuan_short
-from flows.i18n import N_, _
+from flows.formatting import babel_locale, figure_short, ljust, number, width, wrap
+from flows.i18n import N_, _, knowledge_language_note
+from flows.render import cite
 from flows.reply import Button, Reply, esc
 from knowledge.base import KnowledgeBase
 from knowledge.calc_parse import normalise, products_named
@@ -129,8 +130,9 @@ def compare_reply(kb: KnowledgeBase, product_ids: list[str]) -> Reply:
             _("带 * 的格子各来源说法不一，详见下一条。")
             if any(c and c.conflict for c in cells.values())
             else "",
-            esc(kb.cite(list(dict.fromkeys(sources)))),
+            esc(cite(kb, list(dict.fromkeys(sources)))),
             _("<i>数字来自文章，未经核实；利率和额度因人而异，以申请页面和合同为准。</i>"),
+            esc(knowledge_language_note()),
         ]
     )
     reply = Reply().add("\n".join(line for line in text.split("\n") if line), _after_buttons(ids))
@@ -254,7 +256,7 @@ def _credit_summary(value: str) -> str:
 
 def _fmt(value: float, unit: str | None) -> str:
     if unit == "yuan":
-        return yuan_short(value).removesuffix("元") if value >= 10_000 else f"{value:,.0f}"
+        return figure_short(value) if value >= 10_000 else number(value, 0)
     if unit == "minutes":
         if value >= 60:
             return _("{n}小时").format(n=f"{value / 60:g}")

@@ -16,7 +16,7 @@ from flows.i18n import N_, _
 from flows.machine import ANY, FlowMachine, FlowTable, FlowTurn, Row
 from flows.parsing import is_dont_know, looks_like_question, normalize
 from flows.questions import QUESTIONS, AnswerValue, Question, question_buttons
-from flows.render import entry_button_id, home_button, source_line
+from flows.render import entry_button_id, home_button, source_line, with_language_note
 from flows.reply import Button, Reply, esc
 from flows.session import CheckDraft
 from knowledge.base import KnowledgeBase
@@ -162,7 +162,10 @@ def products_from_text(kb: KnowledgeBase, text: str) -> list[str]:
 
 def render_verdict(kb: KnowledgeBase, verdict: ProductVerdict) -> str:
     """One product's verdict as HTML: name and verdict, reasons with sources, tips, notes."""
-    lines = [f"<b>{esc(kb.product_name(verdict.product))}</b>：{esc(_(VERDICT_LABELS[verdict.verdict]))}"]
+    head = _("<b>{product}</b>：{verdict}").format(
+        product=esc(kb.product_name(verdict.product)), verdict=esc(_(VERDICT_LABELS[verdict.verdict]))
+    )
+    lines = [head]
     reasons = verdict.reasons
     if verdict.verdict == "ineligible":
         # once a hard rule fails, the unanswered ones do not matter: do not make the user read them
@@ -192,7 +195,7 @@ def result_reply(kb: KnowledgeBase, verdicts: list[ProductVerdict]) -> Reply:
     if "req.pass_rate" in kb.entries:
         rows.append([Button(id=entry_button_id("req.pass_rate"), label=_("怎么提高通过率？"))])
     rows.append([home_button()])
-    reply.add(f"<i>{esc(disclaimer())}</i>", rows)
+    reply.add(with_language_note(f"<i>{esc(disclaimer())}</i>"), rows)
     return reply
 
 

@@ -7,9 +7,13 @@ given (and mutates). Each flow is a shared state machine built from its table (:
 right flow and trigger:
 
 1. commands (``/start check``, ``/cancel``…);
-2. buttons, by id prefix (``menu:``, ``faq:``, ``check:``, ``calc:``, ``compare:``, ``nav:``);
+2. buttons, by id prefix (``menu:``, ``faq:``, ``check:``, ``calc:``, ``compare:``, ``lang:``, ``nav:``);
 3. global words (返回、跳过、取消、重新开始、菜单、帮助), whole messages only, in every state;
 4. text, by the current flow: an answer in the self-check, a calculator input, otherwise a question.
+
+Each turn is handled in the session's locale (``Session.locale``, chosen with ``/lang``); for Traditional
+Chinese the finished reply, UI and knowledge-base text alike, is converted once at the end of
+:meth:`Engine.handle`, the one place that sees all of it.
 """
 
 from __future__ import annotations
@@ -21,11 +25,19 @@ from typing import Any
 
 from flows import calc_flow, eligibility, faq, menu
 from flows.globals import BUTTONS, GlobalWord, global_word
-from flows.i18n import _, using_locale
+from flows.i18n import (
+    LOCALE_NAMES,
+    SCRIPT_CONVERSIONS,
+    SUPPORTED_LOCALES,
+    _,
+    localise_script,
+    normalise_locale,
+    using_locale,
+)
 from flows.machine import FlowMachine, FlowTurn
 from flows.questions import QUESTIONS, decode_token
 from flows.render import home_button
-from flows.reply import Button, Reply, Turn
+from flows.reply import Button, Message, Reply, Turn
 from flows.session import CheckDraft, Session
 from knowledge.base import KnowledgeBase
 from knowledge.eligibility import checkable_products
@@ -50,12 +62,21 @@ class Engine:
         unanswered_log: where declined and unsure questions are recorded for editors: a
             :class:`knowledge.unanswered.UnansweredLog` (anything with its ``record(question, band=,
             confidence=, best_guess=)``) or a callable taking the match; ``None`` keeps nothing.
+        session_ttl_days: how long the transport keeps an idle session (its setting), for ``/privacy``.
     """
 
-    def __init__(self, kb: KnowledgeBase, matcher: FaqMatcher, *, unanswered_log: Any = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        matcher: FaqMatcher,
+        *,
+        unanswered_log: Any = None,
+        session_ttl_days: float = 30.0,
+    ) -> None:
         self.kb = kb
         self.matcher = matcher
         self.unanswered_log = unanswered_log
+        self.session_ttl_days = session_ttl_days
 
     # --- entry point ------------------------------------------------------------------------------
 
@@ -63,8 +84,12 @@ class Engine:
         """Answer one turn and update ``session`` in place.
 
         Never raises for bad input: an unexpected failure is logged, the session goes back to the main
-        menu, and the user gets an apology.
+        menu, and the user gets an apology. The reply is in the session's locale (after ``/lang``, the
+        new one), in its script.
         """
+        if normalise_locale(session.locale) != session.locale:
+            session.locale = normalise_locale(session.locale) or SUPPORTED_LOCALES[0]
+        turn = encodable(turn)
         with using_locale(session.locale):
             try:
                 reply = self._dispatch(session, turn)
@@ -73,7 +98,7 @@ class Engine:
                 self._reset(session)
                 reply = Reply().add(_("抱歉，刚才出了点问题，已回到主菜单。"), [[home_button()]])
         session.updated_at = time.time()
-        return reply
+        return in_script(reply, session.locale)
 
     def log_unanswered(self, match: FaqMatch) -> None:
         """Record a question the advisor could not answer confidently (if a log was given)."""
@@ -211,6 +236,8 @@ class Engine:
             "cancel": lambda s, a: self._leave(s),
             "privacy": lambda s, a: self._privacy(),
             "forget": self._cmd_forget,
+            "lang": self._cmd_lang,
+            "language": self._cmd_lang,
         }
         handler = handlers.get(name)
         if handler is None:
@@ -251,21 +278,46 @@ class Engine:
         reply.add(_("已删除我们保存的这段对话的全部记录（进度和自测答案）。需要时随时发送 /start 重新开始。"))
         return reply
 
+    def _cmd_lang(self, session: Session, wanted: str) -> Reply:
+        """``/lang``: the language buttons; ``/lang en`` (or ``zh_TW``, ``繁体``…) switches at once."""
+        if wanted:
+            locale = locale_named(wanted)
+            if locale is not None:
+                return self._switch_locale(session, locale)
+        rows = [[Button(id=f"lang:{locale}", label=LOCALE_NAMES[locale])] for locale in SUPPORTED_LOCALES]
+        rows.append([home_button()])
+        return Reply().add(_("请选择界面语言："), rows)
+
+    def _switch_locale(self, session: Session, locale: str) -> Reply:
+        """Keep ``locale`` in the session and answer in it (the turn began in the old one)."""
+        session.locale = locale
+        with using_locale(locale):
+            reply = Reply().add(_("界面语言已切换为{language}。").format(language=LOCALE_NAMES[locale]))
+            return reply.extend(self._resume(session))
+
     def _help(self) -> Reply:
         text = _(
             "可以直接打字提问，例如「微粒贷利息多少？」。\n"
             "命令：\n/check 资格自测\n/faq 常见问题\n/calc 利息计算\n/compare 产品对比\n"
-            "/menu 主菜单\n/cancel 退出当前流程\n/privacy 隐私说明\n/forget 删除我的记录\n"
+            "/menu 主菜单\n/cancel 退出当前流程\n/lang 切换语言（Language）\n/privacy 隐私说明\n"
+            "/forget 删除我的记录\n"
             "随时可以说：返回、跳过、取消、重新开始、菜单。"
         )
         return Reply().add(text, [[home_button()]])
 
     def _privacy(self) -> Reply:
+        """What is kept, for how long, what is never kept, and how to erase it (``/privacy``)."""
         text = _(
-            "隐私说明：我只保存继续对话所需的最少信息（当前步骤、自测的选择题答案），不保存聊天原文，"
-            "也从不索要身份证号、手机号或姓名。答不上来的问题可能会匿名记录下来，用于改进答案。"
-            "发送 /forget 可随时删除全部记录。"
-        )
+            "<b>隐私说明</b>\n"
+            "• 保存的内容：未做完的资格自测进行到哪一步和已选的答案、"
+            "利息计算里填过的数字、最近一次问答的主题、界面语言。\n"
+            "• 不保存您打的字：消息原文只用来回答当次的提问，不写进记录。"
+            "也从不索要身份证号、手机号或姓名。\n"
+            "• 保存多久：连续 {ttl}没有新消息，记录自动删除。\n"
+            "• 随时发送 /forget，立即删除保存的全部记录。"
+        ).format(ttl=ttl_text(self.session_ttl_days))
+        if self.unanswered_log is not None:
+            text += "\n" + _("• 答不上来的问题会去掉号码后匿名记下（不含账号），用于改进答案。")
         return Reply().add(text, [[home_button()]])
 
     # --- global words -----------------------------------------------------------------------------
@@ -337,6 +389,9 @@ class Engine:
             if rest == "start":
                 return self._calc(session)
             return self._calc(session, button=button_id)  # the calculator's own buttons
+        if prefix == "lang":
+            locale = normalise_locale(rest)
+            return self._switch_locale(session, locale) if locale is not None else self._stale(session)
         if prefix == "compare":
             if rest == "start":
                 return self._compare(session, [])
@@ -392,8 +447,73 @@ class Engine:
         return self._stale(session)
 
 
+#: what people type after ``/lang`` besides the locale names themselves
+LOCALE_WORDS = {
+    "zh_CN": ("zh", "cn", "zh_hans", "简体", "简体中文", "简", "中文", "普通话"),
+    "zh_TW": ("tw", "zh_hant", "繁体", "繁體", "繁体中文", "繁體中文", "繁", "台湾", "台灣"),
+    "zh_HK": ("hk", "香港", "港"),
+    "en": ("english", "英文", "英语", "英語", "eng"),
+}
+
+
+def encodable(turn: Turn) -> Turn:
+    """``turn`` with lone surrogates replaced by U+FFFD.
+
+    Telegram's JSON can carry half of a surrogate pair (``"\\ud83d"``), which Python decodes into a
+    string that cannot be encoded as UTF-8: OpenCC, the matcher and the reply would each fail on it.
+    """
+    fields = {"text": turn.text, "args": turn.args}
+    cleaned = {
+        name: value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        for name, value in fields.items()
+    }
+    return turn if cleaned == fields else turn.model_copy(update=cleaned)
+
+
+def locale_named(text: str) -> str | None:
+    """The locale a ``/lang`` argument names (``en``, ``zh-TW``, ``繁體``, ``English``), or ``None``."""
+    word = text.strip().lower().replace("-", "_")
+    found = normalise_locale(word)
+    if found is not None:
+        return found
+    for locale, words in LOCALE_WORDS.items():
+        if word in words:
+            return locale
+    return None
+
+
+def in_script(reply: Reply, locale: str) -> Reply:
+    """``reply`` with every text and button label in the script of ``locale`` (ids are never touched)."""
+    if locale not in SCRIPT_CONVERSIONS:  # Simplified or English: nothing to convert
+        return reply
+
+    def convert(message: Message) -> Message:
+        rows = [
+            [button.model_copy(update={"label": localise_script(button.label, locale)}) for button in row]
+            for row in message.buttons
+        ]
+        return message.model_copy(update={"text": localise_script(message.text, locale), "buttons": rows})
+
+    messages = [convert(message) for message in reply.messages]
+    return reply.model_copy(update={"messages": messages})
+
+
+def ttl_text(days: float) -> str:
+    """An idle time to live in words: 「30 天」, 「12 小时」, 「5 分钟」."""
+    if days >= 1:
+        return _("{days} 天").format(days=f"{days:g}" if days == int(days) else f"{days:.1f}")
+    hours = days * 24
+    if hours >= 1:
+        return _("{hours} 小时").format(hours=f"{hours:.0f}")
+    return _("{minutes} 分钟").format(minutes=f"{max(1.0, hours * 60):.0f}")
+
+
 def build_engine(
-    *, answer_threshold: float = 0.6, suggest_threshold: float = 0.3, unanswered_log: Any = None
+    *,
+    answer_threshold: float = 0.6,
+    suggest_threshold: float = 0.3,
+    unanswered_log: Any = None,
+    session_ttl_days: float = 30.0,
 ) -> Engine:
     """The engine over the shipped knowledge base and the default matcher (each built once).
 
@@ -401,13 +521,14 @@ def build_engine(
         answer_threshold: matcher confidence at which to answer (the bot passes its settings' value).
         suggest_threshold: confidence at which to suggest rather than decline.
         unanswered_log: passed to :class:`Engine`.
+        session_ttl_days: passed to :class:`Engine` (the bot passes its ``session_ttl_days`` setting).
     """
     from knowledge.base import default
     from knowledge.understanding import load_matcher
 
     kb = default()
     matcher = load_matcher(kb, answer_threshold=answer_threshold, suggest_threshold=suggest_threshold)
-    return Engine(kb, matcher, unanswered_log=unanswered_log)
+    return Engine(kb, matcher, unanswered_log=unanswered_log, session_ttl_days=session_ttl_days)
 
 
 __all__ = ["MACHINES", "Button", "Engine", "build_engine"]

@@ -7,7 +7,8 @@ escaped with :func:`~flows.reply.esc`; UI words go through ``_()``.
 
 from __future__ import annotations
 
-from flows.i18n import N_, _
+from flows.formatting import date_text
+from flows.i18n import N_, _, knowledge_language_note
 from flows.reply import Button, Reply, esc
 from knowledge.base import KnowledgeBase
 from knowledge.models import FaqEntry
@@ -42,9 +43,21 @@ def home_button() -> Button:
     return Button(id="menu:home", label=_("主菜单"))
 
 
+def cite(kb: KnowledgeBase, source_ids: list[str]) -> str:
+    """The citation 「来源：《…》」 as plain text: the label in the UI language, the titles as they are."""
+    titles = kb.cite(source_ids).removeprefix("来源：")  # the knowledge base's own label is Chinese
+    return _("来源：{titles}").format(titles=titles)
+
+
 def source_line(kb: KnowledgeBase, source_ids: list[str]) -> str:
     """The citation line in italics, 「来源：《…》」."""
-    return f"<i>{esc(kb.cite(source_ids))}</i>" if source_ids else ""
+    return f"<i>{esc(cite(kb, source_ids))}</i>" if source_ids else ""
+
+
+def with_language_note(text: str) -> str:
+    """``text`` followed, outside Chinese locales, by the note that knowledge answers are in Chinese."""
+    note = knowledge_language_note()
+    return f"{text}\n<i>{esc(note)}</i>" if note else text
 
 
 def answer_text(kb: KnowledgeBase, match: FaqMatch) -> str:
@@ -83,7 +96,7 @@ def render_answer(kb: KnowledgeBase, match: FaqMatch) -> Reply:
     """A confident match: the answer with its sources and related questions as buttons."""
     assert match.entry_id is not None
     entry = kb.entries[match.entry_id]
-    return Reply().add(answer_text(kb, match), related_buttons(kb, entry, match.product))
+    return Reply().add(with_language_note(answer_text(kb, match)), related_buttons(kb, entry, match.product))
 
 
 def suggestion_buttons(kb: KnowledgeBase, match: FaqMatch, limit: int = 4) -> list[list[Button]]:
@@ -182,9 +195,22 @@ def render_product(kb: KnowledgeBase, product_id: str) -> Reply:
         )
         label = esc(_(CARD_LABELS[key]))
         conflict = _("（各来源说法不一）") if attribute.conflict else ""
-        lines.append(f"• <b>{label}</b>{conflict}：{claims}")
+        lines.append(
+            _("• <b>{label}</b>{conflict}：{claims}").format(label=label, conflict=conflict, claims=claims)
+        )
+    dated = [
+        kb.sources[s].date
+        for a in product.attributes.values()
+        for c in a.claims
+        for s in c.sources
+        if s in kb.sources and kb.sources[s].date is not None
+    ]
+    if dated:
+        # rates and limits change: say how old the newest article behind the card is
+        newest = max(d for d in dated if d is not None)
+        lines.append("<i>" + esc(_("资料截至{date}").format(date=date_text(newest))) + "</i>")
     rows: list[list[Button]] = []
     if product.checkable:
         rows.append([Button(id=f"check:product:{product.id}", label=_("自测能不能申请"))])
     rows.append([Button(id="nav:back", label=_("返回产品列表")), home_button()])
-    return Reply().add("\n".join(lines), rows)
+    return Reply().add(with_language_note("\n".join(lines)), rows)

@@ -12,6 +12,8 @@ import time
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from flows.reply import Message
+
 SCHEMA_VERSION = 1
 
 
@@ -52,6 +54,14 @@ class Session(BaseModel):
     menu: MenuContext = Field(default_factory=MenuContext)
     calc: dict[str, float | int | str | None] = Field(default_factory=dict)
     updated_at: float = Field(default_factory=time.time)
+    #: Telegram ``update_id``s already applied to this session (the newest few): an update delivered
+    #: again after a crash is recognised and not answered twice
+    handled_updates: list[int] = Field(default_factory=list)
+    #: the reply of the last turn until every message of it is sent (saved with the new state, cleared
+    #: once sent), so a bot killed in between still sends it after restarting; never the user's text
+    outbox: list[Message] = Field(default_factory=list)
+    #: message id of the menu that reply replaces in place, when it does
+    outbox_edit: int | None = None
 
     def dumps(self) -> str:
         """Serialise to compact JSON for storage."""

@@ -32,6 +32,10 @@ def _code_msgids() -> set[str]:
     return found
 
 
+def _placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text))
+
+
 def _read(path: Path) -> Catalog:
     with path.open("rb") as handle:
         return read_po(handle)
@@ -61,6 +65,6 @@ def test_translations_keep_the_placeholders(locale: str) -> None:
     wrong = [
         (m.id, m.string)
         for m in catalog
-        if m.id and m.string and sorted(PLACEHOLDER.findall(str(m.id))) != sorted(PLACEHOLDER.findall(str(m.string)))
+        if m.id and m.string and _placeholders(str(m.id)) != _placeholders(str(m.string))
     ]
     assert not wrong, f"{locale}: placeholders differ: {wrong[:3]}"

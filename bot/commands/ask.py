@@ -59,17 +59,25 @@ def render(kb: KnowledgeBase, match: FaqMatch) -> str:
 
 
 def as_json(kb: KnowledgeBase, match: FaqMatch) -> dict[str, Any]:
-    """The JSON object for one question; ``answered`` only in the confident band."""
+    """The JSON object for one question.
+
+    ``answered`` is true only in the confident band. ``topic`` and ``product`` are the entry and product
+    understood: the answer's in the confident band, the best guess (the first suggestion) in the
+    「您是不是想问」 band, and null when the question is declined as out of scope. ``confidence`` is the
+    probability that the best guess is right; ``in_scope`` the probability that the question is in scope.
+    """
     from knowledge.understanding.compose import compose
 
     answered = match.band == "answer"
+    declined = match.band == "decline"
     composed = compose(kb, match) if answered else None
     return {
         "question": match.question,
         "answered": answered,
-        "topic": match.entry_id if answered else None,
-        "product": match.product if answered else None,
+        "topic": None if declined else match.entry_id,
+        "product": None if declined else match.product,
         "confidence": round(match.confidence, 4),
+        "in_scope": round(match.in_scope, 4),
         "answer": render(kb, match),
         "sources": composed.sources if composed else [],
         "suggestions": []

@@ -9,7 +9,6 @@ wrong one gets a clear message rather than a traceback (PTB's own message would 
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from typing import TYPE_CHECKING
 
@@ -75,15 +74,10 @@ def run(args: argparse.Namespace) -> int:
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value().strip():
         print(NO_TOKEN, file=sys.stderr)
         return EXIT_CONFIG
-    level = settings.log_level.upper()
-    logging.basicConfig(
-        level=level if level in logging.getLevelNamesMapping() else "INFO",
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every request URL, and the URL contains the token
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # transitions logs every callback of every turn at INFO: noise in a bot's log
-    logging.getLogger("transitions").setLevel(logging.WARNING)
+    from bot.logging_setup import configure_logging
+
+    # redacts ID, phone and card numbers in every line; keeps httpx (whose URLs hold the token) quiet
+    configure_logging(settings.log_level)
 
     try:
         asyncio.run(_check_token(settings))
@@ -105,7 +99,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"配置有误 / invalid configuration: {error}", file=sys.stderr)
         return EXIT_CONFIG
     engine = build_engine(
-        answer_threshold=settings.faq_answer_threshold, suggest_threshold=settings.faq_suggest_threshold
+        answer_threshold=settings.faq_answer_threshold,
+        suggest_threshold=settings.faq_suggest_threshold,
+        session_ttl_days=settings.session_ttl_days,
     )
     application = build_application(settings, engine, store)
     try:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 from contextlib import AbstractAsyncContextManager
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
+
+from pydantic import ValidationError
 
 from flows.session import Session
 
@@ -21,6 +23,26 @@ class LockTimeout(RuntimeError):
     """A chat stayed locked for longer than a handler may plausibly take."""
 
 
+class StorageUnavailable(RuntimeError):
+    """The store cannot be read or written right now (disk full, read-only file, Redis down).
+
+    The stores raise it instead of their backend's own errors, so the transport can tell the user
+    politely and carry on; the message names the backend and its reason, never a session's content.
+    """
+
+
+class Loaded(NamedTuple):
+    """What a store holds for a chat: the session, or ``None`` with ``unreadable`` telling why.
+
+    ``unreadable`` is true when a record was there but could not be read (corrupt, or saved by a
+    version with another schema): the transport then starts afresh and tells the user so, instead of
+    silently forgetting where they were.
+    """
+
+    session: Session | None
+    unreadable: bool = False
+
+
 @runtime_checkable
 class SessionStore(Protocol):
     """Where sessions live between turns and across restarts."""
@@ -29,6 +51,9 @@ class SessionStore(Protocol):
 
     async def get(self, key: str) -> Session | None:
         """The stored session, or ``None`` when absent, expired or unreadable."""
+
+    async def load(self, key: str) -> Loaded:
+        """The stored session, and whether a record was found that could not be read."""
 
     async def put(self, key: str, session: Session) -> None:
         """Store ``session`` and restart its idle clock."""
@@ -50,10 +75,30 @@ def decode(key: str, raw: str | bytes | None) -> Session | None:
         key: the chat key, for the log line only.
         raw: the stored bytes, or ``None`` when nothing is stored.
     """
+    return decode_record(key, raw).session
+
+
+def decode_record(key: str, raw: str | bytes | None) -> Loaded:
+    """Parse a stored record; a corrupt or foreign one is logged (never its content) and reported.
+
+    Args:
+        key: the chat key, for the log line only.
+        raw: the stored bytes, or ``None`` when nothing is stored.
+    """
     if raw is None:
-        return None
+        return Loaded(None)
     try:
-        return Session.loads(raw)
-    except ValueError as exc:  # pydantic's ValidationError is a ValueError too
-        log.warning("discarding unreadable session record for chat %s: %s", key, str(exc).splitlines()[0])
-        return None
+        return Loaded(Session.loads(raw))
+    except (ValueError, TypeError, UnicodeError) as exc:  # pydantic's ValidationError is a ValueError
+        log.warning("discarding unreadable session record for chat %s: %s", key, _reason(exc))
+        return Loaded(None, unreadable=True)
+
+
+def _reason(exc: Exception) -> str:
+    """Why a record could not be read, without any of its content (pydantic's text quotes the input)."""
+    if isinstance(exc, ValidationError):
+        kinds = sorted({str(error["type"]) for error in exc.errors(include_input=False)})
+        return f"{exc.error_count()} validation error(s): {', '.join(kinds)}"
+    if isinstance(exc, UnicodeError):
+        return "not UTF-8"
+    return str(exc).splitlines()[0][:200]  # our own messages (the schema version), not the record

@@ -12,15 +12,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import RedisError
 
-from bot.storage.base import LockTimeout, decode
+from bot.storage.base import Loaded, LockTimeout, StorageUnavailable, decode_record
 from bot.storage.sqlite import KeyedLocks
 from flows.session import Session
+
+log = logging.getLogger(__name__)
 
 _EXTEND = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -58,7 +64,14 @@ class RedisSessionStore:
         lock_wait_seconds: float = 60.0,
     ) -> None:
         self.ttl_seconds = ttl_seconds
-        self._redis: Redis = Redis.from_url(url)
+        # a few quick retries ride out a blip; an outage surfaces within seconds as StorageUnavailable
+        # instead of holding the chat for the client's default back-off
+        self._redis: Redis = Redis.from_url(
+            url,
+            socket_connect_timeout=2.0,
+            socket_timeout=5.0,
+            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
+        )
         self._prefix = prefix
         self._lease_ms = int(lock_lease_seconds * 1000)
         self._wait = lock_wait_seconds
@@ -66,22 +79,38 @@ class RedisSessionStore:
         self._release = self._redis.register_script(_RELEASE)
         self._extend = self._redis.register_script(_EXTEND)
 
+    @staticmethod
+    @contextlib.contextmanager
+    def _reachable() -> Iterator[None]:
+        """Turn Redis's own errors (connection refused, ``MISCONF``, ``OOM``…) into StorageUnavailable."""
+        try:
+            yield
+        except RedisError as error:
+            raise StorageUnavailable(f"Redis: {error}") from error
+
     def _session_key(self, key: str) -> str:
         return f"{self._prefix}session:{key}"
 
     async def get(self, key: str) -> Session | None:
         """The stored session, or ``None`` when absent, expired or corrupt."""
-        raw: bytes | str | None = await self._redis.get(self._session_key(key))
-        return decode(key, raw)
+        return (await self.load(key)).session
+
+    async def load(self, key: str) -> Loaded:
+        """The stored session, and whether a record was there but unreadable."""
+        with self._reachable():
+            raw: bytes | str | None = await self._redis.get(self._session_key(key))
+        return decode_record(key, raw)
 
     async def put(self, key: str, session: Session) -> None:
         """Store ``session`` with a fresh expiry."""
         expiry_ms = max(1, int(self.ttl_seconds * 1000))
-        await self._redis.set(self._session_key(key), session.dumps(), px=expiry_ms)
+        with self._reachable():
+            await self._redis.set(self._session_key(key), session.dumps(), px=expiry_ms)
 
     async def delete(self, key: str) -> None:
         """Erase the chat's session."""
-        await self._redis.delete(self._session_key(key))
+        with self._reachable():
+            await self._redis.delete(self._session_key(key))
 
     def lock(self, key: str) -> AbstractAsyncContextManager[None]:
         """Hold the chat ``key`` across every process that shares this Redis."""
@@ -95,11 +124,12 @@ class RedisSessionStore:
             loop = asyncio.get_running_loop()
             deadline = loop.time() + self._wait
             pause = 0.005
-            while not await self._redis.set(lock_key, token, nx=True, px=self._lease_ms):
-                if loop.time() > deadline:
-                    raise LockTimeout(f"chat {key} stayed locked for {self._wait:.0f}s")
-                await asyncio.sleep(pause)
-                pause = min(pause * 2, 0.1)
+            with self._reachable():
+                while not await self._redis.set(lock_key, token, nx=True, px=self._lease_ms):
+                    if loop.time() > deadline:
+                        raise LockTimeout(f"chat {key} stayed locked for {self._wait:.0f}s")
+                    await asyncio.sleep(pause)
+                    pause = min(pause * 2, 0.1)
             renewal = asyncio.create_task(self._keep_lease(lock_key, token))
             try:
                 yield
@@ -107,13 +137,19 @@ class RedisSessionStore:
                 renewal.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await renewal
-                await self._release(keys=[lock_key], args=[token])
+                try:
+                    await self._release(keys=[lock_key], args=[token])
+                except RedisError as error:  # the lease runs out by itself; the turn itself is done
+                    log.warning("could not release the lock of chat %s: %s", key, error)
 
     async def _keep_lease(self, lock_key: str, token: str) -> None:
         """Renew the lease while the holder works, so a slow turn (a long flood wait) keeps its chat."""
         while True:
             await asyncio.sleep(self._lease_ms / 3000)
-            await self._extend(keys=[lock_key], args=[token, self._lease_ms])
+            try:
+                await self._extend(keys=[lock_key], args=[token, self._lease_ms])
+            except RedisError as error:  # Redis is down: the holder's own calls will fail and say so
+                log.warning("could not renew a chat lock: %s", error)
 
     async def close(self) -> None:
         """Close the connection pool."""

@@ -17,7 +17,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from bot.storage.base import decode
+from bot.storage.base import Loaded, StorageUnavailable, decode_record
 from flows.session import Session
 
 T = TypeVar("T")
@@ -71,6 +71,8 @@ class SqliteSessionStore:
         self._locks = KeyedLocks()
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # a deleted session (/forget, expiry) is overwritten with zeros, not merely unlinked in the file
+        self._db.execute("PRAGMA secure_delete=ON")
         self._db.executescript(_SCHEMA)
         # sessions that ran out while the bot was down go now, not at the next write
         self._db.execute("DELETE FROM sessions WHERE touched_at < ?", (time.time() - ttl_seconds,))
@@ -80,10 +82,19 @@ class SqliteSessionStore:
             with self._db_lock:
                 return job(self._db)
 
-        return await asyncio.to_thread(locked)
+        try:
+            return await asyncio.to_thread(locked)
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as error:
+            # disk full, read-only file or folder, database locked by another program: the bot must
+            # say so and carry on, and the next statement may well succeed again
+            raise StorageUnavailable(f"SQLite {self.path}: {error}") from error
 
     async def get(self, key: str) -> Session | None:
         """The stored session, or ``None`` when absent, idle too long or corrupt."""
+        return (await self.load(key)).session
+
+    async def load(self, key: str) -> Loaded:
+        """The stored session, and whether a record was there but unreadable."""
         oldest = time.time() - self.ttl_seconds
 
         def read(db: sqlite3.Connection) -> str | None:
@@ -92,7 +103,7 @@ class SqliteSessionStore:
             ).fetchone()
             return None if row is None else str(row[0])
 
-        return decode(key, await self._run(read))
+        return decode_record(key, await self._run(read))
 
     async def put(self, key: str, session: Session) -> None:
         """Store ``session`` (and sweep out sessions whose idle time has run out)."""
@@ -111,8 +122,15 @@ class SqliteSessionStore:
         await self._run(write)
 
     async def delete(self, key: str) -> None:
-        """Erase the chat's session."""
-        await self._run(lambda db: db.execute("DELETE FROM sessions WHERE chat_key = ?", (key,)))
+        """Erase the chat's session, from the database file and from the write-ahead log."""
+
+        def erase(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM sessions WHERE chat_key = ?", (key,))
+            # the WAL still holds earlier copies of the row's page: fold it into the (zeroed) file and
+            # empty it, so /forget leaves no trace on disk
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+        await self._run(erase)
 
     def lock(self, key: str) -> AbstractAsyncContextManager[None]:
         """Hold the chat ``key`` within this process."""

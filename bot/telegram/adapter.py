@@ -25,9 +25,11 @@ from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMod
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.storage import SessionStore
+from bot.storage import SessionStore, StorageUnavailable
+from bot.telegram.delivery import current_update_id, remember_update
+from bot.telegram.flood import FloodGate, Verdict
 from bot.telegram.split import split_html
-from flows.i18n import DEFAULT_LOCALE, N_, _, using_locale
+from flows.i18n import N_, _, locale_for_language_code, localise_script, using_locale
 from flows.reply import MAX_BUTTON_ID_BYTES, Button, Reply, Turn, esc, plain_text
 from flows.reply import Message as ReplyMessage
 from flows.session import Session
@@ -48,6 +50,9 @@ NOTE_EMPTY = N_("消息是空的。请写下您的问题，或发送 /start 打�
 NOTE_TOO_LONG = N_("这条消息太长了（超过 {limit} 字）。请用一两句话概括您的问题。")
 NOTE_STALE_BUTTON = N_("这个按钮已经失效了（可能来自之前的对话）。请发送 /start 重新开始。")
 NOTE_ERROR = N_("抱歉，刚才出了点问题，您的消息没有处理完。请稍后再发一次，或发送 /start 重新开始。")
+NOTE_STORAGE = N_("暂时无法保存对话，请稍后再试。")
+NOTE_RECOVERED = N_("抱歉，之前的对话记录无法读取，已重新开始。")
+NOTE_SLOW_DOWN = N_("发得有点快，请稍等几秒再试。")
 
 _MEDIA = (
     filters.Sticker.ALL
@@ -86,6 +91,12 @@ def keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(markup) if markup else None
 
 
+def language_of(update: Update) -> str | None:
+    """The Telegram language code of the user behind ``update`` (``zh-hans``, ``zh-hant``, ``en``…)."""
+    user = update.effective_user
+    return user.language_code if user is not None else None
+
+
 def chat_key(chat_id: int) -> str:
     """The storage key of a chat: its id, and nothing else about the user."""
     return str(chat_id)
@@ -99,13 +110,21 @@ class TelegramAdapter:
         store: keeps sessions; the adapter closes it when the application shuts down.
         typing_after: seconds an answer may take before a typing indicator is shown.
         attempts: tries of one Bot API call on network errors that surely did no harm.
+        flood: the per-user flood limit (default: 30 turns a minute, 10 at once).
     """
 
     def __init__(
-        self, engine: Engine, store: SessionStore, *, typing_after: float = 0.5, attempts: int = 3
+        self,
+        engine: Engine,
+        store: SessionStore,
+        *,
+        typing_after: float = 0.5,
+        attempts: int = 3,
+        flood: FloodGate | None = None,
     ) -> None:
         self.engine = engine
         self.store = store
+        self.flood = flood if flood is not None else FloodGate()
         self.typing_after = typing_after
         self.attempts = attempts
         # one thread: the engine's state machines are shared by all sessions and not thread-safe
@@ -137,13 +156,18 @@ class TelegramAdapter:
             if addressed is None:
                 return
             text = addressed
+        if not await self._admitted(update, context.bot):
+            return
+        language = language_of(update)
         if not text.strip():
-            await self._note(context.bot, message.chat_id, NOTE_EMPTY)
+            await self._note(context.bot, message.chat_id, NOTE_EMPTY, language=language)
             return
         if len(text) > MAX_QUESTION_CHARS:
-            await self._note(context.bot, message.chat_id, NOTE_TOO_LONG, limit=MAX_QUESTION_CHARS)
+            await self._note(
+                context.bot, message.chat_id, NOTE_TOO_LONG, language=language, limit=MAX_QUESTION_CHARS
+            )
             return
-        await self._converse(context.bot, message.chat_id, Turn.from_text(text))
+        await self._converse(context.bot, message.chat_id, Turn.from_text(text), language)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a button press; stale or forged callback data gets a note instead."""
@@ -155,13 +179,25 @@ class TelegramAdapter:
             pressed = query.message if isinstance(query.message, TgMessage) else None
             if pressed is None or not self._is_offered(query, pressed):
                 chat_id = pressed.chat_id if pressed is not None else None
-                answered = await self._answer(query, await self._text(chat_id, NOTE_STALE_BUTTON))
+                note = await self._text(chat_id, NOTE_STALE_BUTTON, language=language_of(update))
+                answered = await self._answer(query, note)
                 return
+            if not await self._admitted(update, context.bot):
+                return  # the note, if due, went to the chat; ``finally`` stops the spinner
             key = chat_key(pressed.chat_id)
             async with self.store.lock(key):
-                session = await self.store.get(key)
+                loaded = await self.store.load(key)
+                session = loaded.session
+                if loaded.unreadable:
+                    # the keyboard belongs to a conversation we can no longer read: start afresh, say so
+                    answered = await self._answer(query)
+                    fresh = await self._recover(context.bot, pressed.chat_id, language_of(update))
+                    start = Turn(kind="command", text="start")
+                    await self._take_turn(context.bot, pressed.chat_id, fresh, start, None)
+                    return
                 if session is None:  # expired or forgotten: the keyboard belongs to a conversation now gone
-                    answered = await self._answer(query, await self._text(pressed.chat_id, NOTE_STALE_BUTTON))
+                    note = await self._text(pressed.chat_id, NOTE_STALE_BUTTON, language=language_of(update))
+                    answered = await self._answer(query, note)
                     return
                 answered = await self._answer(query)
                 turn = Turn(kind="button", text=query.data or "")
@@ -180,7 +216,9 @@ class TelegramAdapter:
             message.text is None or self._group_text(message, context.bot) is None
         ):
             return
-        await self._note(context.bot, message.chat_id, NOTE_EDITED)
+        if not await self._admitted(update, context.bot):
+            return
+        await self._note(context.bot, message.chat_id, NOTE_EDITED, language=language_of(update))
 
     async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Ask for text when a sticker, photo, voice note or file arrives."""
@@ -189,18 +227,27 @@ class TelegramAdapter:
             return
         if message.chat.type != ChatType.PRIVATE and not self._replies_to_me(message, context.bot):
             return
-        await self._note(context.bot, message.chat_id, NOTE_NOT_TEXT)
+        if not await self._admitted(update, context.bot):
+            return
+        await self._note(context.bot, message.chat_id, NOTE_NOT_TEXT, language=language_of(update))
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the error and, when a chat is known, tell the user their message was not handled."""
         error = context.error
-        log.error("error while handling an update: %r", error, exc_info=error)
+        note = NOTE_ERROR
+        if isinstance(error, StorageUnavailable):
+            # disk full, read-only file, Redis down: an operator's problem, stated in one line; the turn
+            # was not saved, so the user may simply send the message again later
+            log.error("session storage unavailable, turn not handled: %s", error)
+            note = NOTE_STORAGE
+        else:
+            log.error("error while handling an update: %r", error, exc_info=error)
         if not isinstance(update, Update) or update.effective_chat is None:
             return
         if isinstance(error, Forbidden):  # blocked by the user: nobody to tell
             return
         with contextlib.suppress(TelegramError):
-            await self._note(context.bot, update.effective_chat.id, NOTE_ERROR)
+            await self._note(context.bot, update.effective_chat.id, note, language=language_of(update))
 
     # --- addressing in groups ----------------------------------------------------------------------
 
@@ -238,25 +285,83 @@ class TelegramAdapter:
 
     # --- one turn ----------------------------------------------------------------------------------
 
-    async def _converse(self, bot: Bot, chat_id: int, turn: Turn) -> None:
+    async def _converse(self, bot: Bot, chat_id: int, turn: Turn, language: str | None = None) -> None:
         key = chat_key(chat_id)
         async with self.store.lock(key):
-            session = await self.store.get(key) or Session()
+            loaded = await self.store.load(key)
+            if loaded.unreadable:
+                session = await self._recover(bot, chat_id, language)
+            else:
+                # a new chat starts in the user's Telegram language; /lang changes it, the session keeps it
+                session = loaded.session or Session(locale=locale_for_language_code(language))
             await self._take_turn(bot, chat_id, session, turn, None)
+
+    async def _recover(self, bot: Bot, chat_id: int, language: str | None) -> Session:
+        """Replace an unreadable session record with a fresh session and apologise; returns the session.
+
+        The fresh session is stored at once, so a record that cannot be read is met once, not at every
+        message (no loop of apologies); the store has logged the failure, without the record's content.
+        """
+        session = Session(locale=locale_for_language_code(language))
+        await self.store.put(chat_key(chat_id), session)
+        with contextlib.suppress(TelegramError):
+            await self._note(bot, chat_id, NOTE_RECOVERED, language=language)
+        return session
+
+    async def _admitted(self, update: Update, bot: Bot) -> bool:
+        """Whether the per-user flood limit lets this update through; the first refusal is explained.
+
+        Refused turns are dropped unanswered (a button press still has its spinner stopped by the
+        caller); the note 「发得有点快……」 goes out once per cooldown, not once per dropped message.
+        """
+        user = update.effective_user
+        if user is None:
+            return True
+        verdict = self.flood.check(user.id)
+        if verdict is Verdict.ALLOW:
+            return True
+        chat = update.effective_chat
+        log.info("flood limit: dropping a turn in chat %s", chat.id if chat is not None else "?")
+        if verdict is Verdict.DROP_AND_NOTE and chat is not None:
+            with contextlib.suppress(TelegramError):
+                await self._note(bot, chat.id, NOTE_SLOW_DOWN, language=language_of(update))
+        return False
 
     async def _take_turn(
         self, bot: Bot, chat_id: int, session: Session, turn: Turn, pressed: TgMessage | None
     ) -> None:
-        """Run the engine, save (or erase) the session, send the reply; the caller holds the chat's lock."""
-        reply = await self._think(bot, chat_id, session, turn)
+        """Run the engine, save (or erase) the session, send the reply; the caller holds the chat's lock.
+
+        The reply is saved with the new state (the session's outbox) and cleared once sent, and the
+        update's id is recorded with it: an update Telegram delivers again because the bot died before
+        confirming it only gets the rest of its reply, never a second turn.
+        """
         key = chat_key(chat_id)
+        update_id = current_update_id.get()
+        if session.outbox:
+            # a reply the bot died while sending (or this very update's, delivered again): finish it first
+            await self._flush(bot, chat_id, key, session)
+        if update_id is not None and update_id in session.handled_updates:
+            log.info("update %s of chat %s was handled before; not answered again", update_id, chat_id)
+            return
+        reply = await self._think(bot, chat_id, session, turn)
         if reply.forget:
             # erase before sending: the promise to forget must not depend on the network
             await self.store.delete(key)
-        else:
-            session.updated_at = time.time()
-            await self.store.put(key, session)
-        await self.send_reply(bot, chat_id, reply, pressed)
+            await self.send_reply(bot, chat_id, reply, pressed)
+            return
+        session.updated_at = time.time()
+        session.handled_updates = remember_update(session.handled_updates, update_id)
+        session.outbox = list(reply.messages)
+        session.outbox_edit = pressed.message_id if pressed is not None else None
+        await self.store.put(key, session)
+        await self._flush(bot, chat_id, key, session)
+
+    async def _flush(self, bot: Bot, chat_id: int, key: str, session: Session) -> None:
+        """Send the saved reply of ``session``, then clear it from the store."""
+        await self._deliver(bot, chat_id, session.outbox, session.outbox_edit)
+        session.outbox, session.outbox_edit = [], None
+        await self.store.put(key, session)
 
     async def _think(self, bot: Bot, chat_id: int, session: Session, turn: Turn) -> Reply:
         loop = asyncio.get_running_loop()
@@ -284,22 +389,27 @@ class TelegramAdapter:
         self, bot: Bot, chat_id: int, reply: Reply, pressed: TgMessage | None = None
     ) -> None:
         """Send ``reply``; a single message with buttons answering a button press replaces the menu."""
-        messages = reply.messages
-        single_menu = len(messages) == 1 and bool(messages[0].buttons)
-        if pressed is not None and single_menu and await self._edit_in_place(bot, pressed, messages[0]):
+        await self._deliver(bot, chat_id, reply.messages, pressed.message_id if pressed is not None else None)
+
+    async def _deliver(
+        self, bot: Bot, chat_id: int, messages: list[ReplyMessage], menu_id: int | None
+    ) -> None:
+        """Send ``messages``; a single one with buttons replaces the menu ``menu_id`` when there is one."""
+        in_place = menu_id is not None and len(messages) == 1 and bool(messages[0].buttons)
+        if in_place and menu_id is not None and await self._edit_in_place(bot, chat_id, menu_id, messages[0]):
             return
         for message in messages:
             await self._send_message(bot, chat_id, message)
 
-    async def _edit_in_place(self, bot: Bot, pressed: TgMessage, message: ReplyMessage) -> bool:
+    async def _edit_in_place(self, bot: Bot, chat_id: int, message_id: int, message: ReplyMessage) -> bool:
         parts = split_html(message.text)
         if len(parts) != 1:
             return False
         try:
             await self._call(
                 lambda: bot.edit_message_text(
-                    chat_id=pressed.chat_id,
-                    message_id=pressed.message_id,
+                    chat_id=chat_id,
+                    message_id=message_id,
                     text=parts[0],
                     parse_mode=ParseMode.HTML,
                     reply_markup=keyboard(message.buttons),
@@ -351,8 +461,9 @@ class TelegramAdapter:
         """Make a Bot API call, repeating it after network errors that cannot have delivered anything.
 
         ``RetryAfter`` is already honoured by PTB's rate limiter; what reaches here are connection
-        failures, 5xx answers and time-outs. A time-out after the request was sent is repeated only for
-        calls that are harmless to repeat (edits, chat actions).
+        failures, 5xx answers, unreadable answers and time-outs. A time-out after the request was sent
+        is repeated only for calls that are harmless to repeat (edits, chat actions): a ``sendMessage``
+        that timed out is taken as delivered (at most once), since repeating it would show it twice.
         """
         for attempt in range(1, self.attempts + 1):
             try:
@@ -366,6 +477,11 @@ class TelegramAdapter:
             except NetworkError:
                 if attempt == self.attempts:
                     raise
+            except TelegramError as error:
+                # a body that is not JSON comes from a proxy in the way, not from Telegram, which would
+                # have answered in its envelope: the call did not get through, so it is repeated
+                if error.message != "Invalid server response" or attempt == self.attempts:
+                    raise
             await asyncio.sleep(0.2 * 2 ** (attempt - 1))
         raise AssertionError("unreachable")  # the loop either returns or raises
 
@@ -377,11 +493,23 @@ class TelegramAdapter:
             log.info("could not answer callback query: %s", error.message)
         return True
 
-    async def _text(self, chat_id: int | None, note: str, **values: object) -> str:
-        """A note of the adapter's own, translated into the chat's language (plain text)."""
-        session = None if chat_id is None else await self.store.get(chat_key(chat_id))
-        with using_locale(session.locale if session is not None else DEFAULT_LOCALE):
-            return _(note).format(**values)
+    async def _text(
+        self, chat_id: int | None, note: str, *, language: str | None = None, **values: object
+    ) -> str:
+        """A note of the adapter's own, in the chat's language and script (plain text).
 
-    async def _note(self, bot: Bot, chat_id: int, note: str, **values: object) -> None:
-        await self._send_part(bot, chat_id, esc(await self._text(chat_id, note, **values)), None)
+        The chat's session decides; a chat without one gets the user's Telegram ``language`` code.
+        """
+        try:
+            session = None if chat_id is None else await self.store.get(chat_key(chat_id))
+        except StorageUnavailable:  # the note must still go out, in the user's Telegram language
+            session = None
+        locale = session.locale if session is not None else locale_for_language_code(language)
+        with using_locale(locale):
+            return localise_script(_(note).format(**values), locale)
+
+    async def _note(
+        self, bot: Bot, chat_id: int, note: str, *, language: str | None = None, **values: object
+    ) -> None:
+        text = await self._text(chat_id, note, language=language, **values)
+        await self._send_part(bot, chat_id, esc(text), None)

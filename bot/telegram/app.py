@@ -19,6 +19,8 @@ from bot.settings import Settings
 from bot.storage import SessionStore
 from bot.storage.sqlite import KeyedLocks
 from bot.telegram.adapter import Engine, TelegramAdapter
+from bot.telegram.delivery import ConfirmingRequest, PendingUpdates, current_update_id
+from bot.telegram.flood import FloodGate
 from flows.i18n import N_, _, using_locale
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "compare": N_("比较几家产品"),
     "help": N_("使用说明"),
     "cancel": N_("取消当前操作"),
+    "lang": N_("切换语言（Language）"),
     "privacy": N_("隐私说明：我保存了什么"),
     "forget": N_("删除我保存的关于您的全部数据"),
 }
@@ -45,20 +48,28 @@ class PerChatOrder(BaseUpdateProcessor):
 
     Updates arrive in order; each one queues on its chat's first-come-first-served lock before it is
     handled, so a slow answer in one chat never holds up the others and never overtakes its own chat.
+    Each update is reported to ``pending`` once handled, which lets polling confirm it to Telegram.
     """
 
-    def __init__(self, max_concurrent_updates: int = 32) -> None:
+    def __init__(self, max_concurrent_updates: int = 32, pending: PendingUpdates | None = None) -> None:
         super().__init__(max_concurrent_updates)
         self._chats = KeyedLocks()
+        self.pending = pending if pending is not None else PendingUpdates()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Handle ``update`` once the updates of its chat that came before it are done."""
-        chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
-            await coroutine
-            return
-        async with self._chats.hold(str(chat.id)):
-            await coroutine
+        update_id = update.update_id if isinstance(update, Update) else None
+        current_update_id.set(update_id)  # this task handles this one update
+        try:
+            chat = update.effective_chat if isinstance(update, Update) else None
+            if chat is None:
+                await coroutine
+                return
+            async with self._chats.hold(str(chat.id)):
+                await coroutine
+        finally:
+            if update_id is not None:
+                self.pending.handled(update_id)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -80,9 +91,12 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore) -
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    adapter = TelegramAdapter(engine, store)
+    flood = FloodGate(settings.flood_rate_per_minute, settings.flood_burst)
+    adapter = TelegramAdapter(engine, store, flood=flood)
     timeout = settings.telegram_request_timeout
     base_url = settings.telegram_api_base_url
+    # polled updates are confirmed to Telegram only once handled (see bot/telegram/delivery.py)
+    pending = PendingUpdates()
 
     async def post_init(application: Application) -> None:
         with using_locale("zh_CN"):
@@ -98,14 +112,21 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore) -
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(base_url)
         .base_file_url(base_url.removesuffix("/bot") + "/file/bot")
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .concurrent_updates(PerChatOrder())
+        .rate_limiter(AIORateLimiter(max_retries=3, overall_max_rate=settings.telegram_overall_rate))
+        .concurrent_updates(PerChatOrder(pending=pending))
         .connect_timeout(timeout)
         .read_timeout(timeout)
         .write_timeout(timeout)
         .pool_timeout(timeout)
-        .get_updates_connect_timeout(timeout)
-        .get_updates_read_timeout(settings.telegram_poll_timeout + timeout)
+        .get_updates_request(
+            ConfirmingRequest(
+                pending,
+                connect_timeout=timeout,
+                read_timeout=settings.telegram_poll_timeout + timeout,
+                write_timeout=timeout,
+                pool_timeout=timeout,
+            )
+        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()

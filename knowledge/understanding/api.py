@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-#: ``answer``: confident, answer the entry. ``suggest``: 「您是不是想问…」 with ``suggestions``.
+#: ``answer``: confident, answer the entry. ``suggest``: in scope but unsure, 「您是不是想问…」 with
+#: ``suggestions`` (``entry_id``/``product`` hold the best guess, the first suggestion where it can be one).
 #: ``decline``: outside what the advisor knows; ``suggestions`` holds the closest topics' entries.
 Band = Literal["answer", "suggest", "decline"]
 
@@ -27,6 +28,8 @@ class FaqMatch:
     suggestions: list[str] = field(default_factory=list)
     #: products named in the question (all of them, for comparisons such as 「小米和微粒贷哪个好」)
     products: list[str] = field(default_factory=list)
+    #: probability that the question is one the knowledge base answers at all (decides decline)
+    in_scope: float = 1.0
 
 
 class FaqMatcher(Protocol):

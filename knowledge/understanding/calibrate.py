@@ -1,15 +1,18 @@
-"""Fit the confidence model and pick the band thresholds: ``python -m knowledge.understanding.calibrate``.
+"""Fit the confidence models and pick the band thresholds: ``python -m knowledge.understanding.calibrate``.
 
-Reads the calibration set (``tests/data/faq_calibration.jsonl`` by default), computes the matcher's
-signals for each question, fits a logistic regression that predicts "best guess right" and writes
-``knowledge/data/calibration.json``. Thresholds are chosen on cross-validated probabilities (each question
-scored by a model that did not see it), so they are not flattered by the fit:
+Reads labelled sets (``tests/data/faq_calibration.jsonl`` and, when present, ``tests/data/faq_dev.jsonl``;
+never the report set ``faq_eval.jsonl``), computes the matcher's signals for each question and fits two
+logistic regressions: "best guess right" and "question in scope". Thresholds are chosen on
+cross-validated probabilities (each question scored by models that did not see it), so they are not
+flattered by the fit:
 
-- answer: the lowest threshold whose wrong confident answers stay within ``--max-wrong`` of all questions;
-- suggest: the lowest threshold that still declines ``--oos-declined`` of the out-of-scope questions
-  (the higher of the empirical quantile and that of a normal fitted to their log-odds).
+- suggest (on the in-scope probability): the lowest threshold that still declines ``--oos-declined`` of
+  the out-of-scope questions (the higher of the empirical quantile and that of a normal fitted to their
+  log-odds);
+- answer (on the right probability): the lowest threshold whose wrong confident answers, among the
+  questions not declined, stay within ``--max-wrong`` of all questions.
 
-The BM25 baseline's raw-score threshold is tuned on the same set and stored alongside.
+The BM25 baseline's raw-score threshold is tuned on the same data and stored alongside.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from knowledge.understanding.lexicon import load_lexicon
 from knowledge.understanding.matcher import LexicalMatcher
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SET = ROOT / "tests" / "data" / "faq_calibration.jsonl"
+DEFAULT_SETS = [ROOT / "tests" / "data" / "faq_calibration.jsonl", ROOT / "tests" / "data" / "faq_dev.jsonl"]
 
 
 def signals_and_labels(
@@ -84,30 +87,47 @@ def pick_thresholds(
     *,
     max_wrong: float,
     oos_declined: float,
+    scope_probs: Sequence[float] | None = None,
 ) -> tuple[float, float]:
-    """(answer, suggest) thresholds meeting the wrong-answer and out-of-scope targets on ``probs``."""
-    total = len(probs)
-    answer = 0.99
-    for t in sorted({round(p, 3) for p in probs} | {0.5}):
-        if t < 0.5:
-            continue
-        wrong = sum(1 for p, y in zip(probs, labels, strict=True) if p >= t and not y)
-        if wrong / total <= max_wrong:
-            answer = t
-            break
-    oos = sorted(p for p, ins in zip(probs, in_scope, strict=True) if not ins)
+    """(answer, suggest) thresholds meeting the wrong-answer and out-of-scope targets.
+
+    Args:
+        probs: cross-validated probability that the best guess is right, per question.
+        labels: 1 when the best guess is right.
+        in_scope: whether each question is in scope.
+        max_wrong: wrong confident answers allowed, as a share of all questions.
+        oos_declined: share of out-of-scope questions to decline.
+        scope_probs: cross-validated probability that each question is in scope; the suggest threshold
+            applies to these. Without them it applies to ``probs`` (one model for both decisions).
+    """
+    scope = list(scope_probs) if scope_probs is not None else list(probs)
+    oos = sorted(p for p, ins in zip(scope, in_scope, strict=True) if not ins)
     suggest = 0.1
     if oos:
-        # Two estimates of the confidence below which ``oos_declined`` of out-of-scope questions fall,
-        # and the higher wins: the empirical quantile (noisy on a hundred questions: it is nearly the
-        # maximum) and the same quantile of a normal fitted to their log-odds (smooth, but it assumes a shape).
+        # Two estimates of the probability below which ``oos_declined`` of out-of-scope questions fall;
+        # the higher wins: the empirical quantile (noisy on a few hundred questions: it is nearly the
+        # maximum) and that of a normal fitted to their log-odds (smooth, but it assumes a shape).
         keep_below = min(len(oos) - 1, int(len(oos) * oos_declined))
         logits = [math.log(min(max(p, 1e-6), 1 - 1e-6) / (1 - min(max(p, 1e-6), 1 - 1e-6))) for p in oos]
         spread = statistics.pstdev(logits) if len(logits) > 1 else 0.0
         z = statistics.NormalDist().inv_cdf(min(oos_declined, 0.9999))
         fitted = 1.0 / (1.0 + math.exp(-(statistics.mean(logits) + z * spread)))
         suggest = max(suggest, oos[keep_below] + 1e-3, fitted)
-    return round(min(answer, 0.99), 3), round(min(suggest, answer), 3)
+    total = len(probs)
+    answer = 0.99
+    for t in sorted({round(p, 3) for p in probs} | {0.5}):
+        if t < 0.5:
+            continue
+        wrong = sum(
+            1
+            for p, s, y in zip(probs, scope, labels, strict=True)
+            if p >= t and (scope_probs is None or s >= suggest) and not y
+        )
+        if wrong / total <= max_wrong:
+            answer = t
+            break
+    answer = round(min(answer, 0.99), 3)
+    return answer, round(min(suggest, answer), 3)
 
 
 def tune_baseline(baseline: Bm25Baseline, items: Sequence[Labelled]) -> float:
@@ -133,39 +153,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Fit and write the calibration file; prints what it chose."""
     parser = argparse.ArgumentParser(prog="python -m knowledge.understanding.calibrate", description=__doc__)
     parser.add_argument(
-        "--data", type=Path, default=DEFAULT_SET, help="labelled calibration set (JSON lines)"
+        "--data",
+        type=Path,
+        action="append",
+        help="labelled set (JSON lines); repeat for several (default: calibration and dev sets)",
     )
     parser.add_argument("--out", type=Path, default=CALIBRATION_PATH)
     parser.add_argument("--l2", type=float, default=3.0)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument(
-        "--max-wrong", type=float, default=0.015, help="wrong confident answers, share of all"
+        "--max-wrong", type=float, default=0.012, help="wrong confident answers, share of all"
     )
-    parser.add_argument("--oos-declined", type=float, default=0.99, help="out-of-scope share to decline")
+    parser.add_argument("--oos-declined", type=float, default=0.97, help="out-of-scope share to decline")
     args = parser.parse_args(argv)
 
+    paths = args.data or [p for p in DEFAULT_SETS if p.exists()]
+    if any(p.name == "faq_eval.jsonl" for p in paths):
+        print("faq_eval.jsonl is the held-out report set: never calibrate on it", file=sys.stderr)
+        return 2
     kb = load()
-    items = read_labelled(args.data)
+    items = [item for path in paths for item in read_labelled(path)]
     matcher = LexicalMatcher(kb, load_lexicon(), FALLBACK, answer_threshold=1.0, suggest_threshold=0.0)
     rows, labels = signals_and_labels(matcher, items)
-    probs = cross_validated(rows, labels, folds=args.folds, l2=args.l2)
     in_scope = [i.entry is not None for i in items]
+    scope_labels = [int(x) for x in in_scope]
+    probs = cross_validated(rows, labels, folds=args.folds, l2=args.l2)
+    scope_probs = cross_validated(rows, scope_labels, folds=args.folds, l2=args.l2)
     answer, suggest = pick_thresholds(
-        probs, labels, in_scope, max_wrong=args.max_wrong, oos_declined=args.oos_declined
+        probs,
+        labels,
+        in_scope,
+        max_wrong=args.max_wrong,
+        oos_declined=args.oos_declined,
+        scope_probs=scope_probs,
     )
-    model = fit_logistic(rows, labels, l2=args.l2)
     baseline_threshold = tune_baseline(Bm25Baseline(kb), items)
     calibration = Calibration(
-        weights=model.weights,
-        bias=model.bias,
-        means=model.means,
-        scales=model.scales,
+        right=fit_logistic(rows, labels, l2=args.l2),
+        scope=fit_logistic(rows, scope_labels, l2=args.l2),
         answer_threshold=answer,
         suggest_threshold=suggest,
         baseline_threshold=baseline_threshold,
         info={
-            "fitted_on": args.data.name,
+            "fitted_on": [p.name for p in paths],
             "questions": len(items),
+            "in_scope": sum(scope_labels),
             "best_guess_right": sum(labels),
             "l2": args.l2,
             "max_wrong": args.max_wrong,
@@ -174,8 +206,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args.out.write_text(calibration.to_json() + "\n", encoding="utf-8")
     print(
-        f"{len(items)} questions, best guess right {sum(labels)}; answer ≥ {answer}, suggest ≥ {suggest};"
-        f" baseline BM25 ≥ {baseline_threshold}; wrote {args.out}"
+        f"{len(items)} questions ({sum(scope_labels)} in scope), best guess right {sum(labels)};"
+        f" answer ≥ {answer}, suggest (in scope) ≥ {suggest}; baseline BM25 ≥ {baseline_threshold};"
+        f" wrote {args.out}"
     )
     return 0
 

@@ -1,9 +1,17 @@
-"""From match signals to a calibrated probability that the best guess is right (entry and product).
+"""From match signals to two calibrated probabilities: the best guess is right, the question is in scope.
 
-A logistic regression over a handful of signals: the best score, the gap to the runner-up, whether the
-word and character channels agree, how much of the question the knowledge base knows at all, product
-agreement and out-of-domain markers. It is fitted with numpy by :mod:`knowledge.understanding.calibrate`
-and saved as ``knowledge/data/calibration.json``; at run time it is a dot product in plain Python.
+Two logistic regressions over the same handful of signals (the best score, the gap to the runner-up,
+channel agreement, how much of the question the knowledge base knows at all, product agreement,
+out-of-domain markers, foreign subjects, domain words):
+
+- ``right``: the best guess (entry and product) is right. At or above the answer threshold, answer.
+- ``scope``: the question is one the knowledge base can answer at all. Below the suggest threshold,
+  decline; between, offer 「您是不是想问」 with the best guesses.
+
+Keeping them apart is what lets an unsure in-scope question get suggestions instead of 「超出范围」: a
+single "right" model lumps a plain question with two plausible entries together with a question about
+credit cards. Both are fitted with numpy by :mod:`knowledge.understanding.calibrate` and saved as
+``knowledge/data/calibration.json``; at run time each is a dot product in plain Python.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from typing import Any
 
 CALIBRATION_PATH = Path(__file__).resolve().parent.parent / "data" / "calibration.json"
 
-#: Signals the model reads, in order. Each is computed by :mod:`knowledge.understanding.matcher`.
+#: Signals the models read, in order. Each is computed by :mod:`knowledge.understanding.matcher`.
 FEATURES: tuple[str, ...] = (
     "score",  # combined ranking score of the best entry
     "gap",  # its lead over the runner-up
@@ -26,6 +34,7 @@ FEATURES: tuple[str, ...] = (
     "word_cov",  # share of the question's word weight found in the entry
     "char_cov",  # share of the question's bigram weight found in the entry
     "bayes",  # naive-Bayes posterior of the best entry
+    "answer_cov",  # share of the question's words found in its answers
     "agree",  # word and character channels pick the same entry
     "unknown_words",  # share of word weight the knowledge base never uses
     "unknown_chars",  # share of bigram weight the knowledge base never uses
@@ -35,26 +44,28 @@ FEATURES: tuple[str, ...] = (
     "product_mismatch",  # the question names products, none of which the entry covers
     "foreign_product",  # only products the KB merely compares against are named, and this is no comparison
     "length",  # log(1 + characters left once products are taken out)
+    "unknown_kb",  # share of word weight found nowhere in the knowledge base (paraphrases, answers, names)
+    "foreign",  # a subject next to the domain that the advisor does not cover (信用卡, 房贷, 基金 …)
+    "anchor",  # a word of the domain (借, 贷, 还款, 征信 …) occurs, product names included
+    "foreign_alone",  # a foreign subject or out-of-domain marker, and no product named
+    "ratio",  # runner-up's score over the best one's
+    "bayes_gap",  # naive-Bayes posterior of the best entry minus the runner-up's
+    "related",  # the runner-up is one of the best entry's related entries (a known neighbour)
+    "several",  # two or more products are named
 )
 
 
 @dataclass(frozen=True)
-class Calibration:
-    """A fitted logistic model plus the thresholds it suggests for the three bands."""
+class LogisticModel:
+    """A standardised logistic regression over named signals."""
 
     weights: dict[str, float]
     bias: float
     means: dict[str, float] = field(default_factory=dict)
     scales: dict[str, float] = field(default_factory=dict)
-    #: thresholds picked on the calibration set (the live ones come from settings)
-    answer_threshold: float = 0.6
-    suggest_threshold: float = 0.3
-    #: the baseline's raw BM25 threshold, tuned on the same set
-    baseline_threshold: float = 0.0
-    info: dict[str, Any] = field(default_factory=dict)
 
     def probability(self, signals: Mapping[str, float]) -> float:
-        """The calibrated probability that the best guess is right."""
+        """The modelled probability for one question's ``signals`` (missing signals count as 0)."""
         z = self.bias
         for name, weight in self.weights.items():
             x = signals.get(name, 0.0)
@@ -65,15 +76,51 @@ class Calibration:
             return 1.0
         return 1.0 / (1.0 + math.exp(-z))
 
+    def to_dict(self) -> dict[str, Any]:
+        """The model as plain data, for the JSON file."""
+        return {"weights": self.weights, "bias": self.bias, "means": self.means, "scales": self.scales}
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> LogisticModel:
+        """Read back what :meth:`to_dict` wrote."""
+        return cls(
+            weights={k: float(v) for k, v in raw["weights"].items()},
+            bias=float(raw["bias"]),
+            means={k: float(v) for k, v in raw.get("means", {}).items()},
+            scales={k: float(v) for k, v in raw.get("scales", {}).items()},
+        )
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The two fitted models plus the thresholds they suggest for the three bands."""
+
+    #: P(best guess right): compared with the answer threshold
+    right: LogisticModel
+    #: P(question in scope): compared with the suggest threshold
+    scope: LogisticModel
+    #: thresholds picked on the calibration data (the live ones come from settings)
+    answer_threshold: float = 0.6
+    suggest_threshold: float = 0.3
+    #: the baseline's raw BM25 threshold, tuned on the same set
+    baseline_threshold: float = 0.0
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def probability(self, signals: Mapping[str, float]) -> float:
+        """The calibrated probability that the best guess is right (the confidence)."""
+        return self.right.probability(signals)
+
+    def in_scope(self, signals: Mapping[str, float]) -> float:
+        """The calibrated probability that the question is one the knowledge base answers."""
+        return self.scope.probability(signals)
+
     def to_json(self) -> str:
-        """The model as the JSON text stored in the repository."""
+        """The models as the JSON text stored in the repository."""
         return json.dumps(
             {
-                "features": list(self.weights),
-                "weights": self.weights,
-                "bias": self.bias,
-                "means": self.means,
-                "scales": self.scales,
+                "features": list(FEATURES),
+                "right": self.right.to_dict(),
+                "scope": self.scope.to_dict(),
                 "answer_threshold": self.answer_threshold,
                 "suggest_threshold": self.suggest_threshold,
                 "baseline_threshold": self.baseline_threshold,
@@ -86,29 +133,27 @@ class Calibration:
 
 #: Used until ``calibrate`` has been run: hand-set, deliberately cautious.
 FALLBACK = Calibration(
-    weights={
-        "score": 6.0,
-        "gap": 6.0,
-        "agree": 1.0,
-        "unknown_words": -4.0,
-        "unknown_chars": -3.0,
-        "ood": -4.0,
-        "product_mismatch": -2.0,
-    },
-    bias=-4.0,
+    right=LogisticModel(
+        weights={"score": 6.0, "gap": 6.0, "agree": 1.0, "unknown_words": -4.0, "ood": -4.0},
+        bias=-4.0,
+    ),
+    scope=LogisticModel(
+        weights={"score": 4.0, "unknown_words": -4.0, "ood": -4.0, "foreign": -2.0, "anchor": 2.0},
+        bias=-2.0,
+    ),
 )
 
 
 def load_calibration(path: Path = CALIBRATION_PATH) -> Calibration:
-    """Read a fitted model; the cautious :data:`FALLBACK` when the file does not exist yet."""
+    """Read the fitted models; the cautious :data:`FALLBACK` when the file does not exist (or is old)."""
     if not path.exists():
         return FALLBACK
     raw = json.loads(path.read_text(encoding="utf-8"))
+    if "right" not in raw or "scope" not in raw:
+        return FALLBACK
     return Calibration(
-        weights={k: float(v) for k, v in raw["weights"].items()},
-        bias=float(raw["bias"]),
-        means={k: float(v) for k, v in raw.get("means", {}).items()},
-        scales={k: float(v) for k, v in raw.get("scales", {}).items()},
+        right=LogisticModel.from_dict(raw["right"]),
+        scope=LogisticModel.from_dict(raw["scope"]),
         answer_threshold=float(raw.get("answer_threshold", 0.6)),
         suggest_threshold=float(raw.get("suggest_threshold", 0.3)),
         baseline_threshold=float(raw.get("baseline_threshold", 0.0)),
@@ -118,12 +163,12 @@ def load_calibration(path: Path = CALIBRATION_PATH) -> Calibration:
 
 def fit_logistic(
     rows: Sequence[Mapping[str, float]], labels: Sequence[int], *, l2: float = 1.0, iterations: int = 50
-) -> Calibration:
+) -> LogisticModel:
     """Fit a standardised, L2-regularised logistic regression by Newton's method (numpy only).
 
     Args:
         rows: one signal mapping per question.
-        labels: 1 when the best guess was right, else 0.
+        labels: 1 when the question has the property modelled (best guess right, in scope), else 0.
         l2: ridge penalty on the weights (not the bias); keeps the model smooth on a small set.
         iterations: Newton steps at most.
     """
@@ -147,7 +192,7 @@ def fit_logistic(
         w -= step
         if float(np.abs(step).max()) < 1e-8:
             break
-    return Calibration(
+    return LogisticModel(
         weights={n: float(w[i]) for i, n in enumerate(names)},
         bias=float(w[-1]),
         means={n: float(means[i]) for i, n in enumerate(names)},

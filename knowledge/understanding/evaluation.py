@@ -11,8 +11,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.base import KnowledgeBase
 from knowledge.understanding.baseline import Bm25Baseline
 from knowledge.understanding.matcher import LexicalMatcher
+from knowledge.understanding.normalize import clean
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,23 @@ class Report:
         ]
 
 
+    def without(self, questions: set[str], name: str) -> Report:
+        """The same outcomes minus those whose normalised question is in ``questions``."""
+        kept = [o for o in self.outcomes if clean(o.item.question) not in questions]
+        return Report(name, kept)
+
+
+def training_texts(kb: KnowledgeBase) -> set[str]:
+    """Every canonical question and paraphrase of the knowledge base, normalised with :func:`clean`."""
+    return {clean(t) for e in kb.entries.values() for t in (e.question, *e.paraphrases)}
+
+
+def coinciding(items: list[Labelled], kb: KnowledgeBase) -> set[str]:
+    """Normalised questions of ``items`` that are word for word a training text (written apart or not)."""
+    seen = training_texts(kb)
+    return {q for q in (clean(i.question) for i in items) if q in seen}
+
+
 def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
@@ -126,10 +145,8 @@ def evaluate_matcher(matcher: LexicalMatcher, items: list[Labelled], *, warm_up:
         start = time.perf_counter()
         match = matcher.ask(item.question)
         seconds = time.perf_counter() - start
-        entry, product = match.entry_id, match.product
-        if entry is None:
-            # declined: still score its best guess for top-1
-            entry, product = matcher.best_guess(item.question)
+        # top-1 scores the best guess whatever the band (a declined question has one too)
+        entry, product = matcher.best_guess(item.question)
         report.outcomes.append(Outcome(item, entry, product, match.band, match.confidence, seconds))
     return report
 

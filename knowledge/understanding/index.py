@@ -115,23 +115,40 @@ class NaiveBayesIndex:
 
         self.entries = sorted({entry for entry, _ in docs})
         column = {e: i for i, e in enumerate(self.entries)}
-        vocab = sorted({u for _, units in docs for u in units})
-        self._row = {u: i for i, u in enumerate(vocab)}
-        counts = np.zeros((len(vocab), len(self.entries)))
+        # Sparse counts: a dense units x entries matrix grows with the square of the knowledge base
+        # (2 GB and more at 100 times today's size), while few units occur in any one entry.
+        cells: dict[str, dict[int, int]] = defaultdict(dict)
+        units_per_entry = np.zeros(len(self.entries))
         for entry, units in docs:
+            col = column[entry]
+            units_per_entry[col] += len(units)
             for unit in units:
-                counts[self._row[unit], column[entry]] += 1.0
-        totals = counts.sum(axis=0) + alpha * len(vocab)
-        self._log_prob = np.log((counts + alpha) / totals)
+                found = cells[unit]
+                found[col] = found.get(col, 0) + 1
+        totals = units_per_entry + alpha * len(cells)
+        #: log P(unit | entry) of a unit the entry never uses: log(alpha / total)
+        self._unseen = np.log(alpha / totals)
+        #: per unit, the entries using it and what their count adds over unseen: log((c + alpha) / alpha)
+        self._postings = {
+            unit: (
+                np.fromiter(found.keys(), dtype=np.intp, count=len(found)),
+                np.log1p(np.fromiter(found.values(), dtype=float, count=len(found)) / alpha),
+            )
+            for unit, found in cells.items()
+        }
 
     def posterior(self, units: Iterable[str]) -> dict[str, float]:
         """P(entry | units) over all entries, from the units the index knows (empty when none)."""
         import numpy as np
 
-        rows = [self._row[u] for u in units if u in self._row]
-        if not rows:
+        known = [self._postings[u] for u in units if u in self._postings]
+        if not known:
             return {}
-        scores = self._log_prob[rows].sum(axis=0) / self.temperature
+        # sum over the question's known units of log P(unit | entry), added up sparsely
+        scores = len(known) * self._unseen
+        for columns, boost in known:
+            scores[columns] += boost
+        scores = scores / self.temperature
         scores = np.exp(scores - scores.max())
         scores /= scores.sum()
         return dict(zip(self.entries, scores.tolist(), strict=True))

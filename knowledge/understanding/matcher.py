@@ -1,8 +1,12 @@
-"""The lexical FAQ matcher: normalise, find products, rank entries on two channels, calibrate, band.
+"""The lexical FAQ matcher: normalise, find products, rank entries, calibrate the confidence, band.
 
 Each entry is indexed through its question and paraphrases, with product names taken out: the product a
 person names is recognised separately and then picks the entry's answer variant (or, for entries about one
-product such as 「微粒贷怎么开通」, tells entries with the same wording apart).
+product such as 「微粒贷怎么开通」, tells entries with the same wording apart). Entries are ranked on a
+weighted sum of cheap signals: the best word-level and character-bigram cosine with one paraphrase, how
+much of the question the entry's paraphrases cover together, a naive-Bayes posterior, how much of it the
+entry's answers mention, and product agreement. A calibrated logistic model turns the signals of the best
+entry into the confidence that picks the band.
 """
 
 from __future__ import annotations
@@ -29,11 +33,17 @@ _STOP_WORDS = frozenset(
     | {"它", "请问", "一下", "这个", "那个", "那"}
 )
 #: Weights of the ranking score: best paraphrase cosine per channel, then entry-wide coverage.
-_RANK_WEIGHTS = {"word_best": 0.35, "char_best": 0.35, "word_cov": 0.15, "char_cov": 0.15, "bayes": 0.4}
+_RANK_WEIGHTS = {
+    "word_best": 0.35,
+    "char_best": 0.35,
+    "word_cov": 0.15,
+    "char_cov": 0.15,
+    "bayes": 0.4,
+    "answer": 0.1,  # share of the question's words found in the entry's answers
+}
 #: Naive-Bayes smoothing and temperature (fitted on the calibration set, like the weights above).
 _BAYES_ALPHA = 0.2
 _BAYES_TEMPERATURE = 4.0
-_BAYES_PRODUCTS = False
 #: Ranking adjustments for products (see ``_compat``): the question names a product the entry covers
 #: (more when the entry is about that product alone, as 「微粒贷是什么」 is), names products the entry does
 #: not cover, or names two or more that it covers (comparisons). Glossary entries define terms, so a
@@ -44,12 +54,21 @@ _PRODUCT_PENALTY = 0.2
 _SPECIFIC_PENALTY = 0.35
 _COMPARISON_BONUS = 0.3
 _GLOSSARY_PENALTY = 0.1
-#: Ranking bonus of refusal entries when the question carries a harm marker (伪造, 套现, 躲催收 …).
+#: An entry about one product only (「WE2000是干嘛用的」) matched by a question that names no product: its
+#: paraphrases lose their product name in the index, and what is left (「是干嘛用的」) is generic.
+_UNNAMED_SPECIFIC_PENALTY = 0.25
+#: Ranking bonus of refusal entries when the question carries a harm marker (伪造, 套现, 躲催收 …), and
+#: their penalty when it carries none: a refusal answers a request for harmful help, and a plain question
+#: that happens to share 「怎么弄」 with one (「我想开微粒贷 咋弄」) must not get it.
 _HARM_BONUS = 0.2
+_REFUSAL_PENALTY = 0.1
 #: Confidence given to a bare follow-up (「那微粒贷呢」) on an entry that covers the new product.
 FOLLOW_UP_CONFIDENCE = 0.97
 #: Appended to a question that is nothing but a product name.
 _WHAT_IS = "是什么"
+#: What is left of 「微贷是个啥」「微粒贷到底是什么东西」 once the product is taken out: the same question as
+#: the bare name. Matched on the synonym-folded text (啥 -> 什么).
+_BARE_WHAT = re.compile(r"(那|这个|那个)?(到底|究竟)?是?(个|一个)?什么(东西|产品|玩意儿?|东东)?[啊呀呢吗哦]*")
 #: How many questions to offer as buttons.
 MAX_SUGGESTIONS = 3
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
@@ -69,6 +88,10 @@ class Analysis:
     bigrams: frozenset[str]
     ood: bool
     harm: bool
+    #: a subject next to the domain that the advisor does not cover (信用卡, 房贷 …) is named
+    foreign: bool = False
+    #: a word of the domain (借, 贷, 还款 …) occurs, product names included (小米贷款 has 贷, 小米手机 none)
+    anchor: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +104,8 @@ class Candidate:
     char: Hit
     #: naive-Bayes posterior of the entry given the question's words and bigrams
     bayes: float
+    #: share of the question's word weight found in the entry's answer texts
+    answer: float
     compat: float
 
 
@@ -91,13 +116,16 @@ class Ranking:
     analysis: Analysis
     candidates: list[Candidate]
     signals: dict[str, float] = field(default_factory=dict)
+    #: calibrated probability that the best guess is right
     confidence: float = 0.0
+    #: calibrated probability that the question is in scope at all
+    in_scope: float = 0.0
 
 
 def _bigrams(text: str) -> frozenset[str]:
     units: set[str] = set()
     for part in text.split(GAP):
-        # digits are one unit: 「24」 and 「36」 should not share 「4」-ish bigrams with other numbers
+        # every number is one placeholder: 「借5000」 and 「借1万」 ask alike, and no stray digit bigrams
         part = _NUMBER.sub("0", part)
         if len(part) == 1:
             units.add(part)
@@ -114,12 +142,8 @@ def _words(text: str) -> frozenset[str]:
 
 
 def _bayes_units(analysis: Analysis) -> frozenset[str]:
-    # prefixed so that the word 「逾期」 and the bigram 「逾期」 stay two pieces of evidence; products named
-    # count too when _BAYES_PRODUCTS is set, so 「…是谁家的」 about 小米 leans to the entry about 小米
-    units = {"w:" + w for w in analysis.words} | analysis.bigrams
-    if _BAYES_PRODUCTS:
-        units |= {"p:" + p for p in analysis.products}
-    return frozenset(units)
+    # prefixed so that the word 「逾期」 and the bigram 「逾期」 stay two pieces of evidence
+    return frozenset({"w:" + w for w in analysis.words} | analysis.bigrams)
 
 
 def entry_products(entry: FaqEntry) -> frozenset[str]:
@@ -163,6 +187,17 @@ class LexicalMatcher:
         self._follow_up = FollowUpDetector(self._synonyms(clean(f)) for f in lexicon.fillers)
         self._ood = [m for m in (self._prepare(w) for w in lexicon.out_of_domain) if m]
         self._harm = [m for m in (self._prepare(w) for w in lexicon.harm_markers) if m]
+        self._foreign = [m for m in (self._prepare(w) for w in lexicon.foreign_subjects) if m]
+        self._anchors = [m for m in (self._prepare(w) for w in lexicon.domain_anchors) if m]
+        # product id -> (prepared descriptions, longest first; prepared words one of which must occur)
+        self._cues: dict[str, tuple[list[str], list[str]]] = {
+            product: (
+                sorted({c for c in map(self._prepare, cues) if c}, key=len, reverse=True),
+                [n for n in map(self._prepare, needs) if n],
+            )
+            for product, (cues, needs) in lexicon.product_cues.items()
+            if product in kb.products
+        }
         self._compare_entries = frozenset(e.id for e in kb.entries.values() if e.topic == "compare")
         self._refusals = frozenset(e.id for e in kb.entries.values() if e.kind == "refusal")
         self._entry_products = {e.id: entry_products(e) for e in kb.entries.values()}
@@ -176,7 +211,6 @@ class LexicalMatcher:
         word_docs: list[tuple[str, frozenset[str]]] = []
         char_docs: list[tuple[str, frozenset[str]]] = []
         bayes_docs: list[tuple[str, frozenset[str]]] = []
-        self._doc_products: dict[str, set[str]] = {e: set() for e in kb.entries}
         for entry in kb.entries.values():
             for text in (entry.question, *entry.paraphrases):
                 analysis = self.analyse(text)
@@ -185,10 +219,19 @@ class LexicalMatcher:
                 if analysis.bigrams:
                     char_docs.append((entry.id, analysis.bigrams))
                 bayes_docs.append((entry.id, _bayes_units(analysis)))
-                self._doc_products[entry.id].update(analysis.products)
         self.word_index = OverlapIndex(word_docs)
         self.char_index = OverlapIndex(char_docs)
         self.bayes_index = NaiveBayesIndex(bayes_docs, alpha=_BAYES_ALPHA, temperature=_BAYES_TEMPERATURE)
+        # the answers' own words: weak evidence for questions worded unlike any paraphrase
+        answer_docs: list[tuple[str, frozenset[str]]] = []
+        for entry in kb.entries.values():
+            text = "".join(a.text for a in entry.answers)
+            answer_docs.append((entry.id, self.analyse(text).words))
+        self.answer_index = OverlapIndex(answer_docs)
+        # every word the knowledge base uses anywhere: a question made of other words is rarely in scope
+        self._kb_words: frozenset[str] = frozenset(
+            self.word_index.idf.keys() | self.answer_index.idf.keys() | set(aliases)
+        )
         self.weights = dict(_RANK_WEIGHTS)
 
     # --- understanding ------------------------------------------------------------------------------
@@ -200,7 +243,10 @@ class LexicalMatcher:
         """Normalise ``question``, find its products and the units left to match."""
         text = self._prepare(question)
         products = self.products.products(text)
-        topic_text = self._synonyms(fold_question_forms(self.products.strip(text)))
+        stripped = self.products.strip(text)
+        if not products:
+            products, stripped = self._cued(text)
+        topic_text = self._synonyms(fold_question_forms(stripped))
         return Analysis(
             text=text,
             products=products,
@@ -210,13 +256,30 @@ class LexicalMatcher:
             # checked once synonyms have run, so 「买房贷款」 (→ 买房借钱) does not trip the marker 「房贷」
             ood=any(marker in topic_text for marker in self._ood),
             harm=any(marker in text or marker in topic_text for marker in self._harm),
+            foreign=any(marker in topic_text for marker in self._foreign),
+            anchor=any(a in text or a in topic_text for a in self._anchors),
         )
+
+    def _cued(self, text: str) -> tuple[list[str], str]:
+        """Products described rather than named (「公众号推的借钱平台」), and ``text`` with the cues taken out."""
+        found: list[str] = []
+        for product, (cues, needs) in self._cues.items():
+            if needs and not any(need in text for need in needs):
+                continue
+            hits = [c for c in cues if c in text]
+            if hits:
+                found.append(product)
+                for cue in hits:
+                    text = text.replace(cue, GAP)
+        return found, text
 
     def _compat(self, entry_id: str, named: Sequence[str], context: str | None) -> float:
         """How far the products named (or carried over) agree with the products an entry covers."""
         covered = self._entry_products[entry_id]
         if not named:
-            return _PRODUCT_BONUS / 2 if context is not None and context in covered else 0.0
+            if context is not None:
+                return _PRODUCT_BONUS / 2 if context in covered else 0.0
+            return -_UNNAMED_SPECIFIC_PENALTY if len(covered) == 1 else 0.0
         if not covered:
             return -_GLOSSARY_PENALTY if self.kb.entries[entry_id].topic == "glossary" else 0.0
         shared = sum(1 for p in named if p in covered)
@@ -228,32 +291,37 @@ class LexicalMatcher:
 
     def rank(self, analysis: Analysis, *, context_product: str | None = None) -> Ranking:
         """All entries sharing anything with the question, best first, with the calibrated confidence."""
+        w = self.weights
         word_hits = self.word_index.search(analysis.words)
+        answer_hits = self.answer_index.search(analysis.words)
         char_hits = self.char_index.search(analysis.bigrams)
         bayes = self.bayes_index.posterior(_bayes_units(analysis))
         none = Hit(0.0, 0.0)
-        w = self.weights
         candidates = []
         for entry_id in word_hits.keys() | char_hits.keys():
             word = word_hits.get(entry_id, none)
             char = char_hits.get(entry_id, none)
             posterior = bayes.get(entry_id, 0.0)
+            answer = answer_hits.get(entry_id, none).coverage
             compat = self._compat(entry_id, analysis.products, context_product)
-            if analysis.harm and entry_id in self._refusals:
-                compat += _HARM_BONUS
+            if entry_id in self._refusals:
+                compat += _HARM_BONUS if analysis.harm else -_REFUSAL_PENALTY
             score = (
                 w["word_best"] * word.best
                 + w["char_best"] * char.best
                 + w["word_cov"] * word.coverage
                 + w["char_cov"] * char.coverage
                 + w["bayes"] * posterior
+                + w["answer"] * answer
                 + compat
             )
-            candidates.append(Candidate(entry_id, score, word, char, posterior, compat))
+            candidates.append(Candidate(entry_id, score, word, char, posterior, answer, compat))
         candidates.sort(key=lambda c: (-c.score, c.entry_id))
         ranking = Ranking(analysis, candidates)
         ranking.signals = self._signals(ranking, word_hits, char_hits)
-        ranking.confidence = self.calibration.probability(ranking.signals) if candidates else 0.0
+        if candidates:
+            ranking.confidence = self.calibration.probability(ranking.signals)
+            ranking.in_scope = self.calibration.in_scope(ranking.signals)
         return ranking
 
     def _signals(
@@ -266,11 +334,17 @@ class LexicalMatcher:
             "ood": 1.0 if analysis.ood else 0.0,
             "harm": 1.0 if analysis.harm else 0.0,
             "length": math.log1p(len(analysis.topic_text.replace(GAP, ""))),
+            "unknown_kb": self._unknown_kb(analysis.words),
+            "foreign": 1.0 if analysis.foreign else 0.0,
+            # a foreign subject with none of the products beside it: 「信用卡逾期怎么办」, not 「和信用卡比呢」
+            "foreign_alone": 1.0 if (analysis.foreign or analysis.ood) and not analysis.products else 0.0,
+            "anchor": 1.0 if analysis.anchor else 0.0,
         }
         if not ranking.candidates:
             return signals
         top = ranking.candidates[0]
-        second = ranking.candidates[1].score if len(ranking.candidates) > 1 else 0.0
+        runner_up = ranking.candidates[1] if len(ranking.candidates) > 1 else None
+        second = runner_up.score if runner_up is not None else 0.0
         word_top = max(word_hits, key=lambda e: word_hits[e].best, default=None)
         char_top = max(char_hits, key=lambda e: char_hits[e].best, default=None)
         covered = self._entry_products[top.entry_id]
@@ -283,6 +357,13 @@ class LexicalMatcher:
             word_cov=top.word.coverage,
             char_cov=top.char.coverage,
             bayes=top.bayes,
+            answer_cov=top.answer,
+            ratio=second / top.score if top.score > 0 else 1.0,
+            bayes_gap=top.bayes - (runner_up.bayes if runner_up is not None else 0.0),
+            related=1.0
+            if runner_up is not None and runner_up.entry_id in self.kb.entries[top.entry_id].related
+            else 0.0,
+            several=1.0 if len(named) >= 2 else 0.0,
             agree=1.0 if word_top == char_top == top.entry_id else 0.0,
             product_match=1.0 if any(p in covered for p in named) else 0.0,
             foreign_product=1.0
@@ -293,6 +374,16 @@ class LexicalMatcher:
             product_mismatch=1.0 if named and covered and not any(p in covered for p in named) else 0.0,
         )
         return signals
+
+    def _unknown_kb(self, words: frozenset[str]) -> float:
+        """Share of the weight of ``words`` carried by words the knowledge base never uses anywhere."""
+        total = unknown = 0.0
+        for word in words:
+            weight = self.word_index.weight(word)
+            total += weight
+            if word not in self._kb_words:
+                unknown += weight
+        return unknown / total if total else 0.0
 
     def product_for(
         self, entry_id: str, named: Sequence[str], context: str | None, text: str = ""
@@ -311,12 +402,17 @@ class LexicalMatcher:
             return context
         return None
 
-    def understand(self, question: str, *, previous_product: str | None = None) -> tuple[Ranking, str | None]:
-        """Rank the entries for ``question`` (no follow-up rule); returns the ranking and the context product."""
+    def understand(
+        self, question: str, *, previous_product: str | None = None
+    ) -> tuple[Ranking, str | None]:
+        """Rank the entries for ``question`` (no follow-up rule); returns the ranking and context product."""
         analysis = self.analyse(question)
         if analysis.products and not analysis.words:
             # a bare product name (「微粒贷」, 「小米贷款？」) asks what it is
             analysis = self.analyse(question + _WHAT_IS)
+        elif len(analysis.products) == 1 and _BARE_WHAT.fullmatch(analysis.topic_text.replace(GAP, "")):
+            # 「微贷是个啥」: the name and nothing but "what is it"
+            analysis = self.analyse(self.kb.product_name(analysis.products[0]) + _WHAT_IS)
         context = previous_product if not analysis.products else None
         return self.rank(analysis, context_product=context), context
 
@@ -339,7 +435,8 @@ class LexicalMatcher:
         """Understand ``question``; ``previous_*`` describe the last answer, for follow-ups."""
         analysis = self.analyse(question)
         if (
-            previous_entry in self.kb.entries
+            previous_entry is not None
+            and previous_entry in self.kb.entries
             and analysis.products
             and self._follow_up.is_bare(analysis.topic_text)
         ):
@@ -349,14 +446,17 @@ class LexicalMatcher:
         ranking, context = self.understand(question, previous_product=previous_product)
         return self.decide(question, ranking, context_product=context)
 
-    def _follow_up_match(
-        self, question: str, analysis: Analysis, previous_entry: str | None
-    ) -> FaqMatch | None:
-        assert previous_entry is not None
-        covered = self._entry_products[previous_entry]
+    def _follow_up_match(self, question: str, analysis: Analysis, previous_entry: str) -> FaqMatch | None:
+        """「那微粒贷呢」 after an answer: the same entry for the new product, or None to match afresh."""
+        entry = self.kb.entries[previous_entry]
         product = analysis.products[0]
-        if covered and product not in covered:
-            return None  # the previous entry says nothing about this product: match afresh
+        if entry.kind == "refusal":
+            return None  # never carry a refusal over to a product: 「微粒贷」 alone asks what it is
+        if product not in self._entry_products[previous_entry]:
+            # The previous entry says nothing about this product: ask its question again about the
+            # product, and let the ranking find the entry that does (or decline).
+            ranking, context = self.understand(self.kb.product_name(product) + entry.question)
+            return self.decide(question, ranking, context_product=context)
         return FaqMatch(
             question=question,
             band="answer",
@@ -366,40 +466,54 @@ class LexicalMatcher:
             products=analysis.products,
         )
 
-    def band_of(self, confidence: float) -> Band:
-        """The band a confidence falls in, under this matcher's thresholds."""
+    def band_of(self, confidence: float, in_scope: float = 1.0) -> Band:
+        """The band of a question, under this matcher's thresholds.
+
+        Args:
+            confidence: probability that the best guess is right; answer at or above the answer threshold.
+            in_scope: probability that the question is in scope; below the suggest threshold, decline,
+                otherwise offer 「您是不是想问」 with the best guesses.
+        """
+        if in_scope < self.suggest_threshold:
+            return "decline"
         if confidence >= self.answer_threshold:
             return "answer"
-        if confidence >= self.suggest_threshold:
-            return "suggest"
-        return "decline"
+        return "suggest"
 
     def decide(self, question: str, ranking: Ranking, *, context_product: str | None = None) -> FaqMatch:
         """Turn a ranking into a :class:`FaqMatch`: best entry, its product, band and suggestions."""
         analysis = ranking.analysis
         if not ranking.candidates:
             return FaqMatch(
-                question, "decline", None, None, 0.0, self._fallback_suggestions(), analysis.products
+                question, "decline", None, None, 0.0, self._fallback_suggestions(), analysis.products, 0.0
             )
         top = ranking.candidates[0]
-        band = self.band_of(ranking.confidence)
+        band = self.band_of(ranking.confidence, ranking.in_scope)
+        if analysis.harm and top.entry_id in self._refusals and not (analysis.foreign or analysis.ood):
+            # A request for harmful help gets the articles' warnings even when the wording is unsure:
+            # the refusal helps no one do harm, and a 「您是不是想问」 list would be worse.
+            band = "answer"
         product = self.product_for(top.entry_id, analysis.products, context_product, analysis.text)
+        confidence, in_scope = ranking.confidence, ranking.in_scope
         if band == "answer":
-            return FaqMatch(question, band, top.entry_id, product, ranking.confidence, [], analysis.products)
+            return FaqMatch(question, band, top.entry_id, product, confidence, [], analysis.products, in_scope)
         if band == "suggest":
             suggestions = self._suggestions(ranking.candidates, distinct_topics=False)
-            return FaqMatch(
-                question, band, top.entry_id, product, ranking.confidence, suggestions, analysis.products
-            )
+            # the best guess is the first button (a refusal is never offered as one)
+            guess = suggestions[0] if suggestions else top.entry_id
+            if guess != top.entry_id:
+                product = self.product_for(guess, analysis.products, context_product, analysis.text)
+            return FaqMatch(question, band, guess, product, confidence, suggestions, analysis.products, in_scope)
         suggestions = self._suggestions(ranking.candidates, distinct_topics=True)
-        return FaqMatch(question, band, None, None, ranking.confidence, suggestions, analysis.products)
+        return FaqMatch(question, band, None, None, confidence, suggestions, analysis.products, in_scope)
 
     def _suggestions(self, candidates: Sequence[Candidate], *, distinct_topics: bool) -> list[str]:
         chosen: list[str] = []
         topics: set[str] = set()
         floor = candidates[0].score * 0.5
         for candidate in candidates:
-            if len(chosen) >= MAX_SUGGESTIONS or (chosen and candidate.score < floor):
+            # two buttons at least, a third only when it is not far behind
+            if len(chosen) >= MAX_SUGGESTIONS or (len(chosen) >= 2 and candidate.score < floor):
                 break
             entry = self.kb.entries[candidate.entry_id]
             if entry.kind == "refusal":

@@ -94,7 +94,7 @@ def real_engine() -> Engine:
     """The real dialogue engine over the shipped knowledge base, with the configured FAQ thresholds
     (built once: it takes a second)."""
     engine_module = pytest.importorskip("flows.engine", reason="flows.engine is not written yet")
-    defaults = Settings(_env_file=None)  # type: ignore[call-arg]
+    defaults = Settings(_env_file=None)
     engine: Engine = engine_module.build_engine(
         answer_threshold=defaults.faq_answer_threshold, suggest_threshold=defaults.faq_suggest_threshold
     )
@@ -108,6 +108,9 @@ def bot_settings(standin: BotApiStandIn, **overrides: Any) -> Settings:
         "telegram_api_base_url": standin.base_url,
         "telegram_poll_timeout": 1,
         "telegram_request_timeout": 2.0,
+        # tests play users far faster than people type; the flood-limit tests set their own limits
+        "flood_rate_per_minute": 60_000,
+        "flood_burst": 1_000,
         **overrides,
     }
     return Settings(_env_file=None, **values)
@@ -142,6 +145,7 @@ async def sqlite_store(sqlite_url: str) -> AsyncIterator[SessionStore]:
 def env_for_process(standin: BotApiStandIn, **values: str) -> dict[str, str]:
     """Environment for a bot started as its own OS process."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "STORAGE_"))}
+    env.update(FLOOD_RATE_PER_MINUTE="60000", FLOOD_BURST="1000")  # as bot_settings; ``values`` overrides
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
         TELEGRAM_API_BASE_URL=standin.base_url,

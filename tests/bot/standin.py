@@ -158,16 +158,36 @@ def parse_html(source: str) -> str:
     return "".join(out)
 
 
+_SYNONYMS = {"strong": "b", "em": "i", "ins": "u", "strike": "s", "del": "s"}
+
+
+def canonical_html(source: str) -> str:
+    """``source`` with synonymous tags unified and entities decoded, for Telegram's "not modified" test:
+    Telegram compares the resulting text and formatting, not the markup that produced them."""
+    unified = re.sub(
+        r"<(/?)(strong|em|ins|strike|del)\b",
+        lambda m: f"<{m.group(1)}{_SYNONYMS[m.group(2).lower()]}",
+        source,
+    )
+    return re.sub(r"&[#\w]+;", lambda m: unescape(m.group(0)), unified)
+
+
 @dataclass
 class Fault:
     """An injected failure for the next ``times`` calls of ``method`` (``"*"`` for any)."""
 
     method: str
-    kind: str  # "flood" (429), "server_error" (status), "late" (takes effect, answers after ``delay``)
+    #: "flood" (429), "server_error" (``status``), "late" (takes effect, answers after ``delay``),
+    #: "malformed" (200 with a body that is not JSON, no effect: a broken proxy), "stall" (no effect,
+    #: answers only after ``delay``: a request lost on the way), "hold" (no effect; sets ``arrived``
+    #: and keeps the connection open until ``release`` is set, so a test can kill the bot meanwhile)
+    kind: str
     times: int = 1
     retry_after: int = 1
     status: int = 502
     delay: float = 0.0
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    release: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 @dataclass
@@ -217,6 +237,8 @@ class BotApiStandIn:
     webhook_targets: list[str] = field(default_factory=list)
     deliveries: list[tuple[str, int, int]] = field(default_factory=list)
     blocked: set[int] = field(default_factory=set)
+    #: called with (chat id, event) for every send and edit, as it happens (load tests time replies)
+    on_event: Callable[[int, Event], None] | None = None
 
     def __post_init__(self) -> None:
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
@@ -500,6 +522,18 @@ class BotApiStandIn:
         fault = next(
             (f for f in self.faults if f.times > 0 and f.method.lower() in (method.lower(), "*")), None
         )
+        if fault is not None and fault.kind in ("malformed", "stall", "hold"):
+            fault.times -= 1
+            self.errors.append((method, ApiError(0, f"injected fault: {fault.kind}")))
+            if fault.kind == "stall":
+                await asyncio.sleep(fault.delay)
+            elif fault.kind == "hold":
+                fault.arrived.set()
+                await fault.release.wait()
+            if fault.kind == "malformed":
+                return web.Response(text="<html><body>Bad Gateway</body></html>", content_type="text/html")
+            late = ApiError(504, "Gateway Timeout")  # whoever still waits learns the call did nothing
+            return web.json_response(late.envelope(), status=late.code)
         if fault is not None and fault.kind != "late":
             fault.times -= 1
             if fault.kind == "flood":
@@ -594,9 +628,10 @@ class BotApiStandIn:
         return markup
 
     def _record(self, kind: str, message: BotMessage) -> None:
-        self.events.setdefault(message.chat_id, []).append(
-            Event(kind, message, message.text, message.buttons)
-        )
+        event = Event(kind, message, message.text, message.buttons)
+        self.events.setdefault(message.chat_id, []).append(event)
+        if self.on_event is not None:
+            self.on_event(message.chat_id, event)
 
     def _message_json(self, message: BotMessage, edited: bool = False) -> dict[str, Any]:
         body = {**self._messages[(message.chat_id, message.message_id)]}
@@ -687,7 +722,7 @@ class BotApiStandIn:
         message = self._bot_message(params)
         visible = self._visible(params)
         markup = self._markup(params)
-        if str(params["text"]) == message.html and markup == message.markup:
+        if canonical_html(str(params["text"])) == canonical_html(message.html) and markup == message.markup:
             raise bad_request(
                 "message is not modified: specified new message content and reply markup are "
                 "exactly the same as a current content and reply markup of the message"

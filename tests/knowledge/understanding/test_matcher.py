@@ -111,3 +111,17 @@ def test_confidence_is_a_probability(matcher: LexicalMatcher) -> None:
 @pytest.mark.parametrize("question", ["", "   ", "？？？", "😀😀", "a" * 2000])
 def test_odd_input_is_declined_without_a_crash(matcher: LexicalMatcher, question: str) -> None:
     assert matcher.ask(question).band == "decline"
+
+
+def test_bare_product_after_a_refusal_is_not_another_refusal(matcher: LexicalMatcher) -> None:
+    match = matcher.ask("微粒贷", previous_entry="harm.fake_materials", previous_product=None)
+    assert (match.entry_id, match.product) == ("about.weilidai_what", "weilidai")
+
+
+def test_follow_up_on_a_product_the_previous_entry_does_not_cover_is_matched_afresh(
+    matcher: LexicalMatcher,
+) -> None:
+    # 「申请条件」 covers xiaomi, weilidai, we2000, third parties; 借呗 is only ever compared
+    match = matcher.ask("那借呗呢", previous_entry="req.conditions", previous_product="xiaomi")
+    assert match.entry_id != "req.conditions"
+    assert match.band != "answer"

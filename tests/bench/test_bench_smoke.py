@@ -1,0 +1,143 @@
+"""The benchmark code still runs: every part on tiny counts, checked for shape and sanity, never for speed.
+
+Timings depend on the machine, so nothing here compares a figure with a target; what must hold anywhere
+is that every part produces its figures, that they are positive, and that every message got its answer.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.__main__ import PARTS, Plan, main, run_parts, table, targets
+from bench.common import REDIS_SERVER, latency_summary, median_of, percentile
+from bench.growth import grow
+from knowledge.base import load
+
+TINY = Plan(
+    faq_runs=1,
+    faq_passes=1,
+    conversations=3,
+    dialogue_runs=1,
+    e2e=((3, False, 4, 1),),
+    memory_chats=2,
+    growth_factors=(1, 2),
+    growth_runs=1,
+    growth_questions=8,
+)
+
+
+@pytest.fixture(scope="module")
+def results() -> dict[str, Any]:
+    if not REDIS_SERVER.exists():
+        pytest.skip("redis-server is not installed (run `make redis-server`)")
+    return run_parts(list(PARTS), TINY, log=lambda *args, **kwargs: None)
+
+
+def _positive(figures: dict[str, Any], *keys: str) -> None:
+    for key in keys:
+        assert figures[key] > 0, f"{key} = {figures[key]!r}"
+
+
+def test_every_part_reports_its_figures(results: dict[str, Any]) -> None:
+    assert set(results) == set(PARTS)
+
+
+def test_faq_times_the_engine_the_matcher_and_the_baseline_on_the_same_questions(
+    results: dict[str, Any],
+) -> None:
+    faq = results["faq"]
+    for system in ("engine", "matcher", "baseline"):
+        assert faq[system]["count"] == faq["questions"] > 100  # the whole evaluation set
+        _positive(faq[system], "per_second", "p50_ms", "p99_ms")
+        assert faq[system]["p50_ms"] <= faq[system]["p99_ms"] <= faq[system]["max_ms"]
+    for system in ("engine", "baseline"):
+        _positive(faq[system], "startup_s", "process_ready_s", "rss_mib")
+        assert faq[system]["startup_s"] <= faq[system]["process_ready_s"]
+
+
+def test_dialogue_plays_whole_conversations_and_stores_every_session(results: dict[str, Any]) -> None:
+    dialogue = results["dialogue"]
+    per_conversation = dialogue["turns_per_conversation"]
+    assert per_conversation >= 10  # opening, seven questions, the closing FAQ question
+    for way in ("engine", "sqlite", "redis"):
+        assert dialogue[way]["turns"] == 3 * per_conversation
+        _positive(dialogue[way], "turns_per_second")
+    assert dialogue["sqlite"]["sessions_stored"] == 3
+    _positive(dialogue["sqlite"], "stored_bytes_per_session", "file_bytes_per_session")
+    _positive(dialogue["redis"], "redis_memory_bytes_per_session")
+    assert 0 < dialogue["session_json_bytes"] < 100_000
+
+
+def test_e2e_gets_every_answer_through_the_application_and_the_stand_in(results: dict[str, Any]) -> None:
+    scenario = results["e2e"]["chats_3"]
+    assert scenario["updates_sent"] == 3 * 4
+    assert scenario["updates_answered"] == scenario["updates_sent"]
+    _positive(scenario, "updates_per_second", "first_reply_p50_ms", "full_reply_p99_ms")
+    assert scenario["first_reply_p50_ms"] <= scenario["full_reply_p99_ms"]
+
+
+def test_memory_reads_the_bot_process_and_its_stored_sessions(results: dict[str, Any]) -> None:
+    memory = results["memory"]
+    assert memory["updates_answered"] == memory["updates_sent"] > 0
+    assert memory["sessions_stored"] == 2
+    _positive(
+        memory, "rss_idle_mib", "rss_load_peak_mib", "bot_cpu_ms_per_update", "sqlite_data_bytes_per_session"
+    )
+    assert memory["rss_idle_mib"] <= memory["hwm_mib"]
+
+
+def test_growth_measures_each_size_with_the_entries_it_claims(results: dict[str, Any]) -> None:
+    growth = results["growth"]
+    assert growth["2x"]["entries"] == 2 * growth["1x"]["entries"]
+    for size in ("1x", "2x"):
+        assert growth[size]["questions"] == 8
+        _positive(growth[size]["engine"], "startup_s", "p50_ms")
+        _positive(growth[size]["baseline"], "startup_s", "p50_ms")
+
+
+def test_targets_cover_the_issue_and_the_table_shows_every_part(results: dict[str, Any]) -> None:
+    rows = targets(results)
+    names = " ".join(row["target"] for row in rows)
+    for wanted in ("p99", "Start-up", "turns per second", "per session", "Growth 2x"):
+        assert wanted in names
+    assert all(isinstance(row["pass"], bool) for row in rows)
+    printed = table(results)
+    for part in PARTS:
+        assert f"\n{part}\n" in f"\n{printed}\n"
+
+
+def test_grown_knowledge_base_loads_with_new_ids_and_reworded_paraphrases(tmp_path: Path) -> None:
+    shipped = load()
+    count = grow(Path("knowledge/data"), tmp_path / "data", 3)
+    grown = load(tmp_path / "data")
+    assert count == len(grown.entries) == 3 * len(shipped.entries)
+    copies = [e for e in grown.entries.values() if e.id.endswith("_syn1")]
+    assert len(copies) == len(shipped.entries)
+    reworded = sum(c.paraphrases != shipped.entries[c.id.removesuffix("_syn1")].paraphrases for c in copies)
+    assert reworded > len(copies) * 0.9
+
+
+def test_statistics_helpers() -> None:
+    assert percentile([3.0, 1.0, 2.0], 50) == 2.0
+    assert percentile(list(map(float, range(1, 101))), 99) == 99.0
+    summary = latency_summary([0.001, 0.002, 0.003])
+    assert summary["p50_ms"] == pytest.approx(2.0)
+    assert summary["per_second"] == pytest.approx(500.0)
+    assert median_of([{"a": 1, "b": {"c": 5}}, {"a": 3, "b": {"c": 1}}, {"a": 2, "b": {"c": 3}}]) == {
+        "a": 2,
+        "b": {"c": 3},
+    }
+
+
+def test_the_command_line_refuses_an_unknown_part_and_writes_json(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit):
+        main(["--only", "speed"])
+    output = tmp_path / "latest.json"
+    assert main(["--only", "", "--output", str(output)]) == 0
+    report = json.loads(output.read_text(encoding="utf-8"))
+    assert report["results"] == {} and report["targets"] == []
+    assert report["meta"]["cpus"] > 0

@@ -1,0 +1,209 @@
+"""Privacy, checked on the real parts: what reaches the log, what reaches the disk, what /forget leaves.
+
+The conversations run through the real bot (real engine, the Bot API stand-in) on a real SQLite file and
+a real redis-server; the checks read the log records, the raw bytes of the SQLite file and its
+write-ahead log, and every key and value in Redis.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from redis.asyncio import Redis
+
+from bot.logging_setup import configure_logging
+from bot.storage import SessionStore, open_store
+from bot.telegram.adapter import Engine
+from flows.engine import Engine as FlowEngine
+from flows.reply import Turn, plain_text
+from flows.session import Session
+from tests.bot.conftest import running_bot
+from tests.bot.standin import BotApiStandIn
+
+ID_NUMBER = "11010519491231002X"
+MOBILE = "13812345678"
+CARD = "6222021234567890123"
+#: a word nobody else uses, typed into every flow
+MARK = "紫罗兰鹦鹉"
+
+
+@pytest.fixture
+def root_logging() -> Iterator[None]:
+    """Put the root logger back as pytest had it after a test that calls ``configure_logging``."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    quiet = {name: logging.getLogger(name).level for name in ("httpx", "httpcore", "transitions")}
+    yield
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    for handler in handlers:
+        root.addHandler(handler)
+    root.setLevel(level)
+    for name, old in quiet.items():
+        logging.getLogger(name).setLevel(old)
+
+
+# --- the log -------------------------------------------------------------------------------------
+
+
+def test_id_phone_and_card_numbers_are_redacted_in_every_log_line(root_logging: None) -> None:
+    out = io.StringIO()
+    configure_logging("DEBUG", stream=out)
+    log = logging.getLogger("some.library")
+    log.info("user wrote %s and %s", f"身份证{ID_NUMBER}", f"电话 +86 138 1234 5678 or {MOBILE}")
+    log.warning(f"card {CARD} and spaced 6222 0212 3456 7890 123; id lower-case x {ID_NUMBER.lower()}")
+    try:
+        raise ValueError(f"bad input {MOBILE}")
+    except ValueError:
+        log.exception("failed on %r", {"text": f"卡号{CARD}"})
+    logging.getLogger("bot").debug("borrow 10000 yuan over 12 months at 18.25% on 2025-06-02")
+    text = out.getvalue()
+    for secret in (ID_NUMBER, ID_NUMBER.lower(), MOBILE, "138 1234 5678", CARD, "6222 0212 3456 7890 123"):
+        assert secret not in text, f"{secret} reached the log:\n{text}"
+    assert text.count("[已隐去]") >= 8
+    assert "10000 yuan over 12 months at 18.25% on 2025-06-02" in text  # ordinary numbers stay
+
+
+def test_httpx_never_logs_request_urls_which_hold_the_token(root_logging: None) -> None:
+    out = io.StringIO()
+    configure_logging("DEBUG", stream=out)
+    logging.getLogger("httpx").info("HTTP Request: POST https://api.telegram.org/bot123:SECRET/getMe")
+    assert "SECRET" not in out.getvalue()
+
+
+async def test_no_message_text_is_logged_at_info_or_above(
+    standin: BotApiStandIn, real_engine: Engine, sqlite_store: SessionStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        async with running_bot(standin, real_engine, sqlite_store):
+            await converse_everywhere(standin, 9101)
+    assert any(MARK in r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG), (
+        "the check is blind: not even PTB's debug lines showed the text"
+    )
+    loud = [r for r in caplog.records if r.levelno >= logging.INFO and MARK in r.getMessage()]
+    assert loud == [], [f"{r.name}: {r.getMessage()[:200]}" for r in loud]
+
+
+# --- the stores ----------------------------------------------------------------------------------
+
+
+async def converse_everywhere(standin: BotApiStandIn, chat: int) -> None:
+    """Type the mark into the FAQ, the self-check (as answers) and the calculator."""
+    await standin.say(chat, f"{MARK}的微粒贷利息是多少？")
+    await standin.say(chat, f"小米贷款上征信吗{MARK}")
+    await standin.say(chat, "/check")
+    await standin.tap(chat, "小米")
+    await standin.tap(chat, "不是学生")
+    await standin.say(chat, f"我今年28岁，{MARK}")
+    await standin.say(chat, f"{MARK}")  # an answer that makes no sense: asked again, not stored
+    await standin.say(chat, f"/calc 借1万{MARK}分12期")
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'data' / 'sessions.sqlite3'}"
+    url: str = request.getfixturevalue("redis_url")
+    return url
+
+
+@pytest.fixture
+async def store(store_url: str) -> AsyncIterator[SessionStore]:
+    opened = open_store(store_url, ttl_seconds=3600)
+    yield opened
+    await opened.close()
+
+
+async def everything_stored(store_url: str) -> bytes:
+    """Every byte the store keeps: the SQLite file and its WAL, or every Redis key and value."""
+    if store_url.startswith("sqlite:///"):
+        path = Path(store_url.removeprefix("sqlite:///"))
+        files = [path, path.with_name(path.name + "-wal")]
+        return b"".join(f.read_bytes() for f in files if f.exists())
+    redis = Redis.from_url(store_url)
+    try:
+        dump = b""
+        async for key in redis.scan_iter():
+            value = await redis.get(key) if await redis.type(key) == b"string" else b""
+            dump += key + b"=" + (value or b"") + b"\n"
+        return dump
+    finally:
+        await redis.aclose()
+
+
+async def test_the_stored_session_holds_none_of_the_typed_text(
+    standin: BotApiStandIn, real_engine: Engine, store: SessionStore, store_url: str
+) -> None:
+    chat = 9202
+    async with running_bot(standin, real_engine, store):
+        await converse_everywhere(standin, chat)
+        session = await store.get(str(chat))
+        assert session is not None and session.flow == "calc"  # the conversation really happened
+        stored = await everything_stored(store_url)
+    assert str(chat).encode() in stored  # the check can see the session…
+    assert MARK.encode() not in stored  # …and the typed words are not in it
+
+
+async def test_forget_erases_every_trace_of_the_chat_in_the_store(
+    standin: BotApiStandIn, real_engine: Engine, store: SessionStore, store_url: str
+) -> None:
+    chat, other = 93031, 93032
+    async with running_bot(standin, real_engine, store):
+        for who in (chat, other):
+            await standin.say(who, "/check")
+            await standin.tap(who, "小米")
+            await standin.tap(who, "不是学生")
+        assert str(chat).encode() in await everything_stored(store_url)
+        events = await standin.say(chat, "/forget")
+        assert "已删除" in events[0].text
+        stored = await everything_stored(store_url)
+        assert str(chat).encode() not in stored  # not the row, not an old page in the file or the WAL
+        assert await store.get(str(chat)) is None
+        assert await store.get(str(other)) is not None  # the other user keeps their progress
+
+
+async def test_sessions_expire_after_the_configured_idle_time(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 's.sqlite3'}", ttl_seconds=0.2)
+    await store.put("1", Session())
+    assert await store.get("1") is not None
+    import asyncio
+
+    await asyncio.sleep(0.3)
+    assert await store.get("1") is None
+    await store.close()
+
+
+def test_the_default_idle_time_is_30_days() -> None:
+    from bot.settings import Settings
+
+    assert Settings(_env_file=None).session_ttl_days == 30
+
+
+# --- /privacy ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("days", "said"), [(30, "连续 30 天没有新消息"), (7, "连续 7 天"), (0.5, "连续 12 小时")]
+)
+def test_privacy_says_what_is_kept_for_how_long_and_how_to_erase_it(
+    real_engine: FlowEngine, days: float, said: str
+) -> None:
+    engine = FlowEngine(real_engine.kb, real_engine.matcher, session_ttl_days=days)
+    text = plain_text(engine.handle(Session(), Turn.from_text("/privacy")).messages[0].text)
+    assert said in text  # how long: the configured time to live
+    for kept in ("资格自测", "答案", "主题", "界面语言"):  # what: step and answers, last topic, language
+        assert kept in text
+    assert "不保存您打的字" in text and "不写进记录" in text  # free text is not stored
+    assert "/forget" in text and "删除" in text
+
+
+def test_privacy_mentions_the_unanswered_log_only_when_one_is_kept(real_engine: FlowEngine) -> None:
+    keeping = FlowEngine(real_engine.kb, real_engine.matcher, unanswered_log=lambda match: None)
+    said = plain_text(keeping.handle(Session(), Turn.from_text("/privacy")).messages[0].text)
+    assert "匿名记下" in said
+    plain = plain_text(real_engine.handle(Session(), Turn.from_text("/privacy")).messages[0].text)
+    assert "匿名" not in plain

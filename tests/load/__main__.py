@@ -1,0 +1,31 @@
+"""``python -m tests.load --chats 1000 --backend sqlite|redis``: the full load test, figures on stdout.
+
+Exit status 0 when every chat got every reply in order, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from tests.load.harness import run_load
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one load test and print its figures."""
+    parser = argparse.ArgumentParser(prog="python -m tests.load", description=__doc__)
+    parser.add_argument("--chats", type=int, default=1000, help="simultaneous chats (default 1000)")
+    parser.add_argument("--backend", choices=["sqlite", "redis"], default="sqlite")
+    parser.add_argument("--processes", type=int, default=None, help="bot processes (redis only; default 2)")
+    parser.add_argument("--timeout", type=float, default=900.0, help="deadline of the run, seconds")
+    args = parser.parse_args(argv)
+    report = asyncio.run(run_load(args.chats, args.backend, processes=args.processes, timeout=args.timeout))
+    print(report.summary())
+    for failure in report.failures[:20]:
+        print("  " + failure, file=sys.stderr)
+    return 0 if not report.failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
