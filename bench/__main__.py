@@ -54,7 +54,7 @@ FULL = Plan(
     memory_chats=100,
     growth_factors=(1, 10, 100),
     growth_runs=3,
-    growth_questions=200,
+    growth_questions=100,
 )
 QUICK = Plan(
     faq_runs=1,

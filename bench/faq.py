@@ -39,7 +39,9 @@ def _questions(limit: int) -> list[str]:
     return questions
 
 
-def _engine_worker(data_dir: Path, passes: int, started: float, limit: int) -> dict[str, Any]:
+def _engine_worker(
+    data_dir: Path, passes: int, started: float, limit: int, matcher_pass: bool = True
+) -> dict[str, Any]:
     from bot.settings import Settings
     from flows.engine import Engine
     from flows.reply import Turn
@@ -71,6 +73,8 @@ def _engine_worker(data_dir: Path, passes: int, started: float, limit: int) -> d
             engine.handle(session, turn)
             times.append(time.perf_counter() - t)
         engine_runs.append(latency_summary(times))
+        if not matcher_pass:
+            continue
         times = []
         for question in questions:
             t = time.perf_counter()
@@ -81,7 +85,7 @@ def _engine_worker(data_dir: Path, passes: int, started: float, limit: int) -> d
         "entries": len(kb.entries),
         "startup_s": startup,
         "engine": median_of(engine_runs),
-        "matcher": median_of(matcher_runs),
+        "matcher": median_of(matcher_runs) if matcher_runs else {},
         "rss_kib": rss_kib()["VmRSS"],
     }
 
@@ -122,13 +126,26 @@ def _ready() -> None:
 
 
 def run_worker(
-    system: str, data_dir: Path, passes: int, questions: int = 0, timeout: float = 1800
+    system: str,
+    data_dir: Path,
+    passes: int,
+    questions: int = 0,
+    *,
+    matcher: bool = True,
+    timeout: float = 1800,
 ) -> dict[str, Any]:
     """One cold worker run; adds ``process_ready_s``: interpreter launch to ``ready``, seen from outside."""
     started = time.perf_counter()
     command = [sys.executable, "-m", "bench.faq", "--worker", system, "--data-dir", str(data_dir)]
     process = subprocess.Popen(
-        [*command, "--passes", str(passes), "--questions", str(questions)],
+        [
+            *command,
+            "--passes",
+            str(passes),
+            "--questions",
+            str(questions),
+            *([] if matcher else ["--no-matcher"]),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -146,7 +163,7 @@ def run_worker(
 
 
 def measure(
-    data_dir: Path = DEFAULT_DATA, *, runs: int = 5, passes: int = 3, questions: int = 0
+    data_dir: Path = DEFAULT_DATA, *, runs: int = 5, passes: int = 3, questions: int = 0, matcher: bool = True
 ) -> dict[str, Any]:
     """Median over ``runs`` cold workers of the engine (with the matcher alone) and of the baseline.
 
@@ -155,8 +172,11 @@ def measure(
         runs: fresh interpreters per system; start-up figures are their median.
         passes: timed passes over the question set inside each worker.
         questions: use an evenly spaced sample of this many evaluation questions (0: all of them).
+        matcher: also time the matcher alone (empty figures otherwise).
     """
-    engine = median_of([run_worker("engine", data_dir, passes, questions) for _ in range(runs)])
+    engine = median_of(
+        [run_worker("engine", data_dir, passes, questions, matcher=matcher) for _ in range(runs)]
+    )
     baseline = median_of([run_worker("baseline", data_dir, passes, questions) for _ in range(runs)])
     return {
         "entries": engine["entries"],
@@ -187,9 +207,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--questions", type=int, default=0, help="sample size (0: every question)")
+    parser.add_argument("--no-matcher", action="store_true", help="skip timing the matcher alone")
     args = parser.parse_args(argv)
-    work = _engine_worker if args.worker == "engine" else _baseline_worker
-    print(json.dumps(work(args.data_dir, args.passes, started, args.questions)), flush=True)
+    if args.worker == "engine":
+        result = _engine_worker(args.data_dir, args.passes, started, args.questions, not args.no_matcher)
+    else:
+        result = _baseline_worker(args.data_dir, args.passes, started, args.questions)
+    print(json.dumps(result), flush=True)
     return 0
 
 

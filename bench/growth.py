@@ -103,5 +103,7 @@ def measure(
     results: dict[str, Any] = {}
     for factor in factors:
         with grown(factor) as data_dir:
-            results[f"{factor}x"] = measure_faq(data_dir, runs=runs, passes=passes, questions=questions)
+            results[f"{factor}x"] = measure_faq(
+                data_dir, runs=runs, passes=passes, questions=questions, matcher=False
+            )
     return results

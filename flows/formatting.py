@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from decimal import Decimal
-from functools import cache
+from collections.abc import Callable
+from decimal import Decimal, localcontext
+from functools import cache, wraps
+from typing import ParamSpec
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -36,6 +38,25 @@ def _locale(name: str) -> Locale:
         return Locale.parse(DEFAULT_LOCALE)
 
 
+P = ParamSpec("P")
+
+
+def _any_size(formatter: Callable[P, str]) -> Callable[P, str]:
+    """Run a Babel number formatter with enough decimal precision for any finite float.
+
+    Babel rounds through :mod:`decimal`, whose default 28 digits raise ``InvalidOperation`` for numbers
+    above about 1e25, and people do type 30-digit amounts and rates; the calculator reports them as out
+    of range, but first it repeats what it understood.
+    """
+
+    @wraps(formatter)
+    def formatted(*args: P.args, **kwargs: P.kwargs) -> str:
+        with localcontext(prec=400):
+            return formatter(*args, **kwargs)
+
+    return formatted
+
+
 def babel_locale() -> Locale:
     """The Babel locale of the current turn (``zh_CN`` when the turn's locale is unknown)."""
     return _locale(current_locale())
@@ -45,6 +66,7 @@ def _chinese() -> bool:
     return babel_locale().language == "zh"
 
 
+@_any_size
 def yuan(amount: float) -> str:
     """An exact amount of money: ``¥12,345.67``."""
     locale = babel_locale()
@@ -53,6 +75,7 @@ def yuan(amount: float) -> str:
     return text.replace("CN¥", "¥") if locale.language == "zh" else text
 
 
+@_any_size
 def figure_short(amount: float) -> str:
     """A round figure as people say it, without a unit: ``1.2万`` (``12K`` in English), else ``5,000``."""
     locale = babel_locale()
@@ -63,6 +86,7 @@ def figure_short(amount: float) -> str:
     return format_decimal(amount, format="#,##0.##", locale=locale)
 
 
+@_any_size
 def yuan_short(amount: float) -> str:
     """A round amount as people say it: ``1万元``, ``2.5万元``, ``200万元``; other amounts exactly.
 
@@ -80,6 +104,7 @@ def yuan_short(amount: float) -> str:
     return yuan(amount)
 
 
+@_any_size
 def number(amount: float, decimals: int = 2) -> str:
     """A plain number with thousands separators, for tables: ``9,233.20``."""
     pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
@@ -91,11 +116,13 @@ def _fraction(value_pct: float) -> Decimal:
     return Decimal(repr(float(value_pct))) / 100
 
 
+@_any_size
 def pct(value_pct: float) -> str:
     """A percentage with two decimals: ``18.25%`` (``value_pct`` is already in percent)."""
     return format_percent(_fraction(value_pct), format="#,##0.00%", locale=babel_locale())
 
 
+@_any_size
 def rate(value_pct: float) -> str:
     """A stated rate with as many decimals as it needs (at least two, at most four): ``0.035%``."""
     return format_percent(_fraction(value_pct), format="#,##0.00##%", locale=babel_locale())

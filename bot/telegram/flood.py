@@ -4,7 +4,9 @@ Each user's bucket holds up to ``burst`` turns and refills at ``rate_per_minute`
 bucket empty is dropped. The user is told once (「发得有点快……」) and not again until ``note_every``
 seconds have passed, however many more turns are dropped meanwhile: a reply to every dropped message
 would be a flood of our own. State is per process and in memory: it protects this process's engine and
-Telegram's per-bot sending limit, and is worth nothing after a restart anyway.
+Telegram's per-bot sending limit, and is worth nothing after a restart anyway. A bucket holds two numbers
+and a time, no content; ``/forget`` deliberately leaves it alone (resetting it would let a flooder buy a
+fresh burst with every ``/forget``), and idle full buckets are swept out.
 """
 
 from __future__ import annotations
@@ -76,10 +78,6 @@ class FloodGate:
             bucket.noted_at = now
             return Verdict.DROP_AND_NOTE
         return Verdict.DROP
-
-    def forget(self, user_id: int) -> None:
-        """Drop what is kept about ``user_id`` (for ``/forget``)."""
-        self._buckets.pop(user_id, None)
 
     def _sweep(self, now: float) -> None:
         """Drop the buckets that have refilled and whose note cooldown is over: they hold no information."""

@@ -27,7 +27,13 @@ from pathlib import Path
 
 from knowledge.base import load
 from knowledge.understanding.baseline import Bm25Baseline
-from knowledge.understanding.calibration import CALIBRATION_PATH, FALLBACK, Calibration, fit_logistic
+from knowledge.understanding.calibration import (
+    CALIBRATION_PATH,
+    FALLBACK,
+    Calibration,
+    fit_logistic,
+    scope_gate,
+)
 from knowledge.understanding.evaluation import Labelled, read_labelled
 from knowledge.understanding.lexicon import load_lexicon
 from knowledge.understanding.matcher import LexicalMatcher
@@ -101,7 +107,12 @@ def pick_thresholds(
             applies to these. Without them it applies to ``probs`` (one model for both decisions).
     """
     scope = list(scope_probs) if scope_probs is not None else list(probs)
-    oos = sorted(p for p, ins in zip(scope, in_scope, strict=True) if not ins)
+    everything = sorted(p for p, ins in zip(scope, in_scope, strict=True) if not ins)
+    # out-of-scope questions a hard rule already put at 0 are declined whatever the threshold; the share
+    # still to decline is taken from the others, and only they shape the fitted normal
+    oos = [p for p in everything if p > 0.0]
+    if oos:
+        oos_declined = max(0.0, 1.0 - (1.0 - oos_declined) * len(everything) / len(oos))
     suggest = 0.1
     if oos:
         # Two estimates of the probability below which ``oos_declined`` of out-of-scope questions fall;
@@ -110,7 +121,7 @@ def pick_thresholds(
         keep_below = min(len(oos) - 1, int(len(oos) * oos_declined))
         logits = [math.log(min(max(p, 1e-6), 1 - 1e-6) / (1 - min(max(p, 1e-6), 1 - 1e-6))) for p in oos]
         spread = statistics.pstdev(logits) if len(logits) > 1 else 0.0
-        z = statistics.NormalDist().inv_cdf(min(oos_declined, 0.9999))
+        z = statistics.NormalDist().inv_cdf(min(max(oos_declined, 0.5), 0.9999))
         fitted = 1.0 / (1.0 + math.exp(-(statistics.mean(logits) + z * spread)))
         suggest = max(suggest, oos[keep_below] + 1e-3, fitted)
     total = len(probs)
@@ -164,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--max-wrong", type=float, default=0.012, help="wrong confident answers, share of all"
     )
-    parser.add_argument("--oos-declined", type=float, default=0.97, help="out-of-scope share to decline")
+    parser.add_argument("--oos-declined", type=float, default=0.98, help="out-of-scope share to decline")
     args = parser.parse_args(argv)
 
     paths = args.data or [p for p in DEFAULT_SETS if p.exists()]
@@ -178,7 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     in_scope = [i.entry is not None for i in items]
     scope_labels = [int(x) for x in in_scope]
     probs = cross_validated(rows, labels, folds=args.folds, l2=args.l2)
-    scope_probs = cross_validated(rows, scope_labels, folds=args.folds, l2=args.l2)
+    scope_cv = cross_validated(rows, scope_labels, folds=args.folds, l2=args.l2)
+    scope_probs = [scope_gate(row, p) for row, p in zip(rows, scope_cv, strict=True)]
     answer, suggest = pick_thresholds(
         probs,
         labels,

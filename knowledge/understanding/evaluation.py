@@ -89,7 +89,6 @@ class Report:
             or (o.item.entry is None and o.band != "decline")
         ]
 
-
     def without(self, questions: set[str], name: str) -> Report:
         """The same outcomes minus those whose normalised question is in ``questions``."""
         kept = [o for o in self.outcomes if clean(o.item.question) not in questions]

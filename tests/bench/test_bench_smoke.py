@@ -15,6 +15,7 @@ import pytest
 from bench.__main__ import PARTS, Plan, main, run_parts, table, targets
 from bench.common import REDIS_SERVER, latency_summary, median_of, percentile
 from bench.growth import grow
+from bench.report import markdown
 from knowledge.base import load
 
 TINY = Plan(
@@ -108,6 +109,15 @@ def test_targets_cover_the_issue_and_the_table_shows_every_part(results: dict[st
     printed = table(results)
     for part in PARTS:
         assert f"\n{part}\n" in f"\n{printed}\n"
+
+
+def test_markdown_report_lists_every_target_and_part(results: dict[str, Any]) -> None:
+    meta = {"date": "d", "command": "c", "cpus": 2, "cpu_model": "m", "python": "3"}
+    report: dict[str, Any] = {"meta": meta, "results": results, "targets": targets(results)}
+    text = markdown(report)
+    assert text.count("| Growth 2x") == 3
+    for heading in ("FAQ path", "Dialogue", "End to end", "Memory:", "| Growth |"):
+        assert heading in text
 
 
 def test_grown_knowledge_base_loads_with_new_ids_and_reworded_paraphrases(tmp_path: Path) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.storage import SessionStore
+from bot.telegram import flood
 from bot.telegram.adapter import Engine
 from bot.telegram.flood import FloodGate, Verdict
 from tests.bot.conftest import running_bot
@@ -54,12 +57,17 @@ def test_the_limit_holds_at_the_configured_rate_over_a_minute() -> None:
     assert 10 + 29 <= allowed <= 10 + 31
 
 
-def test_forget_drops_the_users_bucket() -> None:
-    gate = FloodGate(rate_per_minute=30, burst=1, clock=Clock())
-    gate.check(3)
-    assert gate.check(3) is Verdict.DROP_AND_NOTE
-    gate.forget(3)
-    assert gate.check(3) is Verdict.ALLOW
+def test_idle_users_buckets_are_swept_out_so_memory_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flood, "SWEEP_AT", 3)
+    clock = Clock()
+    gate = FloodGate(rate_per_minute=30, burst=2, note_every=60, clock=clock)
+    for user in (1, 2, 3):
+        gate.check(user)
+    for _ in range(5):
+        gate.check(3)  # user 3 floods: told, and still in its cooldown below
+    clock.now += 30  # everyone's bucket has refilled; only user 3's note cooldown still runs
+    gate.check(4)
+    assert set(gate._buckets) == {3, 4}
 
 
 async def test_a_flooding_user_is_slowed_politely_and_another_user_is_not(

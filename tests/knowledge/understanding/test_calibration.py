@@ -30,11 +30,33 @@ def test_thresholds_keep_wrong_answers_and_out_of_scope_questions_below_their_ca
     assert 0.5 < suggest <= answer  # every out-of-scope confidence (at most 0.5) is declined
 
 
-def test_stored_calibration_covers_every_signal_and_is_a_probability() -> None:
+def test_stored_calibration_covers_every_signal_with_both_models() -> None:
     calibration = load_calibration()
-    assert set(calibration.weights) == set(FEATURES)
+    assert set(calibration.right.weights) == set(FEATURES)
+    assert set(calibration.scope.weights) == set(FEATURES)
     assert 0.0 < calibration.probability({}) < 1.0
+    assert 0.0 < calibration.in_scope({}) < 1.0
     assert 0.0 <= calibration.suggest_threshold <= calibration.answer_threshold <= 1.0
+
+
+def test_stored_calibration_was_never_fitted_on_the_report_set() -> None:
+    fitted_on = load_calibration().info["fitted_on"]
+    assert "faq_calibration.jsonl" in fitted_on
+    assert "faq_eval.jsonl" not in fitted_on
+
+
+def test_suggest_threshold_follows_the_in_scope_probabilities_when_given() -> None:
+    # the right-model probabilities would put the out-of-scope question (0.6) above any low threshold;
+    # the in-scope model puts it at 0.1, so a threshold just above 0.1 declines it
+    probs = [0.99, 0.97, 0.6, 0.6]
+    labels = [1, 1, 0, 0]
+    in_scope = [True, True, True, False]
+    scope = [0.99, 0.98, 0.95, 0.1]
+    answer, suggest = pick_thresholds(
+        probs, labels, in_scope, max_wrong=0.0, oos_declined=1.0, scope_probs=scope
+    )
+    assert answer == 0.97
+    assert 0.1 < suggest < 0.95
 
 
 def test_settings_defaults_are_the_calibrated_thresholds() -> None:

@@ -58,6 +58,29 @@ def test_ask_json_writes_one_object_per_question_with_the_contract_keys(
     assert isinstance(answered["confidence"], float)
 
 
+def test_ask_json_gives_the_best_guess_as_topic_when_unsure_and_none_when_declined(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = [
+        "小米手机分期免息吗",
+        "想知道微粒贷怎么弄",
+        "WE2000额度能提吗",
+        "借钱还得刷脸啊",
+        "信用卡年费能免吗",
+    ]
+    rows = _ask_json(questions, monkeypatch, capsys)
+    unsure = [r for r in rows if r["band"] == "suggest"]
+    assert unsure, "none of the questions fell in the 您是不是想问 band"
+    for row in unsure:
+        assert row["answered"] is False
+        assert row["topic"] == row["suggested_entries"][0]  # type: ignore[index]
+        assert row["topic"] is not None and row["sources"] == []
+    declined = rows[-1]
+    assert declined["band"] == "decline"
+    assert declined["topic"] is None and declined["product"] is None
+    assert isinstance(declined["in_scope"], float)
+
+
 def test_ask_json_conversation_follows_up_on_the_previous_answer(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -108,6 +131,33 @@ def test_eval_prints_accuracy_rejection_and_latency_beside_the_baseline(
     figures = json.loads(capsys.readouterr().out)
     assert figures["matcher"]["top1"] == 1.0
     assert figures["matcher"]["oos_declined"] == 1.0
+
+
+def test_eval_scores_the_questions_that_are_not_training_paraphrases_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from knowledge.base import default
+
+    paraphrase = default().entries["overdue.penalty"].paraphrases[0]
+    labelled = tmp_path / "mini.jsonl"
+    rows = [
+        # the training paraphrase itself, spelt with a space and a full-width question mark
+        {
+            "question": paraphrase[:2] + " " + paraphrase[2:] + "？",
+            "entry": "overdue.penalty",
+            "product": None,
+        },
+        {"question": "京东白条怎么开通", "entry": None, "product": None},
+    ]
+    labelled.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assert main(["eval", str(labelled), "--no-baseline"]) == 0
+    out = capsys.readouterr().out
+    assert "matcher unseen" in out and "1 of 2 questions coincide" in out
+    assert main(["eval", str(labelled), "--json", "--no-baseline"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["coinciding_with_paraphrases"] == 1
+    assert figures["matcher unseen"]["questions"] == 1.0
+    assert figures["matcher"]["questions"] == 2.0
 
 
 def test_eval_reports_an_unreadable_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -125,3 +125,67 @@ def test_follow_up_on_a_product_the_previous_entry_does_not_cover_is_matched_afr
     match = matcher.ask("那借呗呢", previous_entry="req.conditions", previous_product="xiaomi")
     assert match.entry_id != "req.conditions"
     assert match.band != "answer"
+
+
+def test_opening_an_account_the_colloquial_way_is_never_taken_for_cashing_out(
+    matcher: LexicalMatcher,
+) -> None:
+    match = matcher.ask("我想开微粒贷 咋弄？")
+    assert match.entry_id != "harm.cash_out"
+    assert matcher.best_guess("我想开微粒贷 咋弄？") == ("apply.weilidai_open", "weilidai")
+
+
+@pytest.mark.parametrize(
+    "question", ["朋友圈里看到的贷款广告能信吗", "公众号上推的借钱平台利息高不高", "刷到的那种网贷广告正规吗"]
+)
+def test_platforms_described_by_where_the_ad_was_seen_are_the_third_party_platforms(
+    matcher: LexicalMatcher, question: str
+) -> None:
+    assert matcher.analyse(question).products == ["wechat_third_party"]
+
+
+def test_a_described_platform_does_not_swallow_the_topic(matcher: LexicalMatcher) -> None:
+    # the ad cue names the product; what is left asks about interest, not whether the platform is sound
+    assert matcher.best_guess("公众号上推的借钱平台利息高不高") == ("rate.level", "wechat_third_party")
+
+
+def test_an_ad_cue_without_any_borrowing_is_no_product(matcher: LexicalMatcher) -> None:
+    assert matcher.analyse("公众号推送怎么关掉").products == []
+
+
+@pytest.mark.parametrize("question", ["微贷是个啥", "微粒贷到底是什么东西", "随星借！！"])
+def test_a_product_name_with_nothing_but_what_is_it_asks_what_the_product_is(
+    matcher: LexicalMatcher, question: str
+) -> None:
+    entry, _ = matcher.best_guess(question)
+    assert entry in {"about.weilidai_what", "about.xiaomi_what"}
+
+
+def test_an_in_scope_question_with_an_unsure_guess_gets_suggestions_not_a_decline(
+    matcher: LexicalMatcher,
+) -> None:
+    # plainly about a covered product, but worded unlike any paraphrase
+    match = matcher.ask("我想开微粒贷")
+    assert match.band in {"answer", "suggest"}
+    assert match.entry_id == "apply.weilidai_open"
+
+
+def test_suggest_band_carries_the_first_suggestion_as_its_best_guess(matcher: LexicalMatcher) -> None:
+    for question in ["小米手机分期免息吗", "想知道微粒贷怎么弄", "WE2000额度能提吗", "借钱还得刷脸啊"]:
+        match = matcher.ask(question)
+        if match.band == "suggest":
+            assert match.suggestions and match.entry_id == match.suggestions[0]
+
+
+@pytest.mark.parametrize(
+    "question", ["信用卡额度怎么提高", "花呗额度怎么提", "京东金条额度怎么提升", "小米手机怎么截屏"]
+)
+def test_a_foreign_subject_next_to_the_domain_is_declined(matcher: LexicalMatcher, question: str) -> None:
+    match = matcher.ask(question)
+    assert match.band == "decline"
+    assert match.in_scope < matcher.suggest_threshold
+
+
+def test_in_scope_probability_is_reported_and_a_probability(matcher: LexicalMatcher) -> None:
+    inside, outside = matcher.ask("微粒贷逾期罚息多少"), matcher.ask("信用卡年费能免吗")
+    assert 0.0 <= outside.in_scope < inside.in_scope <= 1.0
