@@ -173,4 +173,19 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         # other work on the machine skews every timing: the load average says how busy it was
         "load_average_1m_at_end": os.getloadavg()[0],
+        "git": _git_state(),
     }
+
+
+def _git_state() -> str:
+    """The commit measured, marked ``+dirty`` when the working tree differs from it."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+dirty" if dirty else "")

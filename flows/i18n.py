@@ -35,8 +35,10 @@ LOCALE_NAMES = {
     "zh_HK": "繁體中文（香港）",
     "en": "English",
 }
-#: the OpenCC configuration that turns Simplified text into each Traditional locale's script and wording
-SCRIPT_CONVERSIONS = {"zh_TW": "s2twp", "zh_HK": "s2hk"}
+#: the OpenCC configuration that turns Simplified text into each Traditional locale's script. Character
+#: conversion only (``s2tw``, not ``s2twp``): the phrase tables also swap words, and in loan texts that
+#: changes meaning (审核 "review" became 稽核 "audit").
+SCRIPT_CONVERSIONS = {"zh_TW": "s2tw", "zh_HK": "s2hk"}
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("locale", default=DEFAULT_LOCALE)
 

@@ -18,6 +18,7 @@ _ROWS = [
     ("top1", "top-1 accuracy, entry+product (in scope)"),
     ("entry_only", "top-1 accuracy, entry only (in scope)"),
     ("answered_right", "answered confidently and right (in scope)"),
+    ("in_scope_declined", "in scope but declined as out of scope"),
     ("oos_declined", "out-of-scope declined"),
     ("oos_not_answered", "out-of-scope not answered (declined or 您是不是想问)"),
     ("wrong_answers", "wrong confident answers (share of all)"),

@@ -172,9 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=CALIBRATION_PATH)
     parser.add_argument("--l2", type=float, default=3.0)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument(
-        "--max-wrong", type=float, default=0.012, help="wrong confident answers, share of all"
-    )
+    parser.add_argument("--max-wrong", type=float, default=0.01, help="wrong confident answers, share of all")
     parser.add_argument("--oos-declined", type=float, default=0.98, help="out-of-scope share to decline")
     args = parser.parse_args(argv)
 

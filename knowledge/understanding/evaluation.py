@@ -72,6 +72,7 @@ class Report:
             "top1": _share(sum(o.right for o in ins), len(ins)),
             "answered_right": _share(sum(o.right and o.band == "answer" for o in ins), len(ins)),
             "entry_only": _share(sum(o.entry == o.item.entry for o in ins), len(ins)),
+            "in_scope_declined": _share(sum(o.band == "decline" for o in ins), len(ins)),
             "oos_declined": _share(sum(o.band == "decline" for o in oos), len(oos)),
             "oos_not_answered": _share(sum(o.band != "answer" for o in oos), len(oos)),
             "wrong_answers": len(wrong_answers) / total,

@@ -34,8 +34,16 @@ class OverlapIndex:
     paraphrases, and the tail latency is set by long questions made of them.
     """
 
-    def __init__(self, docs: Sequence[tuple[str, frozenset[str]]]) -> None:
-        """Index ``docs``: (entry id, set of units) pairs; an entry usually has many docs."""
+    def __init__(
+        self, docs: Sequence[tuple[str, frozenset[str]]], entries: Sequence[str] | None = None
+    ) -> None:
+        """Index ``docs``: (entry id, set of units) pairs; an entry usually has many docs.
+
+        Args:
+            docs: the (entry id, units) pairs.
+            entries: the order of entries in the arrays :meth:`scan` returns (default: sorted ids); an
+                entry without docs simply never scores.
+        """
         import numpy as np
 
         entry_units: dict[str, set[str]] = defaultdict(set)
@@ -49,7 +57,7 @@ class OverlapIndex:
         self.idf: dict[str, float] = {u: math.log(1.0 + n_entries / df) for u, df in entry_df.items()}
         #: weight of a unit never seen in the knowledge base: as rare as the rarest known one
         self.unknown_weight = math.log(1.0 + n_entries)
-        self.entries = sorted(entry_units)
+        self.entries = list(entries) if entries is not None else sorted(entry_units)
         column = {e: i for i, e in enumerate(self.entries)}
         self._doc_entry = np.array([column[entry] for entry, _ in docs], dtype=np.intp)
         self._doc_norm = np.array(
@@ -83,10 +91,15 @@ class OverlapIndex:
 
     def search(self, units: frozenset[str]) -> dict[str, Hit]:
         """Entries sharing at least one unit with the question, with their best cosine and coverage."""
-        if not units:
-            return {}
+        best, cover = self.scan(units)
+        return {self.entries[i]: Hit(float(best[i]), float(cover[i])) for i in cover.nonzero()[0].tolist()}
+
+    def scan(self, units: frozenset[str]) -> tuple[Any, Any]:
+        """Per entry (in :attr:`entries` order), the best cosine and the coverage, as two numpy arrays."""
         import numpy as np
 
+        if not units:
+            return np.zeros(len(self.entries)), np.zeros(len(self.entries))
         weights = {u: self.weight(u) for u in units}
         q_norm = math.sqrt(sum(w * w for w in weights.values()))
         q_total = sum(weights.values())
@@ -101,8 +114,7 @@ class OverlapIndex:
             cover[entry_ids] += w
         best = np.zeros(len(self.entries))
         np.maximum.at(best, self._doc_entry, dots / (q_norm * self._doc_norm))
-        hits = np.flatnonzero(cover).tolist()
-        return {self.entries[i]: Hit(float(best[i]), float(cover[i]) / q_total) for i in hits}
+        return best, cover / q_total
 
 
 class NaiveBayesIndex:
@@ -113,7 +125,12 @@ class NaiveBayesIndex:
     """
 
     def __init__(
-        self, docs: Sequence[tuple[str, frozenset[str]]], *, alpha: float = 0.2, temperature: float = 1.0
+        self,
+        docs: Sequence[tuple[str, frozenset[str]]],
+        *,
+        alpha: float = 0.2,
+        temperature: float = 1.0,
+        entries: Sequence[str] | None = None,
     ) -> None:
         """Count units per entry over ``docs`` ((entry id, units) pairs).
 
@@ -122,11 +139,13 @@ class NaiveBayesIndex:
             alpha: additive smoothing of the unit counts.
             temperature: divides the log-likelihoods before normalising; naive Bayes is famously
                 over-sure (its units are not independent), so a temperature above 1 softens it.
+            entries: the order of entries in :meth:`scan`'s array (default: sorted ids); each must have
+                docs.
         """
         self.temperature = temperature
         import numpy as np
 
-        self.entries = sorted({entry for entry, _ in docs})
+        self.entries = list(entries) if entries is not None else sorted({entry for entry, _ in docs})
         column = {e: i for i, e in enumerate(self.entries)}
         # Sparse counts: a dense units x entries matrix grows with the square of the knowledge base
         # (2 GB and more at 100 times today's size), while few units occur in any one entry.
@@ -152,11 +171,16 @@ class NaiveBayesIndex:
 
     def posterior(self, units: Iterable[str]) -> dict[str, float]:
         """P(entry | units) over all entries, from the units the index knows (empty when none)."""
+        scores = self.scan(units)
+        return {} if scores is None else dict(zip(self.entries, scores.tolist(), strict=True))
+
+    def scan(self, units: Iterable[str]) -> Any:
+        """P(entry | units) as a numpy array in :attr:`entries` order; None when no unit is known."""
         import numpy as np
 
         known = [self._postings[u] for u in units if u in self._postings]
         if not known:
-            return {}
+            return None
         # sum over the question's known units of log P(unit | entry), added up sparsely
         scores = len(known) * self._unseen
         for columns, boost in known:
@@ -164,4 +188,4 @@ class NaiveBayesIndex:
         scores = scores / self.temperature
         scores = np.exp(scores - scores.max())
         scores /= scores.sum()
-        return dict(zip(self.entries, scores.tolist(), strict=True))
+        return scores

@@ -37,6 +37,8 @@ class Lexicon:
     foreign_subjects: list[str] = field(default_factory=list)
     #: words of the advisor's own domain (借, 贷, 还款, 征信 …); a soft signal
     domain_anchors: list[str] = field(default_factory=list)
+    #: names holding a product's brand that are something else (小米汽车, 小米账号): foreign subjects
+    brand_compounds: list[str] = field(default_factory=list)
     #: product id -> (descriptions that point at it without naming it (「公众号推的贷款」), words one of
     #: which the question must also hold for a description to count; none: no such condition)
     product_cues: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
@@ -98,5 +100,6 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         harm_markers=[str(w) for w in raw.get("harm_markers") or []],
         foreign_subjects=[str(w) for w in raw.get("foreign_subjects") or []],
         domain_anchors=[str(w) for w in raw.get("domain_anchors") or []],
+        brand_compounds=[str(w) for w in raw.get("brand_compounds") or []],
         product_cues=_cues(raw.get("product_cues") or {}),
     )

@@ -5,8 +5,15 @@ person names is recognised separately and then picks the entry's answer variant 
 product such as 「微粒贷怎么开通」, tells entries with the same wording apart). Entries are ranked on a
 weighted sum of cheap signals: the best word-level and character-bigram cosine with one paraphrase, how
 much of the question the entry's paraphrases cover together, a naive-Bayes posterior, how much of it the
-entry's answers mention, and product agreement. A calibrated logistic model turns the signals of the best
-entry into the confidence that picks the band.
+entry's answers mention, and product agreement (all entries at once, with numpy). Products may also be
+described rather than named (「公众号推的借钱平台」 is a third-party platform; lexicon ``product_cues``).
+
+Two calibrated logistic models read the signals of the best entry (see :mod:`.calibration`): the
+probability that the best guess is right (answer at or above the answer threshold) and the probability
+that the question is in scope at all (decline below the suggest threshold; otherwise 「您是不是想问」 with
+the best guesses). The in-scope model leans on signals of its own: words the knowledge base never uses,
+out-of-domain markers, foreign subjects next to the domain (信用卡, 房贷, 小米汽车 …) that the best entry
+never speaks of, and words of the domain (借, 贷, 征信 …).
 """
 
 from __future__ import annotations
@@ -15,7 +22,9 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 import rjieba
 
 from knowledge.base import KnowledgeBase
@@ -71,6 +80,10 @@ _WHAT_IS = "是什么"
 #: What is left of 「微贷是个啥」「微粒贷到底是什么东西」 once the product is taken out: the same question as
 #: the bare name. Matched on the synonym-folded text (啥 -> 什么).
 _BARE_WHAT = re.compile(r"(那|这个|那个)?(到底|究竟)?是?(个|一个)?什么(东西|产品|玩意儿?|东东)?[啊呀呢吗哦]*")
+#: Candidates kept per question, best first (the buttons need three, the signals two).
+_KEPT = 12
+#: Product combinations whose compatibility arrays are kept (a question names a handful at most).
+_COMPAT_CACHE = 256
 #: How many questions to offer as buttons.
 MAX_SUGGESTIONS = 3
 _EXCEPT = ("除了", "除")
@@ -95,6 +108,8 @@ class Analysis:
     foreign: bool = False
     #: a word of the domain (借, 贷, 还款 …) occurs, product names included (小米贷款 has 贷, 小米手机 none)
     anchor: bool = False
+    #: one of the advisor's own products is named as such (not 借呗, not the 小米 of 小米汽车)
+    own: bool = False
 
 
 @dataclass(frozen=True)
@@ -200,7 +215,10 @@ class LexicalMatcher:
         self._follow_up = FollowUpDetector(self._synonyms(clean(f)) for f in lexicon.fillers)
         self._ood = _alternation(self._prepare(w) for w in lexicon.out_of_domain)
         self._harm = _alternation(self._prepare(w) for w in lexicon.harm_markers)
-        self._foreign_words = sorted({m for m in map(self._prepare, lexicon.foreign_subjects) if m})
+        self._brands = _alternation(self._prepare(w) for w in lexicon.brand_compounds)
+        self._foreign_words = sorted(
+            {m for m in map(self._prepare, [*lexicon.foreign_subjects, *lexicon.brand_compounds]) if m}
+        )
         self._foreign = _alternation(self._foreign_words)
         self._anchors = _alternation(self._prepare(w) for w in lexicon.domain_anchors)
         # product id -> (prepared descriptions, longest first; prepared words one of which must occur)
@@ -214,6 +232,7 @@ class LexicalMatcher:
         }
         self._compare_entries = frozenset(e.id for e in kb.entries.values() if e.topic == "compare")
         self._refusals = frozenset(e.id for e in kb.entries.values() if e.kind == "refusal")
+        self._compat_cache: dict[tuple[tuple[str, ...], str | None, bool], Any] = {}
         self._entry_products = {e.id: entry_products(e) for e in kb.entries.values()}
         # products the knowledge base only compares against (借呗, 京东金条 …): a question about one of them
         # that is not a comparison is out of scope
@@ -239,15 +258,22 @@ class LexicalMatcher:
         for entry in kb.entries.values():
             texts = [self._prepare(t) for t in (entry.question, *entry.paraphrases)]
             self._entry_foreign[entry.id] = frozenset(self._subjects("|".join(texts)))
-        self.word_index = OverlapIndex(word_docs)
-        self.char_index = OverlapIndex(char_docs)
-        self.bayes_index = NaiveBayesIndex(bayes_docs, alpha=_BAYES_ALPHA, temperature=_BAYES_TEMPERATURE)
+        # every index lays its arrays out in this one order, so that a question is ranked with numpy
+        self._order = list(kb.entries)
+        self.word_index = OverlapIndex(word_docs, self._order)
+        self.char_index = OverlapIndex(char_docs, self._order)
+        self.bayes_index = NaiveBayesIndex(
+            bayes_docs, alpha=_BAYES_ALPHA, temperature=_BAYES_TEMPERATURE, entries=self._order
+        )
         # the answers' own words: weak evidence for questions worded unlike any paraphrase
         answer_docs: list[tuple[str, frozenset[str]]] = []
         for entry in kb.entries.values():
             text = "".join(a.text for a in entry.answers)
             answer_docs.append((entry.id, self.analyse(text).words))
-        self.answer_index = OverlapIndex(answer_docs)
+        self.answer_index = OverlapIndex(answer_docs, self._order)
+        # ties are broken by entry id, as a sort on (-score, id) would
+        self._tie_break = np.argsort(np.argsort(np.array(self._order)))
+        self._refusal_mask = np.array([e in self._refusals for e in self._order])
         # every word the knowledge base uses anywhere: a question made of other words is rarely in scope
         self._kb_words: frozenset[str] = frozenset(
             self.word_index.idf.keys() | self.answer_index.idf.keys() | set(aliases)
@@ -269,6 +295,14 @@ class LexicalMatcher:
         if not mentions:
             products, stripped = self._cued(text)
         topic_text = self._synonyms(fold_question_forms(stripped))
+        # 「小米汽车」 names 小米 but is a car: such a mention does not make the question about the products
+        brands = [] if self._brands is None else [b.span() for b in self._brands.finditer(text)]
+        own = any(
+            m.product not in self._comparison_only
+            and not any(start <= m.start < end for start, end in brands)
+            and not text.endswith(_EXCEPT, 0, m.start)
+            for m in mentions
+        ) or (not mentions and bool(products))
         return Analysis(
             text=text,
             products=products,
@@ -278,8 +312,9 @@ class LexicalMatcher:
             # checked once synonyms have run, so 「买房贷款」 (→ 买房借钱) does not trip the marker 「房贷」
             ood=_found(self._ood, topic_text),
             harm=_found(self._harm, text) or _found(self._harm, topic_text),
-            foreign=_found(self._foreign, topic_text),
+            foreign=_found(self._foreign, topic_text) or bool(brands),
             anchor=_found(self._anchors, text) or _found(self._anchors, topic_text),
+            own=own,
         )
 
     def _cued(self, text: str) -> tuple[list[str], str]:
@@ -311,44 +346,64 @@ class LexicalMatcher:
         penalty = _SPECIFIC_PENALTY if specific else _PRODUCT_PENALTY
         return (bonus * shared - penalty * missing) / len(named)
 
+    def _compat_array(self, named: tuple[str, ...], context: str | None, harm: bool) -> Any:
+        """:meth:`_compat` for every entry (in index order), plus the refusal bonus or penalty; cached."""
+        key = (named, context, harm)
+        found = self._compat_cache.get(key)
+        if found is None:
+            found = np.array([self._compat(e, named, context) for e in self._order])
+            found[self._refusal_mask] += _HARM_BONUS if harm else -_REFUSAL_PENALTY
+            if len(self._compat_cache) < _COMPAT_CACHE:
+                self._compat_cache[key] = found
+        return found
+
     def rank(self, analysis: Analysis, *, context_product: str | None = None) -> Ranking:
-        """All entries sharing anything with the question, best first, with the calibrated confidence."""
+        """The entries sharing anything with the question, best first, with the calibrated confidence.
+
+        All entries are scored at once with numpy; :class:`Candidate` objects are made for the first
+        :data:`_KEPT` only (the signals, the band and the buttons never look further).
+        """
         w = self.weights
-        word_hits = self.word_index.search(analysis.words)
-        answer_hits = self.answer_index.search(analysis.words)
-        char_hits = self.char_index.search(analysis.bigrams)
-        bayes = self.bayes_index.posterior(_bayes_units(analysis))
-        none = Hit(0.0, 0.0)
-        candidates = []
-        for entry_id in word_hits.keys() | char_hits.keys():
-            word = word_hits.get(entry_id, none)
-            char = char_hits.get(entry_id, none)
-            posterior = bayes.get(entry_id, 0.0)
-            answer = answer_hits.get(entry_id, none).coverage
-            compat = self._compat(entry_id, analysis.products, context_product)
-            if entry_id in self._refusals:
-                compat += _HARM_BONUS if analysis.harm else -_REFUSAL_PENALTY
-            score = (
-                w["word_best"] * word.best
-                + w["char_best"] * char.best
-                + w["word_cov"] * word.coverage
-                + w["char_cov"] * char.coverage
-                + w["bayes"] * posterior
-                + w["answer"] * answer
-                + compat
+        word_best, word_cov = self.word_index.scan(analysis.words)
+        char_best, char_cov = self.char_index.scan(analysis.bigrams)
+        _, answer_cov = self.answer_index.scan(analysis.words)
+        bayes = self.bayes_index.scan(_bayes_units(analysis))
+        if bayes is None:
+            bayes = np.zeros(len(self._order))
+        compat = self._compat_array(tuple(analysis.products), context_product, analysis.harm)
+        scores = (
+            w["word_best"] * word_best
+            + w["char_best"] * char_best
+            + w["word_cov"] * word_cov
+            + w["char_cov"] * char_cov
+            + w["bayes"] * bayes
+            + w["answer"] * answer_cov
+            + compat
+        )
+        shared = np.flatnonzero((word_cov > 0) | (char_cov > 0))
+        order = shared[np.lexsort((self._tie_break[shared], -scores[shared]))][:_KEPT].tolist()
+        candidates = [
+            Candidate(
+                self._order[i],
+                float(scores[i]),
+                Hit(float(word_best[i]), float(word_cov[i])),
+                Hit(float(char_best[i]), float(char_cov[i])),
+                float(bayes[i]),
+                float(answer_cov[i]),
+                float(compat[i]),
             )
-            candidates.append(Candidate(entry_id, score, word, char, posterior, answer, compat))
-        candidates.sort(key=lambda c: (-c.score, c.entry_id))
+            for i in order
+        ]
         ranking = Ranking(analysis, candidates)
-        ranking.signals = self._signals(ranking, word_hits, char_hits)
+        word_top = self._order[int(np.argmax(word_best))] if word_cov.any() else None
+        char_top = self._order[int(np.argmax(char_best))] if char_cov.any() else None
+        ranking.signals = self._signals(ranking, word_top, char_top)
         if candidates:
             ranking.confidence = self.calibration.probability(ranking.signals)
             ranking.in_scope = self.calibration.in_scope(ranking.signals)
         return ranking
 
-    def _signals(
-        self, ranking: Ranking, word_hits: dict[str, Hit], char_hits: dict[str, Hit]
-    ) -> dict[str, float]:
+    def _signals(self, ranking: Ranking, word_top: str | None, char_top: str | None) -> dict[str, float]:
         analysis = ranking.analysis
         signals = {
             "unknown_words": self.word_index.unknown_share(analysis.words),
@@ -362,23 +417,20 @@ class LexicalMatcher:
             "foreign_alone": 1.0 if (analysis.foreign or analysis.ood) and not analysis.products else 0.0,
             "anchor": 1.0 if analysis.anchor else 0.0,
             # one of the advisor's own products, named as a loan (「小米贷款」, not 「小米手机」)
-            "own_product": 1.0
-            if analysis.anchor and any(p not in self._comparison_only for p in analysis.products)
-            else 0.0,
+            "own_product": 1.0 if analysis.anchor and analysis.own else 0.0,
         }
         if not ranking.candidates:
             return signals
         top = ranking.candidates[0]
         runner_up = ranking.candidates[1] if len(ranking.candidates) > 1 else None
         second = runner_up.score if runner_up is not None else 0.0
-        word_top = max(word_hits, key=lambda e: word_hits[e].best, default=None)
-        char_top = max(char_hits, key=lambda e: char_hits[e].best, default=None)
         covered = self._entry_products[top.entry_id]
         named = analysis.products
         # foreign subjects none of which the best entry speaks of, and none of the advisor's products beside
         # them: 「信用卡还不上怎么办」 is about a credit card, whatever overdue.cant_repay says
-        own = any(p not in self._comparison_only for p in named)
         subjects = self._subjects(analysis.topic_text)
+        if self._brands is not None:
+            subjects += [b.group(0) for b in self._brands.finditer(analysis.text)]
         unexplained = analysis.ood or (
             bool(subjects) and not any(f in self._entry_foreign[top.entry_id] for f in subjects)
         )
@@ -397,7 +449,7 @@ class LexicalMatcher:
             if runner_up is not None and runner_up.entry_id in self.kb.entries[top.entry_id].related
             else 0.0,
             several=1.0 if len(named) >= 2 else 0.0,
-            foreign_unexplained=1.0 if unexplained and not own else 0.0,
+            foreign_unexplained=1.0 if unexplained and not analysis.own else 0.0,
             agree=1.0 if word_top == char_top == top.entry_id else 0.0,
             product_match=1.0 if any(p in covered for p in named) else 0.0,
             foreign_product=1.0

@@ -51,7 +51,7 @@ async def test_the_chosen_language_wins_over_telegrams(
     async with running_bot(standin, real_engine, store):
         await standin.say(805, "/lang")
         switched = await standin.tap(805, "繁體中文（臺灣）")
-        assert "介面語言已切換" in switched[0].text
+        assert "界面語言已切換" in switched[0].text
         again = await standin.say(805, "/start")
         assert "我不是貸款機構" in again[0].text  # the session's choice, not the English client
 
@@ -65,7 +65,7 @@ async def test_the_adapters_own_notes_follow_the_language(
         mark = len(standin.chat_events(806))
         await standin.send_media(806, "sticker")
         traditional = await standin.answer_after(806, mark)
-        assert "我只能讀懂文字訊息" in traditional[0].text
+        assert "我只能讀懂文字消息" in traditional[0].text
         mark = len(standin.chat_events(807))
         await standin.send_media(807, "sticker")
         english = await standin.answer_after(807, mark)

@@ -160,7 +160,7 @@ def test_lang_offers_every_locale_and_switches(engine: Engine) -> None:
     assert "Can I apply? (self-check)" in [b.label for b in chat.reply.buttons()]
     chat.press_id("lang:zh_TW")
     assert chat.session.locale == "zh_TW"
-    assert "介面語言已切換為繁體中文（臺灣）。" in chat.text
+    assert "界面語言已切換為繁體中文（臺灣）。" in chat.text
 
 
 def test_the_chosen_language_survives_storage(engine: Engine) -> None:
@@ -280,7 +280,8 @@ def test_numbers_money_percentages_and_dates_follow_the_locale(
 
 def test_script_conversion_touches_only_traditional_locales() -> None:
     assert localise_script("贷款额度", "zh_TW") == "貸款額度"
-    assert localise_script("软件信息", "zh_TW") == "軟體資訊"  # Taiwan wording, not only characters
+    # characters only: a phrase table would turn 审核 (review) into 稽核 (audit) in loan texts
+    assert localise_script("审核通过", "zh_TW") == "審核通過"
     assert localise_script("软件", "zh_HK") == "軟件"
     assert localise_script("贷款额度", "zh_CN") == "贷款额度"
     assert localise_script("贷款额度", "en") == "贷款额度"

@@ -62,7 +62,7 @@ def test_ask_json_gives_the_best_guess_as_topic_when_unsure_and_none_when_declin
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     questions = [
-        "小米手机分期免息吗",
+        "我想开微粒贷 咋弄？",
         "想知道微粒贷怎么弄",
         "WE2000额度能提吗",
         "借钱还得刷脸啊",
