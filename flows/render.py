@@ -66,6 +66,10 @@ def answer_text(kb: KnowledgeBase, match: FaqMatch) -> str:
     entry = kb.entries[match.entry_id]
     composed = compose(kb, match)
     title = esc(entry.question)
+    if len(composed.texts) == 1 and composed.texts[0][0]:
+        # a product's own answer: say whose, since the canonical question names no product
+        product = kb.product_name(composed.texts[0][0])
+        title = esc(_("【{product}】{question}").format(product=product, question=entry.question))
     if entry.kind == "warning":
         title = "⚠️ " + title
     lines = [f"<b>{title}</b>"]
@@ -92,11 +96,23 @@ def related_buttons(kb: KnowledgeBase, entry: FaqEntry, product: str | None) -> 
     return rows
 
 
+def product_buttons(kb: KnowledgeBase, entry: FaqEntry, products: list[str]) -> list[list[Button]]:
+    """「小米贷款的回答」 buttons, two per row, for the products whose own answer was not shown."""
+    buttons = [
+        Button(id=entry_button_id(entry.id, p), label=_("{product}的回答").format(product=kb.product_name(p)))
+        for p in products
+    ]
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
 def render_answer(kb: KnowledgeBase, match: FaqMatch) -> Reply:
-    """A confident match: the answer with its sources and related questions as buttons."""
+    """A confident match: the answer with its sources, each product's own answer and related questions as
+    buttons."""
     assert match.entry_id is not None
     entry = kb.entries[match.entry_id]
-    return Reply().add(with_language_note(answer_text(kb, match)), related_buttons(kb, entry, match.product))
+    rows = product_buttons(kb, entry, compose(kb, match).more_products)
+    rows.extend(related_buttons(kb, entry, match.product))
+    return Reply().add(with_language_note(answer_text(kb, match)), rows)
 
 
 def suggestion_buttons(kb: KnowledgeBase, match: FaqMatch, limit: int = 4) -> list[list[Button]]:

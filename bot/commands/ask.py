@@ -45,6 +45,9 @@ def render(kb: KnowledgeBase, match: FaqMatch) -> str:
                 lines.append(text)
         if composed.sources:
             lines.append(kb.cite(composed.sources))
+        if composed.more_products:
+            names = _("、").join(kb.product_name(p) for p in composed.more_products)
+            lines.append(_("想看某个产品的详细回答，提问时带上产品名：{names}。").format(names=names))
         return "\n".join(lines)
     questions = [kb.entries[e].question for e in match.suggestions if e in kb.entries]
     numbered = "\n".join(f"{i}. {q}" for i, q in enumerate(questions, start=1))

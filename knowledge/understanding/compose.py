@@ -6,16 +6,11 @@ the knowledge-base texts.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from knowledge.base import KnowledgeBase
 from knowledge.understanding.api import FaqMatch
-
-#: Longest per-product line shown under a general answer, in characters.
-SHORT_LINE_CHARS = 110
-_SENTENCE_END = re.compile(r"(?<=[。！？])")
 
 
 @dataclass(frozen=True)
@@ -24,19 +19,8 @@ class ComposedAnswer:
 
     texts: list[tuple[str | None, str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
-
-
-def shorten(text: str, limit: int = SHORT_LINE_CHARS) -> str:
-    """The first sentence of ``text`` (more while it fits in ``limit``), cut with 「…」 if still too long."""
-    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
-    short = ""
-    for sentence in sentences:
-        if short and len(short) + len(sentence) > limit:
-            break
-        short += sentence
-    if len(short) > limit:
-        short = short[: limit - 1] + "…"
-    return short
+    #: products with an answer of their own that is not shown (offer them as "see 小米贷款's answer")
+    more_products: list[str] = field(default_factory=list)
 
 
 def compose(kb: KnowledgeBase, match: FaqMatch) -> ComposedAnswer:
@@ -44,7 +28,9 @@ def compose(kb: KnowledgeBase, match: FaqMatch) -> ComposedAnswer:
 
     - A product named (or carried over) with its own variant: that variant alone.
     - Several named products with variants (「小米和微粒贷哪个利息低」): each of their variants.
-    - No product, and the entry has variants: the general answer, then one short line per variant.
+    - No product, and the entry has variants: the general answer (written as a short side-by-side of
+      the products), with the variants listed in ``more_products`` for the caller to offer. Appending
+      every variant made answers of 700+ characters, too long for a phone screen.
     - Otherwise the general answer.
 
     Nothing is returned for a match without an entry (declined).
@@ -65,11 +51,8 @@ def compose(kb: KnowledgeBase, match: FaqMatch) -> ComposedAnswer:
         answer = variants[match.product]
         return ComposedAnswer(texts=[(answer.product, answer.text)], sources=list(answer.sources))
     if match.product is None and variants and general.product is None:
-        texts: list[tuple[str | None, str]] = [(None, general.text)]
-        texts.extend((p, shorten(a.text)) for p, a in variants.items())
         return ComposedAnswer(
-            texts=texts,
-            sources=_merge([*general.sources, *(s for a in variants.values() for s in a.sources)]),
+            texts=[(None, general.text)], sources=list(general.sources), more_products=list(variants)
         )
     return ComposedAnswer(texts=[(general.product, general.text)], sources=list(general.sources))
 
