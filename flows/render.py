@@ -68,8 +68,8 @@ def answer_text(kb: KnowledgeBase, match: FaqMatch) -> str:
     title = esc(entry.question)
     if len(composed.texts) == 1 and composed.texts[0][0]:
         # a product's own answer: say whose, since the canonical question names no product
-        product = kb.product_name(composed.texts[0][0])
-        title = esc(_("【{product}】{question}").format(product=product, question=entry.question))
+        whose = kb.product_name(composed.texts[0][0])
+        title = esc(_("【{product}】{question}").format(product=whose, question=entry.question))
     if entry.kind == "warning":
         title = "⚠️ " + title
     lines = [f"<b>{title}</b>"]

@@ -348,8 +348,22 @@ _AMOUNT_PATTERNS = [
 _MULTIPLIER = {"万": 10_000, "w": 10_000, "W": 10_000, "千": 1000, "k": 1000, "K": 1000}
 
 
-def product_aliases(kb: KnowledgeBase | None) -> list[tuple[str, str]]:
+#: id(kb) -> (kb, its aliases). Built once per knowledge base: rebuilding (with an OpenCC conversion per
+#: alias) on every call was a third of an engine turn. Holding ``kb`` keeps its id from being reused.
+_ALIASES: dict[int, tuple[KnowledgeBase | None, tuple[tuple[str, str], ...]]] = {}
+
+
+def product_aliases(kb: KnowledgeBase | None) -> tuple[tuple[str, str], ...]:
     """(alias, product id) pairs, longest alias first, from the knowledge base and :data:`EXTRA_ALIASES`."""
+    cached = _ALIASES.get(id(kb))
+    if cached is not None and cached[0] is kb:
+        return cached[1]
+    aliases = _build_aliases(kb)
+    _ALIASES[id(kb)] = (kb, aliases)
+    return aliases
+
+
+def _build_aliases(kb: KnowledgeBase | None) -> tuple[tuple[str, str], ...]:
     pairs: dict[str, str] = {}
     for pid, names in EXTRA_ALIASES.items():
         if kb is None or pid in kb.products:
@@ -360,7 +374,7 @@ def product_aliases(kb: KnowledgeBase | None) -> list[tuple[str, str]]:
             for name in (product.name, product.id, *product.aliases):
                 if len(name) >= 2:
                     pairs.setdefault(normalise(name).lower(), product.id)
-    return sorted(pairs.items(), key=lambda pair: -len(pair[0]))
+    return tuple(sorted(pairs.items(), key=lambda pair: -len(pair[0])))
 
 
 def products_named(kb: KnowledgeBase | None, text: str) -> list[str]:
