@@ -19,6 +19,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -137,24 +138,31 @@ def run_worker(
     """One cold worker run; adds ``process_ready_s``: interpreter launch to ``ready``, seen from outside."""
     started = time.perf_counter()
     command = [sys.executable, "-m", "bench.faq", "--worker", system, "--data-dir", str(data_dir)]
-    process = subprocess.Popen(
-        [
-            *command,
-            "--passes",
-            str(passes),
-            "--questions",
-            str(questions),
-            *([] if matcher else ["--no-matcher"]),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    ready = time.perf_counter() - started
-    rest, errors = process.communicate(timeout=timeout)
+    with tempfile.TemporaryFile("w+") as errfile:
+        process = subprocess.Popen(
+            [
+                *command,
+                "--passes",
+                str(passes),
+                "--questions",
+                str(questions),
+                *([] if matcher else ["--no-matcher"]),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=errfile,
+            text=True,
+        )
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        ready = time.perf_counter() - started
+        # read the rest through the same buffered wrapper: communicate() reads the raw pipe and misses
+        # a result line that readline() already pulled into the wrapper's buffer (a fast worker's)
+        rest = process.stdout.read()
+        process.stdout.close()
+        process.wait(timeout=timeout)
+        errfile.seek(0)
+        errors = errfile.read()
     if process.returncode != 0 or first.strip() != "ready":
         raise RuntimeError(f"FAQ worker {system} failed ({process.returncode}):\n{errors[-3000:]}")
     result: dict[str, Any] = json.loads(rest.strip().splitlines()[-1])
