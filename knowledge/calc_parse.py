@@ -19,6 +19,7 @@ from typing import Literal
 
 from knowledge.base import KnowledgeBase
 from knowledge.costs import LoanQuote, Method, Price, PriceKind
+from knowledge.numerals import read_numeral
 
 Intent = Literal["cost", "penalty", "early"]
 Missing = Literal["amount", "term", "price", "days"]
@@ -43,21 +44,6 @@ EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "jintiao": ("金条", "京东金条"),
 }
 
-_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN = "零〇一二两三四五六七八九十百千万"
 _NUM = r"\d+(?:\.\d+)?"
 #: counts of periods or days are 1–99 in Chinese numerals, so 「一万一年」 reads as 一万 + 一年 and
@@ -250,44 +236,7 @@ def cn_number(text: str) -> float | None:
     """Read a Chinese numeral such as 一万, 两万五, 三千五, 十二, 一百 (``None`` if it is not one)."""
     if not text or any(ch not in _CN for ch in text):
         return None
-    total = 0.0
-    if "万" in text:
-        head, _, tail = text.partition("万")
-        high = _small_cn(head) if head else 1
-        if high is None:
-            return None
-        low = _small_cn(tail, implied=1000) if tail else 0
-        if low is None:
-            return None
-        total = high * 10_000 + low
-    else:
-        small = _small_cn(text)
-        if small is None:
-            return None
-        total = small
-    return float(total)
-
-
-def _small_cn(text: str, implied: int = 0) -> int | None:
-    """Numerals below 10 000. ``implied``: the unit of a lone trailing digit (两万五 → 5 × 1000)."""
-    total, digit, last_unit = 0, None, 10_000
-    for ch in text:
-        if ch in _DIGITS:
-            digit = _DIGITS[ch]
-        elif ch in _UNITS:
-            total += (1 if digit is None else digit) * _UNITS[ch]
-            last_unit, digit = _UNITS[ch], None
-        else:
-            return None
-    if digit is not None:
-        # 三千五 = 3500: a trailing digit counts in the unit below the last one
-        if last_unit < 10_000 and last_unit > 1:
-            total += digit * last_unit // 10
-        elif total == 0 and implied and len(text) == 1:
-            total += digit * implied
-        else:
-            total += digit
-    return total
+    return read_numeral(text)
 
 
 def _number(text: str) -> float | None:

@@ -170,3 +170,22 @@ async def wait_port(port: int, timeout: float = 20.0) -> None:
         await writer.wait_closed()
         return
     raise AssertionError(f"nothing listened on port {port} within {timeout}s")
+
+
+# --- a session store of each kind: tests that take ``store`` run once per backend -----------------------
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A SQLite file in ``tmp_path``, then the test's own redis-server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'data' / 'sessions.sqlite3'}"
+    url: str = request.getfixturevalue("redis_url")
+    return url
+
+
+@pytest.fixture
+async def store(store_url: str) -> AsyncIterator[SessionStore]:
+    opened = open_store(store_url, ttl_seconds=3600)
+    yield opened
+    await opened.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -101,21 +101,6 @@ async def converse_everywhere(standin: BotApiStandIn, chat: int) -> None:
     await standin.say(chat, f"我今年28岁，{MARK}")
     await standin.say(chat, f"{MARK}")  # an answer that makes no sense: asked again, not stored
     await standin.say(chat, f"/calc 借1万{MARK}分12期")
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'data' / 'sessions.sqlite3'}"
-    url: str = request.getfixturevalue("redis_url")
-    return url
-
-
-@pytest.fixture
-async def store(store_url: str) -> AsyncIterator[SessionStore]:
-    opened = open_store(store_url, ttl_seconds=3600)
-    yield opened
-    await opened.close()
 
 
 async def everything_stored(store_url: str) -> bytes:

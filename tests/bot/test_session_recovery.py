@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
 
-from bot.storage import SessionStore, open_store
+from bot.storage import SessionStore
 from bot.telegram.adapter import Engine
 from tests.bot.conftest import running_bot
 from tests.bot.standin import BotApiStandIn
@@ -28,21 +26,6 @@ DAMAGED = {
     "not_utf8": b"\xff\xfe" + SECRET.encode(),
     "wrong_shape": '["' + SECRET + '"]',
 }
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'data' / 'sessions.sqlite3'}"
-    url: str = request.getfixturevalue("redis_url")
-    return url
-
-
-@pytest.fixture
-async def store(store_url: str) -> AsyncIterator[SessionStore]:
-    opened = open_store(store_url, ttl_seconds=3600)
-    yield opened
-    await opened.close()
 
 
 async def damage(store_url: str, chat: int, record: str | bytes) -> None:

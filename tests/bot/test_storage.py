@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,21 +13,6 @@ from redis.asyncio import Redis
 from bot.storage import LockTimeout, SessionStore, open_store
 from bot.storage.redis import RedisSessionStore
 from flows.session import CheckDraft, Session
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'data' / 'sessions.sqlite3'}"
-    url: str = request.getfixturevalue("redis_url")
-    return url
-
-
-@pytest.fixture
-async def store(store_url: str) -> AsyncIterator[SessionStore]:
-    opened = open_store(store_url, ttl_seconds=3600)
-    yield opened
-    await opened.close()
 
 
 def midway_session() -> Session:
