@@ -112,6 +112,21 @@ async def test_an_faq_exchange_with_a_follow_up_and_a_related_question(
         assert standin.errors == []
 
 
+async def test_the_calculator_and_a_comparison(
+    standin: BotApiStandIn, real_engine: Engine, store: SessionStore
+) -> None:
+    async with running_bot(standin, real_engine, store):
+        cost = await standin.say(8, "/calc 借1万分12期，日利率0.05%")
+        text = "\n".join(e.text for e in cost)
+        assert "¥916.80" in text and "IRR" in text and "24%" in text
+        longer = await standin.say(8, "改成24期")
+        assert any("24期" in e.text for e in longer)  # a follow-up keeps the rest of the loan
+        table = await standin.say(8, "小米贷款和微粒贷哪个利息低")
+        shown = "\n".join(e.message.html for e in table)
+        assert "<pre>" in shown and "微粒贷" in shown and "来源" in shown  # monospace table, cited
+        assert standin.errors == [], standin.errors
+
+
 async def test_a_digression_mid_check_is_answered_and_the_check_resumes(
     standin: BotApiStandIn, real_engine: Engine, store: SessionStore
 ) -> None:

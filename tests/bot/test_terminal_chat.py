@@ -50,6 +50,17 @@ def test_chat_answers_a_question_and_survives_nonsense(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_chat_computes_a_loan_and_compares_two_products(tmp_path: Path) -> None:
+    lines = ["/calc 借1万分12期，日利率0.05%", "1", "小米贷款和微粒贷哪个利息低"]
+    result = run_cli("chat", lines, tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "每期还 ¥916.80" in out  # 10,000 at 0.05% a day (1.5% a month) over 12 months
+    assert "IRR年化 18.00%" in out and "24%" in out and "36%" in out
+    assert "12 916.80" in out  # "1" pressed 完整还款计划: the whole schedule down to period 12
+    assert "对比：小米贷款 / 微粒贷" in out and "各来源说法不一" in out
+
+
 def test_run_without_a_token_starts_the_terminal_chat(tmp_path: Path) -> None:
     result = run_cli("run", ["/help"], tmp_path)
     assert result.returncode == 0, result.stderr
