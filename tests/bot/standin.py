@@ -39,7 +39,8 @@ MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 CALLBACK_ANSWER_WINDOW = 15.0  # seconds Telegram keeps a callback query answerable
 
-_ALLOWED_TAGS = {
+#: the tags Telegram's HTML parse mode accepts
+ALLOWED_TAGS = {
     "b",
     "strong",
     "i",
@@ -130,7 +131,7 @@ def parse_html(source: str) -> str:
                 if not match:
                     raise fail(f'Unsupported start tag "{inner[:20]}"', i)
                 name = match.group(1).lower()
-                if name not in _ALLOWED_TAGS:
+                if name not in ALLOWED_TAGS:
                     raise fail(f'Unsupported start tag "{name}"', i)
                 attrs_text = match.group(2)
                 attrs = dict((k.lower(), v.strip("\"'")) for k, v in _ATTR.findall(attrs_text))

@@ -26,12 +26,12 @@ from flows.session import Session
 from tests.bot.conftest import REDIS_SERVER, free_port, running_bot
 from tests.bot.standin import BotApiStandIn, Fault
 from tests.bot.test_telegram_e2e import (
-    ANSWERS,
     last_question,
     question_number,
     start_bot_process,
     stop_process,
 )
+from tests.bot.users import ANSWERS
 
 VERDICT = "不是贷款机构的审批结论"
 STORAGE_NOTE = "暂时无法保存对话，请稍后再试。"

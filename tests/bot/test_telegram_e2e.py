@@ -22,20 +22,9 @@ from bot.storage import SessionStore, open_store
 from bot.telegram.adapter import Engine
 from tests.bot.conftest import env_for_process, free_port, running_bot, wait_port
 from tests.bot.standin import BotApiStandIn, Event
+from tests.bot.users import ANSWERS
 
 ROOT = Path(__file__).resolve().parents[2]
-
-#: how a user answers each self-check question: a button label to press, or text to type
-ANSWERS: dict[str, tuple[str, str]] = {
-    "在校学生": ("tap", "不是学生"),
-    "多大": ("type", "28"),
-    "身份证": ("tap", "有"),
-    "征信": ("type", "没有逾期"),
-    "收入": ("type", "8000"),
-    "小米": ("tap", "有"),
-    "支付分": ("type", "650"),
-}
-
 
 def question_number(text: str) -> int | None:
     match = re.search(r"第(\d+)题", text)
@@ -279,19 +268,18 @@ async def test_two_processes_behind_one_webhook_share_sessions_through_redis(
     assert "Traceback" not in logs, logs
 
 
+async def run_bot_command(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """Run ``python -m bot bot`` with ``env`` until it exits (these runs are expected to stop at start-up)."""
+    command = [sys.executable, "-m", "bot", "bot"]
+    return await asyncio.to_thread(subprocess.run, command, cwd=cwd, env=env, capture_output=True, timeout=60)
+
+
 async def test_a_missing_token_exits_with_status_2_and_says_how_to_get_one(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
     env = {**env_for_process(standin), "PYTHONPATH": str(ROOT)}
     env.pop("TELEGRAM_BOT_TOKEN")
-    result = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "bot", "bot"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        timeout=60,
-    )
+    result = await run_bot_command(env, tmp_path)
     assert result.returncode == 2
     message = result.stderr.decode()
     assert "TELEGRAM_BOT_TOKEN" in message and "BotFather" in message and "未设置" in message
@@ -301,14 +289,7 @@ async def test_a_wrong_token_exits_with_status_3_and_a_clear_message(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
     env = {**env_for_process(standin), "PYTHONPATH": str(ROOT), "TELEGRAM_BOT_TOKEN": "111:wrong-token"}
-    result = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "bot", "bot"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        timeout=60,
-    )
+    result = await run_bot_command(env, tmp_path)
     assert result.returncode == 3, result.stderr.decode()
     message = result.stderr.decode()
     assert "refused the bot token" in message and "拒绝" in message
@@ -319,14 +300,7 @@ async def test_webhook_mode_without_a_secret_exits_with_status_2_without_echoing
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
     env = {**env_for_process(standin), "PYTHONPATH": str(ROOT), "TELEGRAM_MODE": "webhook"}
-    result = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "bot", "bot"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        timeout=60,
-    )
+    result = await run_bot_command(env, tmp_path)
     assert result.returncode == 2
     message = result.stderr.decode()
     assert "WEBHOOK_SECRET" in message and "配置有误" in message

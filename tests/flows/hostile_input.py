@@ -20,27 +20,9 @@ import unicodedata
 from hypothesis import strategies as st
 
 from flows.reply import MAX_BUTTON_ID_BYTES, Reply
-from tests.bot.standin import MAX_TEXT, ApiError, parse_html, utf16_len
+from tests.bot.standin import ALLOWED_TAGS, MAX_TEXT, ApiError, parse_html, utf16_len
 
 #: the tags Telegram documents for HTML parse mode (the stand-in also knows span and tg-emoji)
-ALLOWED_TAGS = frozenset(
-    {
-        "b",
-        "strong",
-        "i",
-        "em",
-        "u",
-        "ins",
-        "s",
-        "strike",
-        "del",
-        "code",
-        "pre",
-        "a",
-        "tg-spoiler",
-        "blockquote",
-    }
-)
 _TAG_NAME = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9-]*)")
 
 CANARY = "ZQX"

@@ -32,20 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.bot.standin import TOKEN, BotApiStandIn, Event
+from tests.bot.users import ANSWERS
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_SERVER = Path("/usr/bin/redis-server")
 
-#: how a user answers each self-check question (a word of the question -> button to press or text)
-ANSWERS: dict[str, tuple[str, str]] = {
-    "在校学生": ("tap", "不是学生"),
-    "多大": ("type", "28"),
-    "身份证": ("tap", "有"),
-    "征信": ("type", "没有逾期"),
-    "收入": ("type", "8000"),
-    "小米": ("tap", "有"),
-    "支付分": ("type", "650"),
-}
 OPENING = [("type", "/check"), ("tap", "小米贷款")]
 CLOSING = [("type", "小米贷款上征信吗？"), ("type", "微粒贷的利息是多少？")]
 VERDICT = "不是贷款机构的审批结论"
