@@ -5,31 +5,24 @@ from __future__ import annotations
 import json
 import math
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tests.flows.chat import GOOD_PROFILE_TEXT
+from tests.load import harness
+
 ROOT = Path(__file__).resolve().parent.parent
 FAQ_EVAL = ROOT / "tests" / "data" / "faq_eval.jsonl"
-REDIS_SERVER = Path("/usr/bin/redis-server")
+#: the same plain-word self-check answers the conversation tests type
+PROFILE_TEXT = GOOD_PROFILE_TEXT
 
-#: self-check answers typed in plain words, one per question key (as in tests/flows/test_conversations.py)
-PROFILE_TEXT = {
-    "student": "不是，已经工作了",
-    "age": "我今年二十五了",
-    "mainland_id": "有",
-    "credit": "征信良好，没有逾期",
-    "monthly_income": "月入八千",
-    "xiaomi_device": "有小米手机",
-    "wechat_pay_score": "六百五",
-}
+
 
 
 def faq_questions() -> list[str]:
@@ -102,48 +95,14 @@ def run_json(args: Sequence[str], *, timeout: float = 900, env: dict[str, str] |
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def free_port() -> int:
-    """A TCP port nobody listens on right now (as tests/bot/conftest.py finds one)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @contextmanager
 def redis_server() -> Iterator[str]:
-    """A real redis-server of our own on a free port in a temporary folder; yields its URL.
-
-    The same command line as the ``redis_url`` fixture of tests/bot/conftest.py (copied, because that
-    module needs pytest).
-    """
-    if not REDIS_SERVER.exists():
-        raise RuntimeError("redis-server is not installed (run `make redis-server`)")
-    with tempfile.TemporaryDirectory(prefix="bench-redis-") as folder:
-        port = free_port()
-        process = subprocess.Popen(
-            [
-                *(str(REDIS_SERVER), "--port", str(port), "--bind", "127.0.0.1", "--dir", folder),
-                *("--save", "", "--appendonly", "no", "--protected-mode", "no"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 10
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"redis-server exited with status {process.returncode}")
-                with socket.socket() as probe:
-                    if probe.connect_ex(("127.0.0.1", port)) == 0:
-                        break
-                if time.monotonic() > deadline:
-                    raise RuntimeError("redis-server did not start listening")
-                time.sleep(0.02)
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            process.kill()
-            process.wait(timeout=5)
+    """A real redis-server of our own on a free port in a temporary folder; yields its URL."""
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-redis-") as folder,
+        harness.redis_server(Path(folder)) as url,
+    ):
+        yield url
 
 
 def quiet_logs() -> None:

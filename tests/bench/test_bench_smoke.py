@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 
 from bench.__main__ import PARTS, Plan, main, run_parts, table, targets
-from bench.common import REDIS_SERVER, latency_summary, median_of, percentile
+from bench.common import latency_summary, median_of, percentile
 from bench.growth import grow
 from bench.report import markdown
 from knowledge.base import load
+from tests.load.harness import REDIS_SERVER
 
 TINY = Plan(
     faq_runs=1,

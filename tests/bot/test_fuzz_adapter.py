@@ -12,10 +12,8 @@ markup, and the chat's stored session is readable and holds none of the typed te
 from __future__ import annotations
 
 import itertools
-import logging
 import re
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -26,7 +24,7 @@ from bot.storage import SessionStore
 from bot.telegram.adapter import Engine
 from tests.bot.conftest import running_bot
 from tests.bot.standin import BotApiStandIn
-from tests.flows.hostile_input import CANARY, callback_data, hostile_text, unescaped_echoes
+from tests.flows.hostile_input import CANARY, callback_data, errors_logged, hostile_text, unescaped_echoes
 
 _chat_ids = itertools.count(5_000_001)
 _MENTION = re.compile(r"@\w{5,32}")
@@ -55,25 +53,6 @@ def actions(draw: st.DrawFn) -> tuple[str, str]:
 
 def _has_surrogate(text: str) -> bool:
     return any("\ud800" <= char <= "\udfff" for char in text)
-
-
-class _Errors(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@contextmanager
-def errors_logged() -> Iterator[_Errors]:
-    handler = _Errors()
-    logging.getLogger().addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logging.getLogger().removeHandler(handler)
 
 
 @pytest.fixture

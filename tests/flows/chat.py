@@ -53,3 +53,15 @@ class Chat:
         if self.session.flow == "check" and self.session.state == "asking":
             return self.session.check.asked[-1]
         return None
+
+
+#: self-check answers typed in plain words, one per question key (a profile that meets every criterion)
+GOOD_PROFILE_TEXT = {
+    "student": "不是，已经工作了",
+    "age": "我今年二十五了",
+    "mainland_id": "有",
+    "credit": "征信良好，没有逾期",
+    "monthly_income": "月入八千",
+    "xiaomi_device": "有小米手机",
+    "wechat_pay_score": "六百五",
+}

@@ -14,8 +14,11 @@ reply unescaped.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from hypothesis import strategies as st
 
@@ -257,3 +260,25 @@ def check_reply(reply: Reply, typed: str = "") -> list[str]:
         echoes = unescaped_echoes(typed, message.text)
         assert not echoes, f"typed markup echoed unescaped: {echoes} in {message.text[:300]!r}"
     return visible
+
+
+class _Errors(logging.Handler):
+    """Collects records at ERROR and above (the engine logs a turn it had to rescue at ERROR)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def errors_logged() -> Iterator[_Errors]:
+    handler = _Errors()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)

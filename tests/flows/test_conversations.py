@@ -9,7 +9,7 @@ import pytest
 from flows.engine import Engine
 from flows.reply import MAX_BUTTON_ID_BYTES
 from flows.session import Session
-from tests.flows.chat import Chat
+from tests.flows.chat import GOOD_PROFILE_TEXT, Chat
 
 
 def answer_until_done(chat: Chat, answers: dict[str, str]) -> list[str]:
@@ -22,15 +22,6 @@ def answer_until_done(chat: Chat, answers: dict[str, str]) -> list[str]:
     return asked
 
 
-GOOD_PROFILE_TEXT = {
-    "student": "不是，已经工作了",
-    "age": "我今年二十五了",
-    "mainland_id": "有",
-    "credit": "征信良好，没有逾期",
-    "monthly_income": "月入八千",
-    "xiaomi_device": "有小米手机",
-    "wechat_pay_score": "六百五",
-}
 
 
 def test_start_shows_the_main_menu_with_every_tool(engine: Engine) -> None:

@@ -10,10 +10,6 @@ through its JSON; and the stored JSON holds none of the typed text.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +17,14 @@ from flows.engine import Engine
 from flows.i18n import SUPPORTED_LOCALES
 from flows.reply import Reply, Turn
 from flows.session import Session
-from tests.flows.hostile_input import CANARY, callback_data, check_reply, hostile_text, telegram_html
+from tests.flows.hostile_input import (
+    CANARY,
+    callback_data,
+    check_reply,
+    errors_logged,
+    hostile_text,
+    telegram_html,
+)
 
 COMMAND_NAMES = [
     "start",
@@ -36,28 +39,6 @@ COMMAND_NAMES = [
     "lang",
     "menu",
 ]
-
-
-class _Errors(logging.Handler):
-    """Collects records at ERROR and above (the engine logs a turn it had to rescue at ERROR)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@contextmanager
-def errors_logged() -> Iterator[_Errors]:
-    handler = _Errors()
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        root.removeHandler(handler)
 
 
 def turn_strategy(last: Reply | None) -> st.SearchStrategy[Turn]:
