@@ -1,10 +1,10 @@
 """Fit the confidence models and pick the band thresholds: ``python -m knowledge.understanding.calibrate``.
 
-Reads labelled sets (``tests/data/faq_calibration.jsonl`` and, when present, ``tests/data/faq_dev.jsonl``;
-never the report set ``faq_eval.jsonl``), computes the matcher's signals for each question and fits two
-logistic regressions: "best guess right" and "question in scope". Thresholds are chosen on
-cross-validated probabilities (each question scored by models that did not see it), so they are not
-flattered by the fit:
+Reads labelled sets (``tests/data/faq_calibration.jsonl`` and, when present, ``faq_dev.jsonl`` and
+``faq_tuning.jsonl``; never the report set ``faq_eval.jsonl``), computes the matcher's signals for each
+question and fits two logistic regressions: "best guess right" and "question in scope". Thresholds are
+chosen on cross-validated probabilities (each question scored by models that did not see it), so they
+are not flattered by the fit:
 
 - suggest (on the in-scope probability): the lowest threshold that still declines ``--oos-declined`` of
   the out-of-scope questions (the higher of the empirical quantile and that of a normal fitted to their
@@ -39,7 +39,11 @@ from knowledge.understanding.lexicon import load_lexicon
 from knowledge.understanding.matcher import LexicalMatcher
 
 ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SETS = [ROOT / "tests" / "data" / "faq_calibration.jsonl", ROOT / "tests" / "data" / "faq_dev.jsonl"]
+DEFAULT_SETS = [
+    ROOT / "tests" / "data" / "faq_calibration.jsonl",
+    ROOT / "tests" / "data" / "faq_dev.jsonl",
+    ROOT / "tests" / "data" / "faq_tuning.jsonl",
+]
 
 
 def signals_and_labels(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,11 @@ class OverlapIndex:
     """
 
     def __init__(
-        self, docs: Sequence[tuple[str, frozenset[str]]], entries: Sequence[str] | None = None
+        self,
+        docs: Sequence[tuple[str, frozenset[str]]],
+        entries: Sequence[str] | None = None,
+        *,
+        damped: Mapping[str, float] | None = None,
     ) -> None:
         """Index ``docs``: (entry id, set of units) pairs; an entry usually has many docs.
 
@@ -43,6 +47,9 @@ class OverlapIndex:
             docs: the (entry id, units) pairs.
             entries: the order of entries in the arrays :meth:`scan` returns (default: sorted ids); an
                 entry without docs simply never scores.
+            damped: unit -> factor applied to its IDF weight. Words that shape a question rather than
+                say what it is about (「都」「干嘛」「意思」) are rare among paraphrases, so their IDF alone
+                would outweigh the subject (「征信」) of 「征信是干嘛的」.
         """
         import numpy as np
 
@@ -55,6 +62,9 @@ class OverlapIndex:
             for unit in unit_set:
                 entry_df[unit] += 1
         self.idf: dict[str, float] = {u: math.log(1.0 + n_entries / df) for u, df in entry_df.items()}
+        for unit, factor in (damped or {}).items():
+            if unit in self.idf:
+                self.idf[unit] *= factor
         #: weight of a unit never seen in the knowledge base: as rare as the rarest known one
         self.unknown_weight = math.log(1.0 + n_entries)
         self.entries = list(entries) if entries is not None else sorted(entry_units)

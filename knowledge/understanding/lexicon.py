@@ -42,6 +42,9 @@ class Lexicon:
     #: product id -> (descriptions that point at it without naming it (「公众号推的贷款」), words one of
     #: which the question must also hold for a description to count; none: no such condition)
     product_cues: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
+    #: words that shape a question rather than say what it is about (是, 干嘛, 意思, 都 …); their weight
+    #: in the word channel is damped
+    form_words: list[str] = field(default_factory=list)
 
 
 def _invert(groups: Any, name: str) -> dict[str, str]:
@@ -102,4 +105,5 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         domain_anchors=[str(w) for w in raw.get("domain_anchors") or []],
         brand_compounds=[str(w) for w in raw.get("brand_compounds") or []],
         product_cues=_cues(raw.get("product_cues") or {}),
+        form_words=[str(w) for w in raw.get("form_words") or []],
     )

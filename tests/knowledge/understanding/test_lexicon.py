@@ -25,6 +25,10 @@ def lexicon() -> Lexicon:
         ("微利贷", "微粒贷"),
         ("利习", "利息"),
         ("xiaomi", "小米"),
+        ("利律", "利率"),
+        ("淘现", "套现"),
+        ("以代养代", "以贷养贷"),
+        ("额度会降", "降额"),
     ],
 )
 def test_typo_map_corrects_near_homophones(lexicon: Lexicon, typed: str, meant: str) -> None:
@@ -44,6 +48,15 @@ def test_typo_map_corrects_near_homophones(lexicon: Lexicon, typed: str, meant: 
         ("能行不", "可以吗"),
         ("啥", "什么"),
         ("些啥", "什么"),
+        ("放款方", "放款机构"),
+        ("逾期1天", "逾期一天"),
+        ("十八", "18"),
+        ("跑外卖", "自由职业"),
+        ("资格", "条件"),
+        ("不足之处", "缺点"),
+        ("算贵的吗", "贵吗"),
+        ("vivo", "其他手机"),
+        ("在读大专", "学生"),
     ],
 )
 def test_synonym_map_folds_colloquial_forms(lexicon: Lexicon, said: str, canonical: str) -> None:
@@ -80,3 +93,48 @@ def test_out_of_domain_markers_never_occur_in_the_faq(
     for entry in kb.entries.values():
         for text in (entry.question, *entry.paraphrases):
             assert not matcher.analyse(text).ood, f"{entry.id}: {text}"
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        # 行吗/行不 fold into 可以吗, but not out of 百行 and 银行
+        ("we2000报百行吗", "百行"),
+        ("微粒贷是正规银行吗", "银行"),
+        # 多大 alone is not about age
+        ("逾期对征信影响有多大", "多大"),
+        # 逾期11天 is not 逾期一天
+        ("逾期11天罚多少", "11天"),
+    ],
+)
+def test_guarded_words_survive_the_synonym_pass(matcher: LexicalMatcher, question: str, kept: str) -> None:
+    assert kept in matcher.analyse(question).topic_text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "工作单位随便填一个行吗",
+        "用我哥的身份证申请微粒贷行不行",
+        "催收打电话怎么让他们找不到我",
+        "有啥办法欠着不还也没事",
+    ],
+)
+def test_requests_for_harmful_help_carry_a_harm_marker(matcher: LexicalMatcher, question: str) -> None:
+    assert matcher.analyse(question).harm
+
+
+@pytest.mark.parametrize("question", ["我妈的身份证被人拿去借了网贷怎么办", "网贷欠着不还平台会起诉吗"])
+def test_a_victim_or_a_plain_question_carries_no_harm_marker(matcher: LexicalMatcher, question: str) -> None:
+    assert not matcher.analyse(question).harm
+
+
+def test_mi_fan_points_name_xiaomi_but_rice_noodles_do_not(matcher: LexicalMatcher) -> None:
+    assert matcher.analyse("米粉积分能抵利息吗").products == ["xiaomi"]
+    assert "xiaomi" not in matcher.analyse("米粉怎么煮").products
+
+
+@pytest.mark.parametrize("question", ["银行卡被冻结了怎么办", "第一次炒股在哪开户"])
+def test_frozen_bank_cards_and_stock_trading_are_foreign(matcher: LexicalMatcher, question: str) -> None:
+    analysis = matcher.analyse(question)
+    assert analysis.foreign or analysis.ood

@@ -189,3 +189,50 @@ def test_a_foreign_subject_next_to_the_domain_is_declined(matcher: LexicalMatche
 def test_in_scope_probability_is_reported_and_a_probability(matcher: LexicalMatcher) -> None:
     inside, outside = matcher.ask("微粒贷逾期罚息多少"), matcher.ask("信用卡年费能免吗")
     assert 0.0 <= outside.in_scope < inside.in_scope <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("WE2000是什么意思", "about.we2000_what"),
+        ("微粒贷是干嘛的", "about.weilidai_what"),
+        ("随星借是做什么的", "about.xiaomi_what"),
+    ],
+)
+def test_what_a_product_means_or_is_for_asks_what_it_is(
+    matcher: LexicalMatcher, question: str, entry: str
+) -> None:
+    assert matcher.best_guess(question)[0] == entry
+
+
+@pytest.mark.parametrize(
+    "question", ["天星金融是不是就是以前的小米金融", "随星借和小米贷款是同一个东西吗", "天星金融跟小米啥关系"]
+)
+def test_asking_whether_two_names_are_one_product_asks_what_the_product_is(
+    matcher: LexicalMatcher, question: str
+) -> None:
+    assert matcher.best_guess(question) == ("about.xiaomi_what", "xiaomi")
+
+
+def test_a_second_name_beside_another_subject_is_no_question_of_names(matcher: LexicalMatcher) -> None:
+    # 小米分期 holds the name 小米, but 「分期」 is what is asked about
+    assert matcher.best_guess("小米分期是不是就是小米贷款")[0] == "about.xiaomi_fenqi"
+
+
+def test_the_subject_of_a_question_outweighs_its_question_words(matcher: LexicalMatcher) -> None:
+    # 「是干嘛的」 is rare among the paraphrases, 「征信」 common: without damping the question words,
+    # 「你是干嘛的」 (advice.disclaimer) would win
+    assert matcher.best_guess("央行征信是干嘛的")[0] == "gloss.zhengxin"
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("微贷、借呗、金条三个对比下", "compare.wechat_vs_others"),
+        ("随星借 借呗 微业贷 三个放一起比比", "compare.xiaomi_vs_others"),
+    ],
+)
+def test_products_listed_for_a_comparison_get_the_comparison_and_no_single_product(
+    matcher: LexicalMatcher, question: str, entry: str
+) -> None:
+    assert matcher.best_guess(question) == (entry, None)
