@@ -1,10 +1,10 @@
 """Fit the confidence models and pick the band thresholds: ``python -m knowledge.understanding.calibrate``.
 
 Reads labelled sets (``tests/data/faq_calibration.jsonl`` and, when present, ``faq_dev.jsonl`` and
-``faq_tuning.jsonl``; never the report set ``faq_eval.jsonl``), computes the matcher's signals for each
-question and fits two logistic regressions: "best guess right" and "question in scope". Thresholds are
-chosen on cross-validated probabilities (each question scored by models that did not see it), so they
-are not flattered by the fit:
+``faq_tuning.jsonl``; never the report sets ``faq_eval.jsonl`` and ``faq_fresh.jsonl``), computes the
+matcher's signals for each question and fits two logistic regressions: "best guess right" and "question
+in scope". Thresholds are chosen on cross-validated probabilities (each question scored by models that did
+not see it), so they are not flattered by the fit:
 
 - suggest (on the in-scope probability): the lowest threshold that still declines ``--oos-declined`` of
   the out-of-scope questions (the higher of the empirical quantile and that of a normal fitted to their
@@ -39,6 +39,8 @@ from knowledge.understanding.lexicon import load_lexicon
 from knowledge.understanding.matcher import LexicalMatcher
 
 ROOT = Path(__file__).resolve().parents[2]
+#: Sets that are only ever measured (tests/data/README.md).
+REPORT_SETS = frozenset({"faq_eval.jsonl", "faq_fresh.jsonl"})
 DEFAULT_SETS = [
     ROOT / "tests" / "data" / "faq_calibration.jsonl",
     ROOT / "tests" / "data" / "faq_dev.jsonl",
@@ -181,9 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     paths = args.data or [p for p in DEFAULT_SETS if p.exists()]
-    if any(p.name == "faq_eval.jsonl" for p in paths):
-        print("faq_eval.jsonl is the held-out report set: never calibrate on it", file=sys.stderr)
-        return 2
+    for path in paths:
+        if path.name in REPORT_SETS:
+            print(f"{path.name} is a held-out report set: never calibrate on it", file=sys.stderr)
+            return 2
     kb = load()
     items = [item for path in paths for item in read_labelled(path)]
     matcher = LexicalMatcher(kb, load_lexicon(), FALLBACK, answer_threshold=1.0, suggest_threshold=0.0)

@@ -1,4 +1,4 @@
-"""Acceptance: the matcher's accuracy on the held-out report set (never used for tuning).
+"""Acceptance: the matcher's accuracy on the two held-out report sets (never used for tuning).
 
 Latency and start-up targets are timings, so they are measured by ``make bench`` (bench/faq.py), not here.
 """
@@ -12,37 +12,68 @@ import pytest
 from knowledge.understanding.evaluation import Report, evaluate_matcher, read_labelled
 from knowledge.understanding.matcher import LexicalMatcher
 
-EVAL_SET = Path(__file__).resolve().parents[2] / "data" / "faq_eval.jsonl"
+DATA = Path(__file__).resolve().parents[2] / "data"
+#: the two held-out report sets (tests/data/README.md): never tuned on, only measured
+REPORT_SETS = ("faq_eval.jsonl", "faq_fresh.jsonl")
 
-#: what the held-out set measured when this floor was set (94.8% top-1); a change that loses more than
-#: a question or two of it fails here even while the 95% target below is still open
+#: what the held-out sets measured when this floor was set (94.95% and 95.4% top-1); a change that loses
+#: more than a few questions of it fails here even while a 95% target below is still open
 TOP1_FLOOR = 0.94
 
 
-@pytest.fixture(scope="module")
-def report(matcher: LexicalMatcher) -> Report:
-    return evaluate_matcher(matcher, read_labelled(EVAL_SET))
+def _open_target(name: str, reason: str) -> pytest.ParameterSet:
+    # strict: the day the target is met this turns red, and the marker must go
+    return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=reason))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="target not met yet: top-1 is 94.8% on faq_eval.jsonl (README, 'How well it understands'); "
-    "strict, so this turns red the day it passes and the marker must go",
+#: each report set is scored once per test session
+_reports: dict[str, Report] = {}
+
+
+def _report(name: str, matcher: LexicalMatcher) -> Report:
+    if name not in _reports:
+        _reports[name] = evaluate_matcher(matcher, read_labelled(DATA / name))
+    return _reports[name]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        _open_target("faq_eval.jsonl", "target not met yet: 94.95% (489/515) on faq_eval.jsonl (README)"),
+        "faq_fresh.jsonl",
+    ],
 )
-def test_top1_entry_and_product_is_at_least_95_percent(report: Report) -> None:
-    assert report.figures()["top1"] >= 0.95
+def test_top1_entry_and_product_is_at_least_95_percent(name: str, matcher: LexicalMatcher) -> None:
+    assert _report(name, matcher).figures()["top1"] >= 0.95
 
 
-def test_top1_does_not_fall_below_the_measured_floor(report: Report) -> None:
-    assert report.figures()["top1"] >= TOP1_FLOOR
+@pytest.mark.parametrize("name", REPORT_SETS)
+def test_top1_does_not_fall_below_the_measured_floor(name: str, matcher: LexicalMatcher) -> None:
+    assert _report(name, matcher).figures()["top1"] >= TOP1_FLOOR
 
 
-def test_out_of_scope_questions_are_declined_at_least_95_percent(report: Report) -> None:
-    assert report.figures()["oos_declined"] >= 0.95
+@pytest.mark.parametrize(
+    "name",
+    [
+        "faq_eval.jsonl",
+        _open_target("faq_fresh.jsonl", "target not met: 93.3% (56/60) on faq_fresh.jsonl (README)"),
+    ],
+)
+def test_out_of_scope_questions_are_declined_at_least_95_percent(name: str, matcher: LexicalMatcher) -> None:
+    assert _report(name, matcher).figures()["oos_declined"] >= 0.95
 
 
-def test_wrong_confident_answers_stay_within_2_percent(report: Report) -> None:
-    assert report.figures()["wrong_answers"] <= 0.02
+@pytest.mark.parametrize("name", REPORT_SETS)
+def test_out_of_scope_questions_are_never_answered_confidently_more_than_5_percent(
+    name: str, matcher: LexicalMatcher
+) -> None:
+    # declined or offered 「您是不是想问」, never answered as if in scope
+    assert _report(name, matcher).figures()["oos_not_answered"] >= 0.95
+
+
+@pytest.mark.parametrize("name", REPORT_SETS)
+def test_wrong_confident_answers_stay_within_2_percent(name: str, matcher: LexicalMatcher) -> None:
+    assert _report(name, matcher).figures()["wrong_answers"] <= 0.02
 
 
 def test_everyday_words_containing_an_alias_are_not_products(matcher: LexicalMatcher) -> None:

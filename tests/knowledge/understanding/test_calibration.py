@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 from bot.settings import Settings
+from knowledge.understanding.calibrate import main as calibrate_main
 from knowledge.understanding.calibrate import pick_thresholds
 from knowledge.understanding.calibration import FEATURES, fit_logistic, load_calibration
+
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def test_fitted_model_separates_a_signal_that_predicts_the_label() -> None:
@@ -43,6 +47,7 @@ def test_stored_calibration_was_never_fitted_on_the_report_set() -> None:
     fitted_on = load_calibration().info["fitted_on"]
     assert "faq_calibration.jsonl" in fitted_on
     assert "faq_eval.jsonl" not in fitted_on
+    assert "faq_fresh.jsonl" not in fitted_on
 
 
 def test_suggest_threshold_follows_the_in_scope_probabilities_when_given() -> None:
@@ -64,3 +69,10 @@ def test_settings_defaults_are_the_calibrated_thresholds() -> None:
     settings = Settings(_env_file=None)
     assert settings.faq_answer_threshold == calibration.answer_threshold
     assert settings.faq_suggest_threshold == calibration.suggest_threshold
+
+
+def test_calibrating_on_a_report_set_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "calibration.json"
+    for name in ("faq_eval.jsonl", "faq_fresh.jsonl"):
+        assert calibrate_main(["--data", str(DATA / name), "--out", str(out)]) == 2
+    assert not out.exists()
