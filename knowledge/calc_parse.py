@@ -263,6 +263,19 @@ _PRICE_SUFFIX: list[tuple[PriceKind, str]] = [
 _WAN_RATE = re.compile(
     r"(?:日息|日利率|日利|每天)?\s*万分之\s*([\d.]+|[一二两三四五六七八九])|(?:日息|日利率|日利)\s*万\s*([\d.]+|[一二两三四五六七八九])"
 )
+#: Folk rates: 「月息1分」 is 1% a month, 「月息8厘」 0.8%, 「月息1分5」 1.5%; a year's 分 is ten times as
+#: much (「年息1分」 is 10%). The daily 分/厘 is used too loosely to read.
+_FEN_LI = re.compile(
+    rf"(月息|月利率|月利|年息|年利率|年利)\s*(?:是|为|约|大概)?\s*({_COUNT})\s*(分|厘)([\d一二两三四五六七八九])?"
+)
+_FEN_LI_PERCENT = {
+    ("monthly", "分"): 1.0,
+    ("monthly", "厘"): 0.1,
+    ("annual", "分"): 10.0,
+    ("annual", "厘"): 1.0,
+}
+#: 「借1万一天5块」: interest stated in yuan a day; it becomes a daily rate once the amount is known.
+_DAILY_YUAN = re.compile(rf"(?:一天|每天|每日)\s*(?:利息|息)?\s*(?:是|要|就|才|大概|约)?\s*({_NUM})\s*元")
 _METHODS: list[tuple[Method, str]] = [
     ("equal_installment", r"等额本息"),
     ("equal_principal", r"等额本金"),
@@ -356,6 +369,16 @@ def _take_price(text: str) -> tuple[Price | None, bool, str]:
         value = _number(raw)
         if value is not None:
             return Price("daily", value / 100), False, _cut(text, wan)
+    folk = _FEN_LI.search(text)
+    if folk:
+        value = _number(folk.group(2))
+        if value is not None:
+            kind: PriceKind = "monthly" if folk.group(1).startswith("月") else "annual"
+            unit = _FEN_LI_PERCENT[(kind, folk.group(3))]
+            # a digit after 分 counts in 厘: 「1分5」 is 1.5 分
+            tail = _number(folk.group(4)) if folk.group(4) and folk.group(3) == "分" else None
+            extra = tail / 10 if tail is not None else 0.0
+            return Price(kind, (value + extra) * unit), False, _cut(text, folk)
     for kind, words in _PRICE_WORDS:
         match = re.search(rf"(?:{words})\s*(?:是|为|:|约|大概|在)?\s*{_PCT}", text)
         if match:
@@ -430,6 +453,10 @@ def parse(text: str, kb: KnowledgeBase | None = None) -> CalcRequest:
     for alias, _pid in product_aliases(kb):
         work = re.sub(re.escape(alias), " ; ", work, flags=re.I)
     price, guessed, work = _take_price(work)
+    daily_yuan = None if price is not None else _DAILY_YUAN.search(work)
+    if daily_yuan is not None:
+        # taken out before the term, which would read 「一天」 as a one-day loan
+        work = _cut(work, daily_yuan)
     overdue_days = None
     overdue = _OVERDUE.search(work)
     if overdue:
@@ -449,6 +476,8 @@ def parse(text: str, kb: KnowledgeBase | None = None) -> CalcRequest:
             break
     months, days, work = _take_term(work)
     amount = _take_amount(work)
+    if daily_yuan is not None and amount:
+        price = Price("daily", float(daily_yuan.group(1)) / abs(amount) * 100)
     return CalcRequest(
         intent=intent,
         amount=amount,

@@ -288,3 +288,11 @@ def test_text_with_nothing_to_compute_gets_a_hint_and_keeps_the_state(kb: Knowle
     reply, kept = calc_reply(kb, "你好", state)
     assert "没看懂" in _text(reply) and "例如" in _text(reply)
     assert kept == state
+
+
+def test_folk_and_per_day_prices_are_restated_as_rates(kb: KnowledgeBase) -> None:
+    # 「月息1分」 is 1% a month; 「一天5块」 on 1万 is 0.05% a day: the reply says how it read them
+    monthly = _text(calc_reply(kb, "借1万 月息1分 分12期 要还多少")[0])
+    daily = _text(calc_reply(kb, "借1万30天 一天5块 利息多少")[0])
+    assert "月利率1.00%" in monthly and "名义年化 12.00%" in monthly
+    assert "日利率0.05%" in daily and "利息 ¥150.00" in daily

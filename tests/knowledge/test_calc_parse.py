@@ -83,6 +83,12 @@ def test_terms_in_common_forms(text: str, months: int | None, days: int | None) 
         ("日利率：0.035%", "daily", 0.035),
         ("年化百分之十八", "annual", 18.0),
         ("日息千分之一", "daily", 0.1),
+        # folk rates: a month's 分 is 1%, its 厘 0.1%; a year's 分 is 10%
+        ("月息1分", "monthly", 1.0),
+        ("月息8厘", "monthly", 0.8),
+        ("月息一分五", "monthly", 1.5),
+        ("年息1分", "annual", 10.0),
+        ("年息8厘", "annual", 8.0),
     ],
 )
 def test_prices_as_lenders_state_them(text: str, kind: str, value: float) -> None:
@@ -220,3 +226,16 @@ def test_a_corrupt_stored_request_is_dropped_not_raised() -> None:
 )
 def test_calculations_are_told_apart_from_general_questions(text: str, is_calc: bool) -> None:
     assert looks_like_calculation(text) is is_calc
+
+
+@pytest.mark.parametrize("text", ["借1万 一天5块 借30天", "借一万30天，每天利息5元"])
+def test_interest_in_yuan_a_day_becomes_a_daily_rate_on_the_amount(text: str) -> None:
+    request = parse(text)
+    assert request.amount == 10_000
+    assert request.price is not None and request.price.kind == "daily"
+    assert request.price.value_pct == pytest.approx(0.05)  # 5 of 10,000 a day
+    assert request.term_days == 30  # 「一天」 is the price, not the term
+
+
+def test_yuan_a_day_without_an_amount_is_no_price() -> None:
+    assert parse("一天5块 借30天").price is None
