@@ -59,6 +59,8 @@ def test_amounts_in_common_forms(text: str, amount: float) -> None:
         ("借1万30天", None, 30),
         ("借1万 十二期", 12, None),
         ("一万一年", 12, None),
+        ("借1万 3个月零10天", None, 100),  # mixed: days, with 30-day months
+        ("借5000 两个月又5天", None, 65),
     ],
 )
 def test_terms_in_common_forms(text: str, months: int | None, days: int | None) -> None:
