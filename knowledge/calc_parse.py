@@ -18,7 +18,7 @@ from functools import cache
 from typing import Literal
 
 from knowledge.base import KnowledgeBase
-from knowledge.costs import LoanQuote, Method, Price, PriceKind
+from knowledge.costs import DAYS_PER_MONTH, LoanQuote, Method, Price, PriceKind
 from knowledge.numerals import read_numeral
 
 Intent = Literal["cost", "penalty", "early"]
@@ -286,7 +286,8 @@ _OVERDUE = re.compile(rf"(?:逾期|晚还|延迟还款|迟还|拖欠|超期)\s*�
 _OVERDUE_WORDS = re.compile(r"逾期|罚息|滞纳金|晚还|迟还|罚金|罚多少")
 _EARLY_WORDS = re.compile(r"提前还款|提前还清|提前结清|提前还|提前清贷|违约金|提前偿还")
 _TERM_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    # 「3个月零10天」: a by-the-day loan, counted in days with 30-day months (the convention the reply states)
+    # 「3个月零10天」: counted in days, months as 30 days (the costs module's convention); the reply shows
+    # the total (「100天」), so the reading is visible
     ("months_days", re.compile(rf"({_COUNT})\s*个月\s*(?:零|又|加)?\s*({_COUNT})\s*(?:天|日)(?!利|息|费)")),
     ("half_year", re.compile(r"半年")),
     ("year_half", re.compile(rf"({_COUNT})\s*年半")),
@@ -409,7 +410,7 @@ def _take_term(text: str) -> tuple[int | None, int | None, str]:
             months, days = _number(match.group(1)), _number(match.group(2))
             if months is None or days is None:
                 continue
-            return None, int(months * 30 + days), _cut(text, match)
+            return None, int(months * DAYS_PER_MONTH + days), _cut(text, match)
         value = _number(match.group(1))
         if value is None:
             continue

@@ -26,14 +26,10 @@ def _open_target(name: str, reason: str) -> pytest.ParameterSet:
     return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=reason))
 
 
-#: each report set is scored once per test session
-_reports: dict[str, Report] = {}
-
-
-def _report(name: str, matcher: LexicalMatcher) -> Report:
-    if name not in _reports:
-        _reports[name] = evaluate_matcher(matcher, read_labelled(DATA / name))
-    return _reports[name]
+@pytest.fixture(scope="module")
+def reports(matcher: LexicalMatcher) -> dict[str, Report]:
+    """Each report set scored once for the whole module."""
+    return {name: evaluate_matcher(matcher, read_labelled(DATA / name)) for name in REPORT_SETS}
 
 
 @pytest.mark.parametrize(
@@ -43,13 +39,13 @@ def _report(name: str, matcher: LexicalMatcher) -> Report:
         "faq_fresh.jsonl",
     ],
 )
-def test_top1_entry_and_product_is_at_least_95_percent(name: str, matcher: LexicalMatcher) -> None:
-    assert _report(name, matcher).figures()["top1"] >= 0.95
+def test_top1_entry_and_product_is_at_least_95_percent(name: str, reports: dict[str, Report]) -> None:
+    assert reports[name].figures()["top1"] >= 0.95
 
 
 @pytest.mark.parametrize("name", REPORT_SETS)
-def test_top1_does_not_fall_below_the_measured_floor(name: str, matcher: LexicalMatcher) -> None:
-    assert _report(name, matcher).figures()["top1"] >= TOP1_FLOOR
+def test_top1_does_not_fall_below_the_measured_floor(name: str, reports: dict[str, Report]) -> None:
+    assert reports[name].figures()["top1"] >= TOP1_FLOOR
 
 
 @pytest.mark.parametrize(
@@ -59,21 +55,23 @@ def test_top1_does_not_fall_below_the_measured_floor(name: str, matcher: Lexical
         _open_target("faq_fresh.jsonl", "target not met: 93.3% (56/60) on faq_fresh.jsonl (README)"),
     ],
 )
-def test_out_of_scope_questions_are_declined_at_least_95_percent(name: str, matcher: LexicalMatcher) -> None:
-    assert _report(name, matcher).figures()["oos_declined"] >= 0.95
+def test_out_of_scope_questions_are_declined_at_least_95_percent(
+    name: str, reports: dict[str, Report]
+) -> None:
+    assert reports[name].figures()["oos_declined"] >= 0.95
 
 
 @pytest.mark.parametrize("name", REPORT_SETS)
 def test_out_of_scope_questions_are_never_answered_confidently_more_than_5_percent(
-    name: str, matcher: LexicalMatcher
+    name: str, reports: dict[str, Report]
 ) -> None:
     # declined or offered 「您是不是想问」, never answered as if in scope
-    assert _report(name, matcher).figures()["oos_not_answered"] >= 0.95
+    assert reports[name].figures()["oos_not_answered"] >= 0.95
 
 
 @pytest.mark.parametrize("name", REPORT_SETS)
-def test_wrong_confident_answers_stay_within_2_percent(name: str, matcher: LexicalMatcher) -> None:
-    assert _report(name, matcher).figures()["wrong_answers"] <= 0.02
+def test_wrong_confident_answers_stay_within_2_percent(name: str, reports: dict[str, Report]) -> None:
+    assert reports[name].figures()["wrong_answers"] <= 0.02
 
 
 def test_everyday_words_containing_an_alias_are_not_products(matcher: LexicalMatcher) -> None:
