@@ -35,6 +35,9 @@ class Lexicon:
     harm_markers: list[str]
     #: subjects next to the domain that the advisor does not cover (信用卡, 房贷, 基金 …); a soft signal
     foreign_subjects: list[str] = field(default_factory=list)
+    #: lenders, loan apps and bank loan products the advisor does not cover (分期乐, 招行闪电贷 …); they
+    #: count as foreign subjects
+    other_lenders: list[str] = field(default_factory=list)
     #: words of the advisor's own domain (借, 贷, 还款, 征信 …); a soft signal
     domain_anchors: list[str] = field(default_factory=list)
     #: names holding a product's brand that are something else (小米汽车, 小米账号): foreign subjects
@@ -102,6 +105,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         fillers=[str(w) for w in raw.get("fillers") or []],
         harm_markers=[str(w) for w in raw.get("harm_markers") or []],
         foreign_subjects=[str(w) for w in raw.get("foreign_subjects") or []],
+        other_lenders=[str(w) for w in raw.get("other_lenders") or []],
         domain_anchors=[str(w) for w in raw.get("domain_anchors") or []],
         brand_compounds=[str(w) for w in raw.get("brand_compounds") or []],
         product_cues=_cues(raw.get("product_cues") or {}),

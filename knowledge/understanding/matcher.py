@@ -232,9 +232,8 @@ class LexicalMatcher:
         self._ood = _alternation(self._prepare(w) for w in lexicon.out_of_domain)
         self._harm = _alternation(self._prepare(w) for w in lexicon.harm_markers)
         self._brands = _alternation(self._prepare(w) for w in lexicon.brand_compounds)
-        self._foreign_words = sorted(
-            {m for m in map(self._prepare, [*lexicon.foreign_subjects, *lexicon.brand_compounds]) if m}
-        )
+        foreign = [*lexicon.foreign_subjects, *lexicon.other_lenders, *lexicon.brand_compounds]
+        self._foreign_words = sorted({m for m in map(self._prepare, foreign) if m})
         self._foreign = _alternation(self._foreign_words)
         self._anchors = _alternation(self._prepare(w) for w in lexicon.domain_anchors)
         # product id -> (prepared descriptions, longest first; prepared words one of which must occur)

@@ -186,6 +186,21 @@ def test_a_foreign_subject_next_to_the_domain_is_declined(matcher: LexicalMatche
     assert match.in_scope < matcher.suggest_threshold
 
 
+
+@pytest.mark.parametrize(
+    "question", ["分期乐逾期会怎样", "拍拍贷怎么提额", "招行闪电贷能借多少", "有钱花逾期三天", "平安普惠上征信吗"]
+)
+def test_a_lender_the_advisor_knows_nothing_of_is_declined_however_well_the_rest_fits(
+    matcher: LexicalMatcher, question: str
+) -> None:
+    assert matcher.ask(question).band == "decline"
+
+
+def test_another_lender_beside_one_of_ours_is_not_declined(matcher: LexicalMatcher) -> None:
+    match = matcher.ask("微粒贷和招行闪电贷哪个好")
+    assert match.band != "decline"
+    assert match.product == "weilidai"
+
 def test_in_scope_probability_is_reported_and_a_probability(matcher: LexicalMatcher) -> None:
     inside, outside = matcher.ask("微粒贷逾期罚息多少"), matcher.ask("信用卡年费能免吗")
     assert 0.0 <= outside.in_scope < inside.in_scope <= 1.0
