@@ -1,5 +1,8 @@
 """The one wiring factory for the Telegram bot, and how to run it (long polling or webhook).
 
+In webhook mode the bot runs its own small server (:mod:`bot.telegram.webhook`) instead of PTB's, so that
+Telegram's request is answered only once its update has been handled.
+
 :func:`build_application` joins the settings, the engine and the session store into a PTB
 ``Application``: Bot API base URL from the settings (for a self-hosted telegram-bot-api server or the
 test stand-in), PTB's ``AIORateLimiter`` for Telegram's flood limits and ``RetryAfter``, updates of one
@@ -8,7 +11,9 @@ chat handled in order while different chats proceed side by side, the command me
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from collections.abc import Awaitable
 from typing import Any
 
@@ -21,6 +26,7 @@ from bot.storage.sqlite import KeyedLocks
 from bot.telegram.adapter import Engine, TelegramAdapter
 from bot.telegram.delivery import ConfirmingRequest, PendingUpdates, current_update_id
 from bot.telegram.flood import FloodGate
+from bot.telegram.webhook import WebhookServer, set_webhook
 from flows.i18n import N_, _, using_locale
 
 log = logging.getLogger(__name__)
@@ -139,20 +145,48 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore) -
 def run(application: Application, settings: Settings) -> None:
     """Run until SIGINT or SIGTERM, then shut down cleanly (finishing the updates in hand)."""
     if settings.telegram_mode == "webhook":
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-            bootstrap_retries=3,
-        )
+        asyncio.run(_serve_webhook(application, settings))
     else:
         application.run_polling(
             timeout=settings.telegram_poll_timeout, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3
         )
+
+
+async def _serve_webhook(application: Application, settings: Settings) -> None:
+    """Serve the webhook until SIGINT or SIGTERM (PTB's ``run_webhook`` would confirm updates unhandled)."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
+    server = await start_webhook(application, settings)
+    try:
+        await stopping.wait()
+        log.info("stopping: finishing the updates in hand")
+    finally:
+        await stop(application, server)
+
+
+async def start_webhook(application: Application, settings: Settings) -> WebhookServer:
+    """Start the webhook server and register it with ``setWebhook`` (for embedding and tests too).
+
+    The server listens on ``WEBHOOK_LISTEN:WEBHOOK_PORT`` at ``WEBHOOK_PATH``; Telegram is told the
+    public ``WEBHOOK_URL``, the secret token and the update kinds the bot handles.
+    """
+    if settings.webhook_secret is None or settings.webhook_url is None:
+        raise ValueError("TELEGRAM_MODE=webhook needs WEBHOOK_URL and WEBHOOK_SECRET")
+    secret = settings.webhook_secret.get_secret_value()
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    server = WebhookServer(application, settings.webhook_path, secret)
+    try:
+        server.listen(settings.webhook_listen, settings.webhook_port)
+        await set_webhook(application.bot, settings.webhook_url, secret, ALLOWED_UPDATES, retries=3)
+    except BaseException:
+        await stop(application, server)
+        raise
+    return server
 
 
 async def start_polling(application: Application, settings: Settings) -> None:
@@ -167,8 +201,11 @@ async def start_polling(application: Application, settings: Settings) -> None:
     await application.start()
 
 
-async def stop(application: Application) -> None:
-    """Stop an application started by :func:`start_polling`: finish the updates in hand, then close."""
+async def stop(application: Application, webhook: WebhookServer | None = None) -> None:
+    """Stop an application started by :func:`start_polling` or :func:`start_webhook`: finish the updates
+    in hand (answering their webhook requests), then close."""
+    if webhook is not None:
+        await webhook.close()
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
     if application.running:

@@ -178,7 +178,8 @@ def test_suggest_band_carries_the_first_suggestion_as_its_best_guess(matcher: Le
 
 
 @pytest.mark.parametrize(
-    "question", ["信用卡额度怎么提高", "花呗额度怎么提", "京东金条额度怎么提升", "小米手机怎么截屏"]
+    "question",
+    ["信用卡额度怎么提高", "花呗额度怎么提", "京东金条额度怎么提升", "小米手机怎么截屏", "朋友借我钱不还怎么办"],
 )
 def test_a_foreign_subject_next_to_the_domain_is_declined(matcher: LexicalMatcher, question: str) -> None:
     match = matcher.ask(question)

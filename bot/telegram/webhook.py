@@ -1,0 +1,173 @@
+"""The webhook endpoint: Telegram's POST is answered only after its update has been handled.
+
+PTB's own webhook server answers 200 as soon as the update is queued, so a process killed mid-turn loses
+that turn: Telegram has been told it arrived. Telegram redelivers an update whose POST fails or gets no
+2xx answer, so here the answer waits for the turn. A killed process leaves the POST unanswered, Telegram
+sends the update again (to this process once restarted, or to another one behind the balancer), and the
+adapter recognises an update it has already applied by its id (:attr:`flows.session.Session.handled_updates`).
+
+The update goes through the application's update processor (:class:`bot.telegram.app.PerChatOrder`) just
+as a polled one does: one chat's updates are handled in order, and the adapter learns which update it is
+handling (:data:`bot.telegram.delivery.current_update_id`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+
+import tornado.httpserver
+import tornado.web
+from telegram import Bot, Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application, ExtBot
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+#: longest a shutdown waits for the updates in hand; an update still unfinished after it is left
+#: unanswered, so Telegram delivers it again (the orchestrator kills the process soon after anyway)
+SHUTDOWN_GRACE = 20.0
+
+
+class WebhookServer:
+    """A small tornado server with one route, ``POST /<path>``, that handles each update before answering.
+
+    Args:
+        application: the initialised PTB application whose handlers take the updates.
+        path: the URL path Telegram posts to (``WEBHOOK_PATH``), with or without the leading slash.
+        secret: the ``secret_token`` given to ``setWebhook``; requests without it are refused with 403.
+    """
+
+    def __init__(self, application: Application, path: str, secret: str) -> None:
+        if not secret:
+            raise ValueError("the webhook needs a secret token")
+        self.application = application
+        self.secret = secret.encode()
+        self.accepting = True
+        self._in_hand = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        routes = [(rf"/{path.strip('/')}/?", UpdateEndpoint, {"server": self})]
+        # no access log: tornado's would repeat every request line at INFO
+        web_app = tornado.web.Application(routes, log_function=lambda handler: None)
+        self._http = tornado.httpserver.HTTPServer(web_app)
+
+    def listen(self, address: str, port: int) -> None:
+        """Start accepting connections on ``address:port``."""
+        self._http.listen(port, address=address)
+
+    async def handle(self, update: Update) -> None:
+        """Handle one update to the end, through the update processor (per-chat order, update id)."""
+        self._in_hand += 1
+        self._idle.clear()
+        try:
+            bot = self.application.bot
+            if isinstance(bot, ExtBot):  # what PTB's own webhook does, for arbitrary callback data
+                bot.insert_callback_data(update)
+            processor = self.application.update_processor
+            await processor.process_update(update, self.application.process_update(update))
+        finally:
+            self._in_hand -= 1
+            if not self._in_hand:
+                self._idle.set()
+
+    async def close(self, grace: float = SHUTDOWN_GRACE) -> None:
+        """Stop listening, let the updates in hand finish (at most ``grace`` seconds), close connections."""
+        self.accepting = False
+        self._http.stop()
+        try:
+            await asyncio.wait_for(self._idle.wait(), grace)
+        except TimeoutError:
+            unfinished = self._in_hand
+            log.warning("%d update(s) unfinished at shutdown; Telegram will deliver them again", unfinished)
+        await self._http.close_all_connections()
+
+
+class UpdateEndpoint(tornado.web.RequestHandler):
+    """``POST`` of one update: 403 without the secret, 400 for a body that is no update, 200 once handled."""
+
+    SUPPORTED_METHODS = ("POST",)
+
+    def initialize(self, server: WebhookServer) -> None:
+        """Tornado's per-request set-up: the server whose application takes the update."""
+        self.server = server
+
+    async def post(self) -> None:
+        """Check, parse and handle the update; the status code tells Telegram whether to send it again."""
+        if not self.server.accepting:
+            # shutting down: a non-2xx answer makes Telegram deliver it again, to a live process
+            self._answer(HTTPStatus.SERVICE_UNAVAILABLE)
+            return
+        token = self.request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(token, self.server.secret):  # constant time: the secret is a password
+            log.debug("webhook request without the right secret token refused")
+            self._answer(HTTPStatus.FORBIDDEN)
+            return
+        update = self._parse()
+        if update is None:
+            # sending it again would not make it valid; the 4xx keeps it out of the handlers
+            self._answer(HTTPStatus.BAD_REQUEST)
+            return
+        log.debug("webhook received update %s", update)
+        try:
+            await self.server.handle(update)
+        except Exception:
+            # PTB reports errors of the handlers itself, so this is a fault of our own; logged here rather
+            # than by tornado, whose report would print the request headers, secret token included
+            log.exception("update %s could not be handled; Telegram will send it again", update.update_id)
+            self._answer(HTTPStatus.INTERNAL_SERVER_ERROR)
+            return
+        self._answer(HTTPStatus.OK)
+
+    def _parse(self) -> Update | None:
+        """The update in the request body, or ``None`` (with a log line) when the body is not one."""
+        try:
+            data = json.loads(self.request.body)
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                raise ValueError("not an object with an integer update_id")
+            update = Update.de_json(data, self.server.application.bot)
+        except Exception as error:  # whatever a malformed body makes PTB raise, it is the same refusal
+            # the body's content is not logged: it may hold what a user typed
+            log.warning(
+                "webhook body of %d bytes is not a Telegram update (%s); answered 400",
+                len(self.request.body),
+                type(error).__name__,
+            )
+            return None
+        return update
+
+    def _answer(self, status: HTTPStatus) -> None:
+        self.set_status(status)
+        self.finish()
+
+
+async def set_webhook(
+    bot: Bot, url: str, secret: str, allowed_updates: Sequence[str], retries: int, interval: float = 1.0
+) -> None:
+    """``setWebhook``, tried ``retries`` more times after an error, as PTB's bootstrap does.
+
+    A flood-limit answer (``RetryAfter``) is already waited out and retried by the rate limiter.
+
+    Raises:
+        InvalidToken: at once, as retrying would not help.
+        TelegramError: the last error, once the retries are used up.
+    """
+    for attempt in range(retries + 1):
+        try:
+            await bot.set_webhook(
+                url=url, secret_token=secret, allowed_updates=allowed_updates, max_connections=40
+            )
+            return
+        except InvalidToken:
+            raise
+        except TelegramError as error:
+            if attempt == retries:
+                raise
+            log.warning("setWebhook failed (%s); trying again", error)
+            await asyncio.sleep(interval)
