@@ -45,6 +45,7 @@ DEFAULT_SETS = [
     ROOT / "tests" / "data" / "faq_calibration.jsonl",
     ROOT / "tests" / "data" / "faq_dev.jsonl",
     ROOT / "tests" / "data" / "faq_tuning.jsonl",
+    ROOT / "tests" / "data" / "faq_tuning2.jsonl",
 ]
 
 

@@ -6,6 +6,7 @@ near-homophone without touching code; :func:`load_lexicon` reads and checks it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ class Lexicon:
     fillers: list[str]
     #: words that mark a harmful request (forging, cashing out, evading collection)
     harm_markers: list[str]
+    #: regular expressions for harmful requests a fixed word cannot catch (「用微粒贷去还小米贷款」)
+    harm_patterns: list[str] = field(default_factory=list)
     #: subjects next to the domain that the advisor does not cover (信用卡, 房贷, 基金 …); a soft signal
     foreign_subjects: list[str] = field(default_factory=list)
     #: lenders, loan apps and bank loan products the advisor does not cover (分期乐, 招行闪电贷 …); they
@@ -48,6 +51,19 @@ class Lexicon:
     #: words that shape a question rather than say what it is about (是, 干嘛, 意思, 都 …); their weight
     #: in the word channel is damped
     form_words: list[str] = field(default_factory=list)
+
+
+def _patterns(raw: Any, name: str) -> list[str]:
+    """The regular expressions of list ``name``, each checked to compile."""
+    patterns = [str(p) for p in raw]
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise LexiconError(
+                f"lexicon.yaml: {name}: {pattern!r} is not a regular expression: {exc}"
+            ) from exc
+    return patterns
 
 
 def _invert(groups: Any, name: str) -> dict[str, str]:
@@ -104,6 +120,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         out_of_domain=[str(w) for w in raw.get("out_of_domain") or []],
         fillers=[str(w) for w in raw.get("fillers") or []],
         harm_markers=[str(w) for w in raw.get("harm_markers") or []],
+        harm_patterns=_patterns(raw.get("harm_patterns") or [], "harm_patterns"),
         foreign_subjects=[str(w) for w in raw.get("foreign_subjects") or []],
         other_lenders=[str(w) for w in raw.get("other_lenders") or []],
         domain_anchors=[str(w) for w in raw.get("domain_anchors") or []],

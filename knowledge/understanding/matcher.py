@@ -72,6 +72,9 @@ _UNNAMED_SPECIFIC_PENALTY = 0.25
 #: their penalty when it carries none: a refusal answers a request for harmful help, and a plain question
 #: that happens to share 「怎么弄」 with one (「我想开微粒贷 咋弄」) must not get it.
 _HARM_BONUS = 0.2
+#: A request for harmful help whose words fit a plain entry better (「催收天天打电话，怎么让他们找不到我」 is
+#: mostly about collection) still gets the refusal, when one is among this many best candidates.
+_HARM_REACH = 3
 _REFUSAL_PENALTY = 0.1
 #: Confidence given to a bare follow-up (「那微粒贷呢」) on an entry that covers the new product.
 FOLLOW_UP_CONFIDENCE = 0.97
@@ -231,6 +234,7 @@ class LexicalMatcher:
         self._follow_up = FollowUpDetector(self._synonyms(clean(f)) for f in lexicon.fillers)
         self._ood = _alternation(self._prepare(w) for w in lexicon.out_of_domain)
         self._harm = _alternation(self._prepare(w) for w in lexicon.harm_markers)
+        self._harm_patterns = [re.compile(p) for p in lexicon.harm_patterns]
         self._brands = _alternation(self._prepare(w) for w in lexicon.brand_compounds)
         foreign = [*lexicon.foreign_subjects, *lexicon.other_lenders, *lexicon.brand_compounds]
         self._foreign_words = sorted({m for m in map(self._prepare, foreign) if m})
@@ -327,7 +331,10 @@ class LexicalMatcher:
             bigrams=_bigrams(topic_text),
             # checked once synonyms have run, so 「买房贷款」 (→ 买房借钱) does not trip the marker 「房贷」
             ood=_found(self._ood, topic_text),
-            harm=_found(self._harm, text) or _found(self._harm, topic_text),
+            harm=_found(self._harm, text)
+            or _found(self._harm, topic_text)
+            # on the text with product names (「用微粒贷去还小米贷款」) and without (「用|去还|」)
+            or any(p.search(text) or p.search(topic_text) for p in self._harm_patterns),
             foreign=_found(self._foreign, topic_text) or bool(brands),
             anchor=_found(self._anchors, text) or _found(self._anchors, topic_text),
             own=own,
@@ -403,6 +410,11 @@ class LexicalMatcher:
             candidates_mask |= compat >= _COMPARISON_BONUS / 2
         shared = np.flatnonzero(candidates_mask)
         order = shared[np.lexsort((self._tie_break[shared], -scores[shared]))][:_KEPT].tolist()
+        if analysis.harm:
+            refusal = next((i for i in order[:_HARM_REACH] if self._refusal_mask[i]), None)
+            if refusal is not None:
+                order.remove(refusal)
+                order.insert(0, refusal)
         candidates = [
             Candidate(
                 self._order[i],
@@ -452,8 +464,10 @@ class LexicalMatcher:
         subjects = self._subjects(analysis.topic_text)
         if self._brands is not None:
             subjects += [b.group(0) for b in self._brands.finditer(analysis.text)]
+        # only the longest subjects count: an entry that speaks of 「零钱」 does not explain 「零钱提现」
+        widest = [f for f in subjects if not any(f != g and f in g for g in subjects)]
         unexplained = analysis.ood or (
-            bool(subjects) and not any(f in self._entry_foreign[top.entry_id] for f in subjects)
+            bool(widest) and not any(f in self._entry_foreign[top.entry_id] for f in widest)
         )
         signals.update(
             score=top.score,

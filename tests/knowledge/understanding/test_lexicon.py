@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from knowledge.base import KnowledgeBase
-from knowledge.understanding.lexicon import Lexicon, load_lexicon
+from knowledge.understanding.lexicon import Lexicon, LexiconError, load_lexicon
 from knowledge.understanding.matcher import LexicalMatcher
 from knowledge.understanding.normalize import clean
 
@@ -138,3 +140,18 @@ def test_mi_fan_points_name_xiaomi_but_rice_noodles_do_not(matcher: LexicalMatch
 def test_frozen_bank_cards_and_stock_trading_are_foreign(matcher: LexicalMatcher, question: str) -> None:
     analysis = matcher.analyse(question)
     assert analysis.foreign or analysis.ood
+
+
+def test_a_harm_pattern_that_is_not_a_regular_expression_is_refused_naming_the_list(tmp_path: Path) -> None:
+    broken = tmp_path / "lexicon.yaml"
+    broken.write_text("products: {}\nharm_patterns: ['(借|用']\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match="harm_patterns"):
+        load_lexicon(broken)
+
+
+def test_every_other_lender_is_a_foreign_subject_to_the_matcher(
+    lexicon: Lexicon, matcher: LexicalMatcher
+) -> None:
+    assert lexicon.other_lenders
+    for lender in lexicon.other_lenders:
+        assert matcher.analyse(f"{lender}利息高吗").foreign, lender

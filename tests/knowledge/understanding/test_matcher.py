@@ -76,6 +76,14 @@ def test_a_decline_offers_entries_as_buttons_never_refusals(
         ("怎么套现", "harm.cash_out"),
         ("欠钱不还怎么躲催收", "harm.evade"),
         ("怎么让网贷不上征信", "harm.evade"),
+        # caught by the patterns, not by fixed words
+        ("用微粒贷去还小米贷款行不行", "harm.borrow_to_repay"),
+        ("借点钱先把上一笔网贷还上可以吗", "harm.borrow_to_repay"),
+        ("申请的时候工资写高一点会被查吗", "harm.fake_materials"),
+        ("拿我哥的身份证去借行不行", "harm.fake_materials"),
+        ("征信上的逾期记录能花钱删掉吗", "harm.evade"),
+        # a refusal wins when the rest of the question fits a plain entry better
+        ("催收天天打电话，怎么让他们找不到我", "harm.evade"),
     ],
 )
 def test_harmful_requests_get_the_refusal_entries(
@@ -84,6 +92,17 @@ def test_harmful_requests_get_the_refusal_entries(
     match = matcher.ask(question)
     assert (match.band, match.entry_id) == ("answer", entry)
     assert kb.entries[entry].kind == "refusal"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["收入写多少合适", "有逾期记录还能借吗", "同事用我的身份证借了钱怎么办", "拿工资还微粒贷可以吗"],
+)
+def test_questions_near_a_harm_pattern_are_not_refused(
+    kb: KnowledgeBase, matcher: LexicalMatcher, question: str
+) -> None:
+    match = matcher.ask(question)
+    assert match.entry_id is None or kb.entries[match.entry_id].kind != "refusal"
 
 
 def test_bare_follow_up_keeps_the_topic_and_swaps_the_product(matcher: LexicalMatcher) -> None:
@@ -179,7 +198,13 @@ def test_suggest_band_carries_the_first_suggestion_as_its_best_guess(matcher: Le
 
 @pytest.mark.parametrize(
     "question",
-    ["信用卡额度怎么提高", "花呗额度怎么提", "京东金条额度怎么提升", "小米手机怎么截屏", "朋友借我钱不还怎么办"],
+    [
+        "信用卡额度怎么提高",
+        "花呗额度怎么提",
+        "京东金条额度怎么提升",
+        "小米手机怎么截屏",
+        "朋友借我钱不还怎么办",
+    ],
 )
 def test_a_foreign_subject_next_to_the_domain_is_declined(matcher: LexicalMatcher, question: str) -> None:
     match = matcher.ask(question)
@@ -187,9 +212,9 @@ def test_a_foreign_subject_next_to_the_domain_is_declined(matcher: LexicalMatche
     assert match.in_scope < matcher.suggest_threshold
 
 
-
 @pytest.mark.parametrize(
-    "question", ["分期乐逾期会怎样", "拍拍贷怎么提额", "招行闪电贷能借多少", "有钱花逾期三天", "平安普惠上征信吗"]
+    "question",
+    ["分期乐逾期会怎样", "拍拍贷怎么提额", "招行闪电贷能借多少", "有钱花逾期三天", "平安普惠上征信吗"],
 )
 def test_a_lender_the_advisor_knows_nothing_of_is_declined_however_well_the_rest_fits(
     matcher: LexicalMatcher, question: str
@@ -201,6 +226,7 @@ def test_another_lender_beside_one_of_ours_is_not_declined(matcher: LexicalMatch
     match = matcher.ask("微粒贷和招行闪电贷哪个好")
     assert match.band != "decline"
     assert match.product == "weilidai"
+
 
 def test_in_scope_probability_is_reported_and_a_probability(matcher: LexicalMatcher) -> None:
     inside, outside = matcher.ask("微粒贷逾期罚息多少"), matcher.ask("信用卡年费能免吗")
