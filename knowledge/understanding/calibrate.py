@@ -7,8 +7,8 @@ in scope". Thresholds are chosen on cross-validated probabilities (each question
 not see it), so they are not flattered by the fit:
 
 - suggest (on the in-scope probability): the lowest threshold that still declines ``--oos-declined`` of
-  the out-of-scope questions (the higher of the empirical quantile and that of a normal fitted to their
-  log-odds);
+  the out-of-scope questions that no hard rule declines (the higher of the empirical quantile and that
+  of a normal fitted to their log-odds);
 - answer (on the right probability): the lowest threshold whose wrong confident answers, among the
   questions not declined, stay within ``--max-wrong`` of all questions.
 
@@ -109,17 +109,16 @@ def pick_thresholds(
         labels: 1 when the best guess is right.
         in_scope: whether each question is in scope.
         max_wrong: wrong confident answers allowed, as a share of all questions.
-        oos_declined: share of out-of-scope questions to decline.
+        oos_declined: share to decline of the out-of-scope questions that no hard rule declines already.
         scope_probs: cross-validated probability that each question is in scope; the suggest threshold
             applies to these. Without them it applies to ``probs`` (one model for both decisions).
     """
     scope = list(scope_probs) if scope_probs is not None else list(probs)
-    everything = sorted(p for p, ins in zip(scope, in_scope, strict=True) if not ins)
-    # out-of-scope questions a hard rule already put at 0 are declined whatever the threshold; the share
-    # still to decline is taken from the others, and only they shape the fitted normal
-    oos = [p for p in everything if p > 0.0]
-    if oos:
-        oos_declined = max(0.0, 1.0 - (1.0 - oos_declined) * len(everything) / len(oos))
+    # Out-of-scope questions a hard rule already put at 0 (a foreign subject from the lexicon) are declined
+    # whatever the threshold, and they do not count towards the target: the lexicon's lists were drawn from
+    # these very sets, so new questions hit them less often. Crediting them let the second session's
+    # threshold decline 98% here but 93% of a set written later.
+    oos = sorted(p for p, ins in zip(scope, in_scope, strict=True) if not ins and p > 0.0)
     suggest = 0.1
     if oos:
         # Two estimates of the probability below which ``oos_declined`` of out-of-scope questions fall;
@@ -179,8 +178,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=CALIBRATION_PATH)
     parser.add_argument("--l2", type=float, default=3.0)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--max-wrong", type=float, default=0.01, help="wrong confident answers, share of all")
-    parser.add_argument("--oos-declined", type=float, default=0.98, help="out-of-scope share to decline")
+    # The sets fitted on are the ones the matcher was tuned on: it is right about 98% of the time there,
+    # about 95% on sets written later, and more of its mistakes reach the answer band. Budgeting 0.75%
+    # here keeps new questions under the issue's 2% (session 2: 1% here gave 1.3% on faq_eval).
+    parser.add_argument(
+        "--max-wrong", type=float, default=0.0075, help="wrong confident answers, share of all"
+    )
+    parser.add_argument(
+        "--oos-declined",
+        type=float,
+        default=0.98,
+        help="share to decline of the out-of-scope questions that no hard rule declines",
+    )
     args = parser.parse_args(argv)
 
     paths = args.data or [p for p in DEFAULT_SETS if p.exists()]

@@ -64,6 +64,17 @@ def test_suggest_threshold_follows_the_in_scope_probabilities_when_given() -> No
     assert 0.1 < suggest < 0.95
 
 
+def test_out_of_scope_questions_a_hard_rule_declines_do_not_count_towards_the_target() -> None:
+    # three of the six out-of-scope questions are gated to 0 by the foreign-subject rule; the target (80%)
+    # applies to the three left, so all three must be declined (counting the gated ones, two would do)
+    probs = [0.99, 0.98, 0.9] + [0.2] * 6
+    labels = [1, 1, 0] + [0] * 6
+    in_scope = [True] * 3 + [False] * 6
+    scope = [0.99, 0.98, 0.97, 0.0, 0.0, 0.0, 0.3, 0.5, 0.7]
+    _, suggest = pick_thresholds(probs, labels, in_scope, max_wrong=0.0, oos_declined=0.8, scope_probs=scope)
+    assert 0.7 < suggest <= 0.98
+
+
 def test_settings_defaults_are_the_calibrated_thresholds() -> None:
     calibration = load_calibration()
     settings = Settings(_env_file=None)
