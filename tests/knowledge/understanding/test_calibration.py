@@ -6,8 +6,8 @@ import random
 from pathlib import Path
 
 from bot.settings import Settings
+from knowledge.understanding.calibrate import lowest_safe_threshold, pick_thresholds
 from knowledge.understanding.calibrate import main as calibrate_main
-from knowledge.understanding.calibrate import pick_thresholds
 from knowledge.understanding.calibration import FEATURES, fit_logistic, load_calibration
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -87,3 +87,31 @@ def test_calibrating_on_a_report_set_is_refused(tmp_path: Path) -> None:
     for name in ("faq_eval.jsonl", "faq_fresh.jsonl"):
         assert calibrate_main(["--data", str(DATA / name), "--out", str(out)]) == 2
     assert not out.exists()
+
+
+def test_a_report_set_cannot_pick_the_threshold_either_and_the_threshold_set_is_never_fitted_on(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "calibration.json"
+    report = ["--threshold-set", str(DATA / "faq_eval.jsonl"), "--out", str(out)]
+    assert calibrate_main(report) == 2
+    both = ["--data", str(DATA / "faq_threshold.jsonl"), "--out", str(out)]
+    assert calibrate_main(both) == 2
+    assert not out.exists()
+
+
+def test_the_answer_threshold_rises_until_the_wrong_answers_fit_the_budget() -> None:
+    probs = [0.99, 0.98, 0.97, 0.96, 0.9, 0.8]
+    labels = [1, 0, 1, 0, 1, 0]
+    kept = [True] * 6
+    # one wrong answer in six is allowed at 1/6, none at 0
+    assert lowest_safe_threshold(probs, labels, kept, max_wrong=1 / 6) == 0.97
+    assert lowest_safe_threshold(probs, labels, kept, max_wrong=0.0) == 0.99
+    # a wrong guess that is declined anyway costs nothing
+    assert lowest_safe_threshold(probs, labels, [True, False, True, False, True, False], max_wrong=0.0) == 0.5
+
+
+def test_stored_calibration_kept_new_questions_within_their_budget() -> None:
+    info = load_calibration().info
+    assert info["threshold_set"] == "faq_threshold.jsonl"
+    assert load_calibration().answer_threshold >= info["answer_on_threshold_set"]

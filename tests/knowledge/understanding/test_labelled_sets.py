@@ -25,7 +25,15 @@ def _rows(path: Path) -> list[dict[str, str | None]]:
 
 def test_the_report_set_and_the_tuning_sets_are_all_there() -> None:
     names = {p.name for p in SETS}
-    assert {"faq_eval.jsonl", "faq_calibration.jsonl", "faq_dev.jsonl", "faq_tuning.jsonl"} <= names
+    assert {
+        "faq_eval.jsonl",
+        "faq_fresh.jsonl",
+        "faq_calibration.jsonl",
+        "faq_dev.jsonl",
+        "faq_tuning.jsonl",
+        "faq_tuning2.jsonl",
+        "faq_threshold.jsonl",
+    } <= names
 
 
 @pytest.mark.parametrize("path", SETS, ids=lambda p: p.name)
