@@ -1,5 +1,7 @@
-"""Acceptance: the matcher's accuracy on the two held-out report sets (never used for tuning).
+"""Acceptance: the matcher's accuracy on the held-out report sets (never used for tuning).
 
+The targets apply to questions never seen in training, so each set is scored without the few questions
+that coincide word for word with a training paraphrase (the ``unseen`` column of ``loan-advisor eval``).
 Latency and start-up targets are timings, so they are measured by ``make bench`` (bench/faq.py), not here.
 """
 
@@ -9,16 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.understanding.evaluation import Report, evaluate_matcher, read_labelled
+from knowledge.base import KnowledgeBase
+from knowledge.understanding.evaluation import Report, coinciding, evaluate_matcher, read_labelled
 from knowledge.understanding.matcher import LexicalMatcher
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-#: the two held-out report sets (tests/data/README.md): never tuned on, only measured
-REPORT_SETS = ("faq_eval.jsonl", "faq_fresh.jsonl")
+#: the held-out report sets (tests/data/README.md): never tuned on, only measured
+REPORT_SETS = ("faq_eval.jsonl", "faq_fresh.jsonl", "faq_fresh3.jsonl")
 
-#: what the held-out sets measured when this floor was set (94.95% and 95.4% top-1); a change that loses
-#: more than a few questions of it fails here even while a 95% target below is still open
-TOP1_FLOOR = 0.94
+#: top-1 on unseen questions when these floors were set (third session): 94.9%, 96.2% and 92.6%. A change
+#: that loses more than a few questions fails here, even where the 95% target below is still open.
+TOP1_FLOOR = {"faq_eval.jsonl": 0.935, "faq_fresh.jsonl": 0.945, "faq_fresh3.jsonl": 0.91}
 
 
 def _open_target(name: str, reason: str) -> pytest.ParameterSet:
@@ -27,16 +30,21 @@ def _open_target(name: str, reason: str) -> pytest.ParameterSet:
 
 
 @pytest.fixture(scope="module")
-def reports(matcher: LexicalMatcher) -> dict[str, Report]:
-    """Each report set scored once for the whole module."""
-    return {name: evaluate_matcher(matcher, read_labelled(DATA / name)) for name in REPORT_SETS}
+def reports(matcher: LexicalMatcher, kb: KnowledgeBase) -> dict[str, Report]:
+    """Each report set scored once for the whole module, on its unseen questions."""
+    scored = {}
+    for name in REPORT_SETS:
+        items = read_labelled(DATA / name)
+        scored[name] = evaluate_matcher(matcher, items).without(coinciding(items, kb), "unseen")
+    return scored
 
 
 @pytest.mark.parametrize(
     "name",
     [
-        _open_target("faq_eval.jsonl", "target not met yet: 94.95% (489/515) on faq_eval.jsonl (README)"),
+        _open_target("faq_eval.jsonl", "target not met: 94.9% (449/473 unseen) on faq_eval.jsonl (README)"),
         "faq_fresh.jsonl",
+        _open_target("faq_fresh3.jsonl", "target not met: 92.6% (262/283 unseen) on faq_fresh3 (README)"),
     ],
 )
 def test_top1_entry_and_product_is_at_least_95_percent(name: str, reports: dict[str, Report]) -> None:
@@ -45,16 +53,10 @@ def test_top1_entry_and_product_is_at_least_95_percent(name: str, reports: dict[
 
 @pytest.mark.parametrize("name", REPORT_SETS)
 def test_top1_does_not_fall_below_the_measured_floor(name: str, reports: dict[str, Report]) -> None:
-    assert reports[name].figures()["top1"] >= TOP1_FLOOR
+    assert reports[name].figures()["top1"] >= TOP1_FLOOR[name]
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "faq_eval.jsonl",
-        _open_target("faq_fresh.jsonl", "target not met: 93.3% (56/60) on faq_fresh.jsonl (README)"),
-    ],
-)
+@pytest.mark.parametrize("name", REPORT_SETS)
 def test_out_of_scope_questions_are_declined_at_least_95_percent(
     name: str, reports: dict[str, Report]
 ) -> None:

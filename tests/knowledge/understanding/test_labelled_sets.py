@@ -28,6 +28,7 @@ def test_the_report_set_and_the_tuning_sets_are_all_there() -> None:
     assert {
         "faq_eval.jsonl",
         "faq_fresh.jsonl",
+        "faq_fresh3.jsonl",
         "faq_calibration.jsonl",
         "faq_dev.jsonl",
         "faq_tuning.jsonl",
