@@ -90,7 +90,8 @@ class WebhookServer:
 
 
 class UpdateEndpoint(tornado.web.RequestHandler):
-    """``POST`` of one update: 403 without the secret, 400 for a body that is no update, 200 once handled."""
+    """``POST`` of one update: 200 once handled; 403 without the secret, 400 for a body that is no update,
+    503 while shutting down."""
 
     SUPPORTED_METHODS = ("POST",)
 
@@ -111,7 +112,8 @@ class UpdateEndpoint(tornado.web.RequestHandler):
             return
         update = self._parse()
         if update is None:
-            # sending it again would not make it valid; the 4xx keeps it out of the handlers
+            # no handler could take it. Telegram repeats any answer outside 2xx, this one too, with
+            # growing waits until the update expires; a 4xx at least says the fault is in the request
             self._answer(HTTPStatus.BAD_REQUEST)
             return
         log.debug("webhook received update %s", update)

@@ -14,7 +14,9 @@ webhook is set and two ``getUpdates`` at once. Faults can be injected per method
 
 Updates are kept until confirmed by a later ``offset``, as Telegram does, so a poller that dies before
 confirming hands its updates to the next one. With a webhook set, each update is POSTed to the webhook
-(or round-robin to ``webhook_targets``, playing a load balancer) with the secret-token header.
+(or round-robin to ``webhook_targets``, playing a load balancer) with the secret-token header, and sent
+again, with growing waits, until a webhook answers it with a 2xx: a bot killed before answering gets it
+again once restarted (or its sibling behind the balancer does).
 """
 
 from __future__ import annotations
@@ -38,6 +40,13 @@ BOT_USERNAME = "loan_advisor_test_bot"
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 CALLBACK_ANSWER_WINDOW = 15.0  # seconds Telegram keeps a callback query answerable
+#: webhook redelivery, Telegram's schedule scaled down (its waits grow to a minute or two, for about a day)
+REDELIVERY_FIRST_WAIT = 0.05
+REDELIVERY_MAX_WAIT = 1.0
+REDELIVERY_WINDOW = 120.0
+#: how long a webhook may take to answer before the POST counts as failed: Telegram's connection gives up
+#: after about a minute of silence (the bot answers after the turn, which may wait for a chat's lock)
+WEBHOOK_ANSWER_TIMEOUT = 60.0
 
 #: the tags Telegram's HTML parse mode accepts
 ALLOWED_TAGS = {
@@ -840,25 +849,44 @@ class BotApiStandIn:
         return target
 
     async def _post_update(self, update: dict[str, Any]) -> None:
-        """POST one update until a webhook takes it, as Telegram retries failed deliveries."""
+        """POST one update until a webhook answers it with a 2xx, as Telegram does.
+
+        Telegram sends an update again whenever its POST fails (connection refused or dropped, no answer
+        in time, any status outside 2xx), waiting longer after each failure, and drops it after about a
+        day. Here the waits and the window are scaled down to test time: from :data:`REDELIVERY_FIRST_WAIT`
+        doubling up to :data:`REDELIVERY_MAX_WAIT`, for :data:`REDELIVERY_WINDOW` seconds.
+        """
+        try:
+            await self._redeliver(update)
+        finally:  # delivered, dropped or webhook deleted: a later setWebhook may deliver what is left
+            self._delivering.discard(update["update_id"])
+
+    async def _redeliver(self, update: dict[str, Any]) -> None:
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + REDELIVERY_WINDOW
+        wait = REDELIVERY_FIRST_WAIT
         async with aiohttp.ClientSession() as http:
-            for _attempt in range(50):
-                if self.webhook is None:
-                    return
+            while self.webhook is not None and not self._closing:
                 target = self._next_target()
                 headers = {}
                 if self.webhook.get("secret_token"):
                     headers["X-Telegram-Bot-Api-Secret-Token"] = str(self.webhook["secret_token"])
                 try:
                     async with http.post(
-                        target, json=update, headers=headers, timeout=aiohttp.ClientTimeout(total=5)
+                        target,
+                        json=update,
+                        headers=headers,
+                        timeout=aiohttp.ClientTimeout(total=WEBHOOK_ANSWER_TIMEOUT),
                     ) as response:
                         status = response.status
                 except (aiohttp.ClientError, TimeoutError):
                     status = 0
                 self.deliveries.append((target, update["update_id"], status))
-                if 200 <= status < 300:
+                finished = 200 <= status < 300 or loop.time() + wait > give_up
+                if finished:
                     self.updates = [u for u in self.updates if u["update_id"] != update["update_id"]]
-                    await self._notify()
+                await self._notify()  # tests wait on deliveries, failed ones too
+                if finished:
                     return
-                await asyncio.sleep(0.1)
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, REDELIVERY_MAX_WAIT)

@@ -1,0 +1,330 @@
+"""Webhook mode loses no turn: Telegram's POST is answered only once its update has been handled.
+
+The stand-in delivers updates as Telegram does, sending an update again until a webhook answers it with a
+2xx. So a bot killed in the middle of a turn gets the update again after its restart, a bot stopped with
+SIGTERM finishes the turn in hand before it exits, and a body that is not an update is refused with a 400
+and a log line while the server carries on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import pytest
+from telegram.ext import Application
+
+from bot.storage import open_store
+from bot.telegram.adapter import Engine
+from bot.telegram.app import build_application, start_webhook, stop
+from bot.telegram.webhook import WebhookServer
+from tests.bot.conftest import bot_settings, free_port, wait_port
+from tests.bot.standin import BotApiStandIn, Fault
+from tests.bot.test_faults import assert_each_question_once_in_order, finish_self_check, kill
+from tests.bot.test_telegram_e2e import last_question, question_number, start_bot_process, stop_process
+
+SECRET = "Webhook_Secret-7"
+HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+
+
+def webhook_env(folder: Path, port: int) -> dict[str, str]:
+    """Environment of a webhook bot process on ``port`` keeping its sessions in ``folder``."""
+    return {
+        "TELEGRAM_MODE": "webhook",
+        "WEBHOOK_URL": "https://bot.example.org/telegram",
+        "WEBHOOK_SECRET": SECRET,
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "STORAGE_URL": f"sqlite:///{folder / 'data' / 'sessions.sqlite3'}",
+    }
+
+
+async def until_webhook_set(standin: BotApiStandIn, times: int) -> None:
+    """Wait until ``setWebhook`` has been called ``times`` times (once per process start)."""
+    await standin.wait_for(
+        lambda: len(standin.calls_of("setWebhook")) >= times, timeout=40, what=f"setWebhook #{times}"
+    )
+
+
+def statuses(standin: BotApiStandIn, update_id: int) -> list[int]:
+    """The answers the webhook gave to each POST of one update (0: the connection failed)."""
+    return [status for _, delivered, status in standin.deliveries if delivered == update_id]
+
+
+async def wait_for_log(path: Path, line: str, timeout: float = 10.0) -> None:
+    """Wait until the bot process has written ``line`` to its log."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while line not in path.read_text(errors="replace"):
+        if loop.time() > deadline:
+            raise AssertionError(f"{line!r} never appeared in {path.name}")
+        await asyncio.sleep(0.05)
+
+
+@pytest.mark.slow
+async def test_a_webhook_bot_killed_mid_turn_gets_the_update_again_and_answers_it_once(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = webhook_env(tmp_path, port)
+    standin.webhook_targets = [f"http://127.0.0.1:{port}/telegram"]
+    chat = 811
+    bot = start_bot_process(standin, tmp_path, "bot1", **env)
+    try:
+        await until_webhook_set(standin, 1)
+        await standin.say(chat, "/check", timeout=20)
+        await standin.tap(chat, "小米贷款")
+        await standin.tap(chat, "不是学生")
+        assert question_number(last_question(standin, chat)) == 2
+
+        # killed while the reply is on its way: the turn is saved, the message never got out, and the
+        # webhook request of the update is still unanswered
+        hold = Fault("sendMessage", "hold")
+        standin.faults.append(hold)
+        mark = len(standin.chat_events(chat))
+        update = await standin.send_text(chat, "28")
+        await asyncio.wait_for(hold.arrived.wait(), 15)
+        assert statuses(standin, update["update_id"]) == []  # not answered before it is handled
+        kill(bot)
+        hold.release.set()
+        await standin.wait_for(
+            lambda: 0 in statuses(standin, update["update_id"]), what="the failed delivery"
+        )
+        assert len(standin.chat_events(chat)) == mark  # the user has seen nothing yet
+
+        # the restarted process gets the update again, finishes the reply, and does not take "28" twice
+        bot = start_bot_process(standin, tmp_path, "bot2", **env)
+        events = await standin.answer_after(chat, mark, timeout=40)
+        assert question_number(events[-1].text) == 3, standin.transcript(chat)  # not skipped to 4
+        assert statuses(standin, update["update_id"])[-1] == 200
+
+        await finish_self_check(standin, chat)
+        await standin.quiet(chat, quiet_for=1.5)  # time for a late duplicate to show up
+        assert_each_question_once_in_order(standin, chat)
+    finally:
+        code = await stop_process(bot)
+    assert code == 0
+    second = (tmp_path / "bot2.log").read_text(errors="replace")
+    assert "handled before; not answered again" in second, second  # the redelivered update was recognised
+    logs = "\n".join((tmp_path / f"bot{n}.log").read_text(errors="replace") for n in (1, 2))
+    assert "Traceback" not in logs, logs
+
+
+@pytest.mark.slow
+async def test_sigterm_finishes_the_turn_in_hand_and_leaves_later_updates_to_the_next_process(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    port = free_port()
+    env = webhook_env(tmp_path, port)
+    standin.webhook_targets = [f"http://127.0.0.1:{port}/telegram"]
+    chat = 812
+    bot = start_bot_process(standin, tmp_path, "bot1", **env)
+    try:
+        await until_webhook_set(standin, 1)
+        await standin.say(chat, "/start", timeout=20)
+
+        hold = Fault("sendMessage", "hold")
+        standin.faults.append(hold)
+        mark = len(standin.chat_events(chat))
+        in_hand = await standin.send_text(chat, "微粒贷的利息是多少？")
+        await asyncio.wait_for(hold.arrived.wait(), 15)
+        bot.send_signal(signal.SIGTERM)
+        await wait_for_log(tmp_path / "bot1.log", "stopping: finishing the updates in hand")
+        # sent while the process is stopping: it must wait for the next process, not be lost
+        later = await standin.send_text(chat, "/help")
+        hold.release.set()  # the held sendMessage fails (504) and the bot sends it again
+
+        code = await asyncio.wait_for(asyncio.to_thread(bot.wait), 20)
+        log = (tmp_path / "bot1.log").read_text(errors="replace")
+        assert code == 0, log
+        assert statuses(standin, in_hand["update_id"]) == [200], log  # answered, once handled
+        answer = standin.texts_since(chat, mark)
+        assert len(answer) == 1 and "微粒贷" in answer[0], standin.transcript(chat)
+        assert 200 not in statuses(standin, later["update_id"])
+
+        bot = start_bot_process(standin, tmp_path, "bot2", **env)
+        help_text = await standin.answer_after(chat, mark + 1, timeout=40)
+        assert help_text and statuses(standin, later["update_id"])[-1] == 200
+        await standin.quiet(chat, quiet_for=1.0)
+        assert standin.texts_since(chat, mark).count(answer[0]) == 1  # the first answer was not repeated
+    finally:
+        code = await stop_process(bot)
+    assert code == 0
+    logs = "\n".join((tmp_path / f"bot{n}.log").read_text(errors="replace") for n in (1, 2))
+    assert "Traceback" not in logs and "unfinished at shutdown" not in logs, logs
+
+
+@pytest.mark.slow
+async def test_a_webhook_process_killed_mid_turn_leaves_the_update_to_its_sibling_sharing_redis(
+    standin: BotApiStandIn, redis_url: str, tmp_path: Path
+) -> None:
+    ports = [free_port(), free_port()]
+    targets = [f"http://127.0.0.1:{port}/telegram" for port in ports]
+    bots = [
+        start_bot_process(
+            standin, tmp_path, f"bot{n}", **{**webhook_env(tmp_path, port), "STORAGE_URL": redis_url}
+        )
+        for n, port in enumerate(ports)
+    ]
+    chat = 817
+    try:
+        await until_webhook_set(standin, 2)
+        standin.webhook_targets = targets
+        await standin.say(chat, "/check", timeout=20)
+        await standin.tap(chat, "小米贷款")
+        await standin.tap(chat, "不是学生")
+        assert question_number(last_question(standin, chat)) == 2
+
+        # the balancer sends "28" to the first process, which is killed while the reply is on its way
+        standin.webhook_targets = targets[:1]
+        hold = Fault("sendMessage", "hold")
+        standin.faults.append(hold)
+        mark = len(standin.chat_events(chat))
+        update = await standin.send_text(chat, "28")
+        await asyncio.wait_for(hold.arrived.wait(), 15)
+        standin.webhook_targets = targets
+        kill(bots[0])
+        hold.release.set()
+
+        # from the sibling, without a restart, once the dead process's lock on the chat has lapsed
+        # (RedisSessionStore's lease, 30 s)
+        events = await standin.answer_after(chat, mark, timeout=45)
+        assert question_number(events[-1].text) == 3, standin.transcript(chat)
+        assert (targets[1], update["update_id"], 200) in standin.deliveries
+        await standin.quiet(chat, quiet_for=1.5)
+        numbers = [question_number(e.text) for e in standin.chat_events(chat)]
+        assert [n for n in numbers if n is not None] == [1, 2, 3], standin.transcript(chat)
+    finally:
+        codes = [await stop_process(bot) for bot in bots]
+    sibling = (tmp_path / "bot1.log").read_text(errors="replace")
+    assert codes[1] == 0, sibling
+    assert "handled before; not answered again" in sibling, sibling
+    assert "Traceback" not in sibling, sibling
+
+
+# --- the endpoint itself, in this process ---------------------------------------------------------
+
+
+@dataclass
+class WebhookBot:
+    """A bot served by its webhook server in this process."""
+
+    url: str
+    application: Application
+    server: WebhookServer
+
+
+@asynccontextmanager
+async def webhook_bot(standin: BotApiStandIn, engine: Engine, folder: Path) -> AsyncIterator[WebhookBot]:
+    """The real Application behind its webhook server, in this process, until the block ends."""
+    port = free_port()
+    settings = bot_settings(
+        standin,
+        telegram_mode="webhook",
+        webhook_url="https://bot.example.org/telegram",
+        webhook_secret=SECRET,
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+    )
+    store = open_store(f"sqlite:///{folder / 'sessions.sqlite3'}", ttl_seconds=3600)
+    application = build_application(settings, engine, store)
+    server = await start_webhook(application, settings)
+    url = f"http://127.0.0.1:{port}/telegram"
+    standin.webhook_targets = [url]
+    try:
+        await wait_port(port)
+        yield WebhookBot(url, application, server)
+    finally:
+        await stop(application, server)  # a second stop, after a test's own, is harmless
+
+
+async def test_the_webhook_answers_telegram_only_after_the_turn_is_handled(
+    standin: BotApiStandIn, real_engine: Engine, tmp_path: Path
+) -> None:
+    chat = 813
+    async with webhook_bot(standin, real_engine, tmp_path):
+        assert standin.calls_of("setWebhook")[-1]["secret_token"] == SECRET
+        hold = Fault("sendMessage", "hold")
+        standin.faults.append(hold)
+        update = await standin.send_text(chat, "/start")
+        await asyncio.wait_for(hold.arrived.wait(), 10)
+        await asyncio.sleep(0.3)  # time enough for an early answer to reach the stand-in
+        assert statuses(standin, update["update_id"]) == []  # the reply is not out, so no answer yet
+        hold.release.set()  # the held call fails (504); the bot sends it again, then answers 200
+        await standin.wait_for(lambda: statuses(standin, update["update_id"]) == [200], what="the 200")
+        shown = len(standin.chat_events(chat))
+        await standin.quiet(chat)
+        assert shown >= 1 and len(standin.chat_events(chat)) == shown  # the whole reply came before the 200
+
+
+async def test_a_body_that_is_not_an_update_gets_a_400_and_a_log_line_and_the_server_carries_on(
+    standin: BotApiStandIn, real_engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    bodies: list[bytes] = [
+        b"not json at all",
+        b"[1, 2, 3]",
+        b'{"message": {"text": "no update_id"}}',
+        b'{"update_id": "7"}',
+        b'{"update_id": 7, "message": "a string where a message belongs"}',
+        '{"update_id": 8, "message": {"text": "你好"'.encode(),  # cut short
+    ]
+    chat = 814
+    async with webhook_bot(standin, real_engine, tmp_path) as bot, aiohttp.ClientSession() as http:
+        with caplog.at_level(logging.WARNING, logger="bot.telegram.webhook"):
+            for body in bodies:
+                post = http.post(bot.url, data=body, headers={**HEADERS, "Content-Type": "application/json"})
+                async with post as response:
+                    assert response.status == 400, body
+        refusals = [r for r in caplog.records if "is not a Telegram update" in r.getMessage()]
+        assert len(refusals) == len(bodies)
+        assert "你好" not in caplog.text  # what the body held is not logged
+
+        async with http.post(bot.url, json={"update_id": 1}) as response:  # no secret
+            assert response.status == 403
+        async with http.get(bot.url, headers=HEADERS) as response:
+            assert response.status == 405
+
+        events = await standin.say(chat, "/start")  # still serving
+        assert events and events[-1].buttons
+    assert standin.chat_events(chat) == events  # none of the refused bodies reached a handler
+
+
+async def test_an_update_arriving_during_shutdown_gets_503_while_the_one_in_hand_is_finished(
+    standin: BotApiStandIn, real_engine: Engine, tmp_path: Path
+) -> None:
+    chat, other = 815, 816
+    async with webhook_bot(standin, real_engine, tmp_path) as bot, aiohttp.ClientSession() as http:
+        # Telegram keeps its connections open between updates; this one is opened before the shutdown
+        async with http.post(bot.url, data=b"{}", headers=HEADERS) as response:
+            assert response.status == 400
+        hold = Fault("sendMessage", "hold")
+        standin.faults.append(hold)
+        in_hand = await standin.send_text(chat, "/start")
+        await asyncio.wait_for(hold.arrived.wait(), 10)
+
+        stopping = asyncio.create_task(stop(bot.application, bot.server))
+        await asyncio.sleep(0.1)
+        assert not bot.server.accepting and not stopping.done()  # waiting for the update in hand
+        late = {
+            "update_id": 99001,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": other, "type": "private", "first_name": "x"},
+                "from": {"id": other, "is_bot": False, "first_name": "x"},
+                "text": "/start",
+            },
+        }
+        async with http.post(bot.url, json=late, headers=HEADERS) as response:
+            assert response.status == 503  # not taken: Telegram sends it again, to a live process
+
+        hold.release.set()  # the held sendMessage fails (504); the bot sends it again
+        await asyncio.wait_for(stopping, 15)
+        assert statuses(standin, in_hand["update_id"]) == [200]  # finished and answered before closing
+        assert len(standin.chat_events(chat)) >= 1 and standin.chat_events(other) == []
