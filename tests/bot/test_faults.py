@@ -13,7 +13,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -70,6 +70,21 @@ def assert_each_question_once_in_order(standin: BotApiStandIn, chat: int) -> Non
     assert len(verdicts) == 1, standin.transcript(chat)
 
 
+async def finish_and_check_each_question_once(standin: BotApiStandIn, chat: int) -> None:
+    """Finish the self-check, wait for any late duplicate, then check every question came once, in order."""
+    await finish_self_check(standin, chat)
+    await standin.quiet(chat, quiet_for=1.5)  # time for a late duplicate to show up
+    assert_each_question_once_in_order(standin, chat)
+
+
+def assert_redelivery_recognised(folder: Path, restarted: str, logs: Iterable[str]) -> None:
+    """The ``restarted`` process recognised an update handled before; no process log holds a traceback."""
+    log = (folder / f"{restarted}.log").read_text(errors="replace")
+    assert "handled before; not answered again" in log, log
+    everything = "\n".join((folder / f"{name}.log").read_text(errors="replace") for name in logs)
+    assert "Traceback" not in everything, everything
+
+
 # --- a killed bot process ------------------------------------------------------------------------
 
 
@@ -118,16 +133,11 @@ async def test_a_bot_killed_mid_flow_resumes_with_every_reply_exactly_once(
         events = await standin.answer_after(chat, mark, timeout=40)
         assert question_number(events[-1].text) == 4, standin.transcript(chat)
 
-        await finish_self_check(standin, chat)
-        await standin.quiet(chat, quiet_for=1.5)  # time for a late duplicate to show up
-        assert_each_question_once_in_order(standin, chat)
+        await finish_and_check_each_question_once(standin, chat)
     finally:
         code = await stop_process(bot)
     assert code == 0
-    third = (tmp_path / "bot3.log").read_text(errors="replace")
-    assert "handled before; not answered again" in third, third  # the redelivered update was recognised
-    logs = "\n".join((tmp_path / f"bot{n}.log").read_text(errors="replace") for n in range(1, 5))
-    assert "Traceback" not in logs, logs
+    assert_redelivery_recognised(tmp_path, "bot3", [f"bot{n}" for n in range(1, 5)])
 
 
 # --- a restarted Redis ---------------------------------------------------------------------------
