@@ -32,10 +32,10 @@ class Lexicon:
     synonyms: dict[str, str]
     out_of_domain: list[str]
     fillers: list[str]
-    #: words that mark a harmful request (forging, cashing out, evading collection)
-    harm_markers: list[str]
-    #: regular expressions for harmful requests a fixed word cannot catch (「用微粒贷去还小米贷款」)
-    harm_patterns: list[str] = field(default_factory=list)
+    #: refusal entry -> words that mark a request for the harmful help it refuses (伪造, 套现, 躲催收 …)
+    harm_markers: dict[str, list[str]]
+    #: refusal entry -> regular expressions for requests no fixed word catches (「用微粒贷去还小米贷款」)
+    harm_patterns: dict[str, list[str]] = field(default_factory=dict)
     #: subjects next to the domain that the advisor does not cover (信用卡, 房贷, 基金 …); a soft signal
     foreign_subjects: list[str] = field(default_factory=list)
     #: lenders, loan apps and bank loan products the advisor does not cover (分期乐, 招行闪电贷 …); they
@@ -53,17 +53,20 @@ class Lexicon:
     form_words: list[str] = field(default_factory=list)
 
 
-def _patterns(raw: Any, name: str) -> list[str]:
-    """The regular expressions of list ``name``, each checked to compile."""
-    patterns = [str(p) for p in raw]
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise LexiconError(
-                f"lexicon.yaml: {name}: {pattern!r} is not a regular expression: {exc}"
-            ) from exc
-    return patterns
+def _by_entry(raw: Any, name: str, *, patterns: bool = False) -> dict[str, list[str]]:
+    """A table ``name`` of entry id -> strings; with ``patterns``, each must be a regular expression."""
+    if not isinstance(raw, dict):
+        raise LexiconError(f"lexicon.yaml: '{name}' must map refusal entry ids to lists")
+    table = {str(entry): [str(item) for item in items or []] for entry, items in raw.items()}
+    for entry, items in table.items():
+        for item in items if patterns else []:
+            try:
+                re.compile(item)
+            except re.error as exc:
+                raise LexiconError(
+                    f"lexicon.yaml: {name}: {entry}: {item!r} is not a regular expression: {exc}"
+                ) from exc
+    return table
 
 
 def _invert(groups: Any, name: str) -> dict[str, str]:
@@ -119,8 +122,8 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         synonyms=_invert(raw.get("synonyms") or {}, "synonyms"),
         out_of_domain=[str(w) for w in raw.get("out_of_domain") or []],
         fillers=[str(w) for w in raw.get("fillers") or []],
-        harm_markers=[str(w) for w in raw.get("harm_markers") or []],
-        harm_patterns=_patterns(raw.get("harm_patterns") or [], "harm_patterns"),
+        harm_markers=_by_entry(raw.get("harm_markers") or {}, "harm_markers"),
+        harm_patterns=_by_entry(raw.get("harm_patterns") or {}, "harm_patterns", patterns=True),
         foreign_subjects=[str(w) for w in raw.get("foreign_subjects") or []],
         other_lenders=[str(w) for w in raw.get("other_lenders") or []],
         domain_anchors=[str(w) for w in raw.get("domain_anchors") or []],

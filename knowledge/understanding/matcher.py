@@ -122,13 +122,19 @@ class Analysis:
     words: frozenset[str]
     bigrams: frozenset[str]
     ood: bool
-    harm: bool
+    #: refusal entries whose harm markers or patterns the question holds (「用微粒贷去还小米贷款」: 以贷养贷)
+    harm_entries: tuple[str, ...] = ()
     #: a subject next to the domain that the advisor does not cover (信用卡, 房贷 …) is named
     foreign: bool = False
     #: a word of the domain (借, 贷, 还款 …) occurs, product names included (小米贷款 has 贷, 小米手机 none)
     anchor: bool = False
     #: one of the advisor's own products is named as such (not 借呗, not the 小米 of 小米汽车)
     own: bool = False
+
+    @property
+    def harm(self) -> bool:
+        """The question asks for help with something harmful."""
+        return bool(self.harm_entries)
 
 
 @dataclass(frozen=True)
@@ -233,8 +239,6 @@ class LexicalMatcher:
         self.products = ProductFinder(aliases, self._prepare)
         self._follow_up = FollowUpDetector(self._synonyms(clean(f)) for f in lexicon.fillers)
         self._ood = _alternation(self._prepare(w) for w in lexicon.out_of_domain)
-        self._harm = _alternation(self._prepare(w) for w in lexicon.harm_markers)
-        self._harm_patterns = [re.compile(p) for p in lexicon.harm_patterns]
         self._brands = _alternation(self._prepare(w) for w in lexicon.brand_compounds)
         foreign = [*lexicon.foreign_subjects, *lexicon.other_lenders, *lexicon.brand_compounds]
         self._foreign_words = sorted({m for m in map(self._prepare, foreign) if m})
@@ -251,6 +255,19 @@ class LexicalMatcher:
         }
         self._compare_entries = frozenset(e.id for e in kb.entries.values() if e.topic == "compare")
         self._refusals = frozenset(e.id for e in kb.entries.values() if e.kind == "refusal")
+        unknown = (set(lexicon.harm_markers) | set(lexicon.harm_patterns)) - self._refusals
+        if unknown:
+            raise ValueError(
+                f"lexicon.yaml: harm markers point at entries that are not refusals: {sorted(unknown)}"
+            )
+        #: refusal entry -> (its markers as one pattern, its patterns)
+        self._harm = {
+            entry: (
+                _alternation(self._prepare(w) for w in lexicon.harm_markers.get(entry, [])),
+                [re.compile(p) for p in lexicon.harm_patterns.get(entry, [])],
+            )
+            for entry in sorted(self._refusals)
+        }
         self._compat_cache: dict[tuple[tuple[str, ...], str | None, bool], Any] = {}
         self._entry_products = {e.id: entry_products(e) for e in kb.entries.values()}
         # products the knowledge base only compares against (借呗, 京东金条 …): a question about one of them
@@ -331,13 +348,24 @@ class LexicalMatcher:
             bigrams=_bigrams(topic_text),
             # checked once synonyms have run, so 「买房贷款」 (→ 买房借钱) does not trip the marker 「房贷」
             ood=_found(self._ood, topic_text),
-            harm=_found(self._harm, text)
-            or _found(self._harm, topic_text)
-            # on the text with product names (「用微粒贷去还小米贷款」) and without (「用|去还|」)
-            or any(p.search(text) or p.search(topic_text) for p in self._harm_patterns),
+            harm_entries=self._harm_entries(text, topic_text),
             foreign=_found(self._foreign, topic_text) or bool(brands),
             anchor=_found(self._anchors, text) or _found(self._anchors, topic_text),
             own=own,
+        )
+
+    def _harm_entries(self, text: str, topic_text: str) -> tuple[str, ...]:
+        """The refusal entries whose markers or patterns occur in the question.
+
+        Markers are checked as typed and after synonyms; patterns on the text with product names
+        (「用微粒贷去还小米贷款」) and on the one without (「用|去还|」).
+        """
+        return tuple(
+            entry
+            for entry, (markers, patterns) in self._harm.items()
+            if _found(markers, text)
+            or _found(markers, topic_text)
+            or any(p.search(text) or p.search(topic_text) for p in patterns)
         )
 
     def _cued(self, text: str) -> tuple[list[str], str]:
@@ -411,7 +439,10 @@ class LexicalMatcher:
         shared = np.flatnonzero(candidates_mask)
         order = shared[np.lexsort((self._tie_break[shared], -scores[shared]))][:_KEPT].tolist()
         if analysis.harm:
-            refusal = next((i for i in order[:_HARM_REACH] if self._refusal_mask[i]), None)
+            # the refusal a marker names, else the best refusal among the first few
+            named = [i for i in order if self._order[i] in analysis.harm_entries]
+            reach = order[:_HARM_REACH]
+            refusal = named[0] if named else next((i for i in reach if self._refusal_mask[i]), None)
             if refusal is not None:
                 order.remove(refusal)
                 order.insert(0, refusal)
@@ -626,7 +657,7 @@ class LexicalMatcher:
             )
         top = ranking.candidates[0]
         band = self.band_of(ranking.confidence, ranking.in_scope)
-        if analysis.harm and top.entry_id in self._refusals and not (analysis.foreign or analysis.ood):
+        if analysis.harm and top.entry_id in self._refusals and not analysis.ood:
             # A request for harmful help gets the articles' warnings even when the wording is unsure:
             # the refusal helps no one do harm, and a 「您是不是想问」 list would be worse.
             band = "answer"

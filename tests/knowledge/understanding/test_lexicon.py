@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from knowledge.base import KnowledgeBase
+from knowledge.understanding.calibration import load_calibration
 from knowledge.understanding.lexicon import Lexicon, LexiconError, load_lexicon
 from knowledge.understanding.matcher import LexicalMatcher
 from knowledge.understanding.normalize import clean
@@ -114,16 +116,20 @@ def test_guarded_words_survive_the_synonym_pass(matcher: LexicalMatcher, questio
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "refusal"),
     [
-        "工作单位随便填一个行吗",
-        "用我哥的身份证申请微粒贷行不行",
-        "催收打电话怎么让他们找不到我",
-        "有啥办法欠着不还也没事",
+        ("工作单位随便填一个行吗", "harm.fake_materials"),
+        ("用我哥的身份证申请微粒贷行不行", "harm.fake_materials"),
+        ("催收打电话怎么让他们找不到我", "harm.evade"),
+        ("有啥办法欠着不还也没事", "harm.evade"),
+        ("用微粒贷去还小米贷款行不行", "harm.borrow_to_repay"),  # a pattern, with product names
+        ("收入填高一点没人查吧", "harm.fake_materials"),  # a pattern
     ],
 )
-def test_requests_for_harmful_help_carry_a_harm_marker(matcher: LexicalMatcher, question: str) -> None:
-    assert matcher.analyse(question).harm
+def test_requests_for_harmful_help_carry_the_marker_of_their_refusal(
+    matcher: LexicalMatcher, question: str, refusal: str
+) -> None:
+    assert matcher.analyse(question).harm_entries == (refusal,)
 
 
 @pytest.mark.parametrize("question", ["我妈的身份证被人拿去借了网贷怎么办", "网贷欠着不还平台会起诉吗"])
@@ -144,9 +150,15 @@ def test_frozen_bank_cards_and_stock_trading_are_foreign(matcher: LexicalMatcher
 
 def test_a_harm_pattern_that_is_not_a_regular_expression_is_refused_naming_the_list(tmp_path: Path) -> None:
     broken = tmp_path / "lexicon.yaml"
-    broken.write_text("products: {}\nharm_patterns: ['(借|用']\n", encoding="utf-8")
-    with pytest.raises(LexiconError, match="harm_patterns"):
+    broken.write_text("products: {}\nharm_patterns:\n  harm.evade: ['(借|用']\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"harm_patterns: harm\.evade"):
         load_lexicon(broken)
+
+
+def test_harm_markers_must_point_at_a_refusal_entry(kb: KnowledgeBase, lexicon: Lexicon) -> None:
+    wrong = replace(lexicon, harm_markers={**lexicon.harm_markers, "overdue.penalty": ["罚息"]})
+    with pytest.raises(ValueError, match=r"overdue\.penalty"):
+        LexicalMatcher(kb, wrong, load_calibration(), answer_threshold=0.9, suggest_threshold=0.5)
 
 
 def test_every_other_lender_is_a_foreign_subject_to_the_matcher(

@@ -84,6 +84,8 @@ def test_a_decline_offers_entries_as_buttons_never_refusals(
         ("征信上的逾期记录能花钱删掉吗", "harm.evade"),
         # a refusal wins when the rest of the question fits a plain entry better
         ("催收天天打电话，怎么让他们找不到我", "harm.evade"),
+        # the refusal the marker names, not another one that happens to score higher
+        ("注销微信换个号，网贷是不是就找不到我了", "harm.evade"),
     ],
 )
 def test_harmful_requests_get_the_refusal_entries(
