@@ -50,6 +50,7 @@ DEFAULT_SETS = [
     ROOT / "tests" / "data" / "faq_dev.jsonl",
     ROOT / "tests" / "data" / "faq_tuning.jsonl",
     ROOT / "tests" / "data" / "faq_tuning2.jsonl",
+    ROOT / "tests" / "data" / "faq_tuning4.jsonl",
 ]
 
 

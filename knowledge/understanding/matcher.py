@@ -292,7 +292,9 @@ class LexicalMatcher:
         # one of them is in scope for that entry and for no other
         self._entry_foreign: dict[str, frozenset[str]] = {}
         for entry in kb.entries.values():
-            texts = [self._prepare(t) for t in (entry.question, *entry.paraphrases)]
+            # an answer that speaks of 保险费 or 小米钱包 explains a question that names them
+            said = (entry.question, *entry.paraphrases, *(answer.text for answer in entry.answers))
+            texts = [self._prepare(t) for t in said]
             self._entry_foreign[entry.id] = frozenset(self._subjects("|".join(texts)))
         # every index lays its arrays out in this one order, so that a question is ranked with numpy
         self._order = list(kb.entries)
