@@ -17,11 +17,17 @@ from knowledge.understanding.matcher import LexicalMatcher
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 #: the held-out report sets (tests/data/README.md): never tuned on, only measured
-REPORT_SETS = ("faq_eval.jsonl", "faq_fresh.jsonl", "faq_fresh3.jsonl")
+REPORT_SETS = ("faq_eval.jsonl", "faq_fresh.jsonl", "faq_fresh3.jsonl", "faq_fresh4.jsonl")
 
-#: top-1 on unseen questions when these floors were set (third session): 94.9%, 96.2% and 92.6%. A change
-#: that loses more than a few questions fails here, even where the 95% target below is still open.
-TOP1_FLOOR = {"faq_eval.jsonl": 0.935, "faq_fresh.jsonl": 0.945, "faq_fresh3.jsonl": 0.91}
+#: top-1 on unseen questions when these floors were set (end of the third session): 94.5%, 96.2%, 93.3%
+#: and 93.7%. A change that loses more than a few questions fails here, even where the 95% target below is
+#: still open.
+TOP1_FLOOR = {
+    "faq_eval.jsonl": 0.935,
+    "faq_fresh.jsonl": 0.945,
+    "faq_fresh3.jsonl": 0.915,
+    "faq_fresh4.jsonl": 0.92,
+}
 
 
 def _open_target(name: str, reason: str) -> pytest.ParameterSet:
@@ -42,9 +48,10 @@ def reports(matcher: LexicalMatcher, kb: KnowledgeBase) -> dict[str, Report]:
 @pytest.mark.parametrize(
     "name",
     [
-        _open_target("faq_eval.jsonl", "target not met: 94.9% (449/473 unseen) on faq_eval.jsonl (README)"),
+        _open_target("faq_eval.jsonl", "target not met: 94.5% (447/473 unseen) on faq_eval.jsonl (README)"),
         "faq_fresh.jsonl",
-        _open_target("faq_fresh3.jsonl", "target not met: 92.6% (262/283 unseen) on faq_fresh3 (README)"),
+        _open_target("faq_fresh3.jsonl", "target not met: 93.3% (264/283 unseen) on faq_fresh3 (README)"),
+        _open_target("faq_fresh4.jsonl", "target not met: 93.7% (236/252 unseen) on faq_fresh4 (README)"),
     ],
 )
 def test_top1_entry_and_product_is_at_least_95_percent(name: str, reports: dict[str, Report]) -> None:

@@ -49,6 +49,7 @@ def test_stored_calibration_was_never_fitted_on_the_report_set() -> None:
     assert "faq_eval.jsonl" not in fitted_on
     assert "faq_fresh.jsonl" not in fitted_on
     assert "faq_fresh3.jsonl" not in fitted_on
+    assert "faq_fresh4.jsonl" not in fitted_on
 
 
 def test_suggest_threshold_follows_the_in_scope_probabilities_when_given() -> None:
@@ -85,7 +86,7 @@ def test_settings_defaults_are_the_calibrated_thresholds() -> None:
 
 def test_calibrating_on_a_report_set_is_refused(tmp_path: Path) -> None:
     out = tmp_path / "calibration.json"
-    for name in ("faq_eval.jsonl", "faq_fresh.jsonl", "faq_fresh3.jsonl"):
+    for name in ("faq_eval.jsonl", "faq_fresh.jsonl", "faq_fresh3.jsonl", "faq_fresh4.jsonl"):
         assert calibrate_main(["--data", str(DATA / name), "--out", str(out)]) == 2
     assert not out.exists()
 

@@ -29,10 +29,12 @@ def test_the_report_set_and_the_tuning_sets_are_all_there() -> None:
         "faq_eval.jsonl",
         "faq_fresh.jsonl",
         "faq_fresh3.jsonl",
+        "faq_fresh4.jsonl",
         "faq_calibration.jsonl",
         "faq_dev.jsonl",
         "faq_tuning.jsonl",
         "faq_tuning2.jsonl",
+        "faq_tuning4.jsonl",
         "faq_threshold.jsonl",
     } <= names
 
