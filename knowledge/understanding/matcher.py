@@ -266,7 +266,8 @@ class LexicalMatcher:
                 _alternation(self._prepare(w) for w in lexicon.harm_markers.get(entry, [])),
                 [re.compile(p) for p in lexicon.harm_patterns.get(entry, [])],
             )
-            for entry in sorted(self._refusals)
+            # only the refusals the lexicon names: every question is checked against each of them
+            for entry in sorted(set(lexicon.harm_markers) | set(lexicon.harm_patterns))
         }
         self._compat_cache: dict[tuple[tuple[str, ...], str | None, bool], Any] = {}
         self._entry_products = {e.id: entry_products(e) for e in kb.entries.values()}
