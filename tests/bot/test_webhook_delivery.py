@@ -45,6 +45,13 @@ def webhook_env(folder: Path, port: int) -> dict[str, str]:
     }
 
 
+def webhook_behind(standin: BotApiStandIn, folder: Path) -> dict[str, str]:
+    """Environment of one webhook bot process on a free port, to which the stand-in delivers."""
+    port = free_port()
+    standin.webhook_targets = [f"http://127.0.0.1:{port}/telegram"]
+    return webhook_env(folder, port)
+
+
 async def until_webhook_set(standin: BotApiStandIn, times: int) -> None:
     """Wait until ``setWebhook`` has been called ``times`` times (once per process start)."""
     await standin.wait_for(
@@ -71,9 +78,7 @@ async def wait_for_log(path: Path, line: str, timeout: float = 10.0) -> None:
 async def test_a_webhook_bot_killed_mid_turn_gets_the_update_again_and_answers_it_once(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    port = free_port()
-    env = webhook_env(tmp_path, port)
-    standin.webhook_targets = [f"http://127.0.0.1:{port}/telegram"]
+    env = webhook_behind(standin, tmp_path)
     chat = 811
     bot = start_bot_process(standin, tmp_path, "bot1", **env)
     try:
@@ -115,9 +120,7 @@ async def test_a_webhook_bot_killed_mid_turn_gets_the_update_again_and_answers_i
 async def test_sigterm_finishes_the_turn_in_hand_and_leaves_later_updates_to_the_next_process(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    port = free_port()
-    env = webhook_env(tmp_path, port)
-    standin.webhook_targets = [f"http://127.0.0.1:{port}/telegram"]
+    env = webhook_behind(standin, tmp_path)
     chat = 812
     bot = start_bot_process(standin, tmp_path, "bot1", **env)
     try:
