@@ -24,6 +24,7 @@ import random
 import statistics
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from knowledge.base import load
@@ -244,22 +245,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         scope_probs=scope_probs,
     )
     baseline_threshold = tune_baseline(Bm25Baseline(kb), items)
-    right = fit_logistic(rows, labels, l2=args.l2)
-    scope = fit_logistic(rows, scope_labels, l2=args.l2)
+    fitted = Calibration(
+        right=fit_logistic(rows, labels, l2=args.l2), scope=fit_logistic(rows, scope_labels, l2=args.l2)
+    )
     fresh_answer = None
     if args.threshold_set.exists():
-        fresh = read_labelled(args.threshold_set)
-        fresh_rows, fresh_labels = signals_and_labels(matcher, fresh)
+        fresh_rows, fresh_labels = signals_and_labels(matcher, read_labelled(args.threshold_set))
         fresh_answer = lowest_safe_threshold(
-            [right.probability(r) for r in fresh_rows],
+            [fitted.probability(r) for r in fresh_rows],
             fresh_labels,
-            [scope_gate(r, scope.probability(r)) >= suggest for r in fresh_rows],
+            [fitted.in_scope(r) >= suggest for r in fresh_rows],
             max_wrong=args.fresh_max_wrong,
         )
         answer = max(answer, fresh_answer)
-    calibration = Calibration(
-        right=right,
-        scope=scope,
+    calibration = replace(
+        fitted,
         answer_threshold=answer,
         suggest_threshold=suggest,
         baseline_threshold=baseline_threshold,
