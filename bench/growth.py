@@ -5,12 +5,15 @@ and paraphrases are re-worded from the knowledge base's own vocabulary: each wor
 more is, with some probability, swapped for another domain word (利息、逾期、额度、征信 …), and a domain
 word is sometimes added. The copies are therefore realistic neighbours of the real entries: they share
 words and character bigrams with them, which is what makes a lexical matcher slower as it grows.
-Answers, products and topics are copied unchanged. The files are written to a temporary folder and
+Answers, products and topics are copied unchanged. The labelled examples the matcher learns from grow
+with the entries: each in-scope example is re-worded the same way for every copy and labelled with the
+copy's id, so the index grows by the same factor. The files are written to a temporary folder and
 measured by :func:`bench.faq.measure` exactly as the shipped knowledge base is.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -77,7 +80,28 @@ def grow(data_dir: Path, target: Path, factor: int, *, seed: int = 8) -> int:
     if synthetic:
         text = yaml.safe_dump({"entries": synthetic}, allow_unicode=True, sort_keys=False)
         (target / "faq" / "zz_synthetic.yaml").write_text(text, encoding="utf-8")
+        lines = _grown_examples(data_dir, factor, vocabulary, rng)
+        (target / "examples").mkdir(exist_ok=True)
+        (target / "examples" / "zz_synthetic.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(entries) + len(synthetic)
+
+
+def _grown_examples(data_dir: Path, factor: int, vocabulary: list[str], rng: random.Random) -> list[str]:
+    """JSON lines of the in-scope examples re-worded once per copy, each labelled with the copy's id."""
+    examples = [
+        json.loads(line)
+        for path in sorted((data_dir / "examples").glob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    lines = []
+    for copy in range(1, factor):
+        for row in examples:
+            if row["entry"] is not None:
+                question = _reword(row["question"], vocabulary, rng)
+                grown = {**row, "question": question, "entry": f"{row['entry']}_syn{copy}"}
+                lines.append(json.dumps(grown, ensure_ascii=False))
+    return lines
 
 
 @contextmanager

@@ -45,8 +45,8 @@ class Settings(BaseSettings):
     #: ``faq_answer_threshold``; decline when the probability that the question is in scope is below
     #: ``faq_suggest_threshold``; otherwise offer 「您是不是想问」. Defaults calibrated in
     #: knowledge/data/calibration.json.
-    faq_answer_threshold: float = Field(default=0.975, ge=0, le=1)
-    faq_suggest_threshold: float = Field(default=0.849, ge=0, le=1)
+    faq_answer_threshold: float = Field(default=0.933, ge=0, le=1)
+    faq_suggest_threshold: float = Field(default=0.84, ge=0, le=1)
     keep_unanswered: bool = True
 
     log_level: str = "INFO"

@@ -1,12 +1,14 @@
 """Loading the knowledge base from its data files into one immutable :class:`KnowledgeBase`.
 
-The data directory holds ``sources.yaml``, ``products.yaml``, ``criteria.yaml``, ``topics.yaml`` and
-any number of ``faq/*.yaml`` files. Loading checks the shape of each file (pydantic); the cross-file
-rules (ids that must exist, duplicates) are :func:`knowledge.validate.problems`.
+The data directory holds ``sources.yaml``, ``products.yaml``, ``criteria.yaml``, ``topics.yaml``, any
+number of ``faq/*.yaml`` files and the labelled questions of ``examples/*.jsonl``. Loading checks the
+shape of each file (pydantic); the cross-file rules (ids that must exist, duplicates) are
+:func:`knowledge.validate.problems`.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,6 +23,7 @@ from knowledge.models import (
     Criterion,
     FaqEntry,
     FaqFile,
+    LabelledQuestion,
     Product,
     ProductsFile,
     Source,
@@ -53,6 +56,8 @@ class KnowledgeBase:
     factors: list[ApprovalFactor]
     #: file each entry id was read from, so that validation messages can name it
     origin: dict[str, str] = field(default_factory=dict)
+    #: questions people typed, labelled with their entry: the matcher learns from them (examples/*.jsonl)
+    examples: tuple[LabelledQuestion, ...] = ()
 
     def cite(self, source_ids: list[str]) -> str:
         """Render source ids as a short citation line, e.g. 「来源：《小米贷款八问》《微信贷款综述》」."""
@@ -95,6 +100,28 @@ def _describe(exc: ValidationError, raw: Any) -> str:
     return "; ".join(lines)
 
 
+def read_labelled(path: Path) -> list[LabelledQuestion]:
+    """Read a JSON-lines file of labelled questions; blank lines are skipped.
+
+    Raises:
+        KnowledgeBaseError: the file cannot be read, or a line is not a labelled question; the message
+            names the file and line.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise KnowledgeBaseError(f"{path.name}: cannot read: {exc}") from exc
+    items = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            items.append(LabelledQuestion.model_validate(json.loads(line)))
+        except (json.JSONDecodeError, ValidationError) as exc:
+            raise KnowledgeBaseError(f"{path.name}:{number}: not a labelled question ({exc})") from exc
+    return items
+
+
 def load(data_dir: Path = DATA_DIR) -> KnowledgeBase:
     """Read and shape-check every data file under ``data_dir``.
 
@@ -118,6 +145,7 @@ def load(data_dir: Path = DATA_DIR) -> KnowledgeBase:
                 )
             entries[entry.id] = entry
             origin[entry.id] = f"faq/{path.name}"
+    examples = [q for path in sorted((data_dir / "examples").glob("*.jsonl")) for q in read_labelled(path)]
     return KnowledgeBase(
         sources={s.id: s for s in sources},
         products={p.id: p for p in products},
@@ -126,6 +154,7 @@ def load(data_dir: Path = DATA_DIR) -> KnowledgeBase:
         criteria=criteria.criteria,
         factors=criteria.factors,
         origin=origin,
+        examples=tuple(examples),
     )
 
 

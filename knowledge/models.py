@@ -214,6 +214,19 @@ class FaqFile(StrictModel):
     entries: list[FaqEntry]
 
 
+class LabelledQuestion(StrictModel):
+    """A question as someone typed it, with the entry and product that answer it.
+
+    ``entry`` None marks a question the advisor should decline. Labelled questions are the matcher's
+    worked examples (``examples/*.jsonl``: indexed beside the paraphrases and used to fit the confidence
+    models) and the evaluation sets (``tests/data``: only measured).
+    """
+
+    question: str = Field(min_length=1)
+    entry: Id | None
+    product: Id | None
+
+
 class SourcesFile(StrictModel):
     sources: list[Source]
 

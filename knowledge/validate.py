@@ -56,6 +56,7 @@ def problems(kb: KnowledgeBase, data_dir: Path | None = None) -> list[str]:
     found += _criteria_problems(kb)
     found += _entry_problems(kb)
     found += _phrasing_problems(kb)
+    found += _example_problems(kb)
     return found
 
 
@@ -245,6 +246,16 @@ def _covers_problems(kb: KnowledgeBase, covers: list[str], where: str) -> list[s
             found.append(f"{where}: covers '{ref}': unknown source '{source_id}'")
         elif section_id not in {s.id for s in source.sections}:
             found.append(f"{where}: covers '{ref}': source '{source_id}' has no section '{section_id}'")
+    return found
+
+
+def _example_problems(kb: KnowledgeBase) -> list[str]:
+    # an example labelled with a retired entry would teach the matcher nothing and skew the calibration
+    found = []
+    for example in kb.examples:
+        where = f"examples/*.jsonl: 「{example.question}」"
+        found += _unknown([example.entry], kb.entries, "entry", where)
+        found += _unknown([example.product], kb.products, "product", where)
     return found
 
 

@@ -51,20 +51,15 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     from bot.settings import Settings
-    from knowledge.base import default
+    from knowledge.base import KnowledgeBaseError, default, read_labelled
     from knowledge.understanding import load_matcher
     from knowledge.understanding.baseline import Bm25Baseline
     from knowledge.understanding.calibration import load_calibration
-    from knowledge.understanding.evaluation import (
-        coinciding,
-        evaluate_baseline,
-        evaluate_matcher,
-        read_labelled,
-    )
+    from knowledge.understanding.evaluation import coinciding, evaluate_baseline, evaluate_matcher
 
     try:
         items = read_labelled(args.file)
-    except (OSError, ValueError) as exc:
+    except KnowledgeBaseError as exc:
         print(f"cannot read {args.file}: {exc}", file=sys.stderr)
         return 2
     settings = Settings()
@@ -103,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{label:52}" + "".join(f"{_cell(key, figures[n]):>16}" for n in names))
         print(
             f"{len(seen)} of {len(items)} questions coincide word for word (after normalisation) with a"
-            " training paraphrase; 'matcher unseen' leaves them out."
+            " paraphrase or labelled example the matcher learns from; 'matcher unseen' leaves them out."
         )
     if args.misses:
         for o in reports[0].misses():

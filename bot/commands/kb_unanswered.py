@@ -14,6 +14,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--limit", type=int, default=30, help="show at most this many questions")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument(
+        "--examples",
+        action="store_true",
+        help="draft labelled examples (the best guess as entry): check each label, then append them to"
+        " knowledge/data/examples/from_use.jsonl and recalibrate",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,6 +30,11 @@ def run(args: argparse.Namespace) -> int:
 
     path = args.path or Settings().data_dir / "unanswered.jsonl"
     summary = UnansweredLog(path).summary()[: max(args.limit, 0)]
+    if args.examples:
+        questions, guesses = [i.question for i in summary], [i.best_guess for i in summary]
+        for line in draft_examples(questions, guesses):
+            print(line)
+        return 0
     if args.json:
         for item in summary:
             print(json.dumps(item.__dict__, ensure_ascii=False))
@@ -36,3 +47,21 @@ def run(args: argparse.Namespace) -> int:
         guess = _("最接近：{entry}").format(entry=item.best_guess) if item.best_guess else _("无接近条目")
         print(f"{item.count:>4}  {item.question}  [{item.band}，{guess}，{item.last_seen}]")
     return 0
+
+
+def draft_examples(questions: list[str], guesses: list[str | None]) -> list[str]:
+    """Lines in the ``knowledge/data/examples`` format, one per question the matcher has not learned yet.
+
+    The entry is the matcher's best guess and the product is left empty: both are drafts for a maintainer
+    to check, since the matcher was unsure of exactly these questions.
+    """
+    from knowledge.base import default
+    from knowledge.understanding.normalize import clean
+
+    learned = {clean(q.question) for q in default().examples}
+    lines = []
+    for question, guess in zip(questions, guesses, strict=True):
+        if clean(question) not in learned:
+            draft = {"question": question, "entry": guess, "product": None}
+            lines.append(json.dumps(draft, ensure_ascii=False))
+    return lines

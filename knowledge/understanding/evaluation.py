@@ -6,24 +6,17 @@ null marks a question the advisor should decline.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from knowledge.base import KnowledgeBase
+from knowledge.models import LabelledQuestion
 from knowledge.understanding.baseline import Bm25Baseline
 from knowledge.understanding.matcher import LexicalMatcher
 from knowledge.understanding.normalize import clean
 
-
-@dataclass(frozen=True)
-class Labelled:
-    """One question with the entry and product it should get (``entry`` None: should be declined)."""
-
-    question: str
-    entry: str | None
-    product: str | None
+#: one question with the entry and product it should get (``entry`` None: should be declined)
+Labelled = LabelledQuestion
 
 
 @dataclass(frozen=True)
@@ -97,8 +90,10 @@ class Report:
 
 
 def training_texts(kb: KnowledgeBase) -> set[str]:
-    """Every canonical question and paraphrase of the knowledge base, normalised with :func:`clean`."""
-    return {clean(t) for e in kb.entries.values() for t in (e.question, *e.paraphrases)}
+    """Every canonical question, paraphrase and labelled example of the knowledge base, normalised with
+    :func:`clean`."""
+    texts = {clean(t) for e in kb.entries.values() for t in (e.question, *e.paraphrases)}
+    return texts | {clean(q.question) for q in kb.examples if q.entry is not None}
 
 
 def coinciding(items: list[Labelled], kb: KnowledgeBase) -> set[str]:
@@ -116,24 +111,6 @@ def _percentile(values: list[float], pct: float) -> float:
         return 0.0
     index = min(len(values) - 1, max(0, round(pct / 100 * (len(values) - 1))))
     return values[index]
-
-
-def read_labelled(path: Path) -> list[Labelled]:
-    """Read a labelled JSON-lines file; blank lines are skipped.
-
-    Raises:
-        ValueError: a line is not a JSON object with a ``question``; the message names the line.
-    """
-    items = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            items.append(Labelled(str(row["question"]), row.get("entry"), row.get("product")))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path.name}:{number}: not a labelled question ({exc})") from exc
-    return items
 
 
 def evaluate_matcher(matcher: LexicalMatcher, items: list[Labelled], *, warm_up: int = 20) -> Report:

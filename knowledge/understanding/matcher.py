@@ -281,8 +281,14 @@ class LexicalMatcher:
         word_docs: list[tuple[str, frozenset[str]]] = []
         char_docs: list[tuple[str, frozenset[str]]] = []
         bayes_docs: list[tuple[str, frozenset[str]]] = []
+        # labelled questions people typed count as paraphrases of their entry (never for the foreign
+        # subjects below: an example that mentions 借呗 in passing does not make the entry speak of it)
+        examples: dict[str, list[str]] = {}
+        for example in kb.examples:
+            if example.entry in kb.entries:
+                examples.setdefault(example.entry, []).append(example.question)
         for entry in kb.entries.values():
-            for text in (entry.question, *entry.paraphrases):
+            for text in (entry.question, *entry.paraphrases, *examples.get(entry.id, ())):
                 analysis = self.analyse(text)
                 if analysis.words:
                     word_docs.append((entry.id, analysis.words))

@@ -130,6 +130,10 @@ def test_grown_knowledge_base_loads_with_new_ids_and_reworded_paraphrases(tmp_pa
     assert len(copies) == len(shipped.entries)
     reworded = sum(c.paraphrases != shipped.entries[c.id.removesuffix("_syn1")].paraphrases for c in copies)
     assert reworded > len(copies) * 0.9
+    # the labelled examples grow with the entries, so the index grows by the same factor
+    learned = [q for q in shipped.examples if q.entry is not None]
+    assert sum(q.entry is not None for q in grown.examples) == 3 * len(learned)
+    assert sum(1 for q in grown.examples if (q.entry or "").endswith("_syn2")) == len(learned)
 
 
 def test_statistics_helpers() -> None:

@@ -412,3 +412,46 @@ def test_normalise_ignores_spaces_punctuation_width_and_case() -> None:
     assert normalise("小米贷款，靠谱吗!") == "小米贷款靠谱吗"
     assert normalise("利率多少") != normalise("额度多少")
 
+
+def _with_examples(tmp_path: Path, *lines: str) -> Path:
+    data_dir = make_data_dir(tmp_path)
+    (data_dir / "examples").mkdir()
+    (data_dir / "examples" / "typed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return data_dir
+
+
+def test_labelled_examples_are_loaded_with_the_knowledge_base(tmp_path: Path) -> None:
+    data_dir = _with_examples(
+        tmp_path,
+        '{"question": "小米贷款查不查征信", "entry": "credit.inquiry", "product": "xiaomi"}',
+        "",
+        '{"question": "京东白条怎么开通", "entry": null, "product": null}',
+    )
+    kb = load(data_dir)
+    assert [(q.question, q.entry, q.product) for q in kb.examples] == [
+        ("小米贷款查不查征信", "credit.inquiry", "xiaomi"),
+        ("京东白条怎么开通", None, None),
+    ]
+    assert problems(kb, data_dir) == []
+
+
+def test_an_example_labelled_with_an_unknown_entry_or_product_is_reported(tmp_path: Path) -> None:
+    data_dir = _with_examples(
+        tmp_path,
+        '{"question": "征信多久更新", "entry": "credit.refresh", "product": null}',
+        '{"question": "花呗会查征信吗", "entry": "credit.inquiry", "product": "huabei"}',
+    )
+    assert problems(load(data_dir), data_dir) == [
+        "examples/*.jsonl: 「征信多久更新」: unknown entry 'credit.refresh'",
+        "examples/*.jsonl: 「花呗会查征信吗」: unknown product 'huabei'",
+    ]
+
+
+def test_a_malformed_example_line_is_rejected_at_load_naming_file_and_line(tmp_path: Path) -> None:
+    data_dir = _with_examples(
+        tmp_path,
+        '{"question": "借了会上征信吗", "entry": "credit.reported", "product": null}',
+        '{"question": "会查征信吗", "entry": "credit.inquiry"}',
+    )
+    with pytest.raises(KnowledgeBaseError, match=r"typed\.jsonl:2: not a labelled question"):
+        load(data_dir)

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 from bot.settings import Settings
-from knowledge.understanding.calibrate import lowest_safe_threshold, pick_thresholds
+from knowledge.base import DATA_DIR, KnowledgeBase
+from knowledge.models import LabelledQuestion
+from knowledge.understanding.calibrate import (
+    REPORT_SETS,
+    cross_fitted_signals,
+    fold_of,
+    lowest_safe_threshold,
+    pick_thresholds,
+    signals_and_labels,
+)
 from knowledge.understanding.calibrate import main as calibrate_main
-from knowledge.understanding.calibration import FEATURES, fit_logistic, load_calibration
+from knowledge.understanding.calibration import FALLBACK, FEATURES, fit_logistic, load_calibration
+from knowledge.understanding.lexicon import load_lexicon
+from knowledge.understanding.matcher import LexicalMatcher
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -50,6 +62,7 @@ def test_stored_calibration_was_never_fitted_on_the_report_set() -> None:
     assert "faq_fresh.jsonl" not in fitted_on
     assert "faq_fresh3.jsonl" not in fitted_on
     assert "faq_fresh4.jsonl" not in fitted_on
+    assert "faq_fresh5.jsonl" not in fitted_on
 
 
 def test_suggest_threshold_follows_the_in_scope_probabilities_when_given() -> None:
@@ -85,8 +98,15 @@ def test_settings_defaults_are_the_calibrated_thresholds() -> None:
 
 
 def test_calibrating_on_a_report_set_is_refused(tmp_path: Path) -> None:
+    assert {p.name for p in DATA.glob("faq_fresh*.jsonl")} | {"faq_eval.jsonl"} == REPORT_SETS
     out = tmp_path / "calibration.json"
-    for name in ("faq_eval.jsonl", "faq_fresh.jsonl", "faq_fresh3.jsonl", "faq_fresh4.jsonl"):
+    for name in (
+        "faq_eval.jsonl",
+        "faq_fresh.jsonl",
+        "faq_fresh3.jsonl",
+        "faq_fresh4.jsonl",
+        "faq_fresh5.jsonl",
+    ):
         assert calibrate_main(["--data", str(DATA / name), "--out", str(out)]) == 2
     assert not out.exists()
 
@@ -117,3 +137,32 @@ def test_stored_calibration_kept_new_questions_within_their_budget() -> None:
     info = load_calibration().info
     assert info["threshold_set"] == "faq_threshold.jsonl"
     assert load_calibration().answer_threshold >= info["answer_on_threshold_set"]
+
+
+def test_each_example_is_scored_by_a_matcher_that_has_not_learned_it(kb: KnowledgeBase) -> None:
+    # scored by the index that holds it, an example would look like an exact match and teach the
+    # confidence model that everything is easy
+    typed = LabelledQuestion(question="借钱的小图标咋找不着了", entry="apply.weilidai_missing", product=None)
+    lexicon = load_lexicon()
+    _, rows, _ = cross_fitted_signals(replace(kb, examples=(typed,)), lexicon, folds=2)
+    unlearned = LexicalMatcher(
+        replace(kb, examples=()), lexicon, FALLBACK, answer_threshold=1.0, suggest_threshold=0.0
+    )
+    learned = LexicalMatcher(
+        replace(kb, examples=(typed,)), lexicon, FALLBACK, answer_threshold=1.0, suggest_threshold=0.0
+    )
+    assert rows == signals_and_labels(unlearned, [typed])[0]
+    assert rows != signals_and_labels(learned, [typed])[0]
+
+
+def test_folds_are_fixed_by_the_question_and_all_used(kb: KnowledgeBase) -> None:
+    folds = [fold_of(q, 5) for q in kb.examples]
+    assert folds == [fold_of(q, 5) for q in kb.examples]
+    counts = [folds.count(k) for k in range(5)]
+    assert min(counts) > 0.15 * len(folds)  # roughly even: no fold starves the others of examples
+
+
+def test_an_example_file_is_not_fitted_on_a_second_time(tmp_path: Path) -> None:
+    out = tmp_path / "calibration.json"
+    assert calibrate_main(["--data", str(DATA_DIR / "examples" / "faq_dev.jsonl"), "--out", str(out)]) == 2
+    assert not out.exists()

@@ -165,3 +165,20 @@ def test_eval_reports_an_unreadable_file(tmp_path: Path, capsys: pytest.CaptureF
     broken.write_text("{not json\n", encoding="utf-8")
     assert main(["eval", str(broken)]) == 2
     assert "broken.jsonl:1" in capsys.readouterr().err
+
+
+def test_unanswered_questions_are_drafted_as_examples_to_label(
+    _data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from knowledge.base import default
+    from knowledge.models import LabelledQuestion
+    from knowledge.understanding.normalize import clean
+
+    learned = {clean(q.question) for q in default().examples}
+    new, known = "小米电视的贷款分期怎么弄", "小米电视多少钱"
+    assert clean(new) not in learned and clean(known) in learned
+    _ask_json([new, known], monkeypatch, capsys)
+    assert main(["kb", "unanswered", "--examples"]) == 0
+    drafts = [LabelledQuestion.model_validate_json(line) for line in capsys.readouterr().out.splitlines()]
+    # only what the matcher has not learned yet, ready to be checked and appended to the examples
+    assert [d.question for d in drafts] == [new]
