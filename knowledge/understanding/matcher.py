@@ -194,9 +194,9 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def _bayes_units(analysis: Analysis) -> frozenset[str]:
+def _bayes_units(words: frozenset[str], bigrams: frozenset[str]) -> frozenset[str]:
     # prefixed so that the word 「逾期」 and the bigram 「逾期」 stay two pieces of evidence
-    return frozenset({"w:" + w for w in analysis.words} | analysis.bigrams)
+    return frozenset({"w:" + w for w in words} | bigrams)
 
 
 def entry_products(entry: FaqEntry) -> frozenset[str]:
@@ -289,12 +289,12 @@ class LexicalMatcher:
                 examples.setdefault(example.entry, []).append(example.question)
         for entry in kb.entries.values():
             for text in (entry.question, *entry.paraphrases, *examples.get(entry.id, ())):
-                analysis = self.analyse(text)
-                if analysis.words:
-                    word_docs.append((entry.id, analysis.words))
-                if analysis.bigrams:
-                    char_docs.append((entry.id, analysis.bigrams))
-                bayes_docs.append((entry.id, _bayes_units(analysis)))
+                words, bigrams = self._indexed_units(text)
+                if words:
+                    word_docs.append((entry.id, words))
+                if bigrams:
+                    char_docs.append((entry.id, bigrams))
+                bayes_docs.append((entry.id, _bayes_units(words, bigrams)))
         # the foreign subjects an entry itself speaks of (funds.invest_house: 理财, 买房 …): a question about
         # one of them is in scope for that entry and for no other
         self._entry_foreign: dict[str, frozenset[str]] = {}
@@ -315,7 +315,7 @@ class LexicalMatcher:
         answer_docs: list[tuple[str, frozenset[str]]] = []
         for entry in kb.entries.values():
             text = "".join(a.text for a in entry.answers)
-            answer_docs.append((entry.id, self.analyse(text).words))
+            answer_docs.append((entry.id, self._indexed_units(text)[0]))
         self.answer_index = OverlapIndex(answer_docs, self._order)
         # ties are broken by entry id, as a sort on (-score, id) would
         self._tie_break = np.argsort(np.argsort(np.array(self._order)))
@@ -331,16 +331,27 @@ class LexicalMatcher:
     def _prepare(self, text: str) -> str:
         return self._typos(clean(text))
 
-    def analyse(self, question: str) -> Analysis:
-        """Normalise ``question``, find its products and the units left to match."""
-        text = self._prepare(question)
+    def _topic(self, text: str) -> tuple[list[Any], list[str], str]:
+        """The product mentions in prepared ``text``, the products asked about, and the text to match."""
         # 「除了微粒贷还有啥」 asks about the others: a product named after 除了 is not the one asked about
         mentions = self.products.find(text)
         products = list(dict.fromkeys(m.product for m in mentions if not text.endswith(_EXCEPT, 0, m.start)))
         stripped = self.products.strip(text)
         if not mentions:
             products, stripped = self._cued(text)
-        topic_text = self._synonyms(fold_question_forms(stripped))
+        return mentions, products, self._synonyms(fold_question_forms(stripped))
+
+    def _indexed_units(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The words and bigrams a paraphrase or example is indexed by: what :meth:`analyse` matches on,
+        without the markers only a question needs (harm, foreign subjects), which start-up would pay for
+        thousands of times."""
+        topic_text = self._topic(self._prepare(text))[2]
+        return _words(topic_text), _bigrams(topic_text)
+
+    def analyse(self, question: str) -> Analysis:
+        """Normalise ``question``, find its products and the units left to match."""
+        text = self._prepare(question)
+        mentions, products, topic_text = self._topic(text)
         # 「小米汽车」 names 小米 but is a car: such a mention does not make the question about the products
         brands = [] if self._brands is None else [b.span() for b in self._brands.finditer(text)]
         own = any(
@@ -427,7 +438,7 @@ class LexicalMatcher:
         word_best, word_cov = self.word_index.scan(analysis.words)
         char_best, char_cov = self.char_index.scan(analysis.bigrams)
         _, answer_cov = self.answer_index.scan(analysis.words)
-        bayes = self.bayes_index.scan(_bayes_units(analysis))
+        bayes = self.bayes_index.scan(_bayes_units(analysis.words, analysis.bigrams))
         if bayes is None:
             bayes = np.zeros(len(self._order))
         compat = self._compat_array(tuple(analysis.products), context_product, analysis.harm)
