@@ -1,8 +1,9 @@
 """The lexical FAQ matcher: normalise, find products, rank entries, calibrate the confidence, band.
 
-Each entry is indexed through its question and paraphrases, with product names taken out: the product a
-person names is recognised separately and then picks the entry's answer variant (or, for entries about one
-product such as 「微粒贷怎么开通」, tells entries with the same wording apart). Entries are ranked on a
+Each entry is indexed through its question, its paraphrases and the labelled examples people typed for it
+(``knowledge/data/examples``), with product names taken out: the product a person names is recognised
+separately and then picks the entry's answer variant (or, for entries about one product such as
+「微粒贷怎么开通」, tells entries with the same wording apart). Entries are ranked on a
 weighted sum of cheap signals: the best word-level and character-bigram cosine with one paraphrase, how
 much of the question the entry's paraphrases cover together, a naive-Bayes posterior, how much of it the
 entry's answers mention, and product agreement (all entries at once, with numpy). Products may also be
