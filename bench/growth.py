@@ -13,7 +13,6 @@ measured by :func:`bench.faq.measure` exactly as the shipped knowledge base is.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import shutil
@@ -27,6 +26,7 @@ import yaml
 
 from bench.faq import DEFAULT_DATA
 from bench.faq import measure as measure_faq
+from knowledge.base import read_labelled
 
 _HAN = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 #: chance that a word of a paraphrase is replaced by another domain word, and that one is added
@@ -88,19 +88,15 @@ def grow(data_dir: Path, target: Path, factor: int, *, seed: int = 8) -> int:
 
 def _grown_examples(data_dir: Path, factor: int, vocabulary: list[str], rng: random.Random) -> list[str]:
     """JSON lines of the in-scope examples re-worded once per copy, each labelled with the copy's id."""
-    examples = [
-        json.loads(line)
-        for path in sorted((data_dir / "examples").glob("*.jsonl"))
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
+    examples = [q for path in sorted((data_dir / "examples").glob("*.jsonl")) for q in read_labelled(path)]
     lines = []
     for copy in range(1, factor):
-        for row in examples:
-            if row["entry"] is not None:
-                question = _reword(row["question"], vocabulary, rng)
-                grown = {**row, "question": question, "entry": f"{row['entry']}_syn{copy}"}
-                lines.append(json.dumps(grown, ensure_ascii=False))
+        for example in examples:
+            if example.entry is not None:
+                copy_id = f"{example.entry}_syn{copy}"
+                question = _reword(example.question, vocabulary, rng)
+                grown = example.model_copy(update={"question": question, "entry": copy_id})
+                lines.append(grown.model_dump_json())
     return lines
 
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from knowledge.unanswered import UnansweredSummary
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,8 +35,7 @@ def run(args: argparse.Namespace) -> int:
     path = args.path or Settings().data_dir / "unanswered.jsonl"
     summary = UnansweredLog(path).summary()[: max(args.limit, 0)]
     if args.examples:
-        questions, guesses = [i.question for i in summary], [i.best_guess for i in summary]
-        for line in draft_examples(questions, guesses):
+        for line in draft_examples(summary):
             print(line)
         return 0
     if args.json:
@@ -49,19 +52,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def draft_examples(questions: list[str], guesses: list[str | None]) -> list[str]:
+def draft_examples(summary: list[UnansweredSummary]) -> list[str]:
     """Lines in the ``knowledge/data/examples`` format, one per question the matcher has not learned yet.
 
     The entry is the matcher's best guess and the product is left empty: both are drafts for a maintainer
     to check, since the matcher was unsure of exactly these questions.
     """
     from knowledge.base import default
+    from knowledge.models import LabelledQuestion
     from knowledge.understanding.normalize import clean
 
     learned = {clean(q.question) for q in default().examples}
-    lines = []
-    for question, guess in zip(questions, guesses, strict=True):
-        if clean(question) not in learned:
-            draft = {"question": question, "entry": guess, "product": None}
-            lines.append(json.dumps(draft, ensure_ascii=False))
-    return lines
+    return [
+        json.dumps(
+            LabelledQuestion(question=item.question, entry=item.best_guess, product=None).model_dump(),
+            ensure_ascii=False,
+        )
+        for item in summary
+        if clean(item.question) not in learned
+    ]

@@ -84,9 +84,10 @@ def cross_fitted_signals(
     items: list[LabelledQuestion] = []
     rows: list[dict[str, float]] = []
     labels: list[int] = []
+    assigned = [(fold_of(q, folds), q) for q in kb.examples]
     for k in range(folds):
-        held = [q for q in kb.examples if fold_of(q, folds) == k]
-        rest = tuple(q for q in kb.examples if fold_of(q, folds) != k)
+        held = [q for fold, q in assigned if fold == k]
+        rest = tuple(q for fold, q in assigned if fold != k)
         matcher = LexicalMatcher(
             replace(kb, examples=rest), lexicon, FALLBACK, answer_threshold=1.0, suggest_threshold=0.0
         )

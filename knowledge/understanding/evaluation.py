@@ -15,15 +15,12 @@ from knowledge.understanding.baseline import Bm25Baseline
 from knowledge.understanding.matcher import LexicalMatcher
 from knowledge.understanding.normalize import clean
 
-#: one question with the entry and product it should get (``entry`` None: should be declined)
-Labelled = LabelledQuestion
-
 
 @dataclass(frozen=True)
 class Outcome:
     """What a system did with one labelled question."""
 
-    item: Labelled
+    item: LabelledQuestion
     #: best guess, whatever the band
     entry: str | None
     product: str | None
@@ -96,7 +93,7 @@ def training_texts(kb: KnowledgeBase) -> set[str]:
     return texts | {clean(q.question) for q in kb.examples if q.entry is not None}
 
 
-def coinciding(items: list[Labelled], kb: KnowledgeBase) -> set[str]:
+def coinciding(items: list[LabelledQuestion], kb: KnowledgeBase) -> set[str]:
     """Normalised questions of ``items`` that are word for word a training text (written apart or not)."""
     seen = training_texts(kb)
     return {q for q in (clean(i.question) for i in items) if q in seen}
@@ -113,7 +110,7 @@ def _percentile(values: list[float], pct: float) -> float:
     return values[index]
 
 
-def evaluate_matcher(matcher: LexicalMatcher, items: list[Labelled], *, warm_up: int = 20) -> Report:
+def evaluate_matcher(matcher: LexicalMatcher, items: list[LabelledQuestion], *, warm_up: int = 20) -> Report:
     """Run the matcher on every item (after a short warm-up, so latency is the steady state)."""
     for item in items[:warm_up]:
         matcher.ask(item.question)
@@ -128,7 +125,7 @@ def evaluate_matcher(matcher: LexicalMatcher, items: list[Labelled], *, warm_up:
     return report
 
 
-def evaluate_baseline(baseline: Bm25Baseline, items: list[Labelled]) -> Report:
+def evaluate_baseline(baseline: Bm25Baseline, items: list[LabelledQuestion]) -> Report:
     """Run the BM25 baseline on every item: it answers at or above its threshold, else declines."""
     report = Report("baseline")
     for item in items[:20]:
