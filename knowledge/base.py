@@ -61,7 +61,13 @@ class KnowledgeBase:
 
     def cite(self, source_ids: list[str]) -> str:
         """Render source ids as a short citation line, e.g. 「来源：《小米贷款八问》《微信贷款综述》」."""
-        labels = [f"《{self.sources[s].short}》" if s in self.sources else f"《{s}》" for s in source_ids]
+        labels = []
+        for source_id in source_ids:
+            source = self.sources.get(source_id)
+            if source is not None and source.kind == "general":
+                labels.append(f"（{source.short}）")
+            else:
+                labels.append(f"《{source.short if source else source_id}》")
         return "来源：" + "".join(dict.fromkeys(labels))
 
     def product_name(self, product_id: str | None) -> str:

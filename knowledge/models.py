@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 #: Longest answer text, in characters: about one phone screen.
 MAX_ANSWER_CHARS = 500
@@ -34,17 +34,35 @@ class Section(StrictModel):
     title: str
 
 
+SourceKind = Literal["article", "general"]
+
+
 class Source(StrictModel):
-    """One of the web articles in ``shared/sources``; every claim cites one or more of these."""
+    """Where a claim comes from: one of the web articles in ``shared/sources``, or general knowledge.
+
+    ``kind: general`` marks what no article says (a hotline number, what 百行征信 is): it has no file, and
+    every answer citing it tells the reader so.
+    """
 
     id: Id
-    file: str = Field(description="file name under shared/sources, e.g. 000_cf75ac8d3b4d9c8e.txt")
+    kind: SourceKind = "article"
+    file: str | None = Field(
+        default=None, description="file name under shared/sources, e.g. 000_cf75ac8d3b4d9c8e.txt"
+    )
     title: str
     short: str = Field(description="a short label shown in citations, e.g. 「小米贷款八问」")
     date: dt.date | None = None
     url: str | None = None
     reliability: str = Field(description="one line: how far to trust it and why")
-    sections: list[Section]
+    sections: list[Section] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _articles_have_files(self) -> Source:
+        if self.kind == "article" and not self.file:
+            raise ValueError(f"source {self.id!r}: an article needs its file")
+        if self.kind == "general" and self.file:
+            raise ValueError(f"source {self.id!r}: general knowledge has no article file")
+        return self
 
 
 # --- products ----------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 
 from knowledge.base import DATA_DIR, KnowledgeBase, load
 from knowledge.coverage import gaps
-from knowledge.models import Attribute, Criterion
+from knowledge.models import Attribute, Criterion, Source
 from knowledge.validate import normalise, problems
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,13 +61,24 @@ def cited(attr: Attribute) -> set[str]:
 # --- sources, topics, products ---------------------------------------------------------------------------
 
 
+def articles(kb: KnowledgeBase) -> list[Source]:
+    return [s for s in kb.sources.values() if s.kind == "article"]
+
+
 def test_sources_and_sections_are_those_of_the_taxonomy(core: KnowledgeBase) -> None:
-    assert {s.id: [sec.id for sec in s.sections] for s in core.sources.values()} == TAXONOMY_SECTIONS
+    assert {s.id: [sec.id for sec in s.sections] for s in articles(core)} == TAXONOMY_SECTIONS
+
+
+def test_general_knowledge_is_one_source_without_a_file(core: KnowledgeBase) -> None:
+    general = [s for s in core.sources.values() if s.kind == "general"]
+    assert [s.id for s in general] == ["general"]
+    assert general[0].file is None
+    assert "常识" in core.cite(["xm-8qa", "general"]) and "《小米贷款八问》" in core.cite(["xm-8qa", "general"])
 
 
 def test_every_source_names_an_article_that_exists(core: KnowledgeBase) -> None:
-    for source in core.sources.values():
-        assert (ARTICLES / source.file).is_file(), source.file
+    for source in articles(core):
+        assert source.file is not None and (ARTICLES / source.file).is_file(), source.file
 
 
 def test_dated_sources_are_the_two_qa_pages(core: KnowledgeBase) -> None:
