@@ -43,20 +43,20 @@ class Settings(BaseSettings):
 
     #: FAQ confidence bands: answer when the probability that the best guess is right reaches
     #: ``faq_answer_threshold``; decline when the probability that the question is in scope is below
-    #: ``faq_suggest_threshold``; otherwise offer 「您是不是想问」. Defaults calibrated in
-    #: knowledge/data/calibration.json.
-    faq_answer_threshold: float = Field(default=0.933, ge=0, le=1)
-    faq_suggest_threshold: float = Field(default=0.84, ge=0, le=1)
+    #: ``faq_suggest_threshold``; otherwise offer 「您是不是想问」. Unset (``None``): the thresholds
+    #: calibrated with the matcher, in knowledge/data/calibration.json (one place for them).
+    faq_answer_threshold: float | None = Field(default=None, ge=0, le=1)
+    faq_suggest_threshold: float | None = Field(default=None, ge=0, le=1)
     keep_unanswered: bool = True
 
     log_level: str = "INFO"
 
     @field_validator("faq_suggest_threshold")
     @classmethod
-    def _suggest_below_answer(cls, value: float, info: object) -> float:
+    def _suggest_below_answer(cls, value: float | None, info: object) -> float | None:
         data = getattr(info, "data", {})
-        answer = data.get("faq_answer_threshold", 1.0)
-        if value > answer:
+        answer = data.get("faq_answer_threshold")
+        if value is not None and answer is not None and value > answer:
             raise ValueError("faq_suggest_threshold must not exceed faq_answer_threshold")
         return value
 

@@ -1,25 +1,27 @@
-"""The calculator flow: while it is open, every typed line goes to the calculator.
+"""The calculator flow: a cost question and its follow-ups, with the request so far kept between turns.
 
-The calculator (:mod:`flows.calculator`: ``calc_intro``, ``calc_reply``, ``calc_button``) and the
-comparison (:mod:`flows.compare`: ``compare_reply``, ``compare_button``, ``detect_comparison``) are pure
-functions written elsewhere. They are imported when first used; while one is missing the user is told it
-is being built. The calculator's state between turns (the request so far) is kept in ``Session.calc``.
+The calculator itself (:mod:`flows.calculator`) is a set of pure functions; this flow keeps its request in
+``Session.calc``, with the key ``asked`` naming what the calculator last asked for (the amount, the term,
+the rate or the days overdue). While it is open, a typed message goes to it only when it is an answer to
+that question (a bare 「12」 or 「10000」) or something a calculation can use (figures, a product,
+「改成6期」);
+anything else takes the shared routes, and the question is asked again afterwards.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+import re
 
-from flows.i18n import _
+from flows import calculator
+from flows.buttons import ButtonData
 from flows.machine import ANY, FlowMachine, FlowTable, FlowTurn, Row
-from flows.render import home_button
-from flows.reply import Reply
-from knowledge.base import KnowledgeBase
+from flows.routes import TurnContext, recogniser, routes
+from flows.session import Session
+from knowledge.calc_parse import CalcRequest, parse
 
 CALC = FlowTable(
     name="calc",
-    title="利息计算：打开后，输入的每一行都交给计算器，直到返回或退出",
+    title="利息计算：一个成本问题和它的追问（改期数、换产品），没说全的会再问",
     states=["active"],
     initial="active",
     transitions=[
@@ -28,98 +30,90 @@ CALC = FlowTable(
     ],
 )
 
+#: what a typed message does while the calculator is open, before the shared routes (flows.routes)
+ROUTES = {"active": routes("answers_calc -> calc_input", "calc_request -> calc_input")}
 
-def _function(module: str, name: str) -> Any | None:
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
-def under_construction() -> Reply:
-    """What the user sees while the calculator is not there yet."""
-    return Reply().add(_("计算器正在建设中，先看看别的吧。"), [[home_button()]])
-
-
-CalcState = dict[str, float | int | str | None]
+#: a reply that is nothing but a figure, perhaps with its unit: 「12」「10000」「1万」「12期」「0.05%」
+_BARE = re.compile(
+    r"^[¥￥]?\s*([0-9.]+\s*(?:w|k|万|千)?|[零〇一二两三四五六七八九十百千万.]+)\s*(元|块|期|个月|月|天|%)?$"
+)
+#: how a bare figure is read, by what the calculator asked for
+_AS_ANSWER = {"amount": "借{n}元", "term": "{n}期", "days": "逾期{n}天"}
+#: words of a follow-up that changes the last calculation (「改成6期」「换成微粒贷」「那年化呢」)
+_FOLLOW_UP = re.compile(r"改成|改为|换成|换作|那.{0,6}呢|如果是|要是|变成")
 
 
-def _reply_and_state(result: Any, previous: CalcState) -> tuple[Reply, CalcState]:
-    """Accept both shapes of calculator answer: ``(reply, state)`` or a bare reply."""
-    if isinstance(result, tuple):
-        reply, state = result
-        return reply, dict(state or {})
-    return result, previous
+def asked(session: Session) -> str | None:
+    """What the calculator asked for last (``amount``, ``term``, ``price``, ``days``), if anything."""
+    value = session.calc.get("asked")
+    return value if isinstance(value, str) else None
 
 
-def calc(kb: KnowledgeBase, text: str, previous: CalcState | None = None) -> tuple[Reply, CalcState]:
-    """The calculator's reply to typed ``text`` (empty: its introduction) and its state to keep."""
-    previous = dict(previous or {})
-    if not text.strip():
-        intro = _function("flows.calculator", "calc_intro")
-        if intro is not None:
-            return intro(), {}
-    calc_reply = _function("flows.calculator", "calc_reply")
-    if calc_reply is None:
-        return under_construction(), previous
-    if _function("flows.calculator", "calc_intro") is not None:
-        return _reply_and_state(calc_reply(kb, text, previous or None), previous)
-    return _reply_and_state(calc_reply(kb, text), previous)
-
-
-def press(kb: KnowledgeBase, button_id: str, previous: CalcState | None = None) -> tuple[Reply, CalcState]:
-    """The calculator's reply to one of its own ``calc:…`` buttons."""
-    calc_button = _function("flows.calculator", "calc_button")
-    if calc_button is None:
-        return calc(kb, button_id, previous)
-    return _reply_and_state(calc_button(kb, button_id, dict(previous or {}) or None), dict(previous or {}))
-
-
-def looks_like_calculation(kb: KnowledgeBase, text: str) -> bool:
-    """Whether free text is a cost question for the calculator (「借1万分12期，日利率0.05%」)."""
-    check = _function("knowledge.calc_parse", "looks_like_calculation")
-    return bool(check is not None and _function("flows.calculator", "calc_reply") and check(text, kb))
-
-
-def compare(kb: KnowledgeBase, product_ids: list[str]) -> Reply:
-    """The comparison of ``product_ids`` (empty: the comparison's own product picker)."""
-    compare_reply = _function("flows.compare", "compare_reply")
-    if compare_reply is None:
-        return Reply().add(_("产品对比正在建设中，先看看别的吧。"), [[home_button()]])
-    reply: Reply = compare_reply(kb, product_ids)
-    return reply
-
-
-def compare_press(kb: KnowledgeBase, button_id: str) -> Reply:
-    """The comparison's reply to one of its ``compare:…`` buttons."""
-    compare_button = _function("flows.compare", "compare_button")
-    if compare_button is None:
-        ids = [p for p in button_id.removeprefix("compare:").split(",") if p in kb.products]
-        return compare(kb, ids)
-    reply: Reply = compare_button(kb, button_id)
-    return reply
-
-
-def comparison_in(kb: KnowledgeBase, text: str) -> list[str] | None:
-    """The products a free-text comparison names (「小米和微粒贷哪个利息低」), or ``None``."""
-    detect = _function("flows.compare", "detect_comparison")
-    if detect is None:
-        return None
-    found: list[str] | None = detect(kb, text)
-    return found
+def _state_after(request_state: dict[str, float | int | str | None]) -> dict[str, float | int | str | None]:
+    """The state to keep: the request, and what it still lacks as ``asked``."""
+    if set(request_state) == {"asked"}:
+        return dict(request_state)
+    state = {k: v for k, v in request_state.items() if k != "asked"}
+    if state:
+        missing = CalcRequest.from_dict(state).missing()
+        if missing:
+            state["asked"] = missing[0]
+    return state
 
 
 class CalcTurn(FlowTurn):
-    """Callbacks of the calculator flow; ``payload`` is ``("text" | "button", value)``."""
+    """Callbacks of the calculator flow. ``payload``: a pressed button's data, ``None`` for the calculator's
+    introduction, or a typed message as ``(folded text, product mentions)``."""
 
     def say_calc(self) -> None:
-        kind, value = self.payload if isinstance(self.payload, tuple) else ("text", str(self.payload or ""))
-        if kind == "button":
-            reply, state = press(self.engine.kb, value, self.session.calc)
+        kb, previous = self.engine.kb, {k: v for k, v in self.session.calc.items() if k != "asked"}
+        if isinstance(self.payload, ButtonData):
+            reply, state = calculator.calc_button(kb, self.payload, previous or None)
+        elif not self.payload:
+            # the introduction asks for a loan; a bare 「8000」 in reply is its amount
+            reply, state = calculator.calc_intro(), {"asked": "amount"}
         else:
-            reply, state = calc(self.engine.kb, value, self.session.calc)
-        self.session.calc = state
+            text, mentions = self.payload
+            reply, state = calculator.calc_reply(kb, text, previous or None, mentions=mentions)
+        self.session.calc = _state_after(state)
+        product = self.session.calc.get("product")
+        if isinstance(product, str):
+            self.session.product = product
         self.reply.extend(reply)
 
 
 MACHINE = FlowMachine(CALC, CalcTurn)
+
+
+# --- recognisers of the calculator's routes -------------------------------------------------------------
+
+
+@recogniser("answers_calc")
+def _answers_calc(ctx: TurnContext) -> str | None:
+    """A bare figure typed in reply to the calculator's own question, as the calculator reads it."""
+    wanted = asked(ctx.session)
+    match = _BARE.match(ctx.reading.text)
+    if wanted is None or match is None:
+        return None
+    figure, unit = match.group(1), match.group(2) or ""
+    if unit or wanted == "price":
+        return ctx.reading.text  # 「12期」「0.05%」 say what they are
+    return _AS_ANSWER[wanted].format(n=figure)
+
+
+@recogniser("calc_request")
+def _calc_request(ctx: TurnContext) -> str | None:
+    """Something a calculation can use: figures, a product to price it by, or a change to the last one."""
+    reading = ctx.reading
+    request = parse(reading.text, mentions=reading.mentions)
+    figures = any(
+        value is not None
+        for value in (request.amount, request.term_months, request.term_days, request.price, request.method)
+    )
+    if figures or request.overdue_days is not None:
+        return reading.text
+    if request.product is not None and not reading.is_question:
+        return reading.text  # 「微粒贷」「用小米贷款的利率」: price it by that product
+    if ctx.session.calc and _FOLLOW_UP.search(reading.text):
+        return reading.text  # 「那微粒贷呢」「改成6期」
+    return None

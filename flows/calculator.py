@@ -8,12 +8,9 @@ dict in ``Session.calc`` and passes it back on the next turn):
   such as 「改成24期」, merged over ``previous``), compute and render it, or ask for what is missing. A
   comparison typed while the calculator is open (「小米贷款和微粒贷哪个利息低」) gets
   :func:`flows.compare.compare_reply`, and ``previous`` is returned unchanged.
-- ``calc_button(kb, button_id, previous=None) -> tuple[Reply, dict]`` — a pressed ``calc:…`` button.
-  Ids: ``calc:amount:<yuan>``, ``calc:term:<n>m`` / ``calc:term:<n>d``, ``calc:method:<method>``,
-  ``calc:product:<id>``, ``calc:price:<kind>:<pct>``, ``calc:days:<n>``, ``calc:schedule:full``,
-  ``calc:new``. Every id fits Telegram's 64 bytes.
-- ``is_calc_button(button_id) -> bool`` and ``looks_like_calculation(text, kb)`` (from
-  :mod:`knowledge.calc_parse`) for routing free text to the calculator.
+- ``calc_button(kb, data, previous=None) -> tuple[Reply, dict]`` — a pressed calculator button, as its
+  typed data (:mod:`flows.buttons`: ``CalcAmount``, ``CalcTerm``, ``CalcMethod``, ``CalcProduct``,
+  ``CalcPrice``, ``CalcDays``, ``CalcSchedule``, ``CalcNew``).
 
 The returned dict (``dict[str, float | int | str | None]``) is the request so far; ``{}`` means start
 over. Rates of a named product come from the knowledge base with their sources; every result shows the
@@ -24,6 +21,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flows.buttons import (
+    ButtonData,
+    CalcAmount,
+    CalcDays,
+    CalcMethod,
+    CalcNew,
+    CalcPrice,
+    CalcProduct,
+    CalcSchedule,
+    CalcTerm,
+)
 from flows.compare import compare_reply, detect_comparison
 from flows.formatting import ljust, number, pct, rate, rjust, width, yuan, yuan_short
 from flows.i18n import N_, _
@@ -51,8 +59,9 @@ from knowledge.costs import (
     rate_range,
 )
 from knowledge.models import Claim
+from knowledge.understanding.products import Mention
 
-__all__ = ["calc_button", "calc_intro", "calc_reply", "is_calc_button", "looks_like_calculation"]
+__all__ = ["calc_button", "calc_intro", "calc_reply"]
 
 State = dict[str, float | int | str | None]
 
@@ -118,11 +127,6 @@ def _fixed_amount(kb: KnowledgeBase, product_id: str | None) -> float | None:
 # --- entry points ----------------------------------------------------------------------------------------
 
 
-def is_calc_button(button_id: str) -> bool:
-    """Whether a pressed button belongs to the calculator."""
-    return button_id.startswith("calc:")
-
-
 def calc_intro() -> Reply:
     """What ``/calc`` says with no question: how to ask, with examples and a few starting points."""
     text = "\n".join(
@@ -139,65 +143,69 @@ def calc_intro() -> Reply:
     return Reply().add(text, [_product_buttons_row()])
 
 
-def calc_reply(kb: KnowledgeBase, text: str, previous: State | None = None) -> tuple[Reply, State]:
+def calc_reply(
+    kb: KnowledgeBase, text: str, previous: State | None = None, *, mentions: list[Mention] | None = None
+) -> tuple[Reply, State]:
     """Answer a typed cost question, or a follow-up to the previous one.
 
     Args:
         kb: the knowledge base (product rates, penalty and fee rules, sources).
-        text: what the user typed, e.g. 「借1万分12期，日利率0.05%」 or 「改成24期」.
+        text: what the user typed, e.g. 「借1万分12期，日利率0.05%」 or 「改成24期」; with ``mentions``, the
+            message as the reader folded it.
         previous: the dict this function returned last turn (``Session.calc``), or ``None``.
+        mentions: the products the reader found in the folded ``text`` (see
+            :func:`knowledge.calc_parse.parse`); without them ``text`` is read from scratch.
 
     Returns:
         The reply and the request so far, to store and pass back next turn.
     """
-    compared = detect_comparison(kb, text)
-    if compared and not looks_like_calculation(text, kb):
-        # 「小米贷款和微粒贷哪个利息低」 typed while the calculator is open: the side-by-side answers it
-        return compare_reply(kb, compared), dict(previous or {})
-    request = parse(text, kb)
+    if mentions is None:
+        compared = detect_comparison(kb, text)
+        if compared and not looks_like_calculation(text, kb):
+            # 「小米贷款和微粒贷哪个利息低」 from the command line: the side-by-side answers it (in the
+            # dialogue the comparison's own route takes it before the calculator sees it)
+            return compare_reply(kb, compared), dict(previous or {})
+    request = parse(text, kb, mentions=mentions)
     if request == CalcRequest():
         # nothing a calculation could use: say how to ask, keep what was understood before
         hint = _("没看懂要算什么。请写出金额、期限和利率，例如「借1万分12期，日利率0.05%」。")
-        return Reply().add(hint, [[Button(id="calc:new", label=_("重新计算"))]]), dict(previous or {})
+        return Reply().add(hint, [[CalcNew().button(_("重新计算"))]]), dict(previous or {})
     if previous:
         request = request.merged_over(CalcRequest.from_dict(previous))
     return _respond(kb, request), request.to_dict()
 
 
-def calc_button(kb: KnowledgeBase, button_id: str, previous: State | None = None) -> tuple[Reply, State]:
-    """Handle a pressed ``calc:…`` button (see the module docstring for the ids)."""
+def calc_button(kb: KnowledgeBase, data: ButtonData, previous: State | None = None) -> tuple[Reply, State]:
+    """Handle a pressed calculator button (its typed data, see the module docstring)."""
     request = CalcRequest.from_dict(previous)
-    parts = button_id.split(":")
-    kind, value = (parts[1], parts[2:]) if len(parts) >= 2 else ("", [])
-    if kind == "new":
+    if isinstance(data, CalcNew):
         return calc_intro(), {}
-    if kind == "schedule" and value == ["full"]:
+    if isinstance(data, CalcSchedule):
         return _respond(kb, request, full_schedule=True), request.to_dict()
     try:
-        request = _apply_button(request, kind, value)
-    except (ValueError, IndexError):
+        request = _apply_button(request, data)
+    except ValueError:
         return Reply().add(_("这个按钮已失效，请重新输入问题。")), request.to_dict()
     return _respond(kb, request), request.to_dict()
 
 
-def _apply_button(request: CalcRequest, kind: str, value: list[str]) -> CalcRequest:
-    if kind == "amount":
-        return replace(request, amount=float(value[0]))
-    if kind == "term":
-        raw = value[0]
-        if raw.endswith("d"):
-            return replace(request, term_days=int(raw[:-1]), term_months=None)
-        return replace(request, term_months=int(raw.rstrip("m")), term_days=None)
-    if kind == "method" and value[0] in METHODS:
-        return replace(request, method=value[0])
-    if kind == "product":
-        return replace(request, product=value[0], price=None, price_guessed=False)
-    if kind == "price" and value[0] in PRICE_KINDS:
-        price = Price(value[0], float(value[1]))
+def _apply_button(request: CalcRequest, data: ButtonData) -> CalcRequest:
+    if isinstance(data, CalcAmount):
+        return replace(request, amount=float(data.yuan))
+    if isinstance(data, CalcTerm):
+        if data.unit == "d":
+            return replace(request, term_days=data.count, term_months=None)
+        return replace(request, term_months=data.count, term_days=None)
+    if isinstance(data, CalcMethod) and data.method in METHODS:
+        return replace(request, method=data.method)  # type: ignore[arg-type]
+    if isinstance(data, CalcProduct):
+        return replace(request, product=data.product, price=None, price_guessed=False)
+    if isinstance(data, CalcPrice) and data.kind in PRICE_KINDS:
+        price = Price(data.kind, data.pct)  # type: ignore[arg-type]
         return replace(request, price=price, product=None, price_guessed=False)
-    if kind == "days":
-        return replace(request, overdue_days=int(value[0]), intent="penalty")
-    raise ValueError(kind)
+    if isinstance(data, CalcDays):
+        return replace(request, overdue_days=data.days, intent="penalty")
+    raise ValueError(type(data).__name__)
 
 
 def _respond(kb: KnowledgeBase, request: CalcRequest, *, full_schedule: bool = False) -> Reply:
@@ -240,7 +248,7 @@ def _product_buttons_row(kb: KnowledgeBase | None = None) -> list[Button]:
         "we2000": N_("WE2000"),
         "wechat_third_party": N_("第三方平台"),
     }
-    return [Button(id=f"calc:product:{p}", label=_(names[p])) for p in ids]
+    return [CalcProduct(product=p).button(_(names[p])) for p in ids]
 
 
 def _understood(request: CalcRequest) -> str:
@@ -270,6 +278,13 @@ def _price_text(price: Price) -> str:
     return _("{label}{value}").format(label=_(PRICE_LABELS[price.kind]), value=rate(price.value_pct))
 
 
+def ask_for(kb: KnowledgeBase, request: CalcRequest) -> Reply | None:
+    """The question the calculator asks for the first thing ``request`` lacks (``None``: it lacks
+    nothing), e.g. to ask it again after a question answered on the side."""
+    missing = request.missing()
+    return _ask(kb, request, missing) if missing else None
+
+
 def _ask(kb: KnowledgeBase, request: CalcRequest, missing: list[Missing]) -> Reply:
     first = missing[0]
     lines = [line for line in [_understood(request)] if line]
@@ -277,13 +292,13 @@ def _ask(kb: KnowledgeBase, request: CalcRequest, missing: list[Missing]) -> Rep
     if first == "amount":
         lines.append(_("想借多少钱？例如「借1万」「5000元」「两万五」。"))
         buttons.append(
-            [Button(id=f"calc:amount:{a}", label=yuan_short(a)) for a in (2000, 5000, 10_000, 50_000)]
+            [CalcAmount(yuan=a).button(yuan_short(a)) for a in (2000, 5000, 10_000, 50_000)]
         )
     elif first == "term":
         lines.append(_("借多久？例如「12期」「6个月」「一年」「30天」。"))
         buttons.append(
-            [Button(id=f"calc:term:{n}m", label=_("{n}期").format(n=n)) for n in (3, 6, 12, 24)]
-            + [Button(id="calc:term:30d", label=_("30天"))]
+            [CalcTerm(unit="m", count=n).button(_("{n}期").format(n=n)) for n in (3, 6, 12, 24)]
+            + [CalcTerm(unit="d", count=30).button(_("30天"))]
         )
     elif first == "price":
         lines.append(
@@ -297,13 +312,13 @@ def _ask(kb: KnowledgeBase, request: CalcRequest, missing: list[Missing]) -> Rep
             buttons.append(row)
     else:  # days
         lines.append(_("逾期多少天？例如「逾期10天」。"))
-        buttons.append([Button(id=f"calc:days:{n}", label=_("{n}天").format(n=n)) for n in (1, 3, 10, 30)])
+        buttons.append([CalcDays(days=n).button(_("{n}天").format(n=n)) for n in (1, 3, 10, 30)])
     return Reply().add("\n".join(lines), buttons)
 
 
 def _error(exc: QuoteError) -> Reply:
     text = _(ERROR_TEXTS.get(exc.code, N_("这组数字算不了，请检查后再发一次。")))
-    return Reply().add(text, [[Button(id="calc:new", label=_("重新计算"))]])
+    return Reply().add(text, [[CalcNew().button(_("重新计算"))]])
 
 
 # --- cost ---------------------------------------------------------------------------------------------
@@ -551,18 +566,18 @@ def _line_comparison(kb: KnowledgeBase, results: list[CostResult]) -> list[str]:
 def _after_buttons(result: CostResult, offer_full: bool) -> list[list[Button]]:
     rows: list[list[Button]] = []
     if offer_full:
-        rows.append([Button(id="calc:schedule:full", label=_("完整还款计划"))])
+        rows.append([CalcSchedule().button(_("完整还款计划"))])
     others: list[Method] = (
         ["equal_installment", "equal_principal", "interest_first"] if result.quote.method != "daily" else []
     )
     switch = [
-        Button(id=f"calc:method:{m}", label=_("改为{method}").format(method=_(METHOD_LABELS[m])))
+        CalcMethod(method=m).button(_("改为{method}").format(method=_(METHOD_LABELS[m])))
         for m in others
         if m != result.quote.method
     ]
     if switch and result.quote.price.kind != "monthly_fee":
         rows.append(switch)
-    rows.append([Button(id="calc:new", label=_("重新计算"))])
+    rows.append([CalcNew().button(_("重新计算"))])
     return rows
 
 
@@ -684,7 +699,7 @@ def _penalty_reply(kb: KnowledgeBase, request: CalcRequest) -> Reply:
     if found:
         lines.append(_("逾期还可能上报征信、影响以后借款。"))
     lines.append(_("<i>仅为估算，按单利逐日计；实际以借款合同为准。</i>"))
-    return Reply().add("\n".join(lines), [[Button(id="calc:new", label=_("重新计算"))]])
+    return Reply().add("\n".join(lines), [[CalcNew().button(_("重新计算"))]])
 
 
 def _early_reply(kb: KnowledgeBase, request: CalcRequest) -> Reply:
@@ -720,4 +735,4 @@ def _early_reply(kb: KnowledgeBase, request: CalcRequest) -> Reply:
         if attribute.conflict or len({c.value for c in attribute.claims}) > 1:
             lines.append(_("⚠️ 各来源说法不一，可能因还款方式而不同，以上都列出。"))
     lines.append(_("<i>仅为估算；实际以借款合同为准，提前还款前可先在App里查看结清金额。</i>"))
-    return Reply().add("\n".join(lines), [[Button(id="calc:new", label=_("重新计算"))]])
+    return Reply().add("\n".join(lines), [[CalcNew().button(_("重新计算"))]])

@@ -4,7 +4,6 @@ Functions the dialogue engine calls:
 
 - ``compare_reply(kb, product_ids) -> Reply`` — the comparison of the given products; an empty list
   gives a chooser with buttons for common pairs, one product asks for a second one.
-- ``compare_button(kb, button_id) -> Reply`` — a pressed ``compare:<id>,<id>[,<id>]`` button.
 - ``detect_comparison(kb, text) -> list[str] | None`` — the products of a question naming two or more
   with 比/对比/哪个/还是/区别/vs; ``None`` when the text is not a comparison.
 
@@ -21,16 +20,18 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal
 
+from flows.buttons import CalcProduct, Compare, CompareStart
 from flows.formatting import babel_locale, figure_short, ljust, number, width, wrap
 from flows.i18n import N_, _, knowledge_language_note
 from flows.render import cite
 from flows.reply import Button, Reply, esc
 from knowledge.base import KnowledgeBase
-from knowledge.calc_parse import normalise, products_named
+from knowledge.calc_parse import products_named
 from knowledge.costs import LoanQuote, Price, compute, rate_range
 from knowledge.models import Attribute, AttributeKey, Claim
+from knowledge.understanding.normalize import fold
 
-__all__ = ["compare_button", "compare_reply", "detect_comparison"]
+__all__ = ["compare_reply", "detect_comparison"]
 
 PHONE_COLUMNS = 28
 #: the loan priced for every product, so 「哪个利息低」 gets figures
@@ -83,16 +84,11 @@ def detect_comparison(kb: KnowledgeBase, text: str) -> list[str] | None:
     A comparison names two or more products and has a cue such as 比, 对比, 哪个, 还是, 区别 or vs.
     """
     named = [p for p in products_named(kb, text) if p in kb.products]
-    if len(named) < 2 or not _COMPARE_CUES.search(normalise(text)):
+    if len(named) < 2 or not _COMPARE_CUES.search(fold(text)):
         return None
     return named
 
 
-def compare_button(kb: KnowledgeBase, button_id: str) -> Reply:
-    """Handle a pressed ``compare:…`` button: ``compare:xiaomi,weilidai`` compares those products."""
-    _prefix, _sep, rest = button_id.partition(":")
-    ids = [p for p in rest.split(",") if p]
-    return compare_reply(kb, ids)
 
 
 def compare_reply(kb: KnowledgeBase, product_ids: list[str]) -> Reply:
@@ -171,8 +167,8 @@ def _example_cost(kb: KnowledgeBase, product_id: str) -> str:
 
 def _after_buttons(ids: list[str]) -> list[list[Button]]:
     return [
-        [Button(id=f"calc:product:{ids[0]}", label=_("算算借款成本"))],
-        [Button(id="compare:", label=_("换别的产品对比"))],
+        [CalcProduct(product=ids[0]).button(_("算算借款成本"))],
+        [CompareStart().button(_("换别的产品对比"))],
     ]
 
 
@@ -180,14 +176,14 @@ def _chooser(kb: KnowledgeBase, chosen: list[str]) -> Reply:
     if chosen:
         first = chosen[0]
         others = [p for p in kb.products if p != first]
-        buttons = [[Button(id=f"compare:{first},{p}", label=_short_name(kb, p))] for p in others]
+        buttons = [[Compare(products=(first, p)).button(_short_name(kb, p))] for p in others]
         text = _("和{product}比哪个？请选一个：").format(product=esc(kb.product_name(first)))
         return Reply().add(text, _pack(buttons))
     rows = []
     for pair in COMMON_PAIRS:
         if all(p in kb.products for p in pair):
             label = " vs ".join(_short_name(kb, p) for p in pair)
-            rows.append([Button(id="compare:" + ",".join(pair), label=label)])
+            rows.append([Compare(products=pair).button(label)])
     text = _("想对比哪几个产品？选一组，或直接问，例如「小米贷款和微粒贷哪个利息低」。")
     return Reply().add(text, rows)
 

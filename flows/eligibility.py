@@ -11,14 +11,16 @@ and the question keys in the order asked; the last asked key is the question pen
 
 from __future__ import annotations
 
-from flows.faq import digression
+import re
+
+from flows.buttons import CheckProduct, CheckRestart, Nav
 from flows.i18n import N_, _
 from flows.machine import ANY, FlowMachine, FlowTable, FlowTurn, Row
-from flows.parsing import is_dont_know, looks_like_question, normalize
 from flows.questions import QUESTIONS, AnswerValue, Question, question_buttons
 from flows.render import entry_button_id, home_button, source_line, with_language_note
 from flows.reply import Button, Reply, esc
-from flows.session import CheckDraft
+from flows.routes import TurnContext, recogniser, routes
+from flows.session import CheckDraft, Session
 from knowledge.base import KnowledgeBase
 from knowledge.eligibility import (
     EligibilityProfile,
@@ -44,7 +46,7 @@ CHECK = FlowTable(
             dest="done",
             prepare=["set_products"],
             conditions=["products_chosen", "nothing_to_ask"],
-            after=["show_result"],
+            after=["say_known", "show_result"],
         ),
         Row(
             trigger="choose",
@@ -52,7 +54,7 @@ CHECK = FlowTable(
             dest="asking",
             prepare=["set_products"],
             conditions=["products_chosen"],
-            after=["ask_next"],
+            after=["say_known", "ask_next"],
         ),
         Row(
             trigger="choose",
@@ -79,8 +81,24 @@ CHECK = FlowTable(
             after=["show_result"],
         ),
         Row(trigger="skip", source="asking", dest="asking", prepare=["record_skip"], after=["ask_next"]),
-        Row(trigger="digress", source="asking", dest="asking", after=["say_digression", "ask_current"]),
-        Row(trigger="digress", source="choosing", dest="choosing", after=["say_digression", "ask_products"]),
+        # facts stated in words (「不对 我是26」「收入五千」): kept, said back, and the check goes on
+        Row(
+            trigger="prefill",
+            source="asking",
+            dest="done",
+            conditions=["nothing_to_ask"],
+            after=["say_noted", "show_result"],
+        ),
+        Row(trigger="prefill", source="asking", dest="asking", after=["say_noted", "ask_pending_or_next"]),
+        Row(trigger="prefill", source="choosing", dest="choosing", after=["ask_products"]),
+        Row(
+            trigger="recheck",
+            source="done",
+            dest="asking",
+            unless=["nothing_to_ask"],
+            after=["say_noted", "ask_next"],
+        ),
+        Row(trigger="recheck", source="done", dest="done", after=["say_noted", "show_result"]),
         Row(
             trigger="back",
             source="asking",
@@ -120,13 +138,32 @@ REASON_FRAMES = {
 MAX_NOTES = 3
 #: how many unclear answers before the re-ask suggests 「跳过」 outright
 FAILURES_BEFORE_SKIP_HINT = 2
-#: ways people name the products in the self-check (the buttons are the main way)
-PRODUCT_WORDS = {
-    "xiaomi": ("小米", "随星借", "天星"),
-    "weilidai": ("微粒贷", "微贷", "微众"),
-    "we2000": ("we2000", "2000"),
+#: words that choose every product at once (「都测一下」「三个都看看」; not the 都 of 成都)
+ALL_WORDS = re.compile(r"全部|所有|全选|都测|都看|都试|都要|都行|都可以|三个都|几个都|\ball\b")
+
+#: what a typed message does in each state of the self-check, before the shared routes (flows.routes)
+ROUTES = {
+    "choosing": routes("names_products -> choose", "states_facts -> prefill"),
+    "asking": routes(
+        "dont_know -> skip",
+        "names_other_product -> check_product",
+        "states_facts -> prefill",
+        "answers_pending -> answer",
+    ),
+    "done": routes("names_other_product -> check_product", "states_facts -> recheck"),
 }
-ALL_WORDS = ("全部", "都", "所有", "全选", "all")
+#: how each fact is said back to the person (「我记下了：27岁 · 月入6500元」)
+FACT_LABELS: dict[str, dict[object, str]] = {
+    "student": {True: N_("在校学生"), False: N_("不是学生")},
+    "mainland_id": {True: N_("有大陆身份证"), False: N_("没有大陆身份证")},
+    "credit": {
+        "clean": N_("征信没有逾期"),
+        "settled_overdue": N_("逾期过、已还清"),
+        "current_overdue": N_("现在还有逾期"),
+    },
+    "xiaomi_device": {True: N_("有小米设备"), False: N_("没有小米设备")},
+}
+NUMBER_LABELS = {"age": N_("{n}岁"), "monthly_income": N_("月入{n}元"), "wechat_pay_score": N_("支付分{n}")}
 
 
 def reason_text(reason: Reason) -> str:
@@ -151,13 +188,32 @@ def skipped_keys(draft: CheckDraft) -> list[str]:
     return [k for k, v in draft.answers.items() if v is None]
 
 
-def products_from_text(kb: KnowledgeBase, text: str) -> list[str]:
-    """The checkable products a typed reply names (「小米」「都测一下」), in menu order."""
-    norm = normalize(text)
+def checkable_named(kb: KnowledgeBase, products: list[str], folded: str = "") -> list[str]:
+    """The checkable products among ``products`` (a reading's), or all of them for 「都测一下」, in menu
+    order."""
     checkable = checkable_products(kb)
-    if any(w in norm for w in ALL_WORDS):
+    if ALL_WORDS.search(folded):
         return checkable
-    return [p for p in checkable if any(w in norm for w in PRODUCT_WORDS.get(p, (p,)))]
+    return [p for p in checkable if p in products]
+
+
+def facts_text(facts: dict[str, object]) -> str:
+    """Facts said back in a few words, in question order: 「27岁 · 不是学生 · 月入6500元」."""
+    parts = []
+    for key in QUESTIONS:
+        if key not in facts or facts[key] is None:
+            continue
+        value = facts[key]
+        if key in NUMBER_LABELS:
+            parts.append(_(NUMBER_LABELS[key]).format(n=value))
+        elif value in FACT_LABELS.get(key, {}):
+            parts.append(_(FACT_LABELS[key][value]))
+    return " · ".join(parts)
+
+
+def seeded_draft(session: Session, products: list[str]) -> CheckDraft:
+    """A new self-check draft for ``products``, starting from the facts the person has already stated."""
+    return CheckDraft(products=products, answers=dict(session.profile))
 
 
 def render_verdict(kb: KnowledgeBase, verdict: ProductVerdict) -> str:
@@ -189,9 +245,7 @@ def result_reply(kb: KnowledgeBase, verdicts: list[ProductVerdict]) -> Reply:
     reply = Reply()
     for verdict in verdicts:
         reply.add(render_verdict(kb, verdict))
-    rows = [
-        [Button(id="nav:back", label=_("改上一个回答")), Button(id="check:restart", label=_("重新自测"))],
-    ]
+    rows = [[Nav(action="back").button(_("改上一个回答")), CheckRestart().button(_("重新自测"))]]
     if "req.pass_rate" in kb.entries:
         rows.append([Button(id=entry_button_id("req.pass_rate"), label=_("怎么提高通过率？"))])
     rows.append([home_button()])
@@ -223,11 +277,13 @@ class CheckTurn(FlowTurn):
     # --- changes to the draft ---------------------------------------------------------------------
 
     def reset_draft(self) -> None:
-        self.session.check = CheckDraft()
+        self.session.check = seeded_draft(self.session, [])
 
     def set_products(self) -> None:
         valid = [p for p in (self.payload or []) if p in checkable_products(self.engine.kb)]
-        self.session.check = CheckDraft(products=valid)
+        self.session.check = seeded_draft(self.session, valid)
+        if len(valid) == 1:
+            self.session.product = valid[0]
 
     def pending(self) -> CriterionKey | None:
         """The key of the question waiting for an answer."""
@@ -238,6 +294,7 @@ class CheckTurn(FlowTurn):
         key = self.pending()
         if key is not None:
             self.session.check.answers[key] = self.payload
+            self.session.profile[key] = self.payload
             self.session.check.failures = 0
 
     def record_skip(self) -> None:
@@ -249,28 +306,47 @@ class CheckTurn(FlowTurn):
     def step_back(self) -> None:
         draft = self.session.check
         pending = draft.asked.pop()
-        draft.answers.pop(pending, None)
-        draft.answers.pop(draft.asked[-1], None)
+        for key in (pending, draft.asked[-1]):
+            draft.answers.pop(key, None)
+            self.session.profile.pop(key, None)
         draft.failures = 0
 
     def reopen_last(self) -> None:
         draft = self.session.check
         draft.answers.pop(draft.asked[-1], None)
+        self.session.profile.pop(draft.asked[-1], None)
         draft.failures = 0
 
     # --- messages ---------------------------------------------------------------------------------
 
     def ask_products(self) -> None:
         kb = self.engine.kb
-        buttons = [Button(id=f"check:product:{p}", label=kb.product_name(p)) for p in checkable_products(kb)]
+        buttons = [CheckProduct(product=p).button(kb.product_name(p)) for p in checkable_products(kb)]
         rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-        rows.append([Button(id="check:product:all", label=_("全部都测"))])
-        rows.append([Button(id="nav:cancel", label=_("退出"))])
+        rows.append([CheckProduct(product="all").button(_("全部都测"))])
+        rows.append([Nav(action="cancel").button(_("退出"))])
+        names = "、".join(kb.product_name(p) for p in checkable_products(kb))
         text = _(
-            "想看看自己能不能申请哪个产品？先选一个，或者全部都测。\n"
+            "想看看自己能不能申请哪个产品？可以测：{names}。先选一个，或者全部都测。\n"
             "我只问几道选择题（年龄、征信等），不需要身份证号、手机号或姓名，随时可以说「跳过」「返回」「退出」。"
-        )
+        ).format(names=esc(names))
+        known = facts_text(self.session.check.answers)
+        if known:
+            text = _("我记下了：{facts}。").format(facts=esc(known)) + "\n" + text
         self.reply.add(text, rows)
+
+    def say_known(self) -> None:
+        """Before the first question or the verdict: which products are checked, and what is already known,
+        so nothing said is asked again."""
+        draft, kb = self.session.check, self.engine.kb
+        if draft.asked:
+            return
+        names = "、".join(kb.product_name(p) for p in draft.products)
+        text = _("好的，测一下{products}。").format(products=esc(names))
+        known = facts_text(draft.answers)
+        if known:
+            text += _("我记下了：{facts}（说错了可以直接改，比如「不对 我是26」）。").format(facts=esc(known))
+        self.reply.add(text)
 
     def say_unknown_product(self) -> None:
         self.reply.add(_("没看出您想测哪个产品，请点下面的按钮选择。"))
@@ -292,6 +368,30 @@ class CheckTurn(FlowTurn):
         text = prefix + _("第{n}题：").format(n=number) + _(question.prompt)
         self.reply.add(text, question_buttons(question, self.engine.kb, draft.products))
 
+    def ask_pending_or_next(self) -> None:
+        """After facts were stated: the pending question again if it is still open and needed, else the
+        next one."""
+        draft, kb = self.session.check, self.engine.kb
+        key = self.pending()
+        needed = questions_needed(kb, draft.products, draft_profile(draft), skipped=skipped_keys(draft))
+        if key is not None and key not in draft.answers:
+            if key in needed:
+                self.ask_current()
+                return
+            draft.asked.pop()  # no longer needed (a product it was for is ruled out)
+        self.ask_next()
+
+    def say_noted(self) -> None:
+        """Say back the facts just stated (payload: the facts and the keys they corrected)."""
+        facts, corrected = self.payload
+        known = facts_text(facts)
+        if not known:
+            return
+        if corrected:
+            self.reply.add(_("好的，已改成：{facts}。").format(facts=esc(known)))
+        else:
+            self.reply.add(_("记下了：{facts}。").format(facts=esc(known)))
+
     def reask(self) -> None:
         key = self.pending()
         if key is None:
@@ -303,10 +403,6 @@ class CheckTurn(FlowTurn):
         if draft.failures >= FAILURES_BEFORE_SKIP_HINT:
             prefix += _("实在不确定的话，点「跳过」就好，这一项会按“未知”处理。") + "\n"
         self._ask(question, prefix)
-
-    def say_digression(self) -> None:
-        if isinstance(self.payload, Reply):
-            self.reply.extend(self.payload)
 
     def show_result(self) -> None:
         draft, kb = self.session.check, self.engine.kb
@@ -321,35 +417,40 @@ class CheckTurn(FlowTurn):
 MACHINE = FlowMachine(CHECK, CheckTurn)
 
 
-def read_answer(turn: CheckTurn, text: str) -> tuple[str, object]:
-    """Decide what a typed reply to the pending question is: an answer, 「不知道」, a digression, or unclear.
-
-    Returns the trigger to fire and its payload.
-    """
-    key = turn.pending()
-    if key is None:
-        return "unclear", None
-    if is_dont_know(text):
-        return "skip", None
-    value: AnswerValue | None = QUESTIONS[key].parse(text)
-    if value is not None:
-        return "answer", value
-    side = digression(turn, text)
-    if side is not None:
-        return "digress", side
-    return "unclear", None
+# --- recognisers of the self-check's routes ------------------------------------------------------------
 
 
-def read_products(turn: CheckTurn, text: str) -> tuple[str, object]:
-    """A typed reply while choosing products: product names, or a question to answer on the side.
+@recogniser("names_products")
+def _names_products(ctx: TurnContext) -> list[str] | None:
+    """「小米」「都测」 choose; 「小米贷款上征信吗？」 names a product but is a question (shared routes)."""
+    reading = ctx.reading
+    if reading.is_question:
+        return None
+    return checkable_named(ctx.engine.kb, reading.products, reading.text) or None
 
-    「小米」「都测」 choose; 「小米贷款上征信吗？」 names a product but is a question, so it is answered
-    first (and the choice asked again) when the matcher is sure of it.
-    """
-    products = products_from_text(turn.engine.kb, text)
-    if products and not looks_like_question(text):
-        return "choose", products
-    side = digression(turn, text)
-    if side is not None:
-        return "digress", side
-    return "choose", products
+
+@recogniser("names_other_product")
+def _names_other_product(ctx: TurnContext) -> list[str] | None:
+    """「那微粒贷呢」「微粒贷也测一下」 during or after a check: the same check for that product."""
+    reading = ctx.reading
+    named = checkable_named(ctx.engine.kb, reading.products)
+    new = [p for p in named if p not in ctx.session.check.products]
+    if not new:
+        return None
+    bare = ctx.engine.reader.matcher.is_bare_follow_up(reading.analysis)
+    return new if bare or re.search(r"测|看看|查查|呢$|能不能|能吗|行吗|可以吗|能批|能借", reading.text) else None
+
+
+@recogniser("dont_know")
+def _dont_know(ctx: TurnContext) -> bool | None:
+    return True if ctx.reading.dont_know else None
+
+
+@recogniser("answers_pending")
+def _answers_pending(ctx: TurnContext) -> AnswerValue | None:
+    """The pending question's own reading of a reply that names nothing else (「25」「有」「用的华为」)."""
+    asked = ctx.session.check.asked
+    if not asked:
+        return None
+    question: Question = QUESTIONS[asked[-1]]  # type: ignore[index]
+    return question.parse(ctx.reading.text)

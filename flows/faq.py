@@ -1,16 +1,20 @@
 """The FAQ flow: a free question is understood, then answered, met with suggestions, or declined.
 
 The state records how the last question went; the session's ``faq`` context keeps the entry and
-product of the last answer, so a follow-up such as 「那微粒贷呢？」 is understood in its light.
+product of the last answer, so a follow-up such as 「那微粒贷呢？」 is understood in its light. The
+question arrives already understood (the reader's :class:`FaqMatch`); asked in the middle of another flow,
+it is answered on the side by :func:`answer_aside` and that flow is left as it was.
 """
 
 from __future__ import annotations
 
+from flows.buttons import Topics
 from flows.i18n import _
 from flows.machine import ANY, FlowMachine, FlowTable, FlowTurn, Row
-from flows.parsing import looks_like_question
 from flows.render import entry_button_id, home_button, render_entry, render_match
-from flows.reply import Button, Reply
+from flows.reply import Reply
+from flows.session import Session
+from knowledge.base import KnowledgeBase
 from knowledge.understanding.api import FaqMatch
 
 FAQ = FlowTable(
@@ -54,20 +58,29 @@ FAQ = FlowTable(
 )
 
 
-def understand(turn: FlowTurn, question: str) -> FaqMatch:
-    """Ask the engine's matcher, in the context of the session's last answer."""
-    faq = turn.session.faq
-    return turn.engine.matcher.ask(question, previous_entry=faq.entry_id, previous_product=faq.product)
+def remember(session: Session, match: FaqMatch) -> None:
+    """Keep what an answer was about, for follow-ups (「那微粒贷呢」, 「上征信吗」)."""
+    session.faq.entry_id = match.entry_id
+    session.faq.product = match.product
+    if match.product is not None:
+        session.product = match.product
+
+
+def answer_aside(kb: KnowledgeBase, session: Session, match: FaqMatch) -> Reply:
+    """The reply to a question asked in the middle of another flow, which stays where it was."""
+    if match.band == "answer" and match.entry_id is not None:
+        remember(session, match)
+    return render_match(kb, match)
 
 
 class FaqTurn(FlowTurn):
-    """Callbacks of the FAQ flow. ``payload``: the question text (``ask``) or ``(entry_id, product)``."""
+    """Callbacks of the FAQ flow. ``payload``: the understood question (``ask``) or
+    ``(entry_id, product)``."""
 
     match: FaqMatch | None = None
 
     def understand(self) -> None:
-        if self.match is None:  # prepare runs once per candidate transition; understand only once
-            self.match = understand(self, str(self.payload))
+        self.match = self.payload if isinstance(self.payload, FaqMatch) else None
 
     def confident(self) -> bool:
         return self.match is not None and self.match.band == "answer" and self.match.entry_id is not None
@@ -77,8 +90,7 @@ class FaqTurn(FlowTurn):
 
     def remember(self) -> None:
         assert self.match is not None
-        self.session.faq.entry_id = self.match.entry_id
-        self.session.faq.product = self.match.product
+        remember(self.session, self.match)
 
     def log_unanswered(self) -> None:
         assert self.match is not None
@@ -86,7 +98,7 @@ class FaqTurn(FlowTurn):
 
     def say_prompt(self) -> None:
         text = _("请直接输入您的问题，例如「微粒贷利息多少？」「借了会上征信吗？」。")
-        rows = [[Button(id="menu:topics", label=_("按主题浏览")), home_button()]]
+        rows = [[Topics().button(_("按主题浏览")), home_button()]]
         self.reply.add(text, rows)
 
     def say_match(self) -> None:
@@ -101,6 +113,8 @@ class FaqTurn(FlowTurn):
         entry_id, product = self.payload
         self.session.faq.entry_id = entry_id
         self.session.faq.product = product
+        if product is not None:
+            self.session.product = product
 
     def say_entry(self) -> None:
         entry_id, product = self.payload
@@ -110,23 +124,4 @@ class FaqTurn(FlowTurn):
 MACHINE = FlowMachine(FAQ, FaqTurn)
 
 
-def digression(turn: FlowTurn, question: str) -> Reply | None:
-    """The answer to a question typed in the middle of another flow, or ``None`` if it is not one.
-
-    A confident match is answered; an unsure one that reads as a question gets its suggestions. The
-    caller then repeats its own pending question, so the flow is not lost.
-    """
-    match = understand(turn, question)
-    if match.band == "answer" and match.entry_id is not None:
-        turn.session.faq.entry_id = match.entry_id
-        turn.session.faq.product = match.product
-        return render_match(turn.engine.kb, match)
-    if looks_like_question(question):
-        turn.engine.log_unanswered(match)
-        if match.band == "suggest" and match.suggestions:
-            return render_match(turn.engine.kb, match)
-        return Reply().add(_("这个问题我暂时答不了，先接着刚才的问题。"))
-    return None
-
-
-__all__ = ["FAQ", "MACHINE", "FaqTurn", "digression", "entry_button_id"]
+__all__ = ["FAQ", "MACHINE", "FaqTurn", "answer_aside", "entry_button_id", "remember"]

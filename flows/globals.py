@@ -1,15 +1,13 @@
 """Global words: what a user can type in any state to steer the dialogue, whatever is being asked.
 
-Only a whole message counts (「返回」, not 「怎么返回额度」), after folding script, width and trailing
-punctuation, so that ordinary questions containing these words still reach the FAQ.
+Only a whole message counts (「返回」, not 「怎么返回额度」), after folding script and width (the reader
+does that) and trailing punctuation, so that ordinary questions containing these words still reach the FAQ.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Literal
-
-from flows.parsing import normalize
 
 GlobalWord = Literal["back", "skip", "cancel", "restart", "menu", "help"]
 
@@ -23,16 +21,12 @@ WORDS: dict[str, GlobalWord] = {
     **dict.fromkeys(["帮助", "help", "?", "？", "怎么用", "使用说明"], "help"),
 }
 
-#: the same actions as button ids (``nav:back`` …), used by the buttons under questions and menus
-BUTTONS: dict[str, GlobalWord] = {f"nav:{action}": action for action in set(WORDS.values())}
-BUTTONS["nav:home"] = "menu"
-
 _TRAILING = re.compile(r"[\s。.!！~～…]+$")
 
 
-def global_word(text: str) -> GlobalWord | None:
-    """The action a whole message stands for, or ``None`` for ordinary text."""
-    word = _TRAILING.sub("", normalize(text))
+def global_word(folded: str) -> GlobalWord | None:
+    """The action a whole message (folded, as the reader gives it) stands for, or ``None``."""
+    word = _TRAILING.sub("", folded)
     if word in ("?", "？"):
         return "help"
     word = re.sub(r"[?？]+$", "", word)

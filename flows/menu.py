@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flows.i18n import _
 from flows.machine import ANY, FlowMachine, FlowTable, FlowTurn, Row
-from flows.render import render_product, render_products, render_topic, render_topics
-from flows.reply import Button, Reply
+from flows.render import main_menu_rows, render_product, render_products, render_topic, render_topics
+from flows.reply import Reply
 
 MENU = FlowTable(
     name="menu",
@@ -49,12 +49,7 @@ def home_reply() -> Reply:
         "可以直接打字提问，比如「小米贷款上征信吗？」，或点下面的按钮。\n"
         "我不是贷款机构，也不构成金融建议；不会索要身份证号、手机号或姓名。"
     )
-    rows = [
-        [Button(id="check:start", label=_("我能申请吗？（资格自测）"))],
-        [Button(id="menu:topics", label=_("常见问题")), Button(id="menu:products", label=_("产品一览"))],
-        [Button(id="calc:start", label=_("利息计算")), Button(id="compare:start", label=_("产品对比"))],
-    ]
-    return Reply().add(text, rows)
+    return Reply().add(text, main_menu_rows())
 
 
 class MenuTurn(FlowTurn):

@@ -12,8 +12,12 @@ import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from flows.buttons import CheckAnswer, Nav
 from flows.i18n import N_, _
-from flows.parsing import (
+from flows.reply import Button
+from knowledge.base import KnowledgeBase
+from knowledge.models import CriterionKey
+from knowledge.understanding.answers import (
     parse_age,
     parse_credit,
     parse_income,
@@ -22,16 +26,9 @@ from flows.parsing import (
     parse_student,
     parse_xiaomi_device,
 )
-from flows.reply import Button
-from knowledge.base import KnowledgeBase
-from knowledge.models import CriterionKey
 
 AnswerValue = int | bool | str
 
-#: the button that skips a question (the answer becomes unknown); also the global word 「跳过」
-SKIP_BUTTON_ID = "nav:skip"
-BACK_BUTTON_ID = "nav:back"
-CANCEL_BUTTON_ID = "nav:cancel"
 
 
 @dataclass(frozen=True)
@@ -122,7 +119,7 @@ QUESTIONS: dict[CriterionKey, Question] = {
 
 def answer_button_id(key: str, token: str) -> str:
     """The id of an answer button, e.g. ``check:answer:age:25``."""
-    return f"check:answer:{key}:{token}"
+    return CheckAnswer(key=key, token=token).pack()
 
 
 def decode_token(question: Question, token: str) -> AnswerValue | None:
@@ -177,9 +174,9 @@ def question_buttons(question: Question, kb: KnowledgeBase, products: Iterable[s
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     rows.append(
         [
-            Button(id=SKIP_BUTTON_ID, label=_("跳过")),
-            Button(id=BACK_BUTTON_ID, label=_("上一步")),
-            Button(id=CANCEL_BUTTON_ID, label=_("退出")),
+            Nav(action="skip").button(_("跳过")),
+            Nav(action="back").button(_("上一步")),
+            Nav(action="cancel").button(_("退出")),
         ]
     )
     return rows

@@ -7,6 +7,19 @@ escaped with :func:`~flows.reply.esc`; UI words go through ``_()``.
 
 from __future__ import annotations
 
+from flows.buttons import (
+    CalcStart,
+    CheckProduct,
+    CheckStart,
+    CompareStart,
+    Home,
+    Nav,
+    OpenEntry,
+    ProductCard,
+    Products,
+    Topics,
+)
+from flows.buttons import Topic as TopicButton
 from flows.formatting import date_text
 from flows.i18n import N_, _, knowledge_language_note
 from flows.reply import Button, Reply, esc
@@ -32,15 +45,15 @@ CARD_LABELS = {
 
 def entry_button_id(entry_id: str, product: str | None = None) -> str:
     """The id of a button that opens an FAQ answer, e.g. ``faq:entry:credit.reported`` (≤ 64 bytes)."""
-    button = f"faq:entry:{entry_id}"
-    if product and len(button) + len(product) + 1 <= 64:
-        button += f":{product}"
-    return button
+    try:
+        return OpenEntry(entry=entry_id, product=product).pack()
+    except ValueError:  # too long with the product: the general answer then
+        return OpenEntry(entry=entry_id).pack()
 
 
 def home_button() -> Button:
     """The button back to the main menu."""
-    return Button(id="menu:home", label=_("主菜单"))
+    return Home().button(_("主菜单"))
 
 
 def cite(kb: KnowledgeBase, source_ids: list[str]) -> str:
@@ -92,7 +105,7 @@ def related_buttons(kb: KnowledgeBase, entry: FaqEntry, product: str | None) -> 
         for rid in entry.related[:MAX_RELATED]
         if rid in kb.entries
     ]
-    rows.append([Button(id=f"menu:topic:{entry.topic}", label=_("同类问题")), home_button()])
+    rows.append([TopicButton(topic=entry.topic).button(_("同类问题")), home_button()])
     return rows
 
 
@@ -133,24 +146,44 @@ def render_suggestions(kb: KnowledgeBase, match: FaqMatch) -> Reply:
     return Reply().add(_("我不太确定您问的是哪个问题。您是不是想问："), rows)
 
 
-def render_decline(kb: KnowledgeBase, match: FaqMatch) -> Reply:
-    """No match: say so plainly, offer the closest entries and the topic menu."""
+def render_decline(kb: KnowledgeBase, match: FaqMatch, *, again: bool = False) -> Reply:
+    """No match: say so plainly, offer the closest entries and the topic menu.
+
+    ``again`` (the second fallback in a row) words it differently and offers the whole menu, rather than
+    repeating a sentence the person has just read.
+    """
     rows = suggestion_buttons(kb, match, limit=3)
-    rows.append([Button(id="menu:topics", label=_("按主题浏览")), home_button()])
+    if again:
+        text = _(
+            "抱歉，这个我还是答不上来。我能回答的是小米贷款、微粒贷、WE2000 和微信里贷款平台的申请、征信、"
+            "利率、还款、逾期和防骗问题；也可以做资格自测、算利息。点下面选一个开始吧："
+        )
+        rows.extend(main_menu_rows())
+        return Reply().add(text, rows)
+    rows.append([Topics().button(_("按主题浏览")), home_button()])
     text = _(
-        "这个问题我暂时答不了：我只根据几篇公开文章回答小米贷款、微粒贷、WE2000 和微信里的贷款平台的问题。"
-        "可以换个说法，或者按主题浏览。"
+        "这个问题我暂时答不了：我只根据几篇公开文章回答小米贷款、微粒贷、WE2000 和微信里的贷款平台的问题"
+        "（申请条件、征信、利率、还款、逾期、防骗）。可以换个说法，或者按主题浏览。"
     )
     return Reply().add(text, rows)
 
 
-def render_match(kb: KnowledgeBase, match: FaqMatch) -> Reply:
-    """The reply for any match, by its band."""
+def main_menu_rows() -> list[list[Button]]:
+    """The main menu's buttons: the self-check, the FAQ topics, the products, the calculator, comparison."""
+    return [
+        [CheckStart().button(_("我能申请吗？（资格自测）"))],
+        [Topics().button(_("常见问题")), Products().button(_("产品一览"))],
+        [CalcStart().button(_("利息计算")), CompareStart().button(_("产品对比"))],
+    ]
+
+
+def render_match(kb: KnowledgeBase, match: FaqMatch, *, again: bool = False) -> Reply:
+    """The reply for any match, by its band (``again``: see :func:`render_decline`)."""
     if match.band == "answer" and match.entry_id in kb.entries:
         return render_answer(kb, match)
     if match.band == "suggest":
         return render_suggestions(kb, match)
-    return render_decline(kb, match)
+    return render_decline(kb, match, again=again)
 
 
 def render_entry(kb: KnowledgeBase, entry_id: str, product: str | None = None) -> Reply:
@@ -169,11 +202,16 @@ def render_entry(kb: KnowledgeBase, entry_id: str, product: str | None = None) -
 
 def render_topics(kb: KnowledgeBase) -> Reply:
     """The topic menu: one button per topic that has entries, two per row."""
-    used = {e.topic for e in kb.entries.values()}
-    buttons = [Button(id=f"menu:topic:{t.id}", label=t.title) for t in kb.topics.values() if t.id in used]
+    used = {e.topic for e in kb.faq_entries()}
+    buttons = [
+        TopicButton(topic=t.id).button(t.title)
+        for t in kb.topics.values()
+        if t.id in used and t.browsable
+    ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([Button(id="nav:back", label=_("返回")), home_button()])
-    return Reply().add(_("请选择一个主题："), rows)
+    rows.append([Nav(action="back").button(_("返回")), home_button()])
+    titles = "、".join(t.title for t in kb.topics.values() if t.id in used and t.browsable)
+    return Reply().add(_("常见问题按主题分：{titles}。请选择一个主题：").format(titles=esc(titles)), rows)
 
 
 def render_topic(kb: KnowledgeBase, topic_id: str) -> Reply:
@@ -184,17 +222,22 @@ def render_topic(kb: KnowledgeBase, topic_id: str) -> Reply:
         for e in kb.entries.values()
         if e.topic == topic_id
     ]
-    rows.append([Button(id="nav:back", label=_("返回主题列表")), home_button()])
+    rows.append([Nav(action="back").button(_("返回主题列表")), home_button()])
     text = f"<b>{esc(topic.title)}</b>\n{esc(topic.description)}\n" + _("点一个问题查看回答：")
     return Reply().add(text, rows)
 
 
 def render_products(kb: KnowledgeBase) -> Reply:
     """The product menu: one button per product, two per row."""
-    buttons = [Button(id=f"menu:product:{p.id}", label=p.name) for p in kb.products.values()]
+    buttons = [ProductCard(product=p.id).button(p.name) for p in kb.products.values()]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([Button(id="nav:back", label=_("返回")), home_button()])
-    return Reply().add(_("请选择一个产品查看要点："), rows)
+    rows.append([Nav(action="back").button(_("返回")), home_button()])
+    covered = "、".join(p.name for p in kb.products.values() if p.checkable or p.id == "wechat_third_party")
+    others = "、".join(p.name for p in kb.products.values() if not p.checkable and p.id != "wechat_third_party")
+    text = _("我能介绍的产品：{covered}；{others}只用来对比。请选择一个产品查看要点：").format(
+        covered=esc(covered), others=esc(others)
+    )
+    return Reply().add(text, rows)
 
 
 def render_product(kb: KnowledgeBase, product_id: str) -> Reply:
@@ -227,6 +270,6 @@ def render_product(kb: KnowledgeBase, product_id: str) -> Reply:
         lines.append("<i>" + esc(_("资料截至{date}").format(date=date_text(newest))) + "</i>")
     rows: list[list[Button]] = []
     if product.checkable:
-        rows.append([Button(id=f"check:product:{product.id}", label=_("自测能不能申请"))])
-    rows.append([Button(id="nav:back", label=_("返回产品列表")), home_button()])
+        rows.append([CheckProduct(product=product.id).button(_("自测能不能申请"))])
+    rows.append([Nav(action="back").button(_("返回产品列表")), home_button()])
     return Reply().add(with_language_note("\n".join(lines)), rows)

@@ -1,9 +1,10 @@
 """The per-chat session: a small serialisable model, versioned so old records can be recognised.
 
 Only what the dialogue needs between turns is kept: where the user is (flow and state of that flow's
-machine, the topic or product being browsed), the answers of an unfinished self-check, and the topic of
-the last FAQ answer for follow-ups. Free text is never stored. Fields added later have defaults, so a
-record saved by an older version of schema 1 still loads.
+machine, the topic or product being browsed), flows left unfinished to come back to, the self-check facts
+the person has stated (their answers, never their words), the product and answer they are looking at for
+follow-ups, and a few counters that keep replies from repeating themselves. Free text is never stored.
+Fields added later have defaults, so a record saved by an older version of schema 1 still loads.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ class CheckDraft(BaseModel):
     failures: int = 0
 
 
+#: a self-check answer as kept: a number (age, income, score), yes/no, or a credit status
+FactValue = int | bool | str
+
+
 class Session(BaseModel):
     """Everything kept about one chat between turns."""
 
@@ -47,12 +52,30 @@ class Session(BaseModel):
 
     schema_version: int = SCHEMA_VERSION
     locale: str = "zh_CN"
+    #: the person chose the locale with ``/lang``; until then replies follow the script they write in
+    locale_chosen: bool = False
     flow: str = "menu"
     state: str = "home"
     check: CheckDraft = Field(default_factory=CheckDraft)
     faq: FaqContext = Field(default_factory=FaqContext)
     menu: MenuContext = Field(default_factory=MenuContext)
     calc: dict[str, float | int | str | None] = Field(default_factory=dict)
+    #: products picked for a comparison that still needs a second one
+    compare: list[str] = Field(default_factory=list)
+    #: self-check facts stated so far, in any flow (「我27，月入六千五」): a check starts from them
+    profile: dict[str, FactValue | None] = Field(default_factory=dict)
+    #: the product the person is looking at (an answer, a card, a check of one product), for follow-ups
+    #: such as 「上征信吗」 that name none
+    product: str | None = None
+    #: flows left unfinished for another (flow name -> its state), offered back until resumed or ended
+    paused: dict[str, str] = Field(default_factory=dict)
+    #: what the last reply offered that a plain 「好」 accepts: ``check`` (a check with the stated facts) or
+    #: ``resume`` (the paused flow)
+    offer: str | None = None
+    #: replies of small talk and fallbacks so far, so that the next one is worded differently
+    chatter: int = 0
+    #: fallbacks in a row (「这个问题我暂时答不了」): the second is worded differently and offers the menu
+    fallbacks: int = 0
     updated_at: float = Field(default_factory=time.time)
     #: Telegram ``update_id``s already applied to this session (the newest few): an update delivered
     #: again after a crash is recognised and not answered twice

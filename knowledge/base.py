@@ -1,7 +1,8 @@
 """Loading the knowledge base from its data files into one immutable :class:`KnowledgeBase`.
 
 The data directory holds ``sources.yaml``, ``products.yaml``, ``criteria.yaml``, ``topics.yaml``, any
-number of ``faq/*.yaml`` files and the labelled questions of ``examples/*.jsonl``. Loading checks the
+number of ``faq/*.yaml`` files, ``intents.yaml`` (the wants besides FAQ questions, kept with the FAQ
+entries as entries of kind ``action``) and the labelled questions of ``examples/*.jsonl``. Loading checks the
 shape of each file (pydantic); the cross-file rules (ids that must exist, duplicates) are
 :func:`knowledge.validate.problems`.
 """
@@ -9,7 +10,7 @@ shape of each file (pydantic); the cross-file rules (ids that must exist, duplic
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +24,7 @@ from knowledge.models import (
     Criterion,
     FaqEntry,
     FaqFile,
+    IntentsFile,
     LabelledQuestion,
     Product,
     ProductsFile,
@@ -69,6 +71,30 @@ class KnowledgeBase:
             else:
                 labels.append(f"《{source.short if source else source_id}》")
         return "来源：" + "".join(dict.fromkeys(labels))
+
+    def faq_entries(self) -> list[FaqEntry]:
+        """The FAQ entries, without the wants (entries of kind ``action``)."""
+        return [e for e in self.entries.values() if e.kind != "action"]
+
+    def faq_view(self) -> KnowledgeBase:
+        """The knowledge base as the FAQ matcher sees it: FAQ entries only, and the labelled examples of
+        FAQ questions and of questions to decline (the wants' examples are the want matcher's)."""
+        wants = {e.id for e in self.entries.values() if e.kind == "action"}
+        return replace(
+            self,
+            entries={k: e for k, e in self.entries.items() if k not in wants},
+            examples=tuple(q for q in self.examples if q.entry not in wants),
+        )
+
+    def wants_view(self) -> KnowledgeBase:
+        """The knowledge base as the want matcher sees it: the wants only; every other labelled question
+        (FAQ or to decline) is an example of something that is not a want."""
+        wants = {k: e for k, e in self.entries.items() if e.kind == "action"}
+        examples = tuple(
+            q if q.entry in wants else q.model_copy(update={"entry": None, "product": None})
+            for q in self.examples
+        )
+        return replace(self, entries=wants, examples=examples)
 
     def product_name(self, product_id: str | None) -> str:
         """Display name of a product id; empty for ``None``."""
@@ -151,6 +177,15 @@ def load(data_dir: Path = DATA_DIR) -> KnowledgeBase:
                 )
             entries[entry.id] = entry
             origin[entry.id] = f"faq/{path.name}"
+    intents_path = data_dir / "intents.yaml"
+    if intents_path.exists():
+        for entry in _read(intents_path, IntentsFile).intents:
+            if entry.id in entries:
+                raise KnowledgeBaseError(
+                    f"intents.yaml: '{entry.id}' is also an FAQ entry ({origin[entry.id]})"
+                )
+            entries[entry.id] = entry
+            origin[entry.id] = "intents.yaml"
     examples = [q for path in sorted((data_dir / "examples").glob("*.jsonl")) for q in read_labelled(path)]
     return KnowledgeBase(
         sources={s.id: s for s in sources},

@@ -12,37 +12,17 @@ What is missing is reported as field names (``amount``, ``term``, ``price``); th
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import Literal
 
 from knowledge.base import KnowledgeBase
 from knowledge.costs import DAYS_PER_MONTH, LoanQuote, Method, Price, PriceKind
 from knowledge.numerals import read_numeral
+from knowledge.understanding.normalize import fold
+from knowledge.understanding.products import Mention, ProductFinder
 
 Intent = Literal["cost", "penalty", "early"]
 Missing = Literal["amount", "term", "price", "days"]
-
-#: Names people use for the products whose rates the calculator can take from the knowledge base,
-#: on top of each product's ``name`` and ``aliases`` in the data.
-EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
-    "xiaomi": (
-        "小米贷款",
-        "小米贷",
-        "随星借",
-        "小米金融",
-        "天星金融",
-        "小米消费金融",
-        "小米消金",
-        "小米借钱",
-    ),
-    "weilidai": ("微粒贷", "微信微贷", "微众银行", "微贷"),
-    "we2000": ("we2000", "WE2000"),
-    "jiebei": ("借呗", "蚂蚁借呗", "支付宝借呗"),
-    "weiyedai": ("微业贷", "腾讯微业贷"),
-    "jintiao": ("金条", "京东金条"),
-}
 
 _CN = "零〇一二两三四五六七八九十百千万"
 _NUM = r"\d+(?:\.\d+)?"
@@ -203,19 +183,15 @@ class CalcRequest:
 # --- text normalisation ------------------------------------------------------------------------------
 
 
-@cache
-def _t2s() -> object:
-    import opencc  # C binding; loaded on first use
-
-    return opencc.OpenCC("t2s")
-
-
 def normalise(text: str) -> str:
     """Simplified characters, half-width digits and symbols (¥, %, ,), no spaces around numbers."""
-    converter = _t2s()
-    simplified = str(converter.convert(text))  # type: ignore[attr-defined]
-    folded = unicodedata.normalize("NFKC", simplified)
-    folded = folded.replace("％", "%").replace("￥", "¥").replace("块钱", "元").replace("块", "元")
+    return _symbols(fold(text))
+
+
+def _symbols(folded: str) -> str:
+    """Folded text (:func:`~knowledge.understanding.normalize.fold`) with the calculator's spellings of
+    money and percentages made uniform: 块 → 元, 「百分之十八」 → 18%."""
+    folded = folded.replace("￥", "¥").replace("块钱", "元").replace("块", "元")
     return _PER_CENT.sub(_as_percent, folded)
 
 
@@ -315,49 +291,35 @@ _MULTIPLIER = {"万": 10_000, "w": 10_000, "W": 10_000, "千": 1000, "k": 1000, 
 
 #: id(kb) -> (kb, its aliases). Built once per knowledge base: rebuilding (with an OpenCC conversion per
 #: alias) on every call was a third of an engine turn. Holding ``kb`` keeps its id from being reused.
-_ALIASES: dict[int, tuple[KnowledgeBase | None, tuple[tuple[str, str], ...]]] = {}
-
-
-def product_aliases(kb: KnowledgeBase | None) -> tuple[tuple[str, str], ...]:
-    """(alias, product id) pairs, longest alias first, from the knowledge base and :data:`EXTRA_ALIASES`."""
-    cached = _ALIASES.get(id(kb))
-    if cached is not None and cached[0] is kb:
-        return cached[1]
-    aliases = _build_aliases(kb)
-    _ALIASES[id(kb)] = (kb, aliases)
-    return aliases
-
-
-def _build_aliases(kb: KnowledgeBase | None) -> tuple[tuple[str, str], ...]:
-    pairs: dict[str, str] = {}
-    for pid, names in EXTRA_ALIASES.items():
-        if kb is None or pid in kb.products:
-            for name in names:
-                pairs[name.lower()] = pid
-    if kb is not None:
-        for product in kb.products.values():
-            for name in (product.name, product.id, *product.aliases):
-                if len(name) >= 2:
-                    pairs.setdefault(normalise(name).lower(), product.id)
-    return tuple(sorted(pairs.items(), key=lambda pair: -len(pair[0])))
-
-
 def products_named(kb: KnowledgeBase | None, text: str) -> list[str]:
-    """Product ids named in ``text``, in order of first mention, each once."""
-    lowered = normalise(text).lower()
-    found: list[tuple[int, str]] = []
-    for alias, pid in product_aliases(kb):
-        start = lowered.find(alias)
-        while start >= 0:
-            found.append((start, pid))
-            # blank it out so 微贷 inside 微信微贷 is not counted twice
-            lowered = lowered[:start] + "\0" * len(alias) + lowered[start + len(alias) :]
-            start = lowered.find(alias)
-    ordered: list[str] = []
-    for _, pid in sorted(found):
-        if pid not in ordered:
-            ordered.append(pid)
-    return ordered
+    """Product ids named in ``text`` (raw or folded), in order of first mention, each once.
+
+    Only for callers with no message reader (the command line, tests): the dialogue passes the reader's
+    product mentions to :func:`parse` instead.
+    """
+    if kb is None:
+        return []
+    return [m.product for m in _mentions(kb, fold(text))]
+
+
+def _mentions(kb: KnowledgeBase, folded: str) -> list[Mention]:
+    return list({m.product: m for m in reversed(_finder(kb).find(folded))}.values())[::-1]
+
+
+_FINDERS: dict[int, tuple[KnowledgeBase, ProductFinder]] = {}
+
+
+def _finder(kb: KnowledgeBase) -> ProductFinder:
+    """The product recogniser over ``kb`` and the lexicon (the matcher's, built here when there is none)."""
+    cached = _FINDERS.get(id(kb))
+    if cached is None or cached[0] is not kb:
+        from knowledge.understanding.lexicon import load_lexicon
+
+        aliases: dict[str, list[str]] = {p.id: [p.id, p.name, *p.aliases] for p in kb.products.values()}
+        for product_id, extra in load_lexicon().product_aliases.items():
+            aliases.setdefault(product_id, []).extend(extra)
+        cached = _FINDERS[id(kb)] = (kb, ProductFinder(aliases, fold))
+    return cached[1]
 
 
 def _cut(text: str, match: re.Match[str]) -> str:
@@ -448,18 +410,27 @@ def _take_amount(text: str) -> float | None:
     return None
 
 
-def parse(text: str, kb: KnowledgeBase | None = None) -> CalcRequest:
+def parse(
+    text: str, kb: KnowledgeBase | None = None, *, mentions: list[Mention] | None = None
+) -> CalcRequest:
     """Read a cost, penalty or early-repayment question.
 
     Args:
-        text: what the user typed, Simplified or Traditional.
-        kb: the knowledge base, for product names (built-in aliases are used without it).
+        text: what the user typed, Simplified or Traditional; or, with ``mentions``, the message as the
+            reader folded it.
+        kb: the knowledge base, for product names when no ``mentions`` are given.
+        mentions: the products named in the folded ``text`` (the reader's one recogniser); when given,
+            ``text`` is taken as folded and is not normalised again.
     """
-    work = normalise(text)
-    named = products_named(kb, work)
-    product = named[0] if named else None
-    for alias, _pid in product_aliases(kb):
-        work = re.sub(re.escape(alias), " ; ", work, flags=re.I)
+    work = text
+    if mentions is None:
+        work = fold(text)
+        mentions = _mentions(kb, work) if kb is not None else []
+    product = mentions[0].product if mentions else None
+    for mention in sorted(mentions, key=lambda m: m.start, reverse=True):
+        # a product's name is not a figure: 「WE2000」 is not an amount of 2000
+        work = work[: mention.start] + " ; " + work[mention.end :]
+    work = _symbols(work)
     price, guessed, work = _take_price(work)
     daily_yuan = None if price is not None else _DAILY_YUAN.search(work)
     if daily_yuan is not None:
@@ -504,20 +475,22 @@ _CALC_CUES = re.compile(
 )
 
 
-def looks_like_calculation(text: str, kb: KnowledgeBase | None = None) -> bool:
+def looks_like_calculation(
+    text: str, kb: KnowledgeBase | None = None, *, mentions: list[Mention] | None = None
+) -> bool:
     """Whether free text is a cost, penalty or early-repayment calculation rather than a general question.
 
     True when it names an amount and at least one of a term, a price or a cue such as 利息/要还多少/罚息.
+    ``text`` and ``mentions`` are as for :func:`parse`.
     """
-    request = parse(text, kb)
+    request = parse(text, kb, mentions=mentions)
     if request.amount is None:
         return False
-    work = normalise(text)
     return (
         request.term_months is not None
         or request.term_days is not None
         or request.price is not None
         or request.overdue_days is not None
-        or bool(_CALC_CUES.search(work))
+        or bool(_CALC_CUES.search(text if mentions is not None else fold(text)))
         or request.intent != "cost"
     )

@@ -30,7 +30,7 @@ def coverage(kb: KnowledgeBase) -> dict[str, list[str]]:
         for source in kb.sources.values()
         for section in source.sections
     }
-    for entry in kb.entries.values():
+    for entry in kb.faq_entries():
         for ref in dict.fromkeys(entry.covers):
             if ref in covered:
                 covered[ref].append(entry.id)

@@ -8,6 +8,7 @@ by :mod:`knowledge.validate`, which can name the file and entry at fault.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -176,13 +177,37 @@ class CriteriaFile(StrictModel):
 
 # --- FAQ ---------------------------------------------------------------------------------------------
 
-EntryKind = Literal["info", "warning", "refusal"]
+EntryKind = Literal["info", "warning", "refusal", "action"]
+#: What the dialogue does for a want (an entry of kind ``action``, from ``intents.yaml``): start the
+#: self-check, return a greeting, meet despair with a crisis line, and so on.
+Action = Literal[
+    "check",
+    "calc",
+    "compare",
+    "products",
+    "topics",
+    "help",
+    "greet",
+    "thanks",
+    "bye",
+    "identity",
+    "affirm",
+    "deny",
+    "laugh",
+    "complaint",
+    "crisis",
+    "scammed",
+    "identifier",
+    "comfort",
+    "answer",  # answer the want's first related FAQ entry (「不看征信的口子」 → the scam signs)
+]
 
 
 class Topic(StrictModel):
     id: Id
     title: str
     description: str
+    browsable: bool = Field(default=True, description="listed in 「按主题浏览」 (false for the wants)")
 
 
 class Answer(StrictModel):
@@ -213,9 +238,31 @@ class FaqEntry(StrictModel):
     products: list[Id] = Field(default_factory=list, description="products it concerns; empty = general")
     question: str
     paraphrases: list[str] = Field(min_length=1)
-    answers: list[Answer] = Field(min_length=1)
+    answers: list[Answer] = Field(default_factory=list)
     related: list[Id] = Field(default_factory=list)
     covers: list[str] = Field(default_factory=list, description="article sections, as 'source_id#section'")
+    #: for ``kind: action`` only: what the dialogue does; regular expressions on the folded message that
+    #: decide this want outright (despair must never be missed for a lack of matching words); and
+    #: ``cues``, weaker ones that decide it only when nothing else in the message was understood
+    #: (「好 我明天去派出所 谢谢」 is a thank-you; 「谢谢，微粒贷利息多少」 is a question)
+    action: Action | None = None
+    markers: list[str] = Field(default_factory=list)
+    cues: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _actions_and_answers(self) -> FaqEntry:
+        if (self.kind == "action") != (self.action is not None):
+            raise ValueError(f"{self.id}: an entry has an action exactly when its kind is action")
+        if self.kind != "action" and not self.answers:
+            raise ValueError(f"{self.id}: an FAQ entry needs at least one answer")
+        if (self.markers or self.cues) and self.kind != "action":
+            raise ValueError(f"{self.id}: only wants (kind action) have markers and cues")
+        for marker in [*self.markers, *self.cues]:
+            try:
+                re.compile(marker)
+            except re.error as exc:
+                raise ValueError(f"{self.id}: marker {marker!r} is not a regular expression: {exc}") from exc
+        return self
 
     def answer_for(self, product: Id | None) -> Answer:
         """The answer for ``product`` when the entry has one, else the general answer."""
@@ -230,6 +277,12 @@ class FaqEntry(StrictModel):
 
 class FaqFile(StrictModel):
     entries: list[FaqEntry]
+
+
+class IntentsFile(StrictModel):
+    """``intents.yaml``: the wants besides FAQ questions, as entries of kind ``action``."""
+
+    intents: list[FaqEntry]
 
 
 class LabelledQuestion(StrictModel):

@@ -8,32 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge.privacy import REDACTED, redact
 from knowledge.understanding.normalize import clean
 
 DEFAULT_PATH = Path("data") / "unanswered.jsonl"
-REDACTED = "[已隐去]"
 
-# Order matters: ID numbers (18 characters, may end in X) before the generic digit runs. The look-arounds
-# keep a long number from being matched by its tail; separators (spaces, dashes) inside card numbers are
-# allowed because people type 「6222 0201 …」.
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
-_CARD_NUMBER = re.compile(r"(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]){8}(?![0-9])")
-_MOBILE_WITH_CODE = re.compile(r"(?:\+|(?<![0-9]))86[ -]?1[3-9][0-9](?:[ -]?[0-9]){8}(?![0-9])")
-
-
-def redact(text: str) -> str:
-    """``text`` with ID numbers, card numbers and mobile numbers replaced by 「[已隐去]」."""
-    text = _ID_NUMBER.sub(REDACTED, text)
-    text = _MOBILE_WITH_CODE.sub(REDACTED, text)
-    text = _CARD_NUMBER.sub(REDACTED, text)
-    return _MOBILE.sub(REDACTED, text)
-
+__all__ = ["DEFAULT_PATH", "REDACTED", "UnansweredLog", "UnansweredSummary", "redact"]
 
 @dataclass(frozen=True)
 class UnansweredSummary:

@@ -212,8 +212,11 @@ def _entry_problems(kb: KnowledgeBase) -> list[str]:
         found += _unknown(entry.related, kb.entries, "related entry", where)
         if entry.id in entry.related:
             found.append(f"{where}: lists itself as related")
-        found += _answer_problems(kb, entry, where)
+        if entry.answers or entry.kind != "action":  # a want may have no answer of its own
+            found += _answer_problems(kb, entry, where)
         found += _covers_problems(kb, entry.covers, where)
+        if (kb.origin.get(entry.id) == "intents.yaml") != (entry.kind == "action"):
+            found.append(f"{where}: wants (kind action) belong in intents.yaml, and only they")
     return found
 
 

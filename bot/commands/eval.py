@@ -90,8 +90,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         names = [r.name for r in reports]
         print(
-            f"{args.file}  (thresholds: answer ≥ {settings.faq_answer_threshold}, "
-            f"suggest ≥ {settings.faq_suggest_threshold}; start-up {startup_ms:.0f} ms)"
+            f"{args.file}  (thresholds: answer ≥ {matcher.answer_threshold}, "
+            f"suggest ≥ {matcher.suggest_threshold}; start-up {startup_ms:.0f} ms)"
         )
         print(f"{'':52}" + "".join(f"{n:>16}" for n in names))
         for key, label in _ROWS:

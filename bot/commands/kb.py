@@ -83,7 +83,8 @@ def _check(args: argparse.Namespace) -> int:
         return 1
     print(
         f"知识库检查通过：{len(kb.sources)} 篇来源，{len(kb.products)} 个产品，"
-        f"{len(kb.entries)} 条问答，{len(kb.criteria)} 条资格条件。"
+        f"{len(kb.faq_entries())} 条问答，{len(kb.entries) - len(kb.faq_entries())} 种对话意图，"
+        f"{len(kb.criteria)} 条资格条件。"
     )
     return 0
 

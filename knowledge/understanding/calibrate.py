@@ -36,6 +36,7 @@ from knowledge.understanding.baseline import Bm25Baseline
 from knowledge.understanding.calibration import (
     CALIBRATION_PATH,
     FALLBACK,
+    WANTS_CALIBRATION_PATH,
     Calibration,
     fit_logistic,
     scope_gate,
@@ -216,7 +217,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         help="another labelled set (JSON lines) to fit on besides the examples; repeat for several",
     )
-    parser.add_argument("--out", type=Path, default=CALIBRATION_PATH)
+    parser.add_argument(
+        "--wants",
+        action="store_true",
+        help="calibrate the want matcher (greetings, starting the self-check …) instead of the FAQ matcher;"
+        " writes calibration_wants.json",
+    )
+    parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--l2", type=float, default=3.0)
     parser.add_argument("--folds", type=int, default=5)
     # The sets fitted on are the ones the matcher was tuned on: it is right about 98% of the time there
@@ -257,7 +264,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.threshold_set in extra:
         print(f"{args.threshold_set.name} picks the threshold: do not fit on it too", file=sys.stderr)
         return 2
-    kb = load()
+    kb = load().wants_view() if args.wants else load().faq_view()
+    out = args.out or (WANTS_CALIBRATION_PATH if args.wants else CALIBRATION_PATH)
+    if args.wants:
+        args.threshold_set = Path("/nonexistent")  # the threshold set is of FAQ questions
     lexicon = load_lexicon()
     matcher = LexicalMatcher(kb, lexicon, FALLBACK, answer_threshold=1.0, suggest_threshold=0.0)
     items, rows, labels = cross_fitted_signals(kb, lexicon, folds=args.folds)
@@ -279,7 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         oos_declined=args.oos_declined,
         scope_probs=scope_probs,
     )
-    baseline_threshold = tune_baseline(Bm25Baseline(kb), items)
+    baseline_threshold = 0.0 if args.wants else tune_baseline(Bm25Baseline(kb), items)
     fitted = Calibration(
         right=fit_logistic(rows, labels, l2=args.l2), scope=fit_logistic(rows, scope_labels, l2=args.l2)
     )
@@ -311,12 +321,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "answer_on_threshold_set": fresh_answer,
         },
     )
-    args.out.write_text(calibration.to_json() + "\n", encoding="utf-8")
+    out.write_text(calibration.to_json() + "\n", encoding="utf-8")
     print(
         f"{len(items)} questions ({sum(scope_labels)} in scope), best guess right {sum(labels)};"
         f" answer ≥ {answer} (threshold set alone: {fresh_answer}), suggest (in scope) ≥ {suggest};"
         f" baseline BM25 ≥ {baseline_threshold};"
-        f" wrote {args.out}"
+        f" wrote {out}"
     )
     return 0
 

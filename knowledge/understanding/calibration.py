@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 CALIBRATION_PATH = Path(__file__).resolve().parent.parent / "data" / "calibration.json"
+#: the want matcher's calibration (is a message a want such as a greeting, and which), fitted alike
+WANTS_CALIBRATION_PATH = CALIBRATION_PATH.with_name("calibration_wants.json")
 
 #: Signals the models read, in order. Each is computed by :mod:`knowledge.understanding.matcher`.
 FEATURES: tuple[str, ...] = (

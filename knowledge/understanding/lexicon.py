@@ -51,6 +51,11 @@ class Lexicon:
     #: words that shape a question rather than say what it is about (是, 干嘛, 意思, 都 …); their weight
     #: in the word channel is damped
     form_words: list[str] = field(default_factory=list)
+    #: topic id -> English words that point at it (「credit report」 → credit): the topics offered as
+    #: buttons to a message written in English
+    english_topics: dict[str, list[str]] = field(default_factory=dict)
+    #: FAQ entry id -> English phrases that ask exactly it (「verification code」): its answer is shown
+    english_entries: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _by_entry(raw: Any, name: str, *, patterns: bool = False) -> dict[str, list[str]]:
@@ -130,4 +135,10 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         brand_compounds=[str(w) for w in raw.get("brand_compounds") or []],
         product_cues=_cues(raw.get("product_cues") or {}),
         form_words=[str(w) for w in raw.get("form_words") or []],
+        english_topics={
+            str(k): [str(w).lower() for w in v or []] for k, v in (raw.get("english_topics") or {}).items()
+        },
+        english_entries={
+            str(k): [str(w).lower() for w in v or []] for k, v in (raw.get("english_entries") or {}).items()
+        },
     )

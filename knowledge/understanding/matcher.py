@@ -34,7 +34,7 @@ from knowledge.understanding.api import Band, FaqMatch
 from knowledge.understanding.calibration import Calibration
 from knowledge.understanding.index import Hit, NaiveBayesIndex, OverlapIndex
 from knowledge.understanding.lexicon import Lexicon
-from knowledge.understanding.normalize import Replacer, clean, fold_question_forms
+from knowledge.understanding.normalize import Replacer, clean, fold, fold_question_forms, strip_punctuation
 from knowledge.understanding.products import GAP, FollowUpDetector, ProductFinder
 
 #: Words that never help tell entries apart (particles, pronouns); dropped from the word channel only.
@@ -227,6 +227,7 @@ class LexicalMatcher:
             suggest_threshold: offer 「您是不是想问」 at or above this, decline below.
         """
         self.kb = kb
+        self.lexicon = lexicon
         self.calibration = calibration
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
@@ -256,7 +257,11 @@ class LexicalMatcher:
         }
         self._compare_entries = frozenset(e.id for e in kb.entries.values() if e.topic == "compare")
         self._refusals = frozenset(e.id for e in kb.entries.values() if e.kind == "refusal")
-        unknown = (set(lexicon.harm_markers) | set(lexicon.harm_patterns)) - self._refusals
+        named = set(lexicon.harm_markers) | set(lexicon.harm_patterns)
+        # the want matcher's view has no refusals at all; an FAQ view must have every one named
+        unknown = (named & set(kb.entries)) - self._refusals
+        if self._refusals:
+            unknown |= named - set(kb.entries)
         if unknown:
             raise ValueError(
                 f"lexicon.yaml: harm markers point at entries that are not refusals: {sorted(unknown)}"
@@ -268,7 +273,7 @@ class LexicalMatcher:
                 [re.compile(p) for p in lexicon.harm_patterns.get(entry, [])],
             )
             # only the refusals the lexicon names: every question is checked against each of them
-            for entry in sorted(set(lexicon.harm_markers) | set(lexicon.harm_patterns))
+            for entry in sorted(named & self._refusals)
         }
         self._compat_cache: dict[tuple[tuple[str, ...], str | None, bool], Any] = {}
         self._entry_products = {e.id: entry_products(e) for e in kb.entries.values()}
@@ -337,7 +342,7 @@ class LexicalMatcher:
         # 「除了微粒贷还有啥」 asks about the others: a product named after 除了 is not the one asked about
         mentions = self.products.find(text)
         products = list(dict.fromkeys(m.product for m in mentions if not text.endswith(_EXCEPT, 0, m.start)))
-        stripped = self.products.strip(text)
+        stripped = self.products.strip(text, mentions)
         if not mentions:
             products, stripped = self._cued(text)
         return mentions, products, self._synonyms(fold_question_forms(stripped))
@@ -351,7 +356,19 @@ class LexicalMatcher:
 
     def analyse(self, question: str) -> Analysis:
         """Normalise ``question``, find its products and the units left to match."""
-        text = self._prepare(question)
+        return self.analyse_folded(fold(question))
+
+    def analyse_folded(self, folded: str) -> Analysis:
+        """:meth:`analyse` for a message already folded (:func:`~.normalize.fold`) by the reader."""
+        return self.analyse_prepared(self.prepare_folded(folded))
+
+    def prepare_folded(self, folded: str) -> str:
+        """A folded message as the matcher reads it: no punctuation, typos mended (lexicon ``typos``)."""
+        return self._typos(strip_punctuation(folded))
+
+    def analyse_prepared(self, text: str) -> Analysis:
+        """:meth:`analyse` for a message already prepared (:meth:`prepare_folded`): the reader prepares it
+        once for both the FAQ matcher and the want matcher."""
         mentions, products, topic_text = self._topic(text)
         # 「小米汽车」 names 小米 but is a car: such a mention does not make the question about the products
         brands = [] if self._brands is None else [b.span() for b in self._brands.finditer(text)]
@@ -579,12 +596,17 @@ class LexicalMatcher:
             return context
         return None
 
-    def understand(self, question: str, *, previous_product: str | None = None) -> tuple[Ranking, str | None]:
-        """Rank the entries for ``question`` (no follow-up rule); returns the ranking and context product."""
-        analysis = self.analyse(question)
+    def understand(
+        self, question: str, *, previous_product: str | None = None, analysis: Analysis | None = None
+    ) -> tuple[Ranking, str | None]:
+        """Rank the entries for ``question`` (no follow-up rule); returns the ranking and context product.
+
+        ``analysis``, when given, is ``question`` already analysed (the reader's, made once per message).
+        """
+        analysis = analysis or self.analyse(question)
         if analysis.products and not analysis.words:
             # a bare product name (「微粒贷」, 「小米贷款？」) asks what it is
-            analysis = self.analyse(question + _WHAT_IS)
+            analysis = self.analyse_folded(analysis.text + _WHAT_IS)
         elif len(analysis.products) == 1 and self._asks_what_it_is(analysis):
             analysis = self.analyse(self.kb.product_name(analysis.products[0]) + _WHAT_IS)
         context = previous_product if not analysis.products else None
@@ -619,10 +641,18 @@ class LexicalMatcher:
     # --- the FaqMatcher protocol --------------------------------------------------------------------
 
     def ask(
-        self, question: str, *, previous_entry: str | None = None, previous_product: str | None = None
+        self,
+        question: str,
+        *,
+        previous_entry: str | None = None,
+        previous_product: str | None = None,
+        analysis: Analysis | None = None,
     ) -> FaqMatch:
-        """Understand ``question``; ``previous_*`` describe the last answer, for follow-ups."""
-        analysis = self.analyse(question)
+        """Understand ``question``; ``previous_*`` describe the last answer, for follow-ups.
+
+        ``analysis``, when given, is ``question`` already analysed (by the message reader, once).
+        """
+        analysis = analysis or self.analyse(question)
         if (
             previous_entry is not None
             and previous_entry in self.kb.entries
@@ -632,8 +662,12 @@ class LexicalMatcher:
             follow = self._follow_up_match(question, analysis, previous_entry)
             if follow is not None:
                 return follow
-        ranking, context = self.understand(question, previous_product=previous_product)
+        ranking, context = self.understand(question, previous_product=previous_product, analysis=analysis)
         return self.decide(question, ranking, context_product=context)
+
+    def is_bare_follow_up(self, analysis: Analysis) -> bool:
+        """The message names products and nothing else but fillers: 「那微粒贷呢」「换成借呗呢」."""
+        return bool(analysis.products) and self._follow_up.is_bare(analysis.topic_text)
 
     def _follow_up_match(self, question: str, analysis: Analysis, previous_entry: str) -> FaqMatch | None:
         """「那微粒贷呢」 after an answer: the same entry for the new product, or None to match afresh."""
@@ -705,8 +739,8 @@ class LexicalMatcher:
             if len(chosen) >= MAX_SUGGESTIONS or (len(chosen) >= 2 and candidate.score < floor):
                 break
             entry = self.kb.entries[candidate.entry_id]
-            if entry.kind == "refusal":
-                continue  # never offer 「怎么套现」 as a button
+            if entry.kind in ("refusal", "action"):
+                continue  # never offer 「怎么套现」 as a button; a want is not a question to tap
             if distinct_topics and entry.topic in topics:
                 continue
             chosen.append(entry.id)

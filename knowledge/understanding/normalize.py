@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import cache
+from typing import Literal
 
 import opencc
 
@@ -26,16 +27,61 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def fold(text: str) -> str:
+    """Simplified, half-width, lower-case text, trimmed; spaces and punctuation are kept.
+
+    >>> fold("  貸款　ＷＥ２０００ 徵信？！ ")
+    '贷款 we2000 征信?!'
+    """
+    return folded_with_script(text)[0]
+
+
+def strip_punctuation(folded: str) -> str:
+    """Folded text (:func:`fold`) without spaces or punctuation: what the matcher indexes."""
+    return _LONE_DOT.sub("", _DROP.sub("", folded))
+
+
 def clean(text: str) -> str:
     """Simplified, half-width, lower-case text without spaces or punctuation.
 
     >>> clean("  貸款　ＷＥ２０００ 徵信？！ ")
     '贷款we2000征信'
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = _t2s().convert(text).lower()
-    text = _DROP.sub("", text)
-    return _LONE_DOT.sub("", text)
+    return strip_punctuation(fold(text))
+
+
+#: The script a message is written in (:func:`folded_with_script`).
+Script = Literal["simplified", "traditional", "latin", "none"]
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[a-z]{2,}")
+
+
+@cache
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def folded_with_script(text: str) -> tuple[str, Script]:
+    """:func:`fold` of ``text`` and the script it was written in, with one t2s conversion.
+
+    This is the one normalisation a typed message goes through (:class:`.reading.Reader` calls it once
+    per message); everything downstream reads its result. The script is Traditional when folding changed
+    more characters than the Simplified-only ones the text holds (a message mixing both goes by its
+    majority), Latin for Latin words and no Han characters, ``none`` for digits, emoji and punctuation
+    and for Han characters written alike in both scripts (「好的」).
+    """
+    width_folded = unicodedata.normalize("NFKC", text)
+    simplified: str = _t2s().convert(width_folded)
+    folded = simplified.lower().strip()
+    if not _HAN.search(simplified):
+        return folded, "latin" if _LATIN_WORD.search(folded) else "none"
+    # t2s maps one character to one, so the two strings line up position by position
+    changed = sum(1 for a, b in zip(width_folded, simplified, strict=False) if a != b)
+    traditional: str = _s2t().convert(width_folded)
+    only_simplified = sum(1 for a, b in zip(width_folded, traditional, strict=False) if a != b)
+    if changed == only_simplified == 0:
+        return folded, "none"  # 「那WE2000呢」「好的」: the same in both scripts, says nothing
+    return folded, "traditional" if changed > only_simplified else "simplified"
 
 
 #: A question ending in 「不」/「没」 (「靠谱不」「还了没」) asks the same as one ending in 「吗」.

@@ -3,6 +3,12 @@
 Aliases come from the knowledge base (each product's name and ``aliases``) and from the lexicon's
 ``products`` map. They are matched on cleaned, typo-fixed text, longest first, so that 「微信小米贷款」 is
 one mention of ``xiaomi`` and not 「微信」 plus 「小米」.
+
+People also write a name by its sound with the wrong characters (「为利贷」「维粒贷」 for 微粒贷) or in pinyin
+(「weilidai」「xiaomidaikuan」). Every alias of three Han characters or more is therefore also matched by
+its syllables (:class:`SoundAlikes`, built from pypinyin's single-character readings, tones ignored), and
+its pinyin spelt out is one more alias. This is the one product recogniser of the project: the
+matcher, the self-check, the calculator and the comparison all read its result.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 #: Put where a product name was taken out, so that no character bigram spans the gap.
 GAP = "|"
@@ -22,6 +29,105 @@ class Mention:
     product: str
     start: int
     end: int
+
+
+#: Shortest alias, in Han characters, matched by sound: two-character names (小米, 微贷) sound like too
+#: many everyday words.
+MIN_SOUND_CHARS = 3
+_HAN_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+class SoundAlikes:
+    """Aliases matched by their syllables: 「为利贷」 reads wei-li-dai, as 微粒贷 does."""
+
+    def __init__(self, aliases: Mapping[str, str]) -> None:
+        """Build the syllable tables.
+
+        Args:
+            aliases: prepared alias -> product id; only all-Han aliases of :data:`MIN_SOUND_CHARS` or more
+                characters are matched by sound.
+        """
+        from pypinyin import lazy_pinyin  # imported here: only building the tables needs it
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        self.by_syllables: dict[tuple[str, ...], str] = {}
+        #: pinyin spelt out (「weilidai」), to be matched as one more alias
+        self.spelt: dict[str, str] = {}
+        for alias, product in aliases.items():
+            if len(alias) < MIN_SOUND_CHARS or not _HAN_ONLY.fullmatch(alias):
+                continue
+            syllables = tuple(lazy_pinyin(alias))
+            self.by_syllables.setdefault(syllables, product)
+            self.spelt.setdefault("".join(syllables), product)
+        wanted = {syllable for key in self.by_syllables for syllable in key}
+        toneless: dict[str, str] = {}
+        #: character -> the readings it has among the aliases' syllables (tones dropped)
+        self.readings: dict[str, tuple[str, ...]] = {}
+        for code, readings in pinyin_dict.items():
+            found = set()
+            for reading in readings.split(","):
+                plain = toneless.get(reading)
+                if plain is None:
+                    plain = toneless[reading] = _toneless(reading)
+                if plain in wanted:
+                    found.add(plain)
+            if found:
+                self.readings[chr(code)] = tuple(sorted(found))
+        #: the syllable sequences as a trie; the key ``""`` of a node holds the product of a whole alias
+        self._trie: dict[str, Any] = {}
+        for syllables, product in self.by_syllables.items():
+            node = self._trie
+            for syllable in syllables:
+                node = node.setdefault(syllable, {})
+            node.setdefault("", product)
+
+    def find(self, text: str, taken: list[Mention]) -> list[Mention]:
+        """Mentions by sound in ``text`` that do not overlap ``taken`` (the exact mentions)."""
+        found: list[Mention] = []
+        i = 0
+        while i < len(text):
+            hit = None if _inside(i, taken) else self._longest(text, i, self._trie)
+            if hit is None:
+                i += 1
+                continue
+            product, length = hit
+            span = Mention(product, i, i + length)
+            if not any(_overlaps(span, m) for m in taken):
+                found.append(span)
+            i += length
+        return found
+
+    def _longest(self, text: str, start: int, node: dict[str, Any]) -> tuple[str, int] | None:
+        """The longest alias whose syllables ``text`` spells from ``start`` (depth-first over readings)."""
+        best: tuple[str, int] | None = None
+        if start < len(text):
+            for syllable in self.readings.get(text[start], ()):
+                child = node.get(syllable)
+                if child is None:
+                    continue
+                deeper = self._longest(text, start + 1, child)
+                if deeper is not None:
+                    deeper = (deeper[0], deeper[1] + 1)
+                elif "" in child:
+                    deeper = (child[""], 1)
+                if deeper is not None and (best is None or deeper[1] > best[1]):
+                    best = deeper
+        return best
+
+
+def _toneless(reading: str) -> str:
+    import unicodedata
+
+    plain = "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
+    return plain.replace("ü", "v")
+
+
+def _inside(index: int, mentions: list[Mention]) -> bool:
+    return any(m.start <= index < m.end for m in mentions)
+
+
+def _overlaps(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 class ProductFinder:
@@ -42,24 +148,32 @@ class ProductFinder:
                 # An alias already claimed by another product stays with the first (products.yaml order).
                 if key and key not in self._by_alias:
                     self._by_alias[key] = product
+        self.sounds = SoundAlikes(self._by_alias)
+        for spelt, product in self.sounds.spelt.items():
+            self._by_alias.setdefault(spelt, product)
         ordered = sorted(self._by_alias, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(a) for a in ordered)) if ordered else None
 
     def find(self, text: str) -> list[Mention]:
-        """Every product mention in ``text``, left to right."""
+        """Every product mention in ``text``, left to right: by name, then by sound."""
         if self._pattern is None:
             return []
-        return [Mention(self._by_alias[m.group(0)], m.start(), m.end()) for m in self._pattern.finditer(text)]
+        exact = [
+            Mention(self._by_alias[m.group(0)], m.start(), m.end()) for m in self._pattern.finditer(text)
+        ]
+        by_sound = self.sounds.find(text, exact)
+        return sorted(exact + by_sound, key=lambda m: m.start) if by_sound else exact
 
     def products(self, text: str) -> list[str]:
         """Distinct products named in ``text``, in order of first mention."""
         return list(dict.fromkeys(m.product for m in self.find(text)))
 
-    def strip(self, text: str) -> str:
-        """``text`` with every product mention replaced by :data:`GAP`."""
-        if self._pattern is None:
-            return text
-        return self._pattern.sub(GAP, text)
+    def strip(self, text: str, mentions: list[Mention] | None = None) -> str:
+        """``text`` with every product mention (``mentions``, found afresh if not given) replaced by
+        :data:`GAP`."""
+        for mention in reversed(self.find(text) if mentions is None else mentions):
+            text = text[: mention.start] + GAP + text[mention.end :]
+        return text
 
 
 class FollowUpDetector:

@@ -7,8 +7,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.settings import Settings
-from knowledge.base import DATA_DIR, KnowledgeBase
+from knowledge.base import DATA_DIR, KnowledgeBase, default
 from knowledge.models import LabelledQuestion
+from knowledge.understanding import load_matcher
 from knowledge.understanding.calibrate import (
     REPORT_SETS,
     cross_fitted_signals,
@@ -90,11 +91,19 @@ def test_out_of_scope_questions_a_hard_rule_declines_do_not_count_towards_the_ta
     assert 0.7 < suggest <= 0.98
 
 
-def test_settings_defaults_are_the_calibrated_thresholds() -> None:
+def test_unset_thresholds_are_the_calibrated_ones_in_one_place() -> None:
     calibration = load_calibration()
     settings = Settings(_env_file=None)
-    assert settings.faq_answer_threshold == calibration.answer_threshold
-    assert settings.faq_suggest_threshold == calibration.suggest_threshold
+    assert settings.faq_answer_threshold is None and settings.faq_suggest_threshold is None
+    matcher = load_matcher(
+        default(),
+        answer_threshold=settings.faq_answer_threshold,
+        suggest_threshold=settings.faq_suggest_threshold,
+    )
+    assert (matcher.answer_threshold, matcher.suggest_threshold) == (
+        calibration.answer_threshold,
+        calibration.suggest_threshold,
+    )
 
 
 def test_calibrating_on_a_report_set_is_refused(tmp_path: Path) -> None:

@@ -2,17 +2,16 @@
 
 People answer in many ways: 「二十五」「25岁」「我今年二十五了」, 「月入八千」「8k」「一万二」, 「用的华为」,
 「征信有逾期但已经还清了」. Each parser returns the value it is sure of, or ``None`` when the answer is
-unclear, so the dialogue can ask again instead of guessing. Traditional Chinese and full-width digits
-are folded to Simplified and ASCII first.
+unclear, so the dialogue can ask again instead of guessing.
+
+Every function takes **folded** text (:func:`knowledge.understanding.normalize.fold`: Simplified,
+half-width, lower case), as the message reader produces once per message; none folds again.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
 
 from knowledge.models import CreditStatus
 from knowledge.numerals import read_numeral
@@ -22,17 +21,20 @@ _NUMBER_RUN = re.compile(r"[0-9.零〇一二两三四五六七八九十百千万
 _COUNTERS = "个次部台张家天周年月笔期岁元块分"
 
 
-@cache
-def _t2s() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
+_DIGITS = "一二三四五六七八九"
+_APPROXIMATE = re.compile(rf"([{_DIGITS}])([{_DIGITS}])([十百千万])")
 
 
-def normalize(text: str) -> str:
-    """Fold width and script: full-width digits to ASCII, Traditional to Simplified, lower case, trimmed."""
-    folded = unicodedata.normalize("NFKC", text).strip().lower()
-    return str(_t2s().convert(folded))
+def _approximate(run: str) -> float | None:
+    """「五六千」「三四万」: two neighbouring digits before a unit are a range; its middle is the value."""
+    match = _APPROXIMATE.fullmatch(run)
+    if match is None:
+        return None
+    low, high = _DIGITS.index(match.group(1)) + 1, _DIGITS.index(match.group(2)) + 1
+    if high != low + 1:
+        return None
+    unit = {"十": 10, "百": 100, "千": 1000, "万": 10_000}[match.group(3)]
+    return (low + high) / 2 * unit
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class NumberMention:
 
 def numbers_in(text: str) -> list[NumberMention]:
     """Every number written in ``text``, in Arabic digits, Chinese numerals or a mix (「1万2」「8k」)."""
-    norm = normalize(text)
+    norm = text
     # 「8k」「1.2w」 are shorthand for 千 and 万
     norm = re.sub(r"(?<=\d)\s*k", "千", norm)
     norm = re.sub(r"(?<=\d)\s*w", "万", norm)
@@ -56,7 +58,7 @@ def numbers_in(text: str) -> list[NumberMention]:
         # bare units inside words (「千万别」「万一」) and a lone 「一」 (「一直」「一般」) are not numbers
         if not run or (all(c in "百千万亿" for c in run)) or (run == "一" and norm.strip() != "一"):
             continue
-        value = read_numeral(run)
+        value = _approximate(run) or read_numeral(run)
         if value is None:
             continue
         mentions.append(
@@ -100,7 +102,7 @@ def parse_income(text: str) -> int | None:
 
     Small bare numbers (「8」) are unclear rather than guessed to be thousands.
     """
-    norm = normalize(text)
+    norm = text
     if _NO_INCOME.search(norm):
         return 0
     mentions = [m for m in numbers_in(norm) if m.after[:1] not in "个次部台张家天周笔期岁" or not m.after]
@@ -135,7 +137,7 @@ _NO = re.compile(r"^(没有|没|无|不是|不|否|no|n|非|没啊|不是的|没
 
 def parse_yes_no(text: str) -> bool | None:
     """A bare yes or no: 「有」「是的」「嗯」 / 「没有」「不是」「否」."""
-    norm = re.sub(r"\s+", "", normalize(text))
+    norm = re.sub(r"\s+", "", text)
     if _NO.match(norm):
         return False
     if _YES.match(norm):
@@ -144,14 +146,14 @@ def parse_yes_no(text: str) -> bool | None:
 
 
 _NOT_STUDENT = re.compile(
-    r"(不是|非|不再是|已经不是)(在校)?(学生|大学生)|毕业|工作了|上班|已工作|在职|打工|退休"
+    r"(不是|非|不再是|已经不是)(在校)?(学生|大学生)|毕业|工作了|上班|已工作|在职|打工|退休|(没|不)(在)?(上学|读书|念书)"
 )
 _STUDENT = re.compile(r"学生|在校|在读|大一|大二|大三|大四|研一|研二|研三|读书|上学|念书")
 
 
 def parse_student(text: str) -> bool | None:
     """Whether the user is a student: 「我是大学生」「在读研究生」 / 「已经工作了」「不是学生」."""
-    norm = normalize(text)
+    norm = text
     if _NOT_STUDENT.search(norm):
         return False
     if _STUDENT.search(norm):
@@ -159,13 +161,15 @@ def parse_student(text: str) -> bool | None:
     return parse_yes_no(norm)
 
 
-_NOT_MAINLAND = re.compile(r"香港|澳门|台湾|港澳|外籍|外国|护照|海外|没有身份证|没身份证|不是大陆|非大陆")
-_MAINLAND = re.compile(r"大陆|内地|中国身份证|有身份证|身份证有")
+_NOT_MAINLAND = re.compile(
+    r"香港|澳门|台湾|港澳|外籍|外国|护照|海外|没有身份证|没身份证|身份证.{0,2}(?:没有|没了|丢了)|不是大陆|非大陆"
+)
+_MAINLAND = re.compile(r"大陆|内地|中国身份证|有.{0,3}身份证|身份证.{0,4}有|^有证$")
 
 
 def parse_mainland_id(text: str) -> bool | None:
     """Whether the user holds a mainland Chinese resident ID card (the card, never its number)."""
-    norm = normalize(text)
+    norm = text
     if _NOT_MAINLAND.search(norm):
         return False
     if _MAINLAND.search(norm):
@@ -183,7 +187,7 @@ _OTHER_BRAND = re.compile(
 
 def parse_xiaomi_device(text: str) -> bool | None:
     """Whether the user has a Xiaomi/Redmi device: 「有小米手机」「红米」; not: 「用的华为」「没有」."""
-    norm = normalize(text)
+    norm = text
     if _NO_XIAOMI.search(norm):
         return False
     if _HAS_XIAOMI.search(norm):
@@ -200,7 +204,13 @@ _NEVER_OVERDUE = re.compile(r"(没有|没|无|从不|从没|从来没有?|从未
 _SETTLED_OVERDUE = re.compile(
     r"逾期.*(已经?|都)?(还清|结清|还上|还完|还了)|(以前|之前|曾经|有过|过去).*逾期|逾期过"
 )
-_CLEAN = re.compile(r"良好|很好|不错|干净|白户|正常|没问题|没有问题|无不良|没有不良|信用好|记录好")
+_CLEAN = re.compile(
+    r"良好|很好|不错|干净|白户|正常|没问题|没有问题|没毛病|无不良|没有不良|信用好|记录好|一直好|挺好|还行|还可以|"
+    r"没欠过|从不欠|没拖欠"
+)
+
+
+_LATE = re.compile(r"晚还|迟还|拖欠|拖过|没按时还")
 
 
 def parse_credit(text: str) -> CreditStatus | None:
@@ -209,7 +219,7 @@ def parse_credit(text: str) -> CreditStatus | None:
     「征信有逾期但已经还清了」 → settled; 「现在还有逾期没还」 → current; 「没逾期过」「征信良好」 → clean.
     A bare 「有逾期」 is unclear: whether it is repaid decides the answer.
     """
-    norm = normalize(text)
+    norm = _LATE.sub("逾期", text)  # 「晚还过一次」 is an overdue in plain words
     if _CURRENT_OVERDUE.search(norm):
         return "current_overdue"
     if _NEVER_OVERDUE.search(norm):
@@ -230,7 +240,7 @@ _DONT_KNOW = re.compile(
 
 def is_dont_know(text: str) -> bool:
     """「不知道」「不清楚」「忘了」: the user cannot answer, which the self-check treats as unknown."""
-    return bool(_DONT_KNOW.match(re.sub(r"\s+", "", normalize(text))))
+    return bool(_DONT_KNOW.match(re.sub(r"\s+", "", text)))
 
 
 _QUESTION = re.compile(
@@ -240,4 +250,4 @@ _QUESTION = re.compile(
 
 def looks_like_question(text: str) -> bool:
     """Whether ``text`` reads as a question (「这个上征信吗？」) rather than an answer."""
-    return bool(_QUESTION.search(normalize(text)))
+    return bool(_QUESTION.search(text))

@@ -1,0 +1,238 @@
+"""Where a typed message goes: routes declared per flow and state, tried in order, first match wins.
+
+A route pairs a *recogniser* (what the message means: a global word, despair, an answer to the pending
+question, an FAQ question …) with a *handler* (what the engine does: steer, answer, start a flow …). Each
+flow module declares the routes of its states (``ROUTES``); the engine tries
+
+1. :data:`FIRST` — the words that steer and the moments that must never wait behind a flow (despair, a
+   scam already paid, a pasted ID number, a message in English);
+2. the routes of the current flow and state (an answer to the pending question, a product choice …);
+3. :data:`LAST` — what any message may mean, whatever flow is open: a comparison, a calculation, a want
+   (greeting, starting the self-check …), stated facts, and finally an FAQ question.
+
+So a flow takes only what it declares; everything else is served as it would be anywhere, and the flow in
+progress is kept and offered back (the engine's job, not each flow's). Recognisers return a payload for
+their handler, or ``None`` when the message does not mean that.
+
+Routes are written ``"recogniser -> handler"``; :func:`routes` reads them and every name is checked when
+the engine is imported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from flows.globals import global_word
+from flows.session import Session
+from knowledge.understanding.api import FaqMatch
+from knowledge.understanding.reading import Reading
+
+if TYPE_CHECKING:
+    from flows.engine import Engine
+
+
+@dataclass(frozen=True)
+class Route:
+    """A message that ``means`` something (a recogniser's name) goes to ``to`` (a handler's name)."""
+
+    means: str
+    to: str
+
+
+def routes(*rows: str) -> tuple[Route, ...]:
+    """Routes written as ``"recogniser -> handler"``, in the order they are tried."""
+    found = []
+    for row in rows:
+        means, arrow, to = (part.strip() for part in row.partition("->"))
+        if not arrow or not means or not to:
+            raise ValueError(f"a route reads 'recogniser -> handler', not {row!r}")
+        found.append(Route(means, to))
+    return tuple(found)
+
+
+@dataclass
+class TurnContext:
+    """One typed message being routed: the engine, the session, and the message read once."""
+
+    engine: Engine
+    session: Session
+    reading: Reading
+    #: set by a handler to keep the engine from repeating the pending question after its reply (a
+    #: crisis reply must end on the help, not on 「第3题：您今年多大」)
+    hold: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def meaning(self) -> FaqMatch:
+        """What the message asks for, in the light of the answer and product the person is looking at."""
+        return self.reading.meaning(
+            previous_entry=self.session.faq.entry_id, previous_product=self.session.product
+        )
+
+    def want(self) -> str | None:
+        """The action of the want the message expresses (greet, check, crisis …), or ``None``."""
+        want = self.reading.want
+        return self.engine.kb.entries[want].action if want in self.engine.kb.entries else None
+
+
+Recogniser = Callable[[TurnContext], Any]
+#: every recogniser, by the name routes use
+RECOGNISERS: dict[str, Recogniser] = {}
+
+
+def recogniser(name: str) -> Callable[[Recogniser], Recogniser]:
+    """Register a recogniser under ``name`` (a decorator)."""
+
+    def register(function: Recogniser) -> Recogniser:
+        if name in RECOGNISERS:
+            raise ValueError(f"recogniser {name!r} is defined twice")
+        RECOGNISERS[name] = function
+        return function
+
+    return register
+
+
+# --- the shared routes --------------------------------------------------------------------------------
+
+FIRST = routes(
+    "global_word -> steer",
+    "despair -> crisis",
+    "scammed -> scammed",
+    "marked -> want",
+    "identifier -> identifier",
+)
+LAST = routes(
+    "figure_for_last_answer -> calc",
+    "comparison -> compare",
+    "situation -> check_situation",
+    "want -> want",
+    "english -> english",
+    "calculation -> calc",
+    "states_facts -> offer_check",
+    "anything -> ask",
+)
+
+#: cues that make two products named together a comparison (「小米和微粒贷哪个好」)
+_COMPARE_CUES = re.compile(r"比|哪个|哪一个|哪家|还是|区别|不同|vs|pk|差别|更好|更低|更便宜|更划算|一样吗")
+
+
+@recogniser("global_word")
+def _global_word(ctx: TurnContext) -> str | None:
+    return global_word(ctx.reading.text)
+
+
+@recogniser("despair")
+def _despair(ctx: TurnContext) -> bool | None:
+    return True if ctx.want() == "crisis" else None
+
+
+@recogniser("scammed")
+def _scammed(ctx: TurnContext) -> bool | None:
+    return True if ctx.want() == "scammed" else None
+
+
+@recogniser("marked")
+def _marked(ctx: TurnContext) -> str | None:
+    """A want its markers decide outright (「不看征信的口子」「勾个不是学生能过不」), whatever flow is open."""
+    return ctx.want() if ctx.reading.marked else None
+
+
+#: a bare figure: 「5000」「1万」「15天」
+_BARE_FIGURE = re.compile(r"^[0-9.]+\s*(?:w|k|万|千|元|块|天)?$|^[零〇一二两三四五六七八九十百千万]+[元块天]?$")
+#: FAQ answers about a cost, and the calculation a bare figure typed after one asks for
+_CALC_AFTER = {
+    "overdue.penalty": "借{n}逾期罚多少",
+    "overdue.one_day": "借{n}逾期罚多少",
+    "repay.early": "借{n}提前还款手续费多少",
+}
+
+
+@recogniser("figure_for_last_answer")
+def _figure_for_last_answer(ctx: TurnContext) -> str | None:
+    """「5000」 right after the answer on penalties: that penalty, for 5000 (the calculator asks the rest)."""
+    template = _CALC_AFTER.get(ctx.session.faq.entry_id or "")
+    text = ctx.reading.text
+    if template is None or ctx.session.flow != "faq" or not _BARE_FIGURE.match(text):
+        return None
+    return template.format(n=text if text[-1] in "元块天万千kw" else text + "元")
+
+
+@recogniser("identifier")
+def _identifier(ctx: TurnContext) -> list[str] | None:
+    return [i.kind for i in ctx.reading.identifiers] or None
+
+
+@recogniser("english")
+def _english(ctx: TurnContext) -> bool | None:
+    return True if ctx.reading.english else None
+
+
+@recogniser("comparison")
+def _comparison(ctx: TurnContext) -> list[str] | None:
+    products = [p for p in ctx.reading.products if p in ctx.engine.kb.products]
+    if len(products) >= 2 and _COMPARE_CUES.search(ctx.reading.text):
+        return products
+    return None
+
+
+#: a debt told rather than a sum asked: 「欠了六万」「逾期了好几家」
+_DEBT_STORY = re.compile(r"欠了?|逾期了|还不上|好几家|几个平台")
+#: words that do ask for a sum: 罚多少, 利息多少, 要还多少, 年化 …
+_CALC_ASKED = re.compile(r"罚|利息|多少钱|还多少|要还|年化|利率|费率|算|划算|贵不贵|成本")
+
+
+@recogniser("calculation")
+def _calculation(ctx: TurnContext) -> str | None:
+    from knowledge.calc_parse import looks_like_calculation
+
+    reading = ctx.reading
+    if len(reading.facts) >= 2 or "monthly_income" in reading.facts:
+        return None  # 「24 奶茶店上班 月薪三千二 没逾期过」 is a situation: its figures are not a loan
+    if _DEBT_STORY.search(reading.text) and not _CALC_ASKED.search(reading.text):
+        return None  # 「欠了六万多 好几家都逾期了」 tells of a debt; it does not ask for a sum
+    return reading.text if looks_like_calculation(reading.text, mentions=reading.mentions) else None
+
+
+#: asking whether one qualifies: 「能批吗」「够格吗」「能申请下来吗」, as said after one's situation
+_QUALIFY = re.compile(
+    r"能批|批得下|批下来|能过|过得了|能通过|能不能过|够格|够条件|够不够|符合|有戏|有没有戏|能申请|可以申请|能开通|"
+    r"能借到|借得到|能借吗|可以借吗|能不能借|能借不|有资格|给批|让借"
+)
+
+
+_PARTICLES = re.compile(r"[吗呢啊呀吧么不]|那|这个|请问|你好|想问")
+#: 「能借多少」「能批几万」 ask about the amount, not whether one qualifies
+_HOW_MUCH = re.compile(r"多少|几万|几千|多大|多高|额度|多久|利息|利率")
+
+
+@recogniser("situation")
+def _situation(ctx: TurnContext) -> dict[str, Any] | None:
+    """Whether I qualify, with or without my situation (「我27…小米贷款能批吗」「我够条件借微粒贷不」): the
+    check, fed with the facts stated. A question about the rules for others (「学生能申请微粒贷吗」) is
+    not one: it names no 我 and states nothing."""
+    reading = ctx.reading
+    asked = _QUALIFY.search(reading.text)
+    if asked is None or _HOW_MUCH.search(reading.text):
+        return None
+    rest = _PARTICLES.sub("", reading.analysis.topic_text.replace(asked.group(0), ""))
+    if reading.facts or "我" in reading.text or not rest.replace("|", ""):
+        return dict(reading.facts)  # 「能借吗」 alone asks it too
+    return None
+
+
+@recogniser("want")
+def _want(ctx: TurnContext) -> str | None:
+    return ctx.want()
+
+
+@recogniser("states_facts")
+def _states_facts(ctx: TurnContext) -> dict[str, Any] | None:
+    return dict(ctx.reading.facts) or None
+
+
+@recogniser("anything")
+def _anything(ctx: TurnContext) -> FaqMatch:
+    return ctx.meaning

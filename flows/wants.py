@@ -1,0 +1,197 @@
+"""What the advisor says to the wants that are not FAQ questions: small talk, who it is, what it can do,
+and the moments that matter (despair, a scam already paid, a pasted ID number, a message in English).
+
+Small talk is answered in a few wordings, taken in turn (``Session.chatter`` counts them), so a person
+who says 「谢谢」 twice does not read the same sentence twice. Replies that carry facts (hotlines, what to
+do after a scam) take them from the knowledge base, with their sources; only the framing is UI text.
+"""
+
+from __future__ import annotations
+
+from flows.buttons import CheckProduct, CheckStart, Products, Topic, Topics
+from flows.i18n import N_, _, is_chinese
+from flows.render import entry_button_id, home_button, main_menu_rows, source_line
+from flows.reply import Button, Message, Reply, esc
+from flows.session import Session
+from knowledge.base import KnowledgeBase
+from knowledge.eligibility import checkable_products
+from knowledge.models import Action
+
+#: the wordings of each kind of small talk, taken in turn
+SMALL_TALK: dict[str, tuple[str, ...]] = {
+    "greet": (
+        N_("您好！我是网贷问答助手，可以回答小米贷款、微粒贷、WE2000 等网贷的申请、征信、利率、逾期和防骗"
+           "问题，"
+           "也能帮您自测能不能申请、算算真实利息。直接打字问就行。"),
+        N_("您好，在的。想了解哪个产品，或者想测测自己能不能申请？直接说就好。"),
+        N_("哈喽！有什么网贷方面的问题，直接问我；想知道自己够不够条件，可以说「测一下资格」。"),
+    ),
+    "thanks": (
+        N_("不客气！还有别的问题随时问。"),
+        N_("不用谢，能帮上忙就好。借钱前多比较、量力而行。"),
+        N_("客气啦。有新的问题随时来问。"),
+    ),
+    "bye": (
+        N_("再见！借款前记得看清合同里的年化利率和费用。需要时随时回来问。"),
+        N_("好的，再见。有问题随时找我。"),
+        N_("拜拜！祝一切顺利。"),
+    ),
+    "laugh": (
+        N_("😄 还有什么想问的吗？"),
+        N_("哈哈，有其他问题随时问我。"),
+    ),
+    "affirm": (
+        N_("好的。还想了解什么？可以直接问，或点下面的按钮。"),
+        N_("嗯，好的。接下来想看哪方面？"),
+    ),
+    "deny": (
+        N_("好的，不用就不用。还有别的问题随时问。"),
+        N_("明白。需要的时候再找我。"),
+    ),
+    "identity": (
+        N_("我是自动回复的网贷问答助手，不是真人客服，也不是任何贷款机构；我根据几篇公开文章回答问题，"
+           "不构成金融建议。办理业务、查自己的账户，请走产品官方 App 里的客服。"),
+        N_("我是个程序，不是人工客服，也不代表小米、微众银行或任何放款机构。能帮您的是：解答常见问题、"
+           "自测能不能申请、算真实利息。要办业务请找官方客服。"),
+    ),
+    "complaint": (
+        N_("抱歉没答到点子上。可以换个说法再问一次，或者从下面的主题里找；我只懂小米贷款、微粒贷、WE2000 和"
+           "微信里贷款平台的问题。"),
+        N_("对不起，刚才的回答没帮上忙。试试更具体地问，比如「微粒贷逾期一天上征信吗」，或者点下面的按钮。"),
+    ),
+}
+#: the main-menu buttons follow these (a greeting offers everything; a thank-you nothing)
+WITH_MENU = {"greet", "affirm", "complaint", "identity"}
+
+
+def small_talk(action: Action, session: Session) -> Reply:
+    """A reply to small talk (``greet``, ``thanks``, ``bye``, ``laugh``, ``affirm``, ``deny``, ``identity``,
+    ``complaint``), worded differently each time."""
+    wordings = SMALL_TALK[action]
+    text = _(wordings[session.chatter % len(wordings)])
+    session.chatter += 1
+    return Reply().add(text, main_menu_rows() if action in WITH_MENU else [])
+
+
+def help_reply() -> Reply:
+    """What the advisor can do and how to ask (the help command, 「你能帮我干嘛」)."""
+    text = _(
+        "我能做的：\n"
+        "• 回答网贷问题：小米贷款、微粒贷、WE2000、微信里的贷款平台的申请条件、征信、利率、额度、还款、逾期、"
+        "防骗，每个回答都注明出自哪篇文章。\n"
+        "• 资格自测：说「测一下资格」或「我27岁月入六千能借小米贷款吗」，只问需要的问题，逐个产品给结论。\n"
+        "• 算真实利息：如「借1万分12期日息万五」。\n"
+        "• 产品对比：如「小米贷款和微粒贷哪个利息低」。\n"
+        "命令：/check 自测 /calc 计算 /compare 对比 /menu 主菜单 /lang 语言 /privacy 隐私 /forget 删除记录\n"
+        "随时可以说：返回、跳过、取消、重新开始、菜单。"
+    )
+    return Reply().add(text, main_menu_rows())
+
+
+def knowledge_reply(kb: KnowledgeBase, entry_id: str, rows: list[list[Button]]) -> Reply:
+    """A want's own answer from the knowledge base (the crisis lines, what to do after a scam), with its
+    sources and ``rows`` of buttons."""
+    answer = kb.entries[entry_id].answer_for(None)
+    text = f"{esc(answer.text)}\n{source_line(kb, answer.sources)}"
+    return Reply().add(text, rows)
+
+
+#: what to do now, in the UI language, for readers who cannot read the knowledge base's Chinese (the
+#: numbers are the knowledge base's general-knowledge ones, act.despair and act.scammed)
+CRISIS_LINES = N_("如有危险，请立即拨打110或120；想找人说说话，可拨打全国心理援助热线12356。")
+SCAMMED_LINES = N_("先别再转任何钱，也别给验证码；打110报警或拨打反诈专线96110，保存转账和聊天记录。")
+
+
+def _lines_first(reply: Reply, lines: str) -> Reply:
+    """Outside Chinese, ``lines`` (translated) before a knowledge-base answer the person cannot read."""
+    if not is_chinese():
+        reply.messages.insert(0, Message(text=esc(_(lines))))
+    return reply
+
+
+#: the first words of a reply to sadness, taken in turn (the facts after them come from the knowledge base)
+COMFORT = (N_("听到你这么说，我很担心你。"), N_("辛苦了。"), N_("我在听。"))
+
+
+def comfort_reply(kb: KnowledgeBase, session: Session) -> Reply:
+    """Sadness or worry without a crisis: a few warm words, the ways out, the lines to call, help with debt."""
+    opener = _(COMFORT[session.chatter % len(COMFORT)])
+    session.chatter += 1
+    reply = crisis_reply(kb, "act.sad")
+    first = reply.messages[0]
+    reply.messages[0] = first.model_copy(update={"text": f"{esc(opener)}{first.text}"})
+    return reply
+
+
+def related_answer(kb: KnowledgeBase, entry_id: str, product: str | None) -> Reply:
+    """A want answered by an FAQ entry it points at (「不看征信的口子」 → how to tell a scam)."""
+    from flows.render import render_entry
+
+    related = [e for e in kb.entries[entry_id].related if e in kb.entries]
+    return render_entry(kb, related[0], product) if related else help_reply()
+
+
+def crisis_reply(kb: KnowledgeBase, entry_id: str = "act.despair") -> Reply:
+    """Despair or self-harm wording: a warm reply with the crisis lines first, then help with the debt."""
+    rows = [
+        [Button(id=entry_button_id(e), label=_(label))]
+        for e, label in (
+            ("overdue.cant_repay", N_("钱还不上了，可以怎么办")),
+            ("overdue.collection", N_("催收越界了怎么办")),
+        )
+        if e in kb.entries
+    ]
+    return _lines_first(knowledge_reply(kb, entry_id, rows), CRISIS_LINES)
+
+
+def scammed_reply(kb: KnowledgeBase) -> Reply:
+    """A scam already paid: what to do now (stop paying, 110 / 96110, keep the records), then the signs."""
+    rows = [
+        [Button(id=entry_button_id(e), label=kb.entries[e].question)]
+        for e in ("safety.scam_signs", "safety.verification_code", "complaint.channels")
+        if e in kb.entries
+    ]
+    return _lines_first(knowledge_reply(kb, "act.scammed", rows), SCAMMED_LINES)
+
+
+IDENTIFIER_NAMES = {"id_card": N_("身份证号"), "mobile": N_("手机号"), "bank_card": N_("银行卡号")}
+
+
+def identifier_warning(kinds: list[str]) -> Reply:
+    """A pasted ID, card or phone number: do not share it (never repeated back), it was not kept."""
+    names = "、".join(dict.fromkeys(_(IDENTIFIER_NAMES[k]) for k in kinds if k in IDENTIFIER_NAMES))
+    text = _(
+        "⚠️ 请不要在聊天里发{what}：我用不上，也不会保存（已从记录里隐去）。这类号码被别人拿到，可能被冒名借款"
+        "或诈骗；正规贷款只在官方 App 里核验身份，不会让你把号码发到聊天里。"
+    ).format(what=names or _("个人证件号码"))
+    return Reply().add(text)
+
+
+def english_reply(kb: KnowledgeBase, topics: list[str]) -> Reply:
+    """A message in English: what the advisor covers, that its answers are in Chinese, likely topics."""
+    text = _(
+        "Hello! I am loan-advisor, an automated assistant about Chinese online consumer loans: Xiaomi loans "
+        "(小米贷款 / 随星借), WeChat's 微粒贷, WE2000 and third-party platforms reached through WeChat. "
+        "I can answer questions on eligibility, credit reports, interest rates, repayment, overdue debt and "
+        "scams, run an eligibility self-check, and calculate the true cost (annual rate) of a loan. "
+        "I answer from public Chinese articles, so my answers are in Chinese; menus can be in English "
+        "(/lang en). I am not a lender and this is not financial advice. Pick a topic below, or ask in "
+        "Chinese."
+    )
+    rows = [[Topic(topic=t).button(kb.topics[t].title)] for t in topics if t in kb.topics][:3]
+    rows.append([CheckStart().button(_("我能申请吗？（资格自测）"))])
+    rows.append([Topics().button(_("常见问题")), Products().button(_("产品一览"))])
+    return Reply().add(text, rows)
+
+
+def offer_check(kb: KnowledgeBase, known: str) -> Reply:
+    """Facts stated outside the self-check: say them back and offer to check with them."""
+    text = _("我记下了：{facts}。要我用这些信息测一下能申请哪个产品吗？选一个，或者全部都测：").format(
+        facts=esc(known)
+    )
+    rows = [
+        [CheckProduct(product=p).button(kb.product_name(p)) for p in checkable_products(kb)],
+        [CheckProduct(product="all").button(_("全部都测"))],
+        [home_button()],
+    ]
+    return Reply().add(text, rows)

@@ -1,0 +1,196 @@
+"""One reading of each typed message: everything the dialogue needs to know about it, worked out once.
+
+A :class:`Reading` holds the message folded (Simplified, half-width, lower case — the only time it is
+normalised), the script it was written in, the products it names (the matcher's one recogniser, tolerant
+of misspellings by sound), the numbers in it, the self-check facts it states, the personal identifiers
+pasted into it, the wants whose markers it trips, and — on demand, because it depends on the answer the
+person is looking at — what it asks for (the calibrated matcher's :class:`FaqMatch`, whose entry may be an
+FAQ entry or a want). Every flow reads the same reading; none parses the text again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from knowledge.base import KnowledgeBase
+from knowledge.privacy import Identifier, identifiers_in, redact
+from knowledge.understanding.answers import NumberMention, is_dont_know, looks_like_question, numbers_in
+from knowledge.understanding.api import FaqMatch
+from knowledge.understanding.matcher import Analysis, LexicalMatcher
+from knowledge.understanding.normalize import Script, folded_with_script
+from knowledge.understanding.products import Mention
+from knowledge.understanding.profile import Facts, facts_in
+
+#: longest text read; longer messages are cut (nobody asks a 2000-character question)
+MAX_CHARS = 300
+#: common English words: a message of Latin letters holding some of them is English, not pinyin
+_ENGLISH_WORDS = frozenset(
+    (
+        "a", "an", "the", "i", "you", "we", "is", "are", "am", "do", "does", "can", "could", "would",
+        "should", "how", "what", "when", "where", "why", "which", "who", "my", "your", "me", "it", "this",
+        "that", "to", "of", "for", "in", "on", "with", "and", "or", "not", "no", "yes", "loan", "loans",
+        "borrow", "credit", "rate", "interest", "apply", "repay", "help", "please", "hello", "hi", "thanks",
+        "about",
+    )
+)
+_LATIN_WORDS = re.compile(r"[a-z]+")
+#: something to read besides figures and symbols: a Han character or a Latin word
+_WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z]{2,}")
+
+
+@dataclass
+class Reading:
+    """A typed message, read once. ``meaning`` (the matcher's answer) is worked out on first use."""
+
+    raw: str
+    #: the message folded once: Simplified, half-width, lower case (punctuation kept)
+    text: str
+    script: Script
+    #: the FAQ matcher's analysis (products found, text left to match): made once, reused by ``meaning``
+    analysis: Analysis
+    #: the same message analysed for the want matcher (from the same prepared text)
+    want_analysis: Analysis
+    #: the products named, with where they stand in ``text`` (the calculator takes them out of its figures)
+    mentions: list[Mention]
+    numbers: list[NumberMention]
+    facts: Facts
+    identifiers: list[Identifier]
+    #: wants whose markers the message trips (act.despair, act.scammed), in the knowledge base's order
+    marked: list[str]
+    #: wants whose weaker cues it holds (谢谢, 拜拜 …): taken only when nothing else was understood
+    cued: list[str]
+    _reader: Reader = field(repr=False)
+    _meanings: dict[tuple[str | None, str | None], FaqMatch] = field(default_factory=dict, repr=False)
+    _want: list[str | None] = field(default_factory=list, repr=False)
+
+    @property
+    def products(self) -> list[str]:
+        """The products the message names, in order of first mention."""
+        return self.analysis.products
+
+    @property
+    def redacted(self) -> str:
+        """The message with identifiers replaced: the only form of it that may be written anywhere."""
+        return redact(self.raw) if self.identifiers else self.raw
+
+    @property
+    def is_question(self) -> bool:
+        """It reads as a question (a question mark, 吗, 怎么 …) rather than a statement or an answer."""
+        return looks_like_question(self.text)
+
+    @property
+    def dont_know(self) -> bool:
+        """「不知道」「不清楚」「忘了」: the person cannot answer what was asked."""
+        return is_dont_know(self.text)
+
+    @property
+    def english(self) -> bool:
+        """Written in English (not pinyin, not a product name): words of English and no Han characters."""
+        if self.script != "latin":
+            return False
+        words = _LATIN_WORDS.findall(self.text)
+        return sum(w in _ENGLISH_WORDS for w in words) >= min(2, len(words)) and len(words) >= 2
+
+    @property
+    def want(self) -> str | None:
+        """The want the message expresses (``act.greet``, ``act.check`` …), or ``None`` for none: a marker
+        decides outright, a pasted identifier is one, else the want matcher when it is confident."""
+        if not self._want:
+            self._want.append(self._reader.want_of(self))
+        return self._want[0]
+
+    @property
+    def want_match(self) -> FaqMatch:
+        """The want matcher's reading of the message (its product names the one a check is for)."""
+        return self._reader.wants.ask(self.raw, analysis=self.want_analysis)
+
+    def meaning(self, *, previous_entry: str | None = None, previous_product: str | None = None) -> FaqMatch:
+        """What the message asks for, in the light of the answer the person is looking at (memoised)."""
+        key = (previous_entry, previous_product)
+        found = self._meanings.get(key)
+        if found is None:
+            found = self._reader.matcher.ask(
+                self.raw[:MAX_CHARS],
+                previous_entry=previous_entry,
+                previous_product=previous_product,
+                analysis=self.analysis,
+            )
+            self._meanings[key] = found
+        return found
+
+
+class Reader:
+    """Reads messages against one knowledge base and its two matchers (built once, shared by every chat):
+    the FAQ matcher and the want matcher (:func:`knowledge.understanding.load_want_matcher`)."""
+
+    def __init__(self, kb: KnowledgeBase, matcher: LexicalMatcher, wants: LexicalMatcher) -> None:
+        self.kb = kb
+        self.matcher = matcher
+        self.wants = wants
+        self._markers = [
+            (entry.id, re.compile("|".join(f"(?:{m})" for m in entry.markers)))
+            for entry in kb.entries.values()
+            if entry.markers
+        ]
+        self._cues = [
+            (entry.id, re.compile("|".join(f"(?:{c})" for c in entry.cues)))
+            for entry in kb.entries.values()
+            if entry.cues
+        ]
+
+    def english_topics(self, reading: Reading) -> list[str]:
+        """The topics an English message points at (lexicon ``english_topics``), likeliest first."""
+        words = set(_LATIN_WORDS.findall(reading.text))
+        scored = [
+            (sum(w in words for w in cue_words), topic)
+            for topic, cue_words in self.matcher.lexicon.english_topics.items()
+        ]
+        return [topic for score, topic in sorted(scored, key=lambda pair: -pair[0]) if score > 0]
+
+    def read(self, raw: str) -> Reading:
+        """Read one typed message (cut to :data:`MAX_CHARS`)."""
+        raw = raw[:MAX_CHARS]
+        text, script = folded_with_script(raw)
+        prepared = self.matcher.prepare_folded(text)
+        return Reading(
+            raw=raw,
+            text=text,
+            script=script,
+            analysis=self.matcher.analyse_prepared(prepared),
+            want_analysis=self.wants.analyse_prepared(prepared),
+            mentions=self.matcher.products.find(text),
+            numbers=numbers_in(text),
+            facts=facts_in(text),
+            identifiers=identifiers_in(text),
+            marked=[want for want, pattern in self._markers if pattern.search(text)],
+            cued=self._cued(text),
+            _reader=self,
+        )
+
+    def english_entry(self, reading: Reading) -> str | None:
+        """The FAQ entry an English message points at (lexicon ``english_entries``), if one does."""
+        for entry, phrases in self.matcher.lexicon.english_entries.items():
+            if entry in self.kb.entries and any(p in reading.text for p in phrases):
+                return entry
+        return None
+
+    def _cued(self, text: str) -> list[str]:
+        """Wants whose cues occur in ``text``, the one cued last first (「好 多谢 拜拜」 ends on goodbye)."""
+        ends = []
+        for want, pattern in self._cues:
+            found = [m.end() for m in pattern.finditer(text)]
+            if found:
+                ends.append((max(found), want))
+        return [want for _end, want in sorted(ends, reverse=True)]
+
+    def want_of(self, reading: Reading) -> str | None:
+        """The want a reading expresses (see :attr:`Reading.want`)."""
+        if reading.marked:
+            return reading.marked[0]
+        if not _WORDS.search(reading.text):
+            return "act.identifier" if reading.identifiers else None  # 「5000」 is an answer, not a want
+        match = self.wants.ask(reading.raw, analysis=reading.want_analysis)
+        if match.band == "answer":
+            return match.entry_id
+        return "act.identifier" if reading.identifiers else None
