@@ -459,6 +459,9 @@ class Engine:
             return self.on_want(ctx, self.kb.entries[ctx.reading.cued[0]].action or "")
         if match.band != "answer":
             self.log_unanswered(match)
+        if match.band == "decline" and not ctx.reading.is_question:
+            if session.flow == "check" and session.state == "asking":
+                return self._fire(eligibility.MACHINE, "unclear", session)  # 「没看明白这个回答」, asked again
         again = False
         if match.band == "decline":
             session.fallbacks = ctx.extra.get("fallbacks", 0) + 1
@@ -513,9 +516,15 @@ class Engine:
     def _home(self, session: Session) -> Reply:
         return self._fire(menu.MACHINE, "show_home", session)
 
-    def _begin_check(self, session: Session, products: list[str] | None = None) -> Reply:
+    def _begin_check(
+        self, session: Session, products: list[str] | None = None, *, fresh: bool = False
+    ) -> Reply:
+        """Start the self-check (for ``products``: straight to the questions); it starts from the facts
+        already stated, unless ``fresh`` (「重新开始」, 「重新自测」): then they are forgotten."""
         before = (session.flow, session.state)
         session.paused.pop("check", None)
+        if fresh:
+            session.profile = {}
         reply = self._fire(eligibility.MACHINE, "begin", session)
         if products:
             reply = self._fire(eligibility.MACHINE, "choose", session, products)
@@ -637,7 +646,7 @@ class Engine:
             return self._leave(session)
         if word == "restart":
             if session.flow == "check":
-                return self._begin_check(session)
+                return self._begin_check(session, fresh=True)
             if session.flow == "calc":
                 return self._calc(session, None)
             return self._home(session)
@@ -699,8 +708,10 @@ class Engine:
             case OpenEntry(entry=entry, product=product) if entry in kb.entries:
                 known = product if product in kb.products else None
                 return self._fire(faq.MACHINE, "open_entry", session, (entry, known))
-            case CheckStart() | CheckRestart():
+            case CheckStart():
                 return self._begin_check(session)
+            case CheckRestart():
+                return self._begin_check(session, fresh=True)
             case CheckProduct(product=product):
                 return self._check_product(session, product)
             case CheckAnswer(key=key, token=token):

@@ -35,6 +35,7 @@ _ENGLISH_WORDS = frozenset(
     )
 )
 _LATIN_WORDS = re.compile(r"[a-z]+")
+_CLAUSE_BREAK = re.compile(r"[，,。!！?？;；~～\s]+")
 #: something to read besides figures and symbols: a Han character or a Latin word
 _WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z]{2,}")
 
@@ -110,14 +111,31 @@ class Reading:
         key = (previous_entry, previous_product)
         found = self._meanings.get(key)
         if found is None:
-            found = self._reader.matcher.ask(
-                self.raw[:MAX_CHARS],
-                previous_entry=previous_entry,
-                previous_product=previous_product,
-                analysis=self.analysis,
+            matcher = self._reader.matcher
+            found = matcher.ask(
+                self.raw, previous_entry=previous_entry, previous_product=previous_product, analysis=self.analysis
             )
+            last = self._last_clause()
+            if found.band != "answer" and last is not None:
+                # 「ok 我试试中文 微粒贷利息多少」: the words before the question keep the whole from
+                # matching; the question alone may well be answered
+                alone = matcher.ask(
+                    self.raw,
+                    previous_entry=previous_entry,
+                    previous_product=previous_product,
+                    analysis=matcher.analyse_folded(last),
+                )
+                if alone.band == "answer":
+                    found = alone
             self._meanings[key] = found
         return found
+
+    def _last_clause(self) -> str | None:
+        """The last clause of a message of several, when it is a question of its own (else ``None``)."""
+        clauses = [c for c in _CLAUSE_BREAK.split(self.text) if c]
+        if len(clauses) < 2 or not looks_like_question(clauses[-1]) or len(clauses[-1]) < 4:
+            return None
+        return clauses[-1]
 
 
 class Reader:

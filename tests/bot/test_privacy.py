@@ -187,8 +187,17 @@ def test_privacy_says_what_is_kept_for_how_long_and_how_to_erase_it(
 
 
 def test_privacy_mentions_the_unanswered_log_only_when_one_is_kept(real_engine: FlowEngine) -> None:
-    keeping = FlowEngine(real_engine.kb, real_engine.matcher, unanswered_log=lambda match: None)
+    keeping = FlowEngine(
+        real_engine.kb, real_engine.matcher, wants=real_engine.reader.wants, unanswered_log=_NoLog()
+    )
     said = plain_text(keeping.handle(Session(), Turn.from_text("/privacy")).messages[0].text)
     assert "匿名记下" in said
     plain = plain_text(real_engine.handle(Session(), Turn.from_text("/privacy")).messages[0].text)
     assert "匿名" not in plain
+
+
+class _NoLog:
+    """An unanswered-question log that keeps nothing (only its presence changes /privacy)."""
+
+    def record(self, question: str, *, band: str, confidence: float, best_guess: str | None) -> None:
+        return None

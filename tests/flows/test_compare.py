@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from flows.compare import PHONE_COLUMNS, compare_button, compare_reply, detect_comparison
+from flows.buttons import Compare, unpack
+from flows.compare import PHONE_COLUMNS, compare_reply, detect_comparison
 from flows.formatting import width
 from flows.reply import MAX_BUTTON_ID_BYTES, Reply, plain_text
 from knowledge.base import KnowledgeBase, default
@@ -93,22 +94,23 @@ def test_a_missing_attribute_shows_a_dash(kb: KnowledgeBase) -> None:
 def test_empty_choice_offers_common_pairs(kb: KnowledgeBase) -> None:
     reply = compare_reply(kb, [])
     ids = [b.id for b in reply.buttons()]
-    assert "compare:xiaomi,weilidai" in ids
+    assert Compare(products=("xiaomi", "weilidai")).pack() in ids
     assert all(i.startswith("compare:") and len(i.encode()) <= MAX_BUTTON_ID_BYTES for i in ids)
     # a pair whose products are not all in the knowledge base is not offered
-    assert "compare:xiaomi,jiebei" not in ids
+    assert Compare(products=("xiaomi", "jiebei")).pack() not in ids
 
 
 def test_one_product_asks_for_a_second(kb: KnowledgeBase) -> None:
     reply = compare_reply(kb, ["weilidai", "nonexistent"])
     ids = [b.id for b in reply.buttons()]
-    assert set(ids) == {"compare:weilidai,xiaomi", "compare:weilidai,we2000"}
+    assert set(ids) == {Compare(products=p).pack() for p in [("weilidai", "xiaomi"), ("weilidai", "we2000")]}
 
 
-def test_a_pair_button_opens_the_comparison(kb: KnowledgeBase) -> None:
-    reply = compare_button(kb, "compare:xiaomi,we2000")
-    assert "对比：小米贷款 / WE2000" in _text(reply)
-    assert "对比" in _text(compare_button(kb, "compare:"))
+def test_a_pair_button_carries_its_products_to_the_comparison(kb: KnowledgeBase) -> None:
+    data = unpack(Compare(products=("xiaomi", "we2000")).pack())
+    assert isinstance(data, Compare) and data.products == ("xiaomi", "we2000")
+    assert "对比：小米贷款 / WE2000" in _text(compare_reply(kb, list(data.products)))
+    assert "对比" in _text(compare_reply(kb, []))
 
 
 def test_shipped_comparison_of_xiaomi_and_weilidai_shows_rates_and_conflicts() -> None:

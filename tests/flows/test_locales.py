@@ -69,7 +69,7 @@ class Transcript:
 
 def converse(engine: Engine, locale: str) -> Transcript:
     """/start, open the self-check, answer two questions, ask an FAQ question, ask the calculator."""
-    chat = Chat(engine, Session(locale=locale))
+    chat = Chat(engine, Session(locale=locale, locale_chosen=True))  # as after /lang
     run = Transcript(session=chat.session)
     run.steps["start"] = chat.say("/start")
     run.steps["check"] = chat.press("check:start")
@@ -124,7 +124,7 @@ def test_traditional_chinese_converts_ui_and_answers(runs: dict[str, Transcript]
 
 
 def test_traditional_for_hong_kong_uses_hong_kong_wording(engine: Engine) -> None:
-    chat = Chat(engine, Session(locale="zh_HK"))
+    chat = Chat(engine, Session(locale="zh_HK", locale_chosen=True))
     chat.say("/start")
     assert "貸款" in chat.text and not simplified_only(chat.text)
     chat.say("借1万分12期，日利率0.05%")
@@ -300,7 +300,7 @@ def test_english_table_cells_wrap_between_words() -> None:
 
 
 def test_the_comparison_table_fits_a_phone_in_english(engine: Engine) -> None:
-    chat = Chat(engine, Session(locale="en"))
+    chat = Chat(engine, Session(locale="en", locale_chosen=True))
     chat.say("小米贷款和微粒贷哪个利息低")
     table = re.search(r"<pre>(.*?)</pre>", chat.reply.messages[0].text, flags=re.S)
     assert table is not None

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from flows.engine import Engine
 from flows.reply import Turn
 from flows.session import Session
-from knowledge.understanding.api import FaqMatch
 
 TEXTS = st.one_of(
     st.text(max_size=40),
@@ -71,11 +70,30 @@ def test_no_sequence_of_turns_breaks_a_turn(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+class RecordingLog:
+    """An unanswered-question log that keeps what it is given, for the test to read."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str]] = []
+
+    def record(self, question: str, *, band: str, confidence: float, best_guess: str | None) -> None:
+        self.rows.append((question, band))
+
+
 def test_declined_questions_reach_the_unanswered_log(engine: Engine) -> None:
-    logged: list[FaqMatch] = []
-    logging_engine = Engine(engine.kb, engine.matcher, unanswered_log=logged.append)
+    log = RecordingLog()
+    logging_engine = Engine(engine.kb, engine.matcher, wants=engine.reader.wants, unanswered_log=log)
     logging_engine.handle(Session(), Turn.from_text("今天天气怎么样，适合去爬山吗"))
-    assert logged and logged[0].band != "answer"
+    assert log.rows and log.rows[0][1] != "answer"
+
+
+def test_a_message_with_an_id_number_never_reaches_the_unanswered_log(engine: Engine) -> None:
+    log = RecordingLog()
+    logging_engine = Engine(engine.kb, engine.matcher, wants=engine.reader.wants, unanswered_log=log)
+    reply = logging_engine.handle(Session(), Turn.from_text("110105199001011234"))
+    assert "身份证号" in "".join(m.text for m in reply.messages)
+    assert "110105199001011234" not in "".join(m.text for m in reply.messages)
+    assert log.rows == []
 
 
 def test_traditional_chinese_is_understood_in_the_check(engine: Engine) -> None:

@@ -189,7 +189,7 @@ def test_a_follow_up_changes_only_what_it_names() -> None:
 
 def test_a_new_product_replaces_a_typed_price_in_a_follow_up() -> None:
     first = parse("借1万分12期，日利率0.05%")
-    follow = parse("微粒贷呢").merged_over(first)
+    follow = parse("微粒贷呢", default()).merged_over(first)  # product names come from the knowledge base
     assert follow.product == "weilidai" and follow.price is None
 
 
@@ -200,8 +200,8 @@ def test_a_complete_new_question_does_not_inherit_the_last_one() -> None:
 
 
 def test_a_penalty_follow_up_about_another_product_stays_a_penalty_question() -> None:
-    first = parse("小米贷款借1万逾期10天")
-    follow = parse("那微粒贷呢").merged_over(first)
+    first = parse("小米贷款借1万逾期10天", default())
+    follow = parse("那微粒贷呢", default()).merged_over(first)
     assert (follow.intent, follow.product, follow.overdue_days) == ("penalty", "weilidai", 10)
 
 

@@ -29,7 +29,7 @@ TAXONOMY_SECTIONS = {
 PRODUCTS = {"xiaomi", "weilidai", "we2000", "wechat_third_party", "jiebei", "weiyedai", "jintiao"}
 TOPICS = {
     "about", "credit", "safety", "requirements", "application", "limits", "rates", "repayment",
-    "overdue", "funds", "complaints", "compare", "glossary", "harmful", "advice",
+    "overdue", "funds", "complaints", "compare", "glossary", "harmful", "advice", "conversation",
 }
 UNVERIFIED_COMMENT = "读者评论，未核实"
 
