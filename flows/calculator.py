@@ -197,11 +197,11 @@ def _apply_button(request: CalcRequest, data: ButtonData) -> CalcRequest:
             return replace(request, term_days=data.count, term_months=None)
         return replace(request, term_months=data.count, term_days=None)
     if isinstance(data, CalcMethod) and data.method in METHODS:
-        return replace(request, method=data.method)  # type: ignore[arg-type]
+        return replace(request, method=data.method)
     if isinstance(data, CalcProduct):
         return replace(request, product=data.product, price=None, price_guessed=False)
     if isinstance(data, CalcPrice) and data.kind in PRICE_KINDS:
-        price = Price(data.kind, data.pct)  # type: ignore[arg-type]
+        price = Price(data.kind, data.pct)
         return replace(request, price=price, product=None, price_guessed=False)
     if isinstance(data, CalcDays):
         return replace(request, overdue_days=data.days, intent="penalty")

@@ -12,6 +12,7 @@ and the question keys in the order asked; the last asked key is the question pen
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from flows.buttons import CheckProduct, CheckRestart, Nav
 from flows.i18n import N_, _
@@ -197,7 +198,7 @@ def checkable_named(kb: KnowledgeBase, products: list[str], folded: str = "") ->
     return [p for p in checkable if p in products]
 
 
-def facts_text(facts: dict[str, object]) -> str:
+def facts_text(facts: Mapping[str, object]) -> str:
     """Facts said back in a few words, in question order: 「27岁 · 不是学生 · 月入6500元」."""
     parts = []
     for key in QUESTIONS:
@@ -429,6 +430,10 @@ def _names_products(ctx: TurnContext) -> list[str] | None:
     return checkable_named(ctx.engine.kb, reading.products, reading.text) or None
 
 
+#: 「微粒贷也测一下」「那WE2000我能不能」: the check asked for another product
+_ASKS_FOR_IT = re.compile(r"测|看看|查查|呢$|能不能|能吗|行吗|可以吗|能批|能借")
+
+
 @recogniser("names_other_product")
 def _names_other_product(ctx: TurnContext) -> list[str] | None:
     """「那微粒贷呢」「微粒贷也测一下」 during or after a check: the same check for that product."""
@@ -438,7 +443,7 @@ def _names_other_product(ctx: TurnContext) -> list[str] | None:
     if not new:
         return None
     bare = ctx.engine.reader.matcher.is_bare_follow_up(reading.analysis)
-    return new if bare or re.search(r"测|看看|查查|呢$|能不能|能吗|行吗|可以吗|能批|能借", reading.text) else None
+    return new if bare or _ASKS_FOR_IT.search(reading.text) else None
 
 
 @recogniser("dont_know")

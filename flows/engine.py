@@ -249,7 +249,7 @@ class Engine:
         if not machine.fire(turn, trigger):
             session.state = before
             return self._stale(session)
-        return turn.reply  # type: ignore[no-any-return]
+        return turn.reply
 
     def _stale(self, session: Session) -> Reply:
         """A button from an earlier message, or an action that does not fit where the user is."""
@@ -261,7 +261,7 @@ class Engine:
         if session.flow == "check" and session.state in ("asking", "choosing"):
             turn = self._turn(eligibility.CheckTurn, session)
             turn.ask_current() if session.state == "asking" else turn.ask_products()
-            return turn.reply  # type: ignore[no-any-return]
+            return turn.reply
         if session.flow == "calc" and calc_flow.asked(session):
             request = CalcRequest.from_dict({k: v for k, v in session.calc.items() if k != "asked"})
             return ask_for(self.kb, request)
@@ -459,9 +459,9 @@ class Engine:
             return self.on_want(ctx, self.kb.entries[ctx.reading.cued[0]].action or "")
         if match.band != "answer":
             self.log_unanswered(match)
-        if match.band == "decline" and not ctx.reading.is_question:
-            if session.flow == "check" and session.state == "asking":
-                return self._fire(eligibility.MACHINE, "unclear", session)  # 「没看明白这个回答」, asked again
+        answering = session.flow == "check" and session.state == "asking"
+        if match.band == "decline" and answering and not ctx.reading.is_question:
+            return self._fire(eligibility.MACHINE, "unclear", session)  # 「没看明白这个回答」, asked again
         again = False
         if match.band == "decline":
             session.fallbacks = ctx.extra.get("fallbacks", 0) + 1
@@ -748,7 +748,7 @@ class Engine:
         pending = session.check.asked[-1] if session.check.asked else None
         if session.flow != "check" or session.state != "asking" or key != pending or key not in QUESTIONS:
             return self._stale(session)
-        value = decode_token(QUESTIONS[key], token)  # type: ignore[index]
+        value = decode_token(QUESTIONS[key], token)
         if value is None:
             return self._stale(session)
         return self._fire(eligibility.MACHINE, "answer", session, value)

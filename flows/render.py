@@ -232,8 +232,9 @@ def render_products(kb: KnowledgeBase) -> Reply:
     buttons = [ProductCard(product=p.id).button(p.name) for p in kb.products.values()]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     rows.append([Nav(action="back").button(_("返回")), home_button()])
-    covered = "、".join(p.name for p in kb.products.values() if p.checkable or p.id == "wechat_third_party")
-    others = "、".join(p.name for p in kb.products.values() if not p.checkable and p.id != "wechat_third_party")
+    main = [p for p in kb.products.values() if p.checkable or p.id == "wechat_third_party"]
+    covered = "、".join(p.name for p in main)
+    others = "、".join(p.name for p in kb.products.values() if p not in main)
     text = _("我能介绍的产品：{covered}；{others}只用来对比。请选择一个产品查看要点：").format(
         covered=esc(covered), others=esc(others)
     )

@@ -136,12 +136,14 @@ def _scammed(ctx: TurnContext) -> bool | None:
 
 @recogniser("marked")
 def _marked(ctx: TurnContext) -> str | None:
-    """A want its markers decide outright (「不看征信的口子」「勾个不是学生能过不」), whatever flow is open."""
+    """A want its markers decide outright (「不看征信的口子」「勾个不是学生能过不」), in any flow."""
     return ctx.want() if ctx.reading.marked else None
 
 
 #: a bare figure: 「5000」「1万」「15天」
-_BARE_FIGURE = re.compile(r"^[0-9.]+\s*(?:w|k|万|千|元|块|天)?$|^[零〇一二两三四五六七八九十百千万]+[元块天]?$")
+_BARE_FIGURE = re.compile(
+    r"^[0-9.]+\s*(?:w|k|万|千|元|块|天)?$|^[零〇一二两三四五六七八九十百千万]+[元块天]?$"
+)
 #: FAQ answers about a cost, and the calculation a bare figure typed after one asks for
 _CALC_AFTER = {
     "overdue.penalty": "借{n}逾期罚多少",

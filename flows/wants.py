@@ -114,7 +114,7 @@ COMFORT = (N_("听到你这么说，我很担心你。"), N_("辛苦了。"), N_
 
 
 def comfort_reply(kb: KnowledgeBase, session: Session) -> Reply:
-    """Sadness or worry without a crisis: a few warm words, the ways out, the lines to call, help with debt."""
+    """Sadness or worry without a crisis: a few warm words, the ways out, the lines to call."""
     opener = _(COMFORT[session.chatter % len(COMFORT)])
     session.chatter += 1
     reply = crisis_reply(kb, "act.sad")

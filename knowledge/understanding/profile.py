@@ -28,7 +28,7 @@ from knowledge.understanding.answers import (
 
 FactValue = int | bool | str
 #: a key mapped to ``None`` was said to be unknown (「支付分没开过」): the check skips it, as after 「跳过」
-Facts = dict[CriterionKey, FactValue | None]
+Facts = dict[str, FactValue | None]
 
 #: clause breaks: punctuation and spaces, but not the point of 「1.2w」
 _CLAUSES = re.compile(r"[，,。!！?？;；、~～\s]+|(?<![0-9])\.|\.(?![0-9])")

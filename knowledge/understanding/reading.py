@@ -113,7 +113,10 @@ class Reading:
         if found is None:
             matcher = self._reader.matcher
             found = matcher.ask(
-                self.raw, previous_entry=previous_entry, previous_product=previous_product, analysis=self.analysis
+                self.raw,
+                previous_entry=previous_entry,
+                previous_product=previous_product,
+                analysis=self.analysis,
             )
             last = self._last_clause()
             if found.band != "answer" and last is not None:
