@@ -7,7 +7,8 @@ Usage (from the repository root)::
     .venv/bin/python -m bench --only faq,growth  # some parts only
 
 Parts: ``faq`` (start-up and warm latency beside the BM25 baseline), ``dialogue`` (eligibility
-conversations with SQLite and Redis sessions), ``e2e`` (PTB Application and the Bot API stand-in, 100 and
+conversations with SQLite and Redis sessions), ``conversation`` (every turn of the conversation suite, and
+normalisations per typed message), ``e2e`` (PTB Application and the Bot API stand-in, 100 and
 1,000 chats), ``memory`` (the bot process's RSS, bytes per session), ``growth`` (the knowledge base
 grown 10x and 100x). Results go to ``bench/results/latest.json`` (git-ignored). Timings are medians over
 several runs; run on an otherwise idle machine.
@@ -25,7 +26,7 @@ from typing import Any
 
 from bench.common import ROOT, machine, quiet_logs
 
-PARTS = ("faq", "dialogue", "e2e", "memory", "growth")
+PARTS = ("faq", "dialogue", "conversation", "e2e", "memory", "growth")
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 
 
@@ -35,6 +36,7 @@ class Plan:
 
     faq_runs: int
     faq_passes: int
+    conversation_passes: int
     conversations: int
     dialogue_runs: int
     #: (chats, rate limiter on, lines per chat or 0 for the whole conversation, runs)
@@ -48,6 +50,7 @@ class Plan:
 FULL = Plan(
     faq_runs=5,
     faq_passes=3,
+    conversation_passes=5,
     conversations=300,
     dialogue_runs=3,
     e2e=((100, False, 0, 3), (1000, False, 3, 1), (100, True, 0, 1)),
@@ -59,6 +62,7 @@ FULL = Plan(
 QUICK = Plan(
     faq_runs=1,
     faq_passes=1,
+    conversation_passes=1,
     conversations=20,
     dialogue_runs=1,
     e2e=((10, False, 0, 1), (50, False, 2, 1)),
@@ -104,6 +108,10 @@ def run_parts(parts: list[str], plan: Plan, *, log: Any = print) -> dict[str, An
                 results[part] = dialogue.measure(
                     engine, conversations=plan.conversations, runs=plan.dialogue_runs
                 )
+            elif part == "conversation":
+                from bench import conversation
+
+                results[part] = conversation.measure(engine, passes=plan.conversation_passes)
             elif part == "e2e":
                 from bench import e2e
 
@@ -139,6 +147,12 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             "s",
             faq["engine"]["startup_s"] < 1.5,
         )
+    talk = results.get("conversation")
+    if talk:
+        add("Conversation turn p99 (the conversation suite)", "< 5 ms", talk["turn_p99_ms"], "ms",
+            talk["turn_p99_ms"] < 5)
+        add("Normalisations per typed message", "= 1", talk["folds_per_message"], "",
+            talk["folds_per_message"] == 1)
     dialogue = results.get("dialogue")
     if dialogue:
         rate = dialogue["engine"]["turns_per_second"]

@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bot": ("bot.commands.bot", "run the Telegram bot"),
     "ask": ("bot.commands.ask", "answer one question, or JSON lines from standard input with --json"),
     "eval": ("bot.commands.eval", "score the question matcher on a labelled file"),
+    "wants": ("bot.commands.wants", "score how the dialogue recognises wants besides FAQ questions"),
     "check": ("bot.commands.check", "eligibility self-check for a JSON profile on standard input"),
     "kb": ("bot.commands.kb", "knowledge base tools: check, coverage, unanswered"),
     "health": ("bot.commands.health", "exit 0 when the knowledge base loads and the session store answers"),

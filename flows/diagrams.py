@@ -14,8 +14,9 @@ from pathlib import Path
 
 from transitions.extensions.diagrams import GraphMachine
 
-from flows.engine import MACHINES
+from flows.engine import COMMANDS, FLOW_ROUTES, MACHINES
 from flows.machine import FlowTable
+from flows.routes import FIRST, LAST, Route
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "flows.md"
 
@@ -27,18 +28,56 @@ HEADER = """# Dialogue flows
 Each flow is a `transitions` state machine declared as a table (states, triggers, conditions in
 `[brackets]`). One machine per flow serves every chat; the session records the flow and state.
 
-Not drawn, because they work the same in every state of every flow (see `flows/engine.py` and
-`flows/globals.py`):
+## Where a typed message goes
+
+Every typed message is read once (`knowledge/understanding/reading.py`), then tried against routes, first
+match wins: `recogniser -> handler` (recognisers in `flows/routes.py` and the flow modules, handlers are the
+engine's `on_…` methods). First the shared routes that come before any flow:
+
+{first}
+
+then the routes of the flow and state the person is in:
+
+{own}
+
+and last the shared routes for what any message may mean:
+
+{last}
+
+A message served by a route of another flow (an FAQ answer, a greeting, a new flow) leaves the flow in
+progress where it was: its pending question is asked again, or, when a new flow started or the reply must
+end on help (despair), it is offered back with a button (「继续刚才的自测（第3题）」) and a plain 「好」.
+
+Steering words work the same in every state (`flows/globals.py`):
 
 - 返回 / 上一步 (`nav:back`): the flow's `back` trigger where it has one; in the FAQ flow, back to the topic
   being browsed; otherwise the main menu.
 - 跳过 (`nav:skip`): the self-check's `skip` (the answer becomes unknown); elsewhere a short note.
 - 取消 / 退出 / `/cancel` (`nav:cancel`): leave the flow for the main menu, dropping unfinished answers.
-- 重新开始: `begin` of the self-check, `enter` of the calculator, else the main menu.
+- 重新开始: `begin` of the self-check (forgetting the facts stated), `enter` of the calculator, else the
+  main menu.
 - 菜单 / `/menu` (`menu:home`): the menu's `show_home`.
-- Commands: `/start [check|check_<product>|faq|calc|compare]`, `/help`, `/check`, `/faq`, `/calc`,
-  `/compare`, `/privacy`, `/forget`.
+- Commands: {commands}.
 """
+
+
+def _route_lines(rows: tuple[Route, ...]) -> str:
+    return "\n".join(f"- `{r.means} -> {r.to}`" for r in rows)
+
+
+def header() -> str:
+    """The introduction: the route tables, drawn from the same declarations the engine reads."""
+    own = "\n".join(
+        f"- {flow} / {state}: " + ", ".join(f"`{r.means} -> {r.to}`" for r in rows)
+        for flow, table in FLOW_ROUTES.items()
+        for state, rows in table.items()
+    )
+    return HEADER.format(
+        first=_route_lines(FIRST),
+        own=own,
+        last=_route_lines(LAST),
+        commands=", ".join(f"`/{name}`" for name in COMMANDS),
+    )
 
 
 def mermaid(table: FlowTable) -> str:
@@ -67,7 +106,7 @@ def mermaid(table: FlowTable) -> str:
 
 def render() -> str:
     """The whole of ``docs/flows.md``."""
-    parts = [HEADER]
+    parts = [header()]
     for machine in MACHINES.values():
         table = machine.table
         parts.append(f"\n## {table.name}\n\n{table.title}\n\n```mermaid\n{mermaid(table)}```\n")

@@ -176,6 +176,21 @@ class Engine:
         except Exception:  # the log is a help for editors; it must never break a chat
             log.exception("could not record an unanswered question")
 
+    def want_served(self, text: str) -> str | None:
+        """The want a message would be served as in a fresh chat (``act.greet``, ``act.check`` …), or
+        ``None`` when it would go to the FAQ (answered, suggested or declined): for evaluation.
+
+        The routes are tried as :meth:`handle` tries them, without running any handler.
+        """
+        session = Session()
+        ctx = TurnContext(self, session, self.reader.read(text))
+        for route in self.routes_for(session):
+            payload = RECOGNISERS[route.means](ctx)
+            if payload is None:
+                continue
+            return _WANT_OF_ROUTE.get(route.means, lambda c, p: None)(ctx, payload)
+        return None
+
     @staticmethod
     def _follow_script(session: Session, script: str, english: bool) -> None:
         """Until ``/lang`` is used, answer in the script the person writes (a bare 「好」 changes nothing)."""
@@ -473,7 +488,12 @@ class Engine:
             return self._aside(ctx, answer_aside(self.kb, session, match))
         if again:
             return render_match(self.kb, match, again=True)
-        return self._fire(faq.MACHINE, "ask", session, match)
+        reply = self._fire(faq.MACHINE, "ask", session, match)
+        if len(ctx.reading.facts) >= 2 and reply.messages:
+            # the situation told beside the question is kept: offer the check that uses it
+            reply.messages[-1].buttons.insert(0, [CheckStart().button(_("按我的情况测一下能不能申请"))])
+            session.offer = "check"
+        return reply
 
     # --- handlers of the self-check's routes --------------------------------------------------------
 
@@ -753,6 +773,27 @@ class Engine:
             return self._stale(session)
         return self._fire(eligibility.MACHINE, "answer", session, value)
 
+
+#: the want each shared route serves a message as (see :meth:`Engine.want_served`)
+_WANT_OF_ROUTE: dict[str, Callable[[TurnContext, Any], str | None]] = {
+    "global_word": lambda ctx, word: {"help": "act.help", "cancel": "act.deny"}.get(word),
+    "despair": lambda ctx, _p: ctx.reading.want,
+    "scammed": lambda ctx, _p: ctx.reading.want,
+    "marked": lambda ctx, _p: ctx.reading.want,
+    "want": lambda ctx, _p: ctx.reading.want,
+    "identifier": lambda ctx, _p: "act.identifier",
+    "situation": lambda ctx, _p: "act.check",
+    "states_facts": lambda ctx, _p: "act.check",
+    "comparison": lambda ctx, _p: "act.compare",
+    "calculation": lambda ctx, _p: "act.calc",
+    "figure_for_last_answer": lambda ctx, _p: "act.calc",
+    "anything": lambda ctx, match: _cued_instead(ctx, match),
+}
+
+
+def _cued_instead(ctx: TurnContext, match: FaqMatch) -> str | None:
+    """The FAQ's route serves a want only when nothing was understood but a 「谢谢」 (see Engine.on_ask)."""
+    return ctx.reading.cued[0] if match.band != "answer" and ctx.reading.cued else None
 
 #: the slash commands, by name: each takes the engine, the session and the rest of the line
 COMMANDS: dict[str, Callable[[Engine, Session, str], Reply]] = {

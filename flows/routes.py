@@ -219,9 +219,14 @@ def _situation(ctx: TurnContext) -> dict[str, Any] | None:
     asked = _QUALIFY.search(reading.text)
     if asked is None or _HOW_MUCH.search(reading.text):
         return None
+    if len(reading.facts) >= 2:
+        return dict(reading.facts)  # a situation told, and the question: the check answers it best
     rest = _PARTICLES.sub("", reading.analysis.topic_text.replace(asked.group(0), ""))
-    if reading.facts or "我" in reading.text or not rest.replace("|", ""):
-        return dict(reading.facts)  # 「能借吗」 alone asks it too
+    mine = reading.facts or "我" in reading.text or not rest.replace("|", "")  # 「能借吗」 alone asks it
+    if mine and ctx.meaning.band != "answer":
+        # 「每月工资2500够申请吗」 has its FAQ answer (with the offer to check); what the FAQ cannot
+        # answer with confidence is better met by the check itself
+        return dict(reading.facts)
     return None
 
 
@@ -232,7 +237,14 @@ def _want(ctx: TurnContext) -> str | None:
 
 @recogniser("states_facts")
 def _states_facts(ctx: TurnContext) -> dict[str, Any] | None:
-    return dict(ctx.reading.facts) or None
+    """Facts stated: in a flow that keeps them, any; elsewhere a situation told (two facts or more, and
+    not a question, which the FAQ answers: 「17岁能贷款吗」)."""
+    facts = ctx.reading.facts
+    if ctx.session.flow == "check":
+        return dict(facts) or None
+    if len(facts) >= 2 and not ctx.reading.is_question:
+        return dict(facts)
+    return None
 
 
 @recogniser("anything")

@@ -169,14 +169,12 @@ def identifier_warning(kinds: list[str]) -> Reply:
 
 def english_reply(kb: KnowledgeBase, topics: list[str]) -> Reply:
     """A message in English: what the advisor covers, that its answers are in Chinese, likely topics."""
+    # written, like every msgid, in Chinese; the English catalog holds what an English writer reads
     text = _(
-        "Hello! I am loan-advisor, an automated assistant about Chinese online consumer loans: Xiaomi loans "
-        "(小米贷款 / 随星借), WeChat's 微粒贷, WE2000 and third-party platforms reached through WeChat. "
-        "I can answer questions on eligibility, credit reports, interest rates, repayment, overdue debt and "
-        "scams, run an eligibility self-check, and calculate the true cost (annual rate) of a loan. "
-        "I answer from public Chinese articles, so my answers are in Chinese; menus can be in English "
-        "(/lang en). I am not a lender and this is not financial advice. Pick a topic below, or ask in "
-        "Chinese."
+        "您好！我是网贷问答助手（loan-advisor），自动回答小米贷款（随星借）、微粒贷、WE2000 和微信里的"
+        "第三方平台的问题：申请条件、征信、利率、还款、逾期和防骗；也能做资格自测、算借款的真实年化成本。"
+        "我根据公开的中文文章回答，所以回答是中文的；菜单可以切换成英文（/lang en）。我不是贷款机构，"
+        "也不构成金融建议。点下面的主题，或者用中文提问。"
     )
     rows = [[Topic(topic=t).button(kb.topics[t].title)] for t in topics if t in kb.topics][:3]
     rows.append([CheckStart().button(_("我能申请吗？（资格自测）"))])

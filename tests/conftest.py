@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from flows.engine import Engine
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +32,12 @@ def _restore_logging() -> Iterator[None]:
     for name, logger in logging.root.manager.loggerDict.items():
         if isinstance(logger, logging.Logger):
             logger.setLevel(levels.get(name, logging.NOTSET))
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """The real engine over the shipped knowledge base, its matchers and their calibrated thresholds, as a
+    bot process has it (built once for the whole run)."""
+    from flows.engine import build_engine
+
+    return build_engine()

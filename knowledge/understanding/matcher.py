@@ -366,6 +366,11 @@ class LexicalMatcher:
         """A folded message as the matcher reads it: no punctuation, typos mended (lexicon ``typos``)."""
         return self._typos(strip_punctuation(folded))
 
+    def _analyse_data(self, text: str) -> Analysis:
+        """A text made from the knowledge base's own names and questions (already Simplified and
+        half-width), analysed without normalising it again."""
+        return self.analyse_folded(text.lower())
+
     def analyse_prepared(self, text: str) -> Analysis:
         """:meth:`analyse` for a message already prepared (:meth:`prepare_folded`): the reader prepares it
         once for both the FAQ matcher and the want matcher."""
@@ -608,12 +613,12 @@ class LexicalMatcher:
             # a bare product name (「微粒贷」, 「小米贷款？」) asks what it is
             analysis = self.analyse_folded(analysis.text + _WHAT_IS)
         elif len(analysis.products) == 1 and self._asks_what_it_is(analysis):
-            analysis = self.analyse(self.kb.product_name(analysis.products[0]) + _WHAT_IS)
+            analysis = self._analyse_data(self.kb.product_name(analysis.products[0]) + _WHAT_IS)
         context = previous_product if not analysis.products else None
         ranking = self.rank(analysis, context_product=context)
         if not ranking.candidates and len(analysis.products) == 1:
             # 「小米贷款的事」: the name and nothing the knowledge base knows; as good as the bare name
-            named = self.analyse(self.kb.product_name(analysis.products[0]) + _WHAT_IS)
+            named = self._analyse_data(self.kb.product_name(analysis.products[0]) + _WHAT_IS)
             ranking = self.rank(named)
         return ranking, context
 
@@ -678,7 +683,8 @@ class LexicalMatcher:
         if product not in self._entry_products[previous_entry]:
             # The previous entry says nothing about this product: ask its question again about the
             # product, and let the ranking find the entry that does (or decline).
-            ranking, context = self.understand(self.kb.product_name(product) + entry.question)
+            asked = self.kb.product_name(product) + entry.question
+            ranking, context = self.understand(asked, analysis=self._analyse_data(asked))
             return self.decide(question, ranking, context_product=context)
         return FaqMatch(
             question=question,

@@ -32,6 +32,10 @@ Facts = dict[str, FactValue | None]
 
 #: clause breaks: punctuation and spaces, but not the point of 「1.2w」
 _CLAUSES = re.compile(r"[，,。!！?？;；、~～\s]+|(?<![0-9])\.|\.(?![0-9])")
+#: a message about someone else's situation: its facts are not the person's
+_SOMEONE_ELSE = re.compile(
+    r"我(?:妈|爸|老公|老婆|媳妇|对象|男朋友|女朋友|儿子|女儿|哥|姐|弟|妹|朋友|同事|家人|亲戚)|妈妈|爸爸|朋友|同事"
+)
 #: a clause about what one might do or might be, not what one is: 「勾个不是学生」「要是我30岁」「去买台红米」
 _HYPOTHETICAL = re.compile(r"填|勾|写成|谎报|虚报|假装|冒充|如果|要是|假如|万一|去买|要买|打算买|换台|换个")
 #: a whole-number age with its cue: 「27岁」「二十七周岁」, or 「我27」「今年27了」「我是26」「年龄30」
@@ -75,9 +79,14 @@ _ASKING = re.compile(r"吗|么|能不能|可不可以|会不会|是不是|怎么
 def facts_in(folded: str) -> Facts:
     """The self-check facts a folded message states, by criterion key (empty when it states none).
 
+    Facts about someone else (「我妈今年57了」) are not the person's own: a message about another person
+    states none.
+
     Args:
         folded: the message as :func:`knowledge.understanding.normalize.fold` returns it.
     """
+    if _SOMEONE_ELSE.search(folded):
+        return {}
     clauses = [c for c in _CLAUSES.split(folded) if c]
     facts: Facts = {}
     for index, clause in enumerate(clauses):

@@ -212,6 +212,6 @@ class Reader:
         if not _WORDS.search(reading.text):
             return "act.identifier" if reading.identifiers else None  # 「5000」 is an answer, not a want
         match = self.wants.ask(reading.raw, analysis=reading.want_analysis)
-        if match.band == "answer":
-            return match.entry_id
+        if match.band == "answer" and (match.entry_id != "act.identifier" or reading.identifiers):
+            return match.entry_id  # 「要不要身份证」 asks about one; only a pasted number is one
         return "act.identifier" if reading.identifiers else None

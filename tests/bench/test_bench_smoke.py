@@ -22,6 +22,7 @@ from tests.load.harness import REDIS_SERVER
 TINY = Plan(
     faq_runs=1,
     faq_passes=1,
+    conversation_passes=1,
     conversations=3,
     dialogue_runs=1,
     e2e=((3, False, 4, 1),),
@@ -156,3 +157,10 @@ def test_the_command_line_refuses_an_unknown_part_and_writes_json(tmp_path: Path
     report = json.loads(output.read_text(encoding="utf-8"))
     assert report["results"] == {} and report["targets"] == []
     assert report["meta"]["cpus"] > 0
+
+
+def test_conversation_times_every_turn_and_counts_normalisations(results: dict[str, Any]) -> None:
+    talk = results["conversation"]
+    assert talk["turns"] > talk["conversations"] >= 40
+    _positive(talk, "turn_p50_ms", "turn_p99_ms", "typed_messages")
+    assert talk["folds_per_message"] == 1.0  # each typed message normalised once, whatever it meant

@@ -1,0 +1,163 @@
+"""A conversation, not a menu: what people say besides FAQ questions, in every state of every flow."""
+
+from __future__ import annotations
+
+from flows.buttons import Resume
+from flows.engine import Engine
+from flows.session import Session
+from tests.flows.chat import Chat
+
+DECLINE = "暂时答不了"
+#: how this person answers whatever is still asked (other keys: 「有」)
+ANSWERS = {"monthly_income": "八千", "wechat_pay_score": "650", "credit": "没逾期", "student": "不是学生"}
+
+
+def test_small_talk_is_answered_and_not_repeated_word_for_word(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("你好")
+    assert "您好" in chat.text and DECLINE not in chat.text
+    first = chat.say("谢谢").messages[0].text
+    second = chat.say("多谢啦").messages[0].text
+    assert first != second and all(DECLINE not in t for t in (first, second))
+    assert any(w in chat.say("拜拜").messages[0].text for w in ("再见", "拜拜"))
+    assert "不是真人" in chat.say("你是真人吗").messages[0].text or "程序" in chat.text
+
+
+def test_the_self_check_starts_from_words_for_the_product_named(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我够条件借微粒贷不")
+    assert chat.session.flow == "check" and chat.session.check.products == ["weilidai"]
+    assert chat.pending is not None
+
+
+def test_a_situation_in_one_message_gets_the_verdict_and_nothing_is_asked_twice(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我27，在成都做销售，一个月六千五，信用卡从没逾期，有台红米，小米贷款能批吗")
+    assert "27岁" in chat.text and "月入6500元" in chat.text  # what it understood, said back
+    asked = []
+    for _ in range(10):
+        if chat.pending is None:
+            break
+        asked.append(chat.pending)
+        chat.say(ANSWERS.get(chat.pending, "有"))
+    assert not {"age", "student", "monthly_income", "credit", "xiaomi_device"} & set(asked)
+    assert "小米贷款" in chat.text and "来源" in chat.text
+
+
+def test_a_correction_in_words_mid_check_and_after_the_verdict(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("/check 小米贷款")
+    chat.say("不是学生")
+    chat.say("25")
+    chat.say("不对 我是26")
+    assert chat.session.check.answers["age"] == 26 and "26岁" in chat.text
+    for _ in range(10):
+        if chat.pending is None:
+            break
+        chat.say(ANSWERS.get(chat.pending, "有"))
+    assert chat.session.state == "done"
+    chat.say("收入说错了 两千八")
+    assert "重新判断" in chat.text and "❌" in chat.text  # under the 3000 line now
+
+
+def test_the_calculator_takes_bare_numbers_for_its_own_questions(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("帮我算算利息")
+    chat.say("10000")
+    assert "借多久" in chat.text
+    chat.say("12")
+    assert "利率" in chat.text and chat.session.calc.get("term_months") == 12
+
+
+def test_a_question_inside_the_calculator_is_answered_and_the_calculation_kept(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("/calc 借1万")
+    chat.say("小米贷款上征信吗")
+    assert "征信" in chat.text and "借多久" in chat.text
+    assert chat.session.flow == "calc" and chat.session.calc.get("amount") == 10000
+
+
+def test_despair_comes_first_in_any_flow_and_the_flow_is_offered_back(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("/calc 借1万")
+    chat.say("真的撑不下去了")
+    assert "12356" in chat.text and "110" in chat.text
+    assert "借多久" not in chat.text and DECLINE not in chat.text
+    assert Resume(flow="calc").pack() in chat.ids
+    chat.say("嗯")  # accepts what was offered first: help with the debt
+    assert "逾期" in chat.text or "协商" in chat.text
+
+
+def test_a_scam_already_paid_gets_what_to_do_now(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我转了2000解冻费 还能要回来吗")
+    assert "96110" in chat.text and "110" in chat.text and "记录" in chat.text
+
+
+def test_a_pasted_id_number_is_warned_about_never_echoed_never_kept(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我身份证号110105199001011234 帮我看看能不能借微粒贷")
+    assert "不要" in chat.text and "身份证号" in chat.text
+    assert "110105199001011234" not in chat.text
+    assert "110105199001011234" not in chat.session.dumps()
+    assert chat.session.flow == "check"  # and the rest of the message is served
+
+
+def test_no_credit_check_loans_and_lying_get_the_articles_warnings(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("有没有不看征信的口子")
+    assert "诈骗" in chat.text and "来源" in chat.text
+    chat.say("我是学生 能勾不是学生吗")
+    assert "虚假" in chat.text or "如实" in chat.text
+
+
+def test_traditional_in_traditional_out_until_a_language_is_chosen(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("微粒貸上徵信嗎")
+    assert "徵信" in chat.text and "征信" not in chat.text
+    chat.say("那WE2000呢")  # the same in both scripts: the reply stays Traditional
+    assert "徵信" in chat.text
+    chosen = Chat(engine, Session(locale="zh_CN", locale_chosen=True))
+    chosen.say("微粒貸上徵信嗎")
+    assert "征信" in chosen.text
+
+
+def test_an_english_message_gets_an_english_reply_with_topics(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("how can I check my credit report")
+    assert "Chinese" in chat.text and chat.session.locale == "en"
+    assert "menu:topic:credit" in chat.ids
+
+
+def test_a_second_fallback_in_a_row_is_worded_differently_and_offers_the_menu(engine: Engine) -> None:
+    chat = Chat(engine)
+    first = chat.say("公积金怎么提取").messages[0].text
+    second = chat.say("社保断缴了咋办").messages[0].text
+    assert first != second
+    assert "check:start" in chat.ids
+
+
+def test_a_follow_up_without_a_product_keeps_the_product_in_view(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("WE2000是什么")
+    chat.say("上征信吗")
+    assert "WE2000" in chat.text and "百行" in chat.text
+
+
+def test_a_flow_left_for_another_is_offered_back_and_resumed(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("/check 微粒贷")
+    pending = chat.pending
+    chat.say("借1万分12期日息万五")
+    assert chat.session.flow == "calc" and chat.session.paused == {"check": "asking"}
+    assert "继续刚才的自测（第1题）" in [b.label for b in chat.reply.buttons()]
+    chat.press(Resume(flow="check").pack())
+    assert chat.pending == pending and chat.session.paused == {}
+
+
+def test_a_comparison_grows_by_a_product_named_after_it(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("小米和微粒贷哪个好")
+    assert "对比：小米贷款 / 微粒贷" in chat.text
+    chat.say("加个借呗一起比")
+    assert "对比：小米贷款 / 微粒贷 / 蚂蚁借呗" in chat.text

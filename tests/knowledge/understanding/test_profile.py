@@ -1,0 +1,62 @@
+"""Self-check facts stated in passing, as people type them, and what is not a fact."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.understanding.normalize import fold
+from knowledge.understanding.profile import facts_in
+
+
+def facts(text: str) -> dict[str, object]:
+    return dict(facts_in(fold(text)))
+
+
+def test_a_whole_situation_in_one_message() -> None:
+    text = "我27，在成都做销售，一个月六千五，信用卡从没逾期，有台红米，小米贷款能批吗"
+    assert facts(text) == {
+        "age": 27,
+        "student": False,
+        "monthly_income": 6500,
+        "credit": "clean",
+        "xiaomi_device": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("不对 我是26", {"age": 26}),
+        ("收入说错了 五千", {"monthly_income": 5000}),
+        ("月入1.2w", {"monthly_income": 12000}),
+        ("年薪十五万", {"monthly_income": 12500}),
+        ("我一个月能挣五六千", {"monthly_income": 5500}),
+        ("每月退休金三千五", {"monthly_income": 3500, "student": False}),  # retired: not a student
+        ("大三学生 没收入", {"student": True, "monthly_income": 0}),
+        ("没上学 有证", {"student": False, "mainland_id": True}),
+        ("以前信用卡晚还过一次 早还清了", {"credit": "settled_overdue"}),
+        ("我是香港人", {"mainland_id": False}),
+        ("用的苹果手机", {"xiaomi_device": False}),
+        ("支付分650", {"wechat_pay_score": 650}),
+        ("支付分没开过", {"wechat_pay_score": None}),  # unknown: the check skips it
+    ],
+)
+def test_facts_are_read_with_their_cues(text: str, expected: dict[str, object]) -> None:
+    assert facts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "借一万一个月利息八十 贵不贵",  # a loan's figures, not an income
+        "分12期 一个月还1000",
+        "学生能借微粒贷吗",  # a question about students
+        "那我勾个不是学生 能过不",  # what one might tick, not what one is
+        "为了借这个去买台红米值不值",  # a phone one might buy
+        "我20号还款",
+        "我身份证号110105199001011234",  # a pasted ID number says nothing we may use
+        "30",  # a bare figure alone is an answer to whatever was asked
+    ],
+)
+def test_what_is_not_a_fact_is_not_kept(text: str) -> None:
+    assert facts(text) == {}

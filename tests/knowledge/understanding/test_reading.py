@@ -1,0 +1,120 @@
+"""Each typed message is read once: its script, products, numbers, facts, identifiers and wants."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.engine import Engine
+from flows.reply import Turn
+from flows.session import Session
+from knowledge.understanding import normalize
+from knowledge.understanding.normalize import folded_with_script
+from knowledge.understanding.reading import Reader
+
+
+@pytest.fixture(scope="module")
+def reader(engine: Engine) -> Reader:
+    return engine.reader
+
+
+@pytest.mark.parametrize(
+    ("text", "script"),
+    [
+        ("貸款會上徵信嗎", "traditional"),
+        ("贷款会上征信吗", "simplified"),
+        ("微粒貸利息多少", "traditional"),  # one Traditional character is enough
+        ("那WE2000呢", "none"),  # written alike in both scripts: says nothing about the script
+        ("好的", "none"),
+        ("how do I apply", "latin"),
+        ("12345", "none"),
+    ],
+)
+def test_the_script_a_message_is_written_in(text: str, script: str) -> None:
+    assert folded_with_script(text)[1] == script
+
+
+@pytest.mark.parametrize(
+    ("text", "products"),
+    [
+        ("为利贷利息多少", ["weilidai"]),  # wei-li-dai by sound
+        ("围栗带能借吗", ["weilidai"]),
+        ("weilidai上征信吗", ["weilidai"]),  # pinyin spelt out
+        ("小米代款上不上征信", ["xiaomi"]),
+        ("小米和微粒贷哪个好", ["xiaomi", "weilidai"]),
+        ("为了代课的事", []),  # sounds near, but no product
+        ("今天星期几", []),
+    ],
+)
+def test_one_recogniser_finds_products_named_or_misspelt(
+    reader: Reader, text: str, products: list[str]
+) -> None:
+    assert reader.read(text).products == products
+
+
+def test_english_is_told_from_pinyin_and_product_names(reader: Reader) -> None:
+    assert reader.read("how can I apply for a loan").english
+    assert not reader.read("weilidai").english
+    assert not reader.read("we2000").english
+    assert not reader.read("ok").english
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("你好", "act.greet"),
+        ("多谢", "act.thanks"),
+        ("你是真人吗", "act.identity"),
+        ("帮我看看能不能申请", "act.check"),
+        ("真的撑不下去了", "act.despair"),
+        ("我转了2000解冻费 还能要回来吗", "act.scammed"),
+        ("有没有不看征信的口子", "act.black_loan"),
+        ("微粒贷利息多少", None),  # an FAQ question is not a want
+        ("5000", None),  # a bare figure answers whatever was asked
+    ],
+)
+def test_wants_are_recognised_and_questions_are_not_taken_for_wants(
+    reader: Reader, text: str, want: str | None
+) -> None:
+    assert reader.read(text).want == want
+
+
+def test_a_marker_decides_despair_even_among_other_words(reader: Reader) -> None:
+    reading = reader.read("逾期三个月了 每天被催 真的不想活了 利息怎么算")
+    assert reading.marked == ["act.despair"]
+    assert reading.want == "act.despair"
+
+
+def test_a_cue_is_kept_for_when_nothing_else_is_understood(reader: Reader) -> None:
+    reading = reader.read("好 我现在就去派出所 谢谢")
+    assert reading.cued[0] == "act.thanks"
+    assert reader.read("好 多谢 拜拜").cued[0] == "act.bye"  # the one said last
+
+
+def test_identifiers_are_found_and_never_in_the_redacted_text(reader: Reader) -> None:
+    reading = reader.read("我身份证110105199001011234 手机13812345678")
+    assert [i.kind for i in reading.identifiers] == ["id_card", "mobile"]
+    assert "110105199001011234" not in reading.redacted and "13812345678" not in reading.redacted
+
+
+def test_the_last_question_of_a_chatty_message_is_answered(reader: Reader) -> None:
+    reading = reader.read("ok 我试试中文 微粒贷利息多少")
+    assert reading.meaning().band == "answer"
+    assert reading.meaning().entry_id == "rate.level"
+
+
+def test_a_message_is_normalised_once_per_turn(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    real = normalize.folded_with_script
+
+    def counting(text: str) -> tuple[str, normalize.Script]:
+        calls.append(text)
+        return real(text)
+
+    monkeypatch.setattr("knowledge.understanding.reading.folded_with_script", counting)
+    monkeypatch.setattr("knowledge.understanding.normalize.folded_with_script", counting)
+    session = Session()
+    typed = ("我27，月入六千五，信用卡没逾期，小米贷款能批吗", "有", "微粒贷上征信吗", "借1万分12期日息万五")
+    for text in typed:
+        calls.clear()
+        engine.handle(session, Turn.from_text(text))
+        assert calls == [text], (text, calls)
