@@ -8,6 +8,10 @@ computed as :mod:`knowledge.costs` computes it (``numpy_financial.irr``, monthly
 shared with the calculator: a month counts 30 days, so a term of 30, 60… days is whole months; any other
 term in days is one period of that many days, annualised over 365 days.
 
+A term the person states in days may instead be annualised over its days (``in_days=True``): 「借2万 30天
+利息350」 is 350 / 20 000 × 365 / 30 = 21.3 %, as the articles annualise a daily price (× 365), rather than
+one month × 12 = 21.0 %. (Extension for the calculator, issue 17.)
+
 Money taken off before the loan arrives (a fee deducted, a 「保证金」 paid first) is not money lent:
 the cash flow starts from what the borrower really receives (``amount - fee``).
 
@@ -66,6 +70,8 @@ class Solved:
     payments: tuple[float, ...]
     period_days: int
     irr_annual_pct: float
+    #: periods per year when not the default for ``period_days`` (a term stated in days: 365 / days)
+    per_year: float | None = None
 
     @property
     def periods(self) -> int:
@@ -84,7 +90,9 @@ class Solved:
 
     @property
     def periods_per_year(self) -> float:
-        """12 for monthly periods, 365 / days otherwise."""
+        """12 for monthly periods, 365 / days otherwise (or as set by ``per_year``)."""
+        if self.per_year is not None:
+            return self.per_year
         if self.period_days % DAYS_PER_MONTH == 0:
             return 12 / (self.period_days // DAYS_PER_MONTH)
         return DAYS_PER_YEAR / self.period_days
@@ -114,7 +122,12 @@ def irr_annual_pct(received: float, payments: Sequence[float], periods_per_year:
 
 
 def from_payments(
-    amount: float, payments: Sequence[float], *, fee: float = 0.0, period_days: int = DAYS_PER_MONTH
+    amount: float,
+    payments: Sequence[float],
+    *,
+    fee: float = 0.0,
+    period_days: int = DAYS_PER_MONTH,
+    in_days: bool = False,
 ) -> Solved:
     """Solve any schedule: ``amount`` lent, ``fee`` taken before it arrives, ``payments`` back.
 
@@ -123,6 +136,7 @@ def from_payments(
         payments: each repayment, in order, one per period.
         fee: money deducted or paid before the loan arrives (0 when none).
         period_days: days per period (30: monthly).
+        in_days: annualise over ``365 / period_days`` even when the period is whole months of 30 days.
 
     Raises:
         SolveError: amounts not positive or too large, a fee not below the amount, a term too long, or
@@ -144,7 +158,7 @@ def from_payments(
         raise SolveError("repaid_less_than_received", f"{sum(payments)} < {received}")
     periods_per_year = (
         12 / (period_days // DAYS_PER_MONTH)
-        if period_days % DAYS_PER_MONTH == 0
+        if period_days % DAYS_PER_MONTH == 0 and not in_days
         else DAYS_PER_YEAR / period_days
     )
     return Solved(
@@ -154,6 +168,7 @@ def from_payments(
         payments=tuple(float(p) for p in payments),
         period_days=period_days,
         irr_annual_pct=irr_annual_pct(received, payments, periods_per_year),
+        per_year=periods_per_year if in_days else None,
     )
 
 
@@ -178,16 +193,18 @@ def from_total(
     days: int | None = None,
     fee: float = 0.0,
     installments: bool = False,
+    in_days: bool = False,
 ) -> Solved:
     """Solve 「借 ``amount``，``months`` 个月（或 ``days`` 天）后共还 ``total``」.
 
     One repayment at the end of the term, unless ``installments`` says the total is repaid in equal
-    monthly parts (「12个月共还12000」). A term in days that is whole months counts as those months.
+    monthly parts (「12个月共还12000」). A term in days that is whole months counts as those months, unless
+    ``in_days`` keeps it in days (annualised over 365 days).
 
     Raises:
         SolveError: ``term_missing`` without a term, and as :func:`from_payments`.
     """
-    if days is not None and months is None and days % DAYS_PER_MONTH == 0:
+    if days is not None and months is None and days % DAYS_PER_MONTH == 0 and not in_days:
         months, days = days // DAYS_PER_MONTH, None
     if months is not None:
         if months < 1:
@@ -198,7 +215,7 @@ def from_total(
     if days is not None:
         if days < 1:
             raise SolveError("not_positive", f"{days} days")
-        return from_payments(amount, [total], fee=fee, period_days=days)
+        return from_payments(amount, [total], fee=fee, period_days=days, in_days=in_days)
     raise SolveError("term_missing")
 
 
