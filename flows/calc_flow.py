@@ -39,13 +39,6 @@ _BARE = re.compile(
 )
 #: how a bare figure is read, by what the calculator asked for
 _AS_ANSWER = {"amount": "借{n}元", "term": "{n}期", "days": "逾期{n}天"}
-#: words of a follow-up about the last calculation: a change (「改成6期」「换成微粒贷」「那年化呢」), a
-#: correction (「不对 是一万」「不是80 是180」), all products (「都算一下」), or a question about its answer
-#: (「算高利贷吗」「超过24%了吗」「为啥比看着高」)
-_FOLLOW_UP = re.compile(
-    r"改成|改为|换成|换作|那.{0,6}呢|如果是|要是|变成|不对|说错|打错|写错|错了|不是|^是|都算|全都算|每个都算|"
-    r"哪个最便宜|哪个便宜|哪个划算|高利贷|合法|贵不贵|贵吗|高不高|高吗|超过|超没超|为啥|为什么"
-)
 
 
 def asked(session: Session) -> str | None:
@@ -119,6 +112,6 @@ def _calc_request(ctx: TurnContext) -> str | None:
         return reading.text
     if request.product is not None and not reading.is_question:
         return reading.text  # 「微粒贷」「用小米贷款的利率」: price it by that product
-    if ctx.session.calc and _FOLLOW_UP.search(reading.text):
+    if ctx.session.calc and calculator.FOLLOW_UP.search(reading.text):
         return reading.text  # 「那微粒贷呢」「改成6期」
     return None

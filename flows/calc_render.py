@@ -233,6 +233,9 @@ def answer_lines(kb: KnowledgeBase, request: CalcRequest, result: CostAnswer) ->
                 nominal=pct(main.result.nominal_annual_pct)
             )
         )
+    reading = reading_line(request, main)
+    if reading:
+        lines.append(reading)
     if request.fee() > 0:
         lines.append(
             _("先扣的 {fee} 也是成本：实际到手 {received}，年化按到手的钱算。").format(
@@ -253,6 +256,25 @@ def answer_lines(kb: KnowledgeBase, request: CalcRequest, result: CostAnswer) ->
             else _("按借满{term}、到期一次还本付息算（分期还款的利息会少一些）。").format(term=term_text(request))
         )
     return lines
+
+
+def reading_line(request: CalcRequest, figures: Figures) -> str:
+    """How the quote was read, so a misreading shows: 「按月利率1.00%（名义年化 12.00%）算」, or the sums
+    a rate was worked back from."""
+    result = figures.result
+    if result is not None:
+        price = result.quote.price
+        if price.kind == "annual" and request.price is not None:
+            return ""
+        return _("按{price}（名义年化 {nominal}）算。").format(
+            price=price_text(price), nominal=pct(result.nominal_annual_pct)
+        )
+    parts = [
+        _(template).format(amount=yuan_short(getattr(request, name)))
+        for name, template in _SUMS_UNDERSTOOD
+        if getattr(request, name) is not None and name not in ("received", "fee_upfront")
+    ]
+    return _("由{sums}倒推。").format(sums=" · ".join(parts)) if parts else ""
 
 
 def _sum_line(request: CalcRequest, figures: Figures) -> str:

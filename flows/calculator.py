@@ -51,6 +51,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.calc_parse import CalcRequest, follow_up, looks_like_calculation, parse
 from knowledge.cost_answer import Figures, answer
 from knowledge.costs import METHODS, PRICE_KINDS, Price, rate_range
+from knowledge.understanding.normalize import fold
 
 __all__ = ["ask_for", "calc_button", "calc_intro", "calc_reply"]
 
@@ -58,6 +59,13 @@ State = dict[str, float | int | str | None]
 
 #: 「为啥比看着高」「为什么这么贵」: asking why the true rate is above the quoted one
 _WHY = re.compile(r"为啥|为什么|咋|怎么会|凭什么")
+#: words of a follow-up about the last calculation: a change (「改成6期」「换成微粒贷」「那年化呢」), a
+#: correction (「不对 是一万」「不是80 是180」), all products (「都算一下」), or a question about its answer
+#: (「算高利贷吗」「超过24%了吗」「为啥比看着高」)
+FOLLOW_UP = re.compile(
+    r"改成|改为|换成|换作|那.{0,6}呢|如果是|要是|变成|不对|说错|打错|写错|错了|不是|^是|都算|全都算|每个都算|"
+    r"哪个最便宜|哪个便宜|哪个划算|高利贷|合法|贵不贵|贵吗|高不高|高吗|超过|超没超|为啥|为什么"
+)
 
 
 def calc_intro() -> Reply:
@@ -101,6 +109,9 @@ def calc_reply(
     before = CalcRequest.from_dict(previous)
     if before.has_numbers() or before.intent != "cost":
         request = follow_up(text, before, kb, mentions=mentions)
+        if request == before and not FOLLOW_UP.search(text if mentions is not None else fold(text)):
+            hint = _("没看懂要在上一笔计算里改什么，例如「改成6期」「不对 是一万」「那微粒贷呢」；也可以发一笔新的借款。")
+            return Reply().add(hint, [[CalcNew().button(_("重新计算"))]]), before.to_dict()
         if request == before:
             # nothing new: 「算高利贷吗」「为啥比看着高」 about the last answer
             return _about_last(kb, before, text), before.to_dict()

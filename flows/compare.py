@@ -120,7 +120,7 @@ def compare_reply(kb: KnowledgeBase, product_ids: list[str]) -> Reply:
         [
             _("<b>对比：{names}</b>").format(names=names),
             "<pre>" + esc("\n".join(table_lines)) + "</pre>",
-            _("“借1万分12期利息”按等额本息和知识库里的利率范围估算，日利率×30折成月利率；细算请用 /calc。")
+            _("“借1万分12期利息”按等额本息和知识库里的利率范围估算，日利率×365÷12折成月利率；细算请用 /calc。")
             if any(rate_range(kb.products[p]) for p in ids)
             else "",
             _("带 * 的格子各来源说法不一，详见下一条。")
@@ -294,7 +294,7 @@ def _with_unit(span: str, unit: str | None) -> str:
 def _claim_text(claim: Claim) -> str:
     """A claim in a few characters: its figure with a unit when it has one, else its own words."""
     if claim.unit == "pct_remaining" and claim.low == 0 and claim.high == 0:
-        return _("免费")
+        return claim.value  # the article's own words: no 「免费」 of ours where it only says 不另收手续费
     if claim.unit is None or (claim.low is None and claim.high is None):
         return claim.value
     return _with_unit(_span(claim.low, claim.high, claim.unit), claim.unit)

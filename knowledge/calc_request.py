@@ -210,8 +210,11 @@ class CalcRequest:
     def quote(self, price: Price | None = None, method: Method | None = None) -> LoanQuote | list[Missing]:
         """The :class:`LoanQuote` to compute, or what is missing. ``price`` overrides (product scenarios)."""
         chosen = price or self.stated_price()
-        gaps = [m for m in ("amount", "term") if (m == "amount" and not self.amount) or
-                (m == "term" and not self.has_term())]
+        gaps = [
+            m
+            for m in ("amount", "term")
+            if (m == "amount" and self.amount is None) or (m == "term" and not self.has_term())
+        ]
         if gaps or chosen is None or self.amount is None:
             return gaps or ["price"]  # type: ignore[return-value]
         return LoanQuote(

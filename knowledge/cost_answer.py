@@ -109,9 +109,9 @@ def answer(request: CalcRequest, price: Price | None = None) -> CostAnswer:
     price = price or request.stated_price()
     outcome = CostAnswer(request=request, price=price, missing=missing)
     try:
-        if price is not None and request.amount and request.has_term():
+        if price is not None and request.amount is not None and request.has_term():
             return replace(outcome, figures=[_priced(request, price, m) for m in _methods(request, price)])
-        if request.quoted() and request.amount and request.has_term():
+        if request.quoted() and request.amount is not None and request.has_term():
             return replace(outcome, figures=[_solved(request)])
         if price is not None:
             return replace(outcome, rate_apr_pct=_rate_alone(request, price))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
+import numpy_financial as npf
 import pytest
 
 from flows.buttons import Compare, unpack
@@ -123,9 +124,13 @@ def test_shipped_comparison_of_xiaomi_and_weilidai_shows_rates_and_conflicts() -
 def test_which_is_cheaper_gets_the_interest_on_a_sample_loan_per_product(kb: KnowledgeBase) -> None:
     lines = _table(compare_reply(kb, ["xiaomi", "weilidai", "we2000"]))
     block = lines[lines.index("借1万分12期利息") + 1 : lines.index("逾期罚息")]
+    # 等额本息 on actual days (a daily rate d is d × 365 / 12 a month), computed with numpy-financial
+    def cost(daily_pct: float) -> str:
+        return f"{round(npf.pmt(daily_pct / 100 * 365 / 12, 12, -10_000) * 12 - 10_000):,}"
+
     assert [line.split() for line in block] == [
-        ["小米贷款", "394–1,208元*"],  # 0.02 %–0.06 % a day, sources disagree
-        ["微粒贷", "394–1,002元"],
+        ["小米贷款", f"{cost(0.02)}–{cost(0.06)}元*"],  # 0.02 %–0.06 % a day, sources disagree
+        ["微粒贷", f"{cost(0.02)}–{cost(0.05)}元"],
         ["WE2000", "—"],  # a fixed 2000元 loan cannot be 1万
     ]
 
