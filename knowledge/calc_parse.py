@@ -502,6 +502,7 @@ def parse(
 _CORRECTION = re.compile(r"^(?:啊|哦|噢|呃)?\s*(?:不对|说错了|打错了|我说错了|写错了|错了|更正|纠正一下)[,，。!！\s]*")
 #: 「不是80」「不是万三」: the old value named in a correction
 _NOT_THIS = re.compile(r"不是\s*([^\s,，是]+)\s*[,，\s]*")
+_EVERY_PRODUCT = re.compile(r"都算|全都算|每个都算|所有产品|全部产品|别的产品也")
 _BARE_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?(?:万|w|千|k)?|[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*)\s*元?\s*$")
 _VALUE_FIELDS = ("amount", "installment", "total_repaid", "interest_total", "interest_month", "per_day_yuan",
                  "fee_month", "received", "fee_upfront")
@@ -521,6 +522,9 @@ def follow_up(
     old value named replaces the rate when it is small (「是0.9」).
     """
     folded = text if mentions is not None else fold(text)
+    if _EVERY_PRODUCT.search(folded) and previous.amount is not None:
+        # 「都算一下」: every product, not only the ones named before
+        return replace(previous, intent="cheapest", product=None, products=None, price=None)
     corrected = _CORRECTION.sub("", folded.strip())
     old = _NOT_THIS.search(corrected)
     old_value = money(old.group(1)) if old else None
