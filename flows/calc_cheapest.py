@@ -20,7 +20,12 @@ from knowledge.cheapest import ProductCost, Ranking, rank
 from knowledge.costs import QuoteError
 
 #: short names, so a line fits a phone
-SHORT_NAMES = {"wechat_third_party": "第三方平台", "weiyedai": "微业贷", "jiebei": "借呗", "jintiao": "京东金条"}
+SHORT_NAMES = {
+    "wechat_third_party": "第三方平台",
+    "weiyedai": "微业贷",
+    "jiebei": "借呗",
+    "jintiao": "京东金条",
+}
 
 
 def short_name(kb: KnowledgeBase, product_id: str) -> str:
@@ -57,7 +62,9 @@ def cheapest_reply(kb: KnowledgeBase, request: CalcRequest) -> Reply:
         lines.append(
             _("额度不够：{products}").format(
                 products=_("、").join(
-                    _("{product}（最高{limit}）").format(product=esc(short_name(kb, p)), limit=yuan_short(limit))
+                    _("{product}（最高{limit}）").format(
+                        product=esc(short_name(kb, p)), limit=yuan_short(limit)
+                    )
                     for p, limit in ranking.too_small
                 )
             )

@@ -253,7 +253,9 @@ def answer_lines(kb: KnowledgeBase, request: CalcRequest, result: CostAnswer) ->
                 apr=pct(other.apr_pct),
             )
             if abs(other.total_cost - main.total_cost) > READINGS_DIFFER * main.total_cost
-            else _("按借满{term}、到期一次还本付息算（分期还款的利息会少一些）。").format(term=term_text(request))
+            else _("按借满{term}、到期一次还本付息算（分期还款的利息会少一些）。").format(
+                term=term_text(request)
+            )
         )
     return lines
 
@@ -285,7 +287,9 @@ def _sum_line(request: CalcRequest, figures: Figures) -> str:
             return _("到期一次还 {total}，其中利息和费用 <b>{cost}</b>。").format(
                 total=yuan(figures.total_repaid), cost=cost
             )
-        return _("到期一次还 {total}，其中利息 <b>{cost}</b>。").format(total=yuan(figures.total_repaid), cost=cost)
+        return _("到期一次还 {total}，其中利息 <b>{cost}</b>。").format(
+            total=yuan(figures.total_repaid), cost=cost
+        )
     if abs(figures.first_payment - figures.last_payment) < 0.005:
         each = _("每期还 {payment}").format(payment=yuan(figures.first_payment))
     elif figures.method == "interest_first":
@@ -300,7 +304,9 @@ def _sum_line(request: CalcRequest, figures: Figures) -> str:
         return _("{each}，共还 {total}，利息和费用 <b>{cost}</b>。").format(
             each=each, total=yuan(figures.total_repaid), cost=cost
         )
-    return _("{each}，共还 {total}，利息 <b>{cost}</b>。").format(each=each, total=yuan(figures.total_repaid), cost=cost)
+    return _("{each}，共还 {total}，利息 <b>{cost}</b>。").format(
+        each=each, total=yuan(figures.total_repaid), cost=cost
+    )
 
 
 def fee_note(result: CostResult) -> str:

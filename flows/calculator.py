@@ -110,7 +110,10 @@ def calc_reply(
     if before.has_numbers() or before.intent != "cost":
         request = follow_up(text, before, kb, mentions=mentions)
         if request == before and not FOLLOW_UP.search(text if mentions is not None else fold(text)):
-            hint = _("没看懂要在上一笔计算里改什么，例如「改成6期」「不对 是一万」「那微粒贷呢」；也可以发一笔新的借款。")
+            hint = _(
+                "没看懂要在上一笔计算里改什么，例如「改成6期」「不对 是一万」「那微粒贷呢」；"
+                "也可以发一笔新的借款。"
+            )
             return Reply().add(hint, [[CalcNew().button(_("重新计算"))]]), before.to_dict()
         if request == before:
             # nothing new: 「算高利贷吗」「为啥比看着高」 about the last answer
@@ -152,12 +155,12 @@ def _apply_button(request: CalcRequest, data: ButtonData) -> CalcRequest:
             return replace(request, term_days=data.count, term_months=None)
         return replace(request, term_months=data.count, term_days=None, by_periods=True)
     if isinstance(data, CalcMethod) and data.method in METHODS:
-        return replace(request, method=data.method)  # type: ignore[arg-type]
+        return replace(request, method=data.method)
     if isinstance(data, CalcProduct):
         intent = "cost" if request.intent == "cheapest" else request.intent
         return replace(request, product=data.product, price=None, price_guessed=False, intent=intent)
     if isinstance(data, CalcPrice) and data.kind in PRICE_KINDS:
-        price = Price(data.kind, data.pct)  # type: ignore[arg-type]
+        price = Price(data.kind, data.pct)
         return replace(request, price=price, product=None, price_guessed=False)
     if isinstance(data, CalcDays):
         return replace(request, overdue_days=data.days, intent="penalty")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 from knowledge.base import KnowledgeBase
 from knowledge.calc_request import CalcRequest, Intent, Missing
@@ -44,7 +45,9 @@ _COUNT = rf"(?:{_NUM}|[一二两三四五六七八九]?十[一二三四五六七
 #: a sum of money: 8000, 8,000, 1.5万, 2w5, 9千, 一万二, 两百五 (Chinese numerals: two characters or more)
 _MONEY = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[万w千k]\d?(?!\d))?|[零〇一二两三四五六七八九十百千万]{2,}"
 #: what may follow a sum of money and not make it something else (a count of periods, a percentage …)
-_NOT_MONEY_AFTER = r"(?![\d.])(?!\s*(?:期|个月|月(?![供费息利])|天|日(?![息利])|年(?![化息利])|周|%|本金(?!平摊)|万|千))"
+_NOT_MONEY_AFTER = (
+    r"(?![\d.])(?!\s*(?:期|个月|月(?![供费息利])|天|日(?![息利])|年(?![化息利])|周|%|本金(?!平摊)|万|千))"
+)
 
 # --- text normalisation ------------------------------------------------------------------------------
 
@@ -168,12 +171,20 @@ _FEN_LI_PERCENT = {
 }
 _FOLK_KIND: dict[str, PriceKind] = {"月": "monthly", "年": "annual", "日": "daily"}
 #: 「扣了10%手续费」: a fee in percent of the amount, taken before the rate can claim its % sign
-_FEE_PCT = re.compile(rf"(?:先扣了?|扣了?|预扣了?|砍头息?)\s*{_PCT}\s*(?:的)?\s*(?:服务费|手续费|会员费|保险费|管理费|砍头息)?")
+_FEE_PCT = re.compile(
+    rf"(?:先扣了?|扣了?|预扣了?|砍头息?)\s*{_PCT}\s*(?:的)?\s*(?:服务费|手续费|会员费|保险费|管理费|砍头息)?"
+)
 #: 「每万元每天5元」: yuan a day per 10 000 lent is a daily rate in basis points
 _PER_10K = re.compile(rf"每万元?\s*(?:每天|一天|每日)\s*(?:利息)?\s*(?:是|要)?\s*({_NUM})\s*元?")
 #: the sums of a quote, each with the words that say what it is (order matters: the most specific first)
 _SUMS: list[tuple[str, re.Pattern[str]]] = [
-    ("fee_month", re.compile(rf"(?:每期|每月|每个月)\s*(?:的)?\s*(?:手续费|服务费|管理费)\s*(?:是|要)?\s*({_MONEY})\s*元?{_NOT_MONEY_AFTER}")),
+    (
+        "fee_month",
+        re.compile(
+            rf"(?:每期|每月|每个月)\s*(?:的)?\s*(?:手续费|服务费|管理费)\s*(?:是|要)?\s*({_MONEY})\s*元?"
+            rf"{_NOT_MONEY_AFTER}"
+        ),
+    ),
     (
         "interest_month",
         re.compile(rf"(?:一个月|每个月|每月|月)\s*(?:还|付)?\s*(?:的)?\s*利息\s*(?:是|要|就|才|大概|约)?\s*({_MONEY})\s*元?{_NOT_MONEY_AFTER}"),
@@ -210,7 +221,10 @@ _SUMS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 #: one repayment at the end of the term (「到期一次还」「随借随还」)
-_BULLET = r"到期一次还本付息|到期还本付息|到期一次还清?|到期一起还|一次还清|一次性还|一次还|到期还(?!本)|随借随还|按日计息|按天计息|日计息|一起还"
+_BULLET = (
+    r"到期一次还本付息|到期还本付息|到期一次还清?|到期一起还|一次还清|一次性还|一次还|到期还(?!本)|"
+    r"随借随还|按日计息|按天计息|日计息|一起还"
+)
 _METHODS: list[tuple[Method, str]] = [
     ("equal_installment", r"等额本息"),
     ("equal_principal", r"等额本金|本金平摊"),
@@ -239,7 +253,11 @@ _JUDGED = re.compile(
     r"贵|高吗|高不高|高利贷|合法|划算|便宜|高了|超没超|超过|年化多少|年化是|真实年化|实际年化|真实利率|实际多少|"
     r"利率多少|算下年化|年化到底|利息高|算高|年化$|多少年化"
 )
-_PERIOD_WORDS = re.compile(r"分\s*\d+\s*期|分[一二两三四五六七八九十]+期|\d+\s*期|[一二两三四五六七八九十]+期|每期|月供|每个?月还")
+#: 「一个月利息80」 gives the term as well as the price
+_ONE_MONTH = re.compile(r"一个月\s*(?:的)?\s*利息")
+_PERIOD_WORDS = re.compile(
+    r"分\s*\d+\s*期|分[一二两三四五六七八九十]+期|\d+\s*期|[一二两三四五六七八九十]+期|每期|月供|每个?月还"
+)
 _TERM_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 「3个月零10天」: counted in days, months as 30 days (the costs module's convention); the reply shows
     # the total (「100天」), so the reading is visible
@@ -469,7 +487,7 @@ def parse(
         method = "interest_first" if _MONTHLY_INTEREST.search(words) else "daily"
     by_periods = bool(_PERIOD_WORDS.search(words)) or "installment" in sums or "fee_month" in sums
     months, days, work = _take_term(work)
-    if months is None and days is None and "interest_month" in sums and re.search(r"一个月\s*(?:的)?\s*利息", words):
+    if months is None and days is None and "interest_month" in sums and _ONE_MONTH.search(words):
         months = 1  # 「一个月利息80」 says the term too, when nothing else does
     amount = _take_amount(work)
     received = sums.get("received")
@@ -499,11 +517,17 @@ def parse(
 # --- corrections and follow-ups ---------------------------------------------------------------------
 
 #: 「不对」「说错了」「打错了」「啊不对」: the words that mark a correction (and say nothing else)
-_CORRECTION = re.compile(r"^(?:啊|哦|噢|呃)?\s*(?:不对|说错了|打错了|我说错了|写错了|错了|更正|纠正一下)[,，。!！\s]*")
+_CORRECTION = re.compile(
+    r"^(?:啊|哦|噢|呃)?\s*(?:不对|说错了|打错了|我说错了|写错了|错了|更正|纠正一下)[,，。!！\s]*"
+)
 #: 「不是80」「不是万三」: the old value named in a correction
 _NOT_THIS = re.compile(r"不是\s*([^\s,，是]+)\s*[,，\s]*")
 _EVERY_PRODUCT = re.compile(r"都算|全都算|每个都算|所有产品|全部产品|别的产品也")
-_BARE_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?(?:万|w|千|k)?|[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*)\s*元?\s*$")
+_BARE_NUMBER = re.compile(
+    r"^\s*(\d+(?:\.\d+)?(?:万|w|千|k)?|[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*)\s*元?\s*$"
+)
+#: the 是 of 「是一万」「到手是9000」, dropped before reading the figure
+_IS = re.compile(r"^是\s*|(?<=[\u4e00-\u9fff])是(?=\s*[\d零〇一二两三四五六七八九十万])")
 _VALUE_FIELDS = ("amount", "installment", "total_repaid", "interest_total", "interest_month", "per_day_yuan",
                  "fee_month", "received", "fee_upfront")
 
@@ -517,9 +541,9 @@ def follow_up(
 ) -> CalcRequest:
     """Read a message typed after a calculation and merge it over ``previous``.
 
-    Corrections in words are read as such: 「不对 是一万」 (the amount), 「说错了 是24期」, 「不是万三 是万五」,
-    「到手是9000」, and a bare figure after 「不是80」 replaces the figure that was 80; a bare figure with no
-    old value named replaces the rate when it is small (「是0.9」).
+    Corrections in words are read as such: 「不对 是一万」 (the amount), 「说错了 是24期」,
+    「不是万三 是万五」, 「到手是9000」; a bare figure after 「不是80」 replaces the figure that was 80, and a
+    bare figure with no old value named replaces the rate when it is small (「是0.9」).
     """
     folded = text if mentions is not None else fold(text)
     if _EVERY_PRODUCT.search(folded) and previous.amount is not None:
@@ -530,26 +554,27 @@ def follow_up(
     old_value = money(old.group(1)) if old else None
     if old:
         corrected = _NOT_THIS.sub("", corrected, count=1)
-    corrected = re.sub(r"^是\s*|(?<=[\u4e00-\u9fff])是(?=\s*[\d零〇一二两三四五六七八九十万]|\s*万)", "", corrected)
+    corrected = _IS.sub("", corrected)
     bare = _BARE_NUMBER.match(_symbols(corrected))
     if bare and previous.has_numbers():
         value = money(bare.group(1))
         if value is not None:
-            return _replace_value(previous, value, old_value, old.group(1) if old else None)
+            return _replace_value(previous, value, old_value)
     if mentions is not None and corrected != folded:
-        mentions = None  # the spans no longer line up with the text: find the products again
-        request = parse(corrected, kb)
+        # the mentions' spans no longer line up with the shortened text: find the products in it again
+        request = parse(corrected, kb, mentions=_finder(kb).find(corrected) if kb is not None else [])
     else:
         request = parse(corrected, kb, mentions=mentions)
     return request.merged_over(previous) if previous.has_numbers() or previous.intent != "cost" else request
 
 
-def _replace_value(previous: CalcRequest, value: float, old: float | None, old_text: str | None) -> CalcRequest:
+def _replace_value(previous: CalcRequest, value: float, old: float | None) -> CalcRequest:
     """A bare figure given as a correction, put where it belongs."""
     if old is not None:
         for name in _VALUE_FIELDS:
             if getattr(previous, name) is not None and abs(getattr(previous, name) - old) < 0.005:
-                return replace(previous, **{name: value})
+                changes: dict[str, Any] = {name: value}
+                return replace(previous, **changes)
     price = previous.price
     if price is not None and value < 100 and (old is None or abs(price.value_pct - old) < 0.005):
         return replace(previous, price=Price(price.kind, value))

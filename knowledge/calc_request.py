@@ -10,7 +10,7 @@ them.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 from knowledge.costs import METHODS, PRICE_KINDS, LoanQuote, Method, Price
 
@@ -23,6 +23,8 @@ QUOTED = ("installment", "total_repaid", "interest_total")
 #: figures that give a rate once the amount is known (「一个月利息80」「一天4块」)
 PER_AMOUNT = ("interest_month", "per_day_yuan", "fee_month")
 _MONEY_FIELDS = ("amount", *QUOTED, *PER_AMOUNT, "received", "fee_upfront")
+#: a new way of stating the cost replaces every old one
+_NO_SUMS: dict[str, Any] = {name: None for name in (*QUOTED, *PER_AMOUNT)}
 
 
 @dataclass(frozen=True)
@@ -99,9 +101,9 @@ class CalcRequest:
         if self.product is not None:
             keep = replace(keep, price=None, price_guessed=False)
         if self.price is not None:
-            keep = replace(keep, product=None, **{name: None for name in (*QUOTED, *PER_AMOUNT)})
+            keep = replace(keep, product=None, **_NO_SUMS)
         if any(getattr(self, name) is not None for name in (*QUOTED, *PER_AMOUNT)):
-            keep = replace(keep, price=None, **{name: None for name in (*QUOTED, *PER_AMOUNT)})
+            keep = replace(keep, price=None, **_NO_SUMS)
         if self.term_months is not None or self.term_days is not None:
             keep = replace(keep, term_months=None, term_days=None, by_periods=self.by_periods)
         if self.received is not None:
@@ -116,6 +118,7 @@ class CalcRequest:
         guessed = self.price_guessed if self.price is not None else keep.price_guessed
         # 「那微粒贷呢」 after a penalty question is still about the penalty; 「改成24期」 is about cost
         changes_cost = any(v is not None for v in (self.term_months, self.term_days, self.method))
+        intent: Intent
         if self.intent != "cost":
             intent = self.intent
         elif changes_cost and previous.intent not in ("cheapest",):
@@ -134,7 +137,8 @@ class CalcRequest:
     # --- what it amounts to ----------------------------------------------------------------------
 
     def stated_price(self) -> Price | None:
-        """The price, typed or worked out from yuan figures and the amount (「借1万 一个月利息80」: 月0.8%)."""
+        """The price, typed or worked out from yuan figures and the amount (「借1万 一个月利息80」 is
+        月0.8%)."""
         if self.price is not None:
             return self.price
         if not self.amount:
@@ -189,22 +193,20 @@ class CalcRequest:
             return needs
         if self.intent == "early":
             return [] if self.amount is not None else ["amount"]
-        if self.intent == "cheapest":
-            return [m for m, v in (("amount", self.amount), ("term", self.has_term() or None)) if not v]
-        term = None if self.has_term() else "term"
-        amount = None if self.amount is not None else "amount"
-        if self.quoted():
-            return [m for m in (amount, term) if m]  # a sum of money solves only with both
+        amount: list[Missing] = [] if self.amount is not None else ["amount"]
+        term: list[Missing] = [] if self.has_term() else ["term"]
+        if self.intent == "cheapest" or self.quoted():
+            return amount + term  # a ranking, or a sum of money to solve, needs both
         if any(getattr(self, name) is not None for name in PER_AMOUNT) and self.price is None:
             # 「一个月利息80」 is a rate only once the amount is known
-            return [m for m in (amount, term if self.wants_money else None) if m]
+            return amount + (term if self.wants_money else [])
         if self.price is None and self.product is None:
-            return [m for m in (amount, term) if m] + ["price"]
+            return [*amount, *term, "price"]
         if self.price is not None and self.price.kind == "monthly_fee":
             # the true rate of a fee on the original principal depends on how many periods
-            return [m for m in (amount if self.wants_money else None, term) if m]
+            return (amount if self.wants_money else []) + term
         if self.wants_money or not self.judges or self.product is not None:
-            return [m for m in (amount, term) if m]
+            return amount + term
         return []  # 「日息万五算高利贷吗」: the rate alone answers it
 
     def quote(self, price: Price | None = None, method: Method | None = None) -> LoanQuote | list[Missing]:
@@ -260,14 +262,14 @@ class CalcRequest:
             return value if isinstance(value, str) else None
 
         kind, pct = data.get("price_kind"), num("price_pct")
-        price = Price(kind, pct) if kind in PRICE_KINDS and pct else None  # type: ignore[arg-type]
+        price = Price(kind, pct) if kind in PRICE_KINDS and pct else None
         method, intent = data.get("method"), data.get("intent")
         return cls(
-            intent=intent if intent in INTENTS else "cost",  # type: ignore[arg-type]
+            intent=intent if intent in INTENTS else "cost",
             term_months=whole("term_months"),
             term_days=whole("term_days"),
             by_periods=bool(data.get("by_periods")),
-            method=method if method in METHODS else None,  # type: ignore[arg-type]
+            method=method if method in METHODS else None,
             price=price,
             price_guessed=bool(data.get("price_guessed")),
             product=text("product"),

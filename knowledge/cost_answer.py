@@ -141,7 +141,9 @@ def _priced(request: CalcRequest, price: Price, method: Method) -> Figures:
         if method == "daily":
             days = request.term_days
             period = days if days is not None else quote.months() * DAYS_PER_MONTH
-            solved = from_payments(request.amount, payments, fee=fee, period_days=period, in_days=days is not None)
+            solved = from_payments(
+                request.amount, payments, fee=fee, period_days=period, in_days=days is not None
+            )
         else:
             solved = from_payments(request.amount, payments, fee=fee)
         apr = solved.irr_annual_pct

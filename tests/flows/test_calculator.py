@@ -10,11 +10,13 @@ import pytest
 
 from flows.buttons import CalcAmount, CalcDays, CalcMethod, CalcProduct, CalcSchedule, CalcTerm, unpack
 from flows.calculator import calc_button, calc_intro, calc_reply
+from flows.engine import Engine
 from flows.formatting import width
 from flows.i18n import using_locale
 from flows.reply import MAX_BUTTON_ID_BYTES, Reply, plain_text
 from flows.session import Session
 from knowledge.base import KnowledgeBase, default
+from tests.flows.chat import Chat
 from tests.flows.sample_kb import sample_kb
 
 
@@ -75,7 +77,7 @@ def test_a_monthly_fee_quote_shows_its_true_rate_far_above_the_nominal(kb: Knowl
     assert "比月费率×12（9.60%）高得多" in text
 
 
-def test_a_monthly_fee_repaid_at_the_end_is_not_said_to_cost_more_than_twelve_times(kb: KnowledgeBase) -> None:
+def test_a_monthly_fee_repaid_at_the_end_is_not_said_to_cost_more_than_twelve(kb: KnowledgeBase) -> None:
     # with the principal repaid at the end the fee does run on the whole balance: IRR = 12 × the fee
     text = _text(calc_reply(kb, "借1万 12期 月费率1% 先息后本")[0])
     assert "真实年化（IRR）12.00%" in text
@@ -352,3 +354,32 @@ def test_folk_and_per_day_prices_are_restated_as_rates(kb: KnowledgeBase) -> Non
     daily = _text(calc_reply(kb, "借1万30天 一天5块 利息多少")[0])
     assert "月利率1.00%" in monthly and "名义年化 12.00%" in monthly
     assert "日利率0.05%" in daily and "利息 ¥150.00" in daily
+
+
+# --- in the dialogue ---------------------------------------------------------------------------------
+
+
+def test_cost_messages_are_not_normalised_again_by_the_calculator(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the reader folds each message once; the calculator reads its folded text and product mentions
+    def refold(text: str) -> str:
+        raise AssertionError(f"folded again: {text!r}")
+
+    chat = Chat(engine)
+    monkeypatch.setattr("knowledge.calc_parse.fold", refold)
+    monkeypatch.setattr("flows.calculator.fold", refold)
+    chat.say("借一万 三个月 哪个最便宜")
+    assert "1. " in chat.text
+    chat.say("借了两万 分24期 每期还1050 年化多少")
+    assert "真实年化（IRR）" in chat.text
+    chat.say("改成30期")
+    assert "30期" in chat.text
+
+
+def test_which_is_cheapest_in_the_dialogue_is_one_ranked_reply(engine: Engine) -> None:
+    chat = Chat(engine)
+    reply = chat.say("借5千 分12期 小米和微粒贷哪个便宜")
+    assert len(reply.messages) == 1
+    assert "1. 微粒贷" in chat.text or "1. 小米贷款" in chat.text
+    assert "区间重叠" in chat.text
