@@ -8,7 +8,7 @@ sources. The full comparison table is behind a button.
 
 from __future__ import annotations
 
-from flows.buttons import CalcNew, CalcProduct, Compare
+from flows.buttons import CalcNew, CalcProduct, CompareFull
 from flows.calc_render import error_reply, line_citations, term_text
 from flows.formatting import pct, yuan, yuan_short
 from flows.i18n import _
@@ -79,7 +79,7 @@ def cheapest_reply(kb: KnowledgeBase, request: CalcRequest) -> Reply:
     buttons = []
     if ranking.ranked:
         ids = tuple(c.product for c in ranking.ranked[:3])
-        buttons.append([Compare(products=ids).button(_("完整对比表"))])
+        buttons.append([CompareFull(products=ids).button(_("完整对比表"))])
         buttons.append([CalcProduct(product=ranking.ranked[0].product).button(_("细算第一名"))])
     buttons.append([CalcNew().button(_("重新计算"))])
     return Reply().add("\n".join(lines), buttons)
