@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flows.buttons import CalcNew
-from flows.calc_render import ask, error_reply
+from flows.calc_ask import ask, error_reply
 from flows.formatting import rate, yuan, yuan_short
 from flows.i18n import N_, _
 from flows.render import cite

@@ -9,7 +9,7 @@ sources. The full comparison table is behind a button.
 from __future__ import annotations
 
 from flows.buttons import CalcNew, CalcProduct, CompareFull
-from flows.calc_render import error_reply, line_citations, term_text
+from flows.calc_ask import error_reply, line_citations, term_text
 from flows.formatting import pct, yuan, yuan_short
 from flows.i18n import _
 from flows.render import cite

@@ -32,23 +32,18 @@ from flows.buttons import (
     CalcSchedule,
     CalcTerm,
 )
+from flows.calc_ask import ask, error_reply, product_buttons_row
 from flows.calc_charges import EARLY, PENALTY, charges_reply
 from flows.calc_cheapest import cheapest_reply
-from flows.calc_render import (
-    ask,
-    cost_reply,
-    error_reply,
-    fee_note,
-    product_buttons_row,
-    product_reply,
-    rate_verdict,
-)
+from flows.calc_product import product_reply
+from flows.calc_render import cost_reply, fee_note, rate_verdict
 from flows.compare import compare_reply, detect_comparison
 from flows.formatting import pct, yuan_short
 from flows.i18n import N_, _
 from flows.reply import Reply, esc
 from knowledge.base import KnowledgeBase
-from knowledge.calc_parse import CalcRequest, follow_up, looks_like_calculation, parse
+from knowledge.calc_follow_up import follow_up
+from knowledge.calc_parse import CalcRequest, looks_like_calculation, parse
 from knowledge.cost_answer import Figures, answer
 from knowledge.costs import METHODS, PRICE_KINDS, Price, rate_range
 from knowledge.understanding.normalize import fold

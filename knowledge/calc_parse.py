@@ -7,7 +7,7 @@ any quote (日息万五, 日息5厘, 月息1分5, 年化18, 千分之一, 月费
 到手9500, 先扣了2000服务费), which :mod:`knowledge.cost_answer` solves for the rate. Figures are taken
 out in that order — products, fees in percent, rates, sums with their role words, overdue days, method,
 term, and last the amount — so that one figure is never read twice. Corrections in words (「不对 是一万」
-「不是80 是180」「到手是9000」) are read by :func:`follow_up`.
+「不是80 是180」「到手是9000」) are read by :mod:`knowledge.calc_follow_up`.
 
 With the reader's product mentions the text is taken as already folded (issue 15: each message is
 normalised once); without them (the command line, tests) it is folded here.
@@ -16,8 +16,6 @@ normalised once); without them (the command line, tests) it is folded here.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from typing import Any
 
 from knowledge.base import KnowledgeBase
 from knowledge.calc_request import CalcRequest, Intent, Missing
@@ -30,7 +28,6 @@ __all__ = [
     "CalcRequest",
     "Missing",
     "cn_number",
-    "follow_up",
     "looks_like_calculation",
     "normalise",
     "parse",
@@ -54,7 +51,7 @@ _NOT_MONEY_AFTER = (
 
 def normalise(text: str) -> str:
     """Simplified characters, half-width digits and symbols (¥, %, ,), no spaces around numbers."""
-    return _symbols(fold(text))
+    return uniform_symbols(fold(text))
 
 
 #: slips of the keyboard seen in cost questions (pinyin input picks the wrong character of the sound)
@@ -75,7 +72,7 @@ _POINT = re.compile(rf"(\d+|[{_CN_DIGITS}]+)点(\d+|[{_CN_DIGITS[:-1]}]+)")
 _YUAN_JIAO = re.compile(r"(\d+)元(\d)(?!\d)")
 
 
-def _symbols(folded: str) -> str:
+def uniform_symbols(folded: str) -> str:
     """Folded text (:func:`~knowledge.understanding.normalize.fold`) with the calculator's spellings of
     money and percentages made uniform: 块 → 元, 「百分之十八」 → 18%, 「2点5」 → 2.5, common typos mended."""
     for wrong, right in _TYPOS.items():
@@ -298,7 +295,7 @@ def products_named(kb: KnowledgeBase | None, text: str) -> list[str]:
 
 
 def _mentions(kb: KnowledgeBase, folded: str) -> list[Mention]:
-    return list({m.product: m for m in reversed(_finder(kb).find(folded))}.values())[::-1]
+    return list({m.product: m for m in reversed(product_finder(kb).find(folded))}.values())[::-1]
 
 
 #: id(kb) -> (kb, its product recogniser). Built once per knowledge base: rebuilding (with an OpenCC
@@ -307,7 +304,7 @@ def _mentions(kb: KnowledgeBase, folded: str) -> list[Mention]:
 _FINDERS: dict[int, tuple[KnowledgeBase, ProductFinder]] = {}
 
 
-def _finder(kb: KnowledgeBase) -> ProductFinder:
+def product_finder(kb: KnowledgeBase) -> ProductFinder:
     """The product recogniser over ``kb`` and the lexicon (the matcher's, built here when there is none)."""
     cached = _FINDERS.get(id(kb))
     if cached is None or cached[0] is not kb:
@@ -449,7 +446,7 @@ def parse(
     for mention in sorted(mentions, key=lambda m: m.start, reverse=True):
         # a product's name is not a figure: 「WE2000」 is not an amount of 2000
         work = work[: mention.start] + " ; " + work[mention.end :]
-    work = _symbols(work)
+    work = uniform_symbols(work)
     words = work  # the words, before figures are cut out, for the cues
     fee_pct = None
     fee_match = _FEE_PCT.search(work)
@@ -514,75 +511,9 @@ def parse(
     )
 
 
-# --- corrections and follow-ups ---------------------------------------------------------------------
-
-#: 「不对」「说错了」「打错了」「啊不对」: the words that mark a correction (and say nothing else)
-_CORRECTION = re.compile(
-    r"^(?:啊|哦|噢|呃)?\s*(?:不对|说错了|打错了|我说错了|写错了|错了|更正|纠正一下)[,，。!！\s]*"
-)
-#: 「不是80」「不是万三」: the old value named in a correction
-_NOT_THIS = re.compile(r"不是\s*([^\s,，是]+)\s*[,，\s]*")
-_EVERY_PRODUCT = re.compile(r"都算|全都算|每个都算|所有产品|全部产品|别的产品也")
-_BARE_NUMBER = re.compile(
-    r"^\s*(\d+(?:\.\d+)?(?:万|w|千|k)?|[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*)\s*元?\s*$"
-)
-#: the 是 of 「是一万」「到手是9000」, dropped before reading the figure
-_IS = re.compile(r"^是\s*|(?<=[\u4e00-\u9fff])是(?=\s*[\d零〇一二两三四五六七八九十万])")
-_VALUE_FIELDS = ("amount", "installment", "total_repaid", "interest_total", "interest_month", "per_day_yuan",
-                 "fee_month", "received", "fee_upfront")
-
-
-def follow_up(
-    text: str,
-    previous: CalcRequest,
-    kb: KnowledgeBase | None = None,
-    *,
-    mentions: list[Mention] | None = None,
-) -> CalcRequest:
-    """Read a message typed after a calculation and merge it over ``previous``.
-
-    Corrections in words are read as such: 「不对 是一万」 (the amount), 「说错了 是24期」,
-    「不是万三 是万五」, 「到手是9000」; a bare figure after 「不是80」 replaces the figure that was 80, and a
-    bare figure with no old value named replaces the rate when it is small (「是0.9」).
-    """
-    folded = text if mentions is not None else fold(text)
-    if _EVERY_PRODUCT.search(folded) and previous.amount is not None:
-        # 「都算一下」: every product, not only the ones named before
-        return replace(previous, intent="cheapest", product=None, products=None, price=None)
-    corrected = _CORRECTION.sub("", folded.strip())
-    old = _NOT_THIS.search(corrected)
-    old_value = money(old.group(1)) if old else None
-    if old:
-        corrected = _NOT_THIS.sub("", corrected, count=1)
-    corrected = _IS.sub("", corrected)
-    bare = _BARE_NUMBER.match(_symbols(corrected))
-    if bare and previous.has_numbers():
-        value = money(bare.group(1))
-        if value is not None:
-            return _replace_value(previous, value, old_value)
-    if mentions is not None and corrected != folded:
-        # the mentions' spans no longer line up with the shortened text: find the products in it again
-        request = parse(corrected, kb, mentions=_finder(kb).find(corrected) if kb is not None else [])
-    else:
-        request = parse(corrected, kb, mentions=mentions)
-    return request.merged_over(previous) if previous.has_numbers() or previous.intent != "cost" else request
-
-
-def _replace_value(previous: CalcRequest, value: float, old: float | None) -> CalcRequest:
-    """A bare figure given as a correction, put where it belongs."""
-    if old is not None:
-        for name in _VALUE_FIELDS:
-            if getattr(previous, name) is not None and abs(getattr(previous, name) - old) < 0.005:
-                changes: dict[str, Any] = {name: value}
-                return replace(previous, **changes)
-    price = previous.price
-    if price is not None and value < 100 and (old is None or abs(price.value_pct - old) < 0.005):
-        return replace(previous, price=Price(price.kind, value))
-    if previous.amount is not None and value >= 100:
-        return replace(previous, amount=value)
-    return previous
-
-
+#: the sums of money a request may hold besides the amount
+_SUM_FIELDS = ("installment", "total_repaid", "interest_total", "interest_month", "per_day_yuan", "fee_month",
+               "received", "fee_upfront")
 _CALC_CUES = re.compile(
     r"利息|还多少|要还|总共还|一共还|月供|每月还|每期还|多少钱|成本|划算|计算|算一下|算算|irr|年化"
 )
@@ -603,7 +534,7 @@ def looks_like_calculation(
         request.has_term()
         or request.price is not None
         or request.overdue_days is not None
-        or any(getattr(request, name) is not None for name in _VALUE_FIELDS[1:])
+        or any(getattr(request, name) is not None for name in _SUM_FIELDS)
         or bool(_CALC_CUES.search(text if mentions is not None else fold(text)))
         or request.intent != "cost"
     )

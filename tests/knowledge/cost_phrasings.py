@@ -93,7 +93,8 @@ def judge(case: dict[str, Any], got: Outcome) -> list[str]:
 
 def outcome(kb: KnowledgeBase, case: dict[str, Any]) -> Outcome:
     """What the calculator makes of a case: its first message, then its correction if it has one."""
-    from knowledge.calc_parse import follow_up, parse
+    from knowledge.calc_follow_up import follow_up
+    from knowledge.calc_parse import parse
     from knowledge.cost_answer import answer
 
     request = parse(case["text"], kb)
