@@ -165,7 +165,7 @@ def convention(figures: Figures) -> str:
     """The convention behind the figures, said in the fine print."""
     result = figures.result
     if result is None:
-        return _("按你给的金额和还款倒推，IRR按月×12（按天借的按天×365）")
+        return _("按你给的金额和还款倒推；IRR按月×12，按天借的按天×365")
     price = result.quote.price
     if figures.method == "daily":
         return _("单利，到期一次还本付息；按天借的年按365天")

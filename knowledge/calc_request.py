@@ -171,7 +171,7 @@ class CalcRequest:
 
     def method_open(self) -> bool:
         """Whether the words leave open instalments vs one repayment at the end (「借两万 一年多少钱」)."""
-        return self.method is None and self.term_months is not None and not self.by_periods
+        return self.method is None and (self.term_months or 0) > 1 and not self.by_periods
 
     def effective_method(self) -> Method:
         """The method asked for; else one repayment for a term in days or a term left open, and 等额本息
