@@ -302,6 +302,7 @@ def test_english_table_cells_wrap_between_words() -> None:
 def test_the_comparison_table_fits_a_phone_in_english(engine: Engine) -> None:
     chat = Chat(engine, Session(locale="en", locale_chosen=True))
     chat.say("小米贷款和微粒贷哪个利息低")
+    chat.press_id("compare:full:xiaomi,weilidai")  # the whole table, every row
     table = re.search(r"<pre>(.*?)</pre>", chat.reply.messages[0].text, flags=re.S)
     assert table is not None
     lines = plain_text(table.group(1)).splitlines()
