@@ -192,6 +192,13 @@ class Compare(ButtonData):
     products: tuple[str, ...]
 
 
+class CompareFull(ButtonData):
+    """The whole comparison table of these products (the first one shown is short)."""
+
+    prefix: ClassVar[str] = "compare:full"
+    products: tuple[str, ...]
+
+
 class Lang(ButtonData):
     prefix: ClassVar[str] = "lang"
     locale: str
@@ -204,7 +211,7 @@ KINDS: tuple[type[ButtonData], ...] = tuple(
             Nav, Home, Topics, Topic, Products, ProductCard, Privacy, Help, OpenEntry,
             CheckStart, CheckRestart, CheckProduct, CheckAnswer, Resume,
             CalcStart, CalcNew, CalcAmount, CalcTerm, CalcMethod, CalcProduct, CalcPrice, CalcDays,
-            CalcSchedule, CompareStart, Compare, Lang,
+            CalcSchedule, CompareStart, Compare, CompareFull, Lang,
         ),
         key=lambda kind: -len(kind.prefix),
     )

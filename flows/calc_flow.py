@@ -39,8 +39,6 @@ _BARE = re.compile(
 )
 #: how a bare figure is read, by what the calculator asked for
 _AS_ANSWER = {"amount": "借{n}元", "term": "{n}期", "days": "逾期{n}天"}
-#: words of a follow-up that changes the last calculation (「改成6期」「换成微粒贷」「那年化呢」)
-_FOLLOW_UP = re.compile(r"改成|改为|换成|换作|那.{0,6}呢|如果是|要是|变成")
 
 
 def asked(session: Session) -> str | None:
@@ -114,6 +112,6 @@ def _calc_request(ctx: TurnContext) -> str | None:
         return reading.text
     if request.product is not None and not reading.is_question:
         return reading.text  # 「微粒贷」「用小米贷款的利率」: price it by that product
-    if ctx.session.calc and _FOLLOW_UP.search(reading.text):
+    if ctx.session.calc and calculator.FOLLOW_UP.search(reading.text):
         return reading.text  # 「那微粒贷呢」「改成6期」
     return None

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal
 
-from flows.buttons import CalcProduct, Compare, CompareStart
+from flows.buttons import CalcProduct, Compare, CompareFull, CompareStart
 from flows.formatting import babel_locale, figure_short, ljust, number, width, wrap
 from flows.i18n import N_, _, knowledge_language_note
 from flows.render import cite
@@ -51,6 +51,8 @@ ROWS: list[tuple[AttributeKey, str]] = [
     ("speed", N_("审批/到账")),
     ("age_range", N_("年龄")),
 ]
+#: the rows of the short table shown first: what a loan costs and how much one can borrow
+SHORT_ROWS: set[AttributeKey] = {"limit", "daily_rate", "annual_rate"}
 #: attributes whose figures from several sources combine into one range
 RANGE_ROWS: set[AttributeKey] = {"limit", "daily_rate", "annual_rate", "age_range", "speed"}
 #: names short enough for the name column
@@ -91,18 +93,21 @@ def detect_comparison(kb: KnowledgeBase, text: str) -> list[str] | None:
 
 
 
-def compare_reply(kb: KnowledgeBase, product_ids: list[str]) -> Reply:
-    """The side-by-side comparison of ``product_ids`` (unknown ids are skipped, repeats dropped).
+def compare_reply(kb: KnowledgeBase, product_ids: list[str], *, full: bool = False) -> Reply:
+    """The side-by-side comparison of ``product_ids`` (unknown ids are skipped, repeats dropped): short
+    (limits, rates and what a sample loan costs) unless ``full``, with the whole table behind a button.
 
     Args:
         kb: the knowledge base.
         product_ids: two or more product ids; fewer gives a chooser.
+        full: every row (penalties, early repayment, credit reporting, speed, ages).
     """
     ids = [p for p in dict.fromkeys(product_ids) if p in kb.products]
     if len(ids) < 2:
         return _chooser(kb, ids)
     cells = {(p, key): _cell(kb, p, key) for p in ids for key, _label in ROWS}
-    rows = [(key, label) for key, label in ROWS if any(cells[(p, key)] is not None for p in ids)]
+    present = [(key, label) for key, label in ROWS if any(cells[(p, key)] is not None for p in ids)]
+    rows = present if full else [(key, label) for key, label in present if key in SHORT_ROWS]
     names = " / ".join(esc(kb.product_name(p)) for p in ids)
     table_lines: list[str] = []
     for key, label in rows:
@@ -115,23 +120,37 @@ def compare_reply(kb: KnowledgeBase, product_ids: list[str]) -> Reply:
             table_lines.extend(_cell_lines(_short_name(kb, p), parts))
         if key == "annual_rate" or (key == "daily_rate" and not any(k == "annual_rate" for k, _l in rows)):
             table_lines.extend(_example_block(kb, ids))
-    sources = [s for cell in cells.values() if cell for claim in cell.claims for s in claim.sources]
+    shown = {key for key, _label in rows}
+    sources = [
+        s
+        for (_p, key), cell in cells.items()
+        if cell and key in shown
+        for claim in cell.claims
+        for s in claim.sources
+    ]
     text = "\n".join(
         [
             _("<b>对比：{names}</b>").format(names=names),
             "<pre>" + esc("\n".join(table_lines)) + "</pre>",
-            _("“借1万分12期利息”按等额本息和知识库里的利率范围估算，日利率×30折成月利率；细算请用 /calc。")
+            _(
+                "“借1万分12期利息”按等额本息和知识库里的利率范围估算，日利率×365÷12折成月利率；"
+                "细算请用 /calc。"
+            )
             if any(rate_range(kb.products[p]) for p in ids)
             else "",
             _("带 * 的格子各来源说法不一，详见下一条。")
-            if any(c and c.conflict for c in cells.values())
+            if any(c and c.conflict and key in shown for (_p, key), c in cells.items())
             else "",
             esc(cite(kb, list(dict.fromkeys(sources)))),
             _("<i>数字来自文章，未经核实；利率和额度因人而异，以申请页面和合同为准。</i>"),
             esc(knowledge_language_note()),
         ]
     )
-    reply = Reply().add("\n".join(line for line in text.split("\n") if line), _after_buttons(ids))
+    buttons = _after_buttons(ids)
+    if len(rows) < len(present):
+        label = _("完整对比表（罚息、提前还款、征信等）")
+        buttons.insert(0, [CompareFull(products=tuple(ids)).button(label)])
+    reply = Reply().add("\n".join(line for line in text.split("\n") if line), buttons)
     footnotes = _footnotes(kb, ids, rows, cells)
     if footnotes:
         reply.add(footnotes)
@@ -294,7 +313,7 @@ def _with_unit(span: str, unit: str | None) -> str:
 def _claim_text(claim: Claim) -> str:
     """A claim in a few characters: its figure with a unit when it has one, else its own words."""
     if claim.unit == "pct_remaining" and claim.low == 0 and claim.high == 0:
-        return _("免费")
+        return claim.value  # the article's own words: no 「免费」 of ours where it only says 不另收手续费
     if claim.unit is None or (claim.low is None and claim.high is None):
         return claim.value
     return _with_unit(_span(claim.low, claim.high, claim.unit), claim.unit)

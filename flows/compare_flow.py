@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from flows.buttons import CompareFull
 from flows.compare import compare_reply
 from flows.machine import ANY, FlowMachine, FlowTable, FlowTurn, Row
 from flows.routes import TurnContext, recogniser, routes
@@ -33,10 +34,16 @@ ROUTES = {
 
 
 class CompareTurn(FlowTurn):
-    """Callbacks of the comparison; ``payload`` is the product ids named or pressed."""
+    """Callbacks of the comparison; ``payload`` is the product ids named or pressed, or the
+    :class:`~flows.buttons.CompareFull` button for the whole table."""
+
+    def _named(self) -> list[str]:
+        if isinstance(self.payload, CompareFull):
+            return list(self.payload.products)
+        return list(self.payload or [])
 
     def add_products(self) -> None:
-        picked = [p for p in [*self.session.compare, *(self.payload or [])] if p in self.engine.kb.products]
+        picked = [p for p in [*self.session.compare, *self._named()] if p in self.engine.kb.products]
         self.session.compare = list(dict.fromkeys(picked))
 
     def enough(self) -> bool:
@@ -44,7 +51,8 @@ class CompareTurn(FlowTurn):
 
     def say_comparison(self) -> None:
         # the products stay, so that 「加个借呗一起比」 adds to this comparison
-        self.reply.extend(compare_reply(self.engine.kb, self.session.compare))
+        full = isinstance(self.payload, CompareFull)
+        self.reply.extend(compare_reply(self.engine.kb, self.session.compare, full=full))
 
     def say_chooser(self) -> None:
         self.reply.extend(compare_reply(self.engine.kb, self.session.compare))

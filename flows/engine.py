@@ -40,6 +40,7 @@ from flows.buttons import (
     CheckRestart,
     CheckStart,
     Compare,
+    CompareFull,
     CompareStart,
     Help,
     Home,
@@ -560,11 +561,12 @@ class Engine:
         self._note_pause(session, before)
         return reply
 
-    def _compare(self, session: Session, products: list[str]) -> Reply:
+    def _compare(self, session: Session, products: list[str], *, full: bool = False) -> Reply:
         before = (session.flow, session.state)
         if session.flow != "compare" or session.state == "shown":
             session.compare = []
-        reply = self._fire(compare_flow.MACHINE, "show", session, products)
+        payload = CompareFull(products=tuple(products)) if full else products
+        reply = self._fire(compare_flow.MACHINE, "show", session, payload)
         self._note_pause(session, before)
         return reply
 
@@ -747,6 +749,9 @@ class Engine:
             case Compare(products=products):
                 session.compare = []
                 return self._compare(session, list(products))
+            case CompareFull(products=products):
+                session.compare = []
+                return self._compare(session, list(products), full=True)
             case Lang(locale=wanted):
                 locale = normalise_locale(wanted)
                 return self._switch_locale(session, locale) if locale is not None else self._stale(session)

@@ -106,6 +106,7 @@ FIRST = routes(
 )
 LAST = routes(
     "figure_for_last_answer -> calc",
+    "cheapest -> calc",
     "comparison -> compare",
     "situation -> check_situation",
     "want -> want",
@@ -196,6 +197,18 @@ def _calculation(ctx: TurnContext) -> str | None:
     if _DEBT_STORY.search(reading.text) and not _CALC_ASKED.search(reading.text):
         return None  # 「欠了六万多 好几家都逾期了」 tells of a debt; it does not ask for a sum
     return reading.text if looks_like_calculation(reading.text, mentions=reading.mentions) else None
+
+
+@recogniser("cheapest")
+def _cheapest(ctx: TurnContext) -> str | None:
+    """「借1万 三个月 哪个最便宜」「借5千 分12期 小米和微粒贷哪个便宜」: an amount with 「which is cheapest」
+    is a ranking of what that loan costs, not the comparison table."""
+    from knowledge.calc_parse import parse
+
+    request = parse(ctx.reading.text, mentions=ctx.reading.mentions)
+    if request.intent == "cheapest" and request.amount is not None:
+        return ctx.reading.text
+    return None
 
 
 #: asking whether one qualifies: 「能批吗」「够格吗」「能申请下来吗」, as said after one's situation

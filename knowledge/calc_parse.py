@@ -1,198 +1,94 @@
 """Reading a cost question typed in Chinese: 「借1万分12期，日利率0.05%，要还多少」 → a :class:`CalcRequest`.
 
-The parser pulls out, in this order, so that one figure is never read twice: products (小米贷款, 微粒贷,
-WE2000 — their rates then come from the knowledge base), prices (日利率0.05%, 日息万五, 月利率1%, 年化18%,
-月费率0.8%), overdue days (逾期10天), terms (12期, 12个月, 一年, 半年, 30天), repayment methods, and last
-the amount (1万, 一万, 两万五, 5千, 2w, ¥8,000, 10000元). Traditional characters are converted first
-(OpenCC t2s) and full-width digits folded (NFKC).
+Every way people state a loan's cost is read from the message's figures and the words around them:
+amounts (1万, 一万二, 2w5, 8k, 3000块), terms (30天, 三个月, 分24期, 一年半, 三个月零十天, 两周), rates in
+any quote (日息万五, 日息5厘, 月息1分5, 年化18, 千分之一, 月费率0.8, 「一天4块」, 「每万元每天5元」,
+「一个月利息80」), and, instead of a rate, the sums a lender quoted (每期还1050, 总共还13000, 利息300,
+到手9500, 先扣了2000服务费), which :mod:`knowledge.cost_answer` solves for the rate. Figures are taken
+out in that order — products, fees in percent, rates, sums with their role words, overdue days, method,
+term, and last the amount — so that one figure is never read twice. Corrections in words (「不对 是一万」
+「不是80 是180」「到手是9000」) are read by :mod:`knowledge.calc_follow_up`.
 
-What is missing is reported as field names (``amount``, ``term``, ``price``); the caller asks for them.
+With the reader's product mentions the text is taken as already folded (issue 15: each message is
+normalised once); without them (the command line, tests) it is folded here.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from typing import Literal
 
 from knowledge.base import KnowledgeBase
-from knowledge.costs import DAYS_PER_MONTH, LoanQuote, Method, Price, PriceKind
+from knowledge.calc_request import CalcRequest, Intent, Missing
+from knowledge.costs import DAYS_PER_MONTH, Method, Price, PriceKind
 from knowledge.numerals import read_numeral
 from knowledge.understanding.normalize import fold
 from knowledge.understanding.products import Mention, ProductFinder
 
-Intent = Literal["cost", "penalty", "early"]
-Missing = Literal["amount", "term", "price", "days"]
+__all__ = [
+    "CalcRequest",
+    "Missing",
+    "cn_number",
+    "looks_like_calculation",
+    "normalise",
+    "parse",
+    "products_named",
+]
 
 _CN = "零〇一二两三四五六七八九十百千万"
 _NUM = r"\d+(?:\.\d+)?"
 #: counts of periods or days are 1–99 in Chinese numerals, so 「一万一年」 reads as 一万 + 一年 and
 #: 「两万五一年」 as 两万五 + 一年
 _COUNT = rf"(?:{_NUM}|[一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九])"
-
-
-@dataclass(frozen=True)
-class CalcRequest:
-    """Everything a cost question said; ``None`` where it said nothing."""
-
-    intent: Intent = "cost"
-    amount: float | None = None
-    term_months: int | None = None
-    term_days: int | None = None
-    method: Method | None = None
-    price: Price | None = None
-    #: the price had no 日/月/年 word, so its kind was guessed from its size
-    price_guessed: bool = False
-    product: str | None = None
-    overdue_days: int | None = None
-
-    def self_contained(self) -> bool:
-        """Whether this reads as a new question rather than a follow-up: an amount and something more."""
-        more = (
-            self.term_months is not None
-            or self.term_days is not None
-            or self.price is not None
-            or self.product is not None
-            or self.overdue_days is not None
-            or self.intent != "cost"
-        )
-        return self.amount is not None and more
-
-    def merged_over(self, previous: CalcRequest) -> CalcRequest:
-        """This request with its gaps filled from ``previous`` (for 「改成24期」「那微粒贷呢」 follow-ups).
-
-        A new question (:meth:`self_contained`) replaces the previous one. In a follow-up, a new product
-        replaces an old typed price and a new typed price replaces an old product.
-        """
-        if self.self_contained():
-            return self
-        keep = previous
-        if self.product is not None:
-            keep = replace(keep, price=None, price_guessed=False)
-        if self.price is not None:
-            keep = replace(keep, product=None)
-        if self.term_months is not None or self.term_days is not None:
-            keep = replace(keep, term_months=None, term_days=None)
-        values = {
-            name: getattr(self, name) if getattr(self, name) is not None else getattr(keep, name)
-            for name in ("amount", "term_months", "term_days", "method", "price", "product", "overdue_days")
-        }
-        guessed = self.price_guessed if self.price is not None else keep.price_guessed
-        # 「那微粒贷呢」 after a penalty question is still about the penalty; 「改成24期」 is about cost
-        changes_cost = any(v is not None for v in (self.term_months, self.term_days, self.price, self.method))
-        intent = self.intent if self.intent != "cost" or changes_cost else previous.intent
-        return CalcRequest(intent=intent, price_guessed=guessed, **values)
-
-    def has_numbers(self) -> bool:
-        """Whether anything a calculation needs was given."""
-        return any(
-            v is not None
-            for v in (self.amount, self.term_months, self.term_days, self.price, self.product, self.method)
-        )
-
-    def effective_method(self) -> Method:
-        """The method asked for, else 随借随还 for a term in days and 等额本息 for one in months."""
-        if self.method is not None:
-            return self.method
-        if self.term_days is not None and self.term_months is None:
-            return "daily"
-        return "equal_installment"
-
-    def missing(self) -> list[Missing]:
-        """What a calculation still needs, in the order to ask for it."""
-        needs: list[Missing] = []
-        if self.amount is None:
-            needs.append("amount")
-        if self.intent == "penalty":
-            if self.overdue_days is None:
-                needs.append("days")
-            return needs
-        if self.intent == "early":
-            return needs
-        if self.term_months is None and self.term_days is None:
-            needs.append("term")
-        if self.price is None and self.product is None:
-            needs.append("price")
-        return needs
-
-    def quote(self, price: Price | None = None) -> LoanQuote | list[Missing]:
-        """The :class:`LoanQuote` to compute, or what is missing. ``price`` overrides (product scenarios)."""
-        gaps = [m for m in self.missing() if not (m == "price" and price is not None)]
-        if self.intent == "cost" and gaps:
-            return gaps
-        chosen = price or self.price
-        if self.amount is None or chosen is None:
-            return gaps or ["price"]
-        return LoanQuote(
-            amount=self.amount,
-            method=self.effective_method(),
-            price=chosen,
-            term_months=self.term_months,
-            term_days=self.term_days,
-        )
-
-    def to_dict(self) -> dict[str, float | int | str | None]:
-        """Flat scalars, to keep between turns (``Session.calc``)."""
-        return {
-            "intent": self.intent,
-            "amount": self.amount,
-            "term_months": self.term_months,
-            "term_days": self.term_days,
-            "method": self.method,
-            "price_kind": self.price.kind if self.price else None,
-            "price_pct": self.price.value_pct if self.price else None,
-            "price_guessed": 1 if self.price_guessed else 0,
-            "product": self.product,
-            "overdue_days": self.overdue_days,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, float | int | str | None] | None) -> CalcRequest:
-        """Rebuild from :meth:`to_dict`; unknown or malformed values are dropped, never raised."""
-        if not data:
-            return cls()
-
-        def num(key: str) -> float | None:
-            value = data.get(key)
-            return float(value) if isinstance(value, int | float) else None
-
-        def whole(key: str) -> int | None:
-            value = num(key)
-            return int(value) if value is not None else None
-
-        kind, pct = data.get("price_kind"), num("price_pct")
-        price = Price(kind, pct) if kind in ("daily", "monthly", "annual", "monthly_fee") and pct else None  # type: ignore[arg-type]
-        method = data.get("method")
-        intent = data.get("intent")
-        product = data.get("product")
-        return cls(
-            intent=intent if intent in ("cost", "penalty", "early") else "cost",  # type: ignore[arg-type]
-            amount=num("amount"),
-            term_months=whole("term_months"),
-            term_days=whole("term_days"),
-            method=method
-            if method in ("equal_installment", "equal_principal", "daily", "interest_first")
-            else None,  # type: ignore[arg-type]
-            price=price,
-            price_guessed=bool(data.get("price_guessed")),
-            product=product if isinstance(product, str) else None,
-            overdue_days=whole("overdue_days"),
-        )
-
+#: a sum of money: 8000, 8,000, 1.5万, 2w5, 9千, 一万二, 两百五 (Chinese numerals: two characters or more)
+_MONEY = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[万w千k]\d?(?!\d))?|[零〇一二两三四五六七八九十百千万]{2,}"
+#: what may follow a sum of money and not make it something else (a count of periods, a percentage …)
+_NOT_MONEY_AFTER = (
+    r"(?![\d.])(?!\s*(?:期|个月|月(?![供费息利])|天|日(?![息利])|年(?![化息利])|周|%|本金(?!平摊)|万|千))"
+)
 
 # --- text normalisation ------------------------------------------------------------------------------
 
 
 def normalise(text: str) -> str:
     """Simplified characters, half-width digits and symbols (¥, %, ,), no spaces around numbers."""
-    return _symbols(fold(text))
+    return uniform_symbols(fold(text))
 
 
-def _symbols(folded: str) -> str:
+#: slips of the keyboard seen in cost questions (pinyin input picks the wrong character of the sound)
+_TYPOS = {
+    "利西": "利息",
+    "日西": "日息",
+    "月西": "月息",
+    "年西": "年息",
+    "年华": "年化",
+    "化算": "划算",
+    "高力贷": "高利贷",
+    "利律": "利率",
+}
+_CN_DIGITS = "零〇一二两三四五六七八九十"
+#: 「2点5」「一点五」「三十六点五」: a decimal point in words
+_POINT = re.compile(rf"(\d+|[{_CN_DIGITS}]+)点(\d+|[{_CN_DIGITS[:-1]}]+)")
+#: 「7块5」 is 7.5 yuan
+_YUAN_JIAO = re.compile(r"(\d+)元(\d)(?!\d)")
+
+
+def uniform_symbols(folded: str) -> str:
     """Folded text (:func:`~knowledge.understanding.normalize.fold`) with the calculator's spellings of
-    money and percentages made uniform: 块 → 元, 「百分之十八」 → 18%."""
+    money and percentages made uniform: 块 → 元, 「百分之十八」 → 18%, 「2点5」 → 2.5, common typos mended."""
+    for wrong, right in _TYPOS.items():
+        folded = folded.replace(wrong, right)
     folded = folded.replace("￥", "¥").replace("块钱", "元").replace("块", "元")
+    folded = _YUAN_JIAO.sub(r"\1.\2元", folded)
+    folded = _POINT.sub(_as_decimal, folded)
     return _PER_CENT.sub(_as_percent, folded)
+
+
+def _as_decimal(match: re.Match[str]) -> str:
+    whole, tenths = _number(match.group(1)), match.group(2)
+    if whole is None:
+        return match.group(0)
+    digits = "".join(str(int(cn_number(ch) or 0)) if not ch.isdigit() else ch for ch in tenths)
+    return f"{int(whole)}.{digits}"
 
 
 #: 「百分之十八」 → 18%, 「千分之五」 → 0.5% (万分之N stays: it is read as a daily rate by itself)
@@ -222,45 +118,143 @@ def _number(text: str) -> float | None:
         return cn_number(text)
 
 
+def money(token: str) -> float | None:
+    """The value of a sum as typed: 8000, 8,000, 1.5万, 2w5 (25 000), 9千, 一万二, 两百五."""
+    token = token.replace(",", "").replace(" ", "").replace("w", "万").replace("k", "千")
+    if not token:
+        return None
+    if token.replace(".", "").isdigit():
+        return float(token)
+    return read_numeral(token)
+
+
 # --- extraction ----------------------------------------------------------------------------------------
 
 _PCT = rf"(-?{_NUM})\s*%"
 _PRICE_WORDS: list[tuple[PriceKind, str]] = [
-    ("monthly_fee", r"月费率|月手续费率?|每月手续费|分期费率|月服务费率?|费率|手续费率"),
+    (
+        "monthly_fee",
+        r"月费率|月手续费率?|手续费每月按本金|手续费每月|每月手续费率?|分期费率|月服务费率?|费率|手续费率",
+    ),
     ("daily", r"日利率|日息|日利|日费率|日化|每天利息|每日利率|按日利率|天利率|每天|每日|一天"),
     ("monthly", r"月利率|月息|月利|每月利率"),
-    ("annual", r"年化利率|年化|年利率|年息|年利|apr|APR|IRR|irr"),
+    ("annual", r"年化利率|年化|年利率|年息|年利|apr|irr"),
 ]
+#: a price word followed by a figure with no % sign: 「年化18」「日利率0.04」「月费率0.6」
+_BARE_AFTER = r"(?:是|为|:|约|大概|在|才|只有)?\s*(\d+(?:\.\d+)?)(?![\d.])(?!\s*[%万千元wk])"
 _PRICE_SUFFIX: list[tuple[PriceKind, str]] = [
     ("daily", r"\s*(?:/|每)\s*(?:天|日)|一天|每天"),
     ("monthly", r"\s*(?:/|每)\s*月|每个月"),
     ("annual", r"\s*(?:/|每)\s*年|一年"),
 ]
 _WAN_RATE = re.compile(
-    r"(?:日息|日利率|日利|每天)?\s*万分之\s*([\d.]+|[一二两三四五六七八九])|(?:日息|日利率|日利)\s*万\s*([\d.]+|[一二两三四五六七八九])"
+    r"(?:日息|日利率|日利|每天|一天|每日)?\s*(?:的)?\s*(?:利息|息)?\s*万分之\s*([\d.]+|[一二两三四五六七八九])"
+    r"|(?<![\d零〇一二两三四五六七八九十百千.万])(?:日息|日利率|日利|每天|一天|每日)?\s*万\s*(\d+(?:\.\d+)?|[一二两三四五六七八九])"
+    r"(?![\d万千元])"
 )
 #: Folk rates: 「月息1分」 is 1% a month, 「月息8厘」 0.8%, 「月息1分5」 1.5%; a year's 分 is ten times as
-#: much (「年息1分」 is 10%). The daily 分/厘 is used too loosely to read.
+#: much (「年息1分」 is 10%), a day's a tenth (「日息5厘」 is 0.05%).
 _FEN_LI = re.compile(
-    rf"(月息|月利率|月利|年息|年利率|年利)\s*(?:是|为|约|大概)?\s*({_COUNT})\s*(分|厘)([\d一二两三四五六七八九])?"
+    rf"(月息|月利率|月利|年息|年利率|年利|日息|日利率|日利)\s*(?:是|为|约|大概)?\s*({_COUNT})\s*(分|厘)"
+    r"([\d一二两三四五六七八九])?"
 )
 _FEN_LI_PERCENT = {
     ("monthly", "分"): 1.0,
     ("monthly", "厘"): 0.1,
     ("annual", "分"): 10.0,
     ("annual", "厘"): 1.0,
+    ("daily", "分"): 0.1,
+    ("daily", "厘"): 0.01,
 }
-#: 「借1万一天5块」: interest stated in yuan a day; it becomes a daily rate once the amount is known.
-_DAILY_YUAN = re.compile(rf"(?:一天|每天|每日)\s*(?:利息|息)?\s*(?:是|要|就|才|大概|约)?\s*({_NUM})\s*元")
+_FOLK_KIND: dict[str, PriceKind] = {"月": "monthly", "年": "annual", "日": "daily"}
+#: 「扣了10%手续费」: a fee in percent of the amount, taken before the rate can claim its % sign
+_FEE_PCT = re.compile(
+    rf"(?:先扣了?|扣了?|预扣了?|砍头息?)\s*{_PCT}\s*(?:的)?\s*(?:服务费|手续费|会员费|保险费|管理费|砍头息)?"
+)
+#: 「每万元每天5元」: yuan a day per 10 000 lent is a daily rate in basis points
+_PER_10K = re.compile(rf"每万元?\s*(?:每天|一天|每日)\s*(?:利息)?\s*(?:是|要)?\s*({_NUM})\s*元?")
+#: the sums of a quote, each with the words that say what it is (order matters: the most specific first)
+_SUMS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "fee_month",
+        re.compile(
+            rf"(?:每期|每月|每个月)\s*(?:的)?\s*(?:手续费|服务费|管理费)\s*(?:是|要)?\s*({_MONEY})\s*元?"
+            rf"{_NOT_MONEY_AFTER}"
+        ),
+    ),
+    (
+        "interest_month",
+        re.compile(rf"(?:一个月|每个月|每月|月)\s*(?:还|付)?\s*(?:的)?\s*利息\s*(?:是|要|就|才|大概|约)?\s*({_MONEY})\s*元?{_NOT_MONEY_AFTER}"),
+    ),
+    (
+        "per_day_yuan",
+        re.compile(
+            rf"(?:一天|每天|每日|日)\s*(?:的)?\s*(?:利息|息)?\s*(?:是|要|就|才|大概|约)?\s*({_NUM})\s*元?\s*(?:利息)?(?![\d%万千期个天日月年])"
+            rf"|利息\s*(?:一天|每天|每日)\s*({_NUM})\s*元?"
+        ),
+    ),
+    (
+        "received",
+        re.compile(rf"(?:实际|只|才)?(?:到手|到账|拿到|收到)\s*(?:的|了)?\s*(?:只有|才|是|了)?\s*({_MONEY})\s*元?{_NOT_MONEY_AFTER}"),
+    ),
+    (
+        "fee_upfront",
+        re.compile(
+            rf"(?:先扣了?|扣了?|预扣了?|砍头息?|先收了?|放款时扣了?)\s*({_MONEY})\s*元?{_NOT_MONEY_AFTER}"
+            r"\s*(?:的)?\s*(?:服务费|手续费|会员费|保险费|管理费|砍头息)?"
+        ),
+    ),
+    (
+        "installment",
+        re.compile(rf"(?:每期|每个月|每月|月供|一期)\s*(?:要|得|需要)?\s*还?\s*(?:款)?\s*({_MONEY})\s*元?{_NOT_MONEY_AFTER}"),
+    ),
+    (
+        "interest_total",
+        re.compile(rf"(?:总利息|利息一共|利息总共|一共利息|利息)(?:是|要|一共|总共|就|才)?({_MONEY})\s*元?{_NOT_MONEY_AFTER}"),
+    ),
+    (
+        "total_repaid",
+        re.compile(rf"(?:总共|一共|共|总计)?\s*(?:要|得|需要)?\s*还了?\s*({_MONEY})\s*元?{_NOT_MONEY_AFTER}"),
+    ),
+]
+#: one repayment at the end of the term (「到期一次还」「随借随还」)
+_BULLET = (
+    r"到期一次还本付息|到期还本付息|到期一次还清?|到期一起还|一次还清|一次性还|一次还|到期还(?!本)|"
+    r"随借随还|按日计息|按天计息|日计息|一起还"
+)
 _METHODS: list[tuple[Method, str]] = [
     ("equal_installment", r"等额本息"),
-    ("equal_principal", r"等额本金"),
-    ("interest_first", r"先息后本|按月付息[,，]?到期还本|到期还本"),
-    ("daily", r"随借随还|按日计息|按天计息|日计息"),
+    ("equal_principal", r"等额本金|本金平摊"),
+    ("interest_first", r"先息后本|按月付息[,，]?到期还本"),
+    ("daily", _BULLET),
 ]
+#: 「到期还本」 is 先息后本 when interest is paid monthly, else one repayment at the end
+_REPAY_PRINCIPAL = re.compile(r"到期还本")
+_MONTHLY_INTEREST = re.compile(r"每月(?:还|付)?利息|每个月(?:还|付)?利息|按月付息")
 _OVERDUE = re.compile(rf"(?:逾期|晚还|延迟还款|迟还|拖欠|超期)\s*了?\s*({_COUNT})\s*(?:天|日)")
 _OVERDUE_WORDS = re.compile(r"逾期|罚息|滞纳金|晚还|迟还|罚金|罚多少")
-_EARLY_WORDS = re.compile(r"提前还款|提前还清|提前结清|提前还|提前清贷|违约金|提前偿还")
+_EARLY_WORDS = re.compile(r"(?<!不)(?:提前还款|提前还清|提前结清|提前还|提前清贷|提前偿还)|违约金")
+#: 「哪个最便宜」「借哪个划算」「哪家利息最低」「微粒贷还是借呗划算」「都算一下」
+_CHEAPEST = re.compile(
+    r"(?:哪个|哪家|哪一个|哪一家|谁)(?:平台|产品)?\s*(?:最|更|比较)?\s*(?:便宜|划算|省钱|省|实惠)"
+    r"|(?:哪个|哪家|哪一个|谁)(?:平台|产品)?\s*(?:的)?\s*利息\s*(?:最|更)?\s*(?:低|少)"
+    r"|借哪个\s*(?:最|更)?\s*(?:便宜|划算)|还是.{0,8}(?:划算|便宜|省钱)|都算一下|全都算|每个都算"
+)
+#: asking for a sum of money, not only whether the price is high
+_MONEY_ASKED = re.compile(
+    r"利息多少|多少利息|多少钱|还多少|要多少|每期多少|每月多少|月供多少|总利息|利息一共|一共多少|总共多少|"
+    r"利息总共|几块|多少元|总共利息|一共利息|利息$"
+)
+#: asking whether the price is high or lawful, or for the true rate
+_JUDGED = re.compile(
+    r"贵|高吗|高不高|高利贷|合法|划算|便宜|高了|超没超|超过|年化多少|年化是|真实年化|实际年化|真实利率|实际多少|"
+    r"利率多少|算下年化|年化到底|利息高|算高|年化$|多少年化"
+)
+#: 「一个月利息80」 gives the term as well as the price
+_ONE_MONTH = re.compile(r"一个月\s*(?:的)?\s*利息")
+_PERIOD_WORDS = re.compile(
+    r"分\s*\d+\s*期|分[一二两三四五六七八九十]+期|\d+\s*期|[一二两三四五六七八九十]+期|每期|月供|每个?月还"
+)
 _TERM_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 「3个月零10天」: counted in days, months as 30 days (the costs module's convention); the reply shows
     # the total (「100天」), so the reading is visible
@@ -270,27 +264,25 @@ _TERM_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("months", re.compile(rf"(-?{_COUNT})\s*(?:期|个月|月期|月)(?!利|息|费|供)")),
     ("years", re.compile(rf"(-?{_COUNT})\s*(?:年期|年)(?!化|利|息)")),
     ("weeks", re.compile(rf"(-?{_COUNT})\s*(?:周|个星期|星期)")),
-    ("days", re.compile(rf"(-?{_COUNT})\s*(?:天|日)(?!利|息|费)")),
+    ("days", re.compile(rf"(-?{_COUNT})\s*(?:天|日)(?!利率|息|费)")),
 ]
 _AMOUNT_PATTERNS = [
     # ¥8,000 / ￥8000
     re.compile(r"(-)?¥\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"),
     # 1.5万 / 2w / 5千 / 5k / 1万5
-    re.compile(r"(-|负)?(\d+(?:\.\d+)?)\s*(万|w|W|千|k|K)(\d)?(?![A-Za-z])"),
+    re.compile(r"(-|负)?(\d+(?:\.\d+)?)\s*(万|w|千|k)(\d)?(?![a-z])"),
     # 10000元 / 8,000元
     re.compile(r"(-|负)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*元"),
     # 一万 / 两万五 / 五千元 / 三千五
     re.compile(r"(负)?([零〇一二两三四五六七八九十百千]*[万千百][零〇一二两三四五六七八九十百千]*)\s*元?"),
     # a bare number after 借/贷/本金/金额
     re.compile(
-        r"(?:借|贷|本金|金额|借款|贷款|欠)\s*了?\s*(-|负)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+        r"(?:借|贷|本金|金额|借款|贷款|欠)\s*(?:了|的|的是)?\s*(-|负)?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     ),
 ]
-_MULTIPLIER = {"万": 10_000, "w": 10_000, "W": 10_000, "千": 1000, "k": 1000, "K": 1000}
+_MULTIPLIER = {"万": 10_000, "w": 10_000, "千": 1000, "k": 1000}
 
 
-#: id(kb) -> (kb, its aliases). Built once per knowledge base: rebuilding (with an OpenCC conversion per
-#: alias) on every call was a third of an engine turn. Holding ``kb`` keeps its id from being reused.
 def products_named(kb: KnowledgeBase | None, text: str) -> list[str]:
     """Product ids named in ``text`` (raw or folded), in order of first mention, each once.
 
@@ -303,13 +295,16 @@ def products_named(kb: KnowledgeBase | None, text: str) -> list[str]:
 
 
 def _mentions(kb: KnowledgeBase, folded: str) -> list[Mention]:
-    return list({m.product: m for m in reversed(_finder(kb).find(folded))}.values())[::-1]
+    return list({m.product: m for m in reversed(product_finder(kb).find(folded))}.values())[::-1]
 
 
+#: id(kb) -> (kb, its product recogniser). Built once per knowledge base: rebuilding (with an OpenCC
+#: conversion per alias) on every call was a third of an engine turn. Holding ``kb`` keeps its id from
+#: being reused.
 _FINDERS: dict[int, tuple[KnowledgeBase, ProductFinder]] = {}
 
 
-def _finder(kb: KnowledgeBase) -> ProductFinder:
+def product_finder(kb: KnowledgeBase) -> ProductFinder:
     """The product recogniser over ``kb`` and the lexicon (the matcher's, built here when there is none)."""
     cached = _FINDERS.get(id(kb))
     if cached is None or cached[0] is not kb:
@@ -330,15 +325,14 @@ def _cut(text: str, match: re.Match[str]) -> str:
 def _take_price(text: str) -> tuple[Price | None, bool, str]:
     wan = _WAN_RATE.search(text)
     if wan:
-        raw = wan.group(1) or wan.group(2)
-        value = _number(raw)
+        value = _number(wan.group(1) or wan.group(2))
         if value is not None:
             return Price("daily", value / 100), False, _cut(text, wan)
     folk = _FEN_LI.search(text)
     if folk:
         value = _number(folk.group(2))
         if value is not None:
-            kind: PriceKind = "monthly" if folk.group(1).startswith("月") else "annual"
+            kind = _FOLK_KIND[folk.group(1)[0]]
             unit = _FEN_LI_PERCENT[(kind, folk.group(3))]
             # a digit after 分 counts in 厘: 「1分5」 is 1.5 分
             tail = _number(folk.group(4)) if folk.group(4) and folk.group(3) == "分" else None
@@ -346,6 +340,12 @@ def _take_price(text: str) -> tuple[Price | None, bool, str]:
             return Price(kind, (value + extra) * unit), False, _cut(text, folk)
     for kind, words in _PRICE_WORDS:
         match = re.search(rf"(?:{words})\s*(?:是|为|:|约|大概|在)?\s*{_PCT}", text)
+        if match:
+            return Price(kind, float(match.group(1))), False, _cut(text, match)
+    for kind, words in _PRICE_WORDS:
+        if kind == "daily":
+            words = words.replace("|每天|每日|一天", "")  # 「一天4块」 is yuan, read with the sums
+        match = re.search(rf"(?:{words})\s*{_BARE_AFTER}", text)
         if match:
             return Price(kind, float(match.group(1))), False, _cut(text, match)
     for kind, suffix in _PRICE_SUFFIX:
@@ -410,10 +410,26 @@ def _take_amount(text: str) -> float | None:
     return None
 
 
+def _take_sums(work: str) -> tuple[dict[str, float], str]:
+    """The sums of money a quote states, by role (installment, received …), taken out of ``work``."""
+    found: dict[str, float] = {}
+    for role, pattern in _SUMS:
+        match = pattern.search(work)
+        if match is None:
+            continue
+        token = next(g for g in match.groups() if g)
+        value = money(token)
+        if value is None:
+            continue
+        found[role] = value
+        work = _cut(work, match)
+    return found, work
+
+
 def parse(
     text: str, kb: KnowledgeBase | None = None, *, mentions: list[Mention] | None = None
 ) -> CalcRequest:
-    """Read a cost, penalty or early-repayment question.
+    """Read a cost, penalty, early-repayment or 「哪个最便宜」 question.
 
     Args:
         text: what the user typed, Simplified or Traditional; or, with ``mentions``, the message as the
@@ -426,16 +442,25 @@ def parse(
     if mentions is None:
         work = fold(text)
         mentions = _mentions(kb, work) if kb is not None else []
-    product = mentions[0].product if mentions else None
+    named = list(dict.fromkeys(m.product for m in mentions))
     for mention in sorted(mentions, key=lambda m: m.start, reverse=True):
         # a product's name is not a figure: 「WE2000」 is not an amount of 2000
         work = work[: mention.start] + " ; " + work[mention.end :]
-    work = _symbols(work)
-    price, guessed, work = _take_price(work)
-    daily_yuan = None if price is not None else _DAILY_YUAN.search(work)
-    if daily_yuan is not None:
-        # taken out before the term, which would read 「一天」 as a one-day loan
-        work = _cut(work, daily_yuan)
+    work = uniform_symbols(work)
+    words = work  # the words, before figures are cut out, for the cues
+    fee_pct = None
+    fee_match = _FEE_PCT.search(work)
+    if fee_match:
+        fee_pct = float(fee_match.group(1))
+        work = _cut(work, fee_match)
+    price, guessed = None, False
+    per_10k = _PER_10K.search(work)
+    if per_10k:
+        price = Price("daily", float(per_10k.group(1)) / 100)
+        work = _cut(work, per_10k)
+    else:
+        price, guessed, work = _take_price(work)
+    sums, work = _take_sums(work)
     overdue_days = None
     overdue = _OVERDUE.search(work)
     if overdue:
@@ -446,6 +471,8 @@ def parse(
         intent = "penalty"
     elif _EARLY_WORDS.search(work):
         intent = "early"
+    elif _CHEAPEST.search(words):
+        intent = "cheapest"
     method: Method | None = None
     for name, pattern in _METHODS:
         match = re.search(pattern, work)
@@ -453,25 +480,42 @@ def parse(
             method = name
             work = _cut(work, match)
             break
+    if method is None and _REPAY_PRINCIPAL.search(work):
+        method = "interest_first" if _MONTHLY_INTEREST.search(words) else "daily"
+    by_periods = bool(_PERIOD_WORDS.search(words)) or "installment" in sums or "fee_month" in sums
     months, days, work = _take_term(work)
+    if months is None and days is None and "interest_month" in sums and _ONE_MONTH.search(words):
+        months = 1  # 「一个月利息80」 says the term too, when nothing else does
     amount = _take_amount(work)
-    if daily_yuan is not None and amount:
-        price = Price("daily", float(daily_yuan.group(1)) / abs(amount) * 100)
+    received = sums.get("received")
+    if amount is None and received is not None:
+        # 「到手9500 要还一万」: the loan is what is owed; without that, what arrived plus the fee
+        fee = sums.get("fee_upfront")
+        amount = sums.get("total_repaid") if fee is None else received + fee
     return CalcRequest(
         intent=intent,
         amount=amount,
         term_months=months,
         term_days=days,
+        by_periods=by_periods,
         method=method,
         price=price,
         price_guessed=guessed,
-        product=product,
+        product=named[0] if named else None,
+        products=",".join(named) or None,
         overdue_days=int(overdue_days) if overdue_days is not None else None,
+        fee_upfront_pct=fee_pct,
+        wants_money=bool(_MONEY_ASKED.search(words)),
+        judges=bool(_JUDGED.search(words)),
+        **sums,
     )
 
 
+#: the sums of money a request may hold besides the amount
+_SUM_FIELDS = ("installment", "total_repaid", "interest_total", "interest_month", "per_day_yuan", "fee_month",
+               "received", "fee_upfront")
 _CALC_CUES = re.compile(
-    r"利息|还多少|要还|总共还|一共还|月供|每月还|每期还|多少钱|成本|划算|计算|算一下|算算|IRR|年化"
+    r"利息|还多少|要还|总共还|一共还|月供|每月还|每期还|多少钱|成本|划算|计算|算一下|算算|irr|年化"
 )
 
 
@@ -480,17 +524,17 @@ def looks_like_calculation(
 ) -> bool:
     """Whether free text is a cost, penalty or early-repayment calculation rather than a general question.
 
-    True when it names an amount and at least one of a term, a price or a cue such as 利息/要还多少/罚息.
-    ``text`` and ``mentions`` are as for :func:`parse`.
+    True when it names an amount and at least one of a term, a price, a sum quoted or a cue such as
+    利息/要还多少/罚息/哪个最便宜. ``text`` and ``mentions`` are as for :func:`parse`.
     """
     request = parse(text, kb, mentions=mentions)
     if request.amount is None:
         return False
     return (
-        request.term_months is not None
-        or request.term_days is not None
+        request.has_term()
         or request.price is not None
         or request.overdue_days is not None
+        or any(getattr(request, name) is not None for name in _SUM_FIELDS)
         or bool(_CALC_CUES.search(text if mentions is not None else fold(text)))
         or request.intent != "cost"
     )

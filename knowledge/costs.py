@@ -9,13 +9,16 @@ Conventions (the rendered text states them too):
 
 - A daily rate ``d`` % is a nominal annual rate of ``d × 365`` % — how the articles turn 0.03 % a day
   into 10.95 % a year.
-- A monthly schedule priced by a daily rate charges ``d × 30`` % a month (every month counted as 30
-  days). An annual rate ``a`` % is ``a / 12`` % a month and ``a / 365`` % a day; a monthly rate ``m`` %
-  is ``m / 30`` % a day.
+- A monthly schedule priced by a daily rate charges ``d × 365 / 12`` % a month: interest runs on the
+  actual days of a year, so 「日息万五」 costs what 「年化18.25%」 costs (the knowledge base's own example,
+  1万 at 18.25 % over 12 instalments, is 「约1016元」). An annual rate ``a`` % is ``a / 12`` % a month and
+  ``a / 365`` % a day; a monthly rate ``m`` % is ``m × 12 / 365`` % a day.
 - A monthly fee rate (月费率, article 004) ``f`` % is charged on the *original* principal every month
   while the principal is repaid in equal parts. Its nominal annual rate is ``f × 12`` %, but the true
   rate is far higher because the fee does not shrink with the balance.
-- 随借随还 / by the day (``daily``): simple interest, everything repaid in one go after the term.
+- 随借随还 / one repayment at the end (``daily``): simple interest, everything repaid in one go after the
+  term. A term in days runs ``amount × daily rate × days``; a term in months runs ``amount × monthly rate
+  × months`` (so a year of 「日息万三」 is 365 days of it, and 「年息1分」 for a year is 10 %).
 - The rate compared with the 24 % and 36 % lines is ``irr_annual_pct`` (``compared_pct`` takes the stated
   nominal rate instead when that is higher): the IRR per period × periods
   per year (monthly IRR × 12), which is what regulators and lenders call IRR年化. The compounded
@@ -88,7 +91,7 @@ class Price:
     def monthly_pct(self) -> float:
         """Percent per month on the balance (for a fee: on the original principal)."""
         if self.kind == "daily":
-            return self.value_pct * DAYS_PER_MONTH
+            return self.value_pct * DAYS_PER_YEAR / 12
         if self.kind == "annual":
             return self.value_pct / 12
         return self.value_pct
@@ -99,7 +102,7 @@ class Price:
             return self.value_pct
         if self.kind == "annual":
             return self.value_pct / DAYS_PER_YEAR
-        return self.value_pct / DAYS_PER_MONTH
+        return self.value_pct * 12 / DAYS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -294,9 +297,15 @@ def _fee_rows(amount: float, fee_rate: float, n: int, *, bullet: bool) -> list[R
 
 
 def _daily(quote: LoanQuote) -> CostResult:
-    days = quote.days()
-    daily = quote.price.daily_pct() / 100
-    interest = quote.amount * daily * days
+    if quote.term_days is not None:
+        interest = quote.amount * quote.price.daily_pct() / 100 * quote.term_days
+        per_year = DAYS_PER_YEAR / quote.term_days
+        period_rate = quote.price.daily_pct()
+    else:
+        months = quote.months()
+        interest = quote.amount * quote.price.monthly_pct() / 100 * months
+        per_year = 12 / months
+        period_rate = quote.price.monthly_pct()
     row = Row(1, quote.amount + interest, quote.amount, interest, 0.0, 0.0)
     term_rate = interest / quote.amount
     return CostResult(
@@ -308,11 +317,11 @@ def _daily(quote: LoanQuote) -> CostResult:
         total_interest=interest,
         total_fees=0.0,
         total_paid=row.payment,
-        nominal_annual_pct=daily * DAYS_PER_YEAR * 100,
-        # one repayment after `days`: the IRR over the term is interest / principal, annualised simply
-        irr_annual_pct=term_rate * DAYS_PER_YEAR / days * 100,
-        effective_annual_pct=((1 + term_rate) ** (DAYS_PER_YEAR / days) - 1) * 100,
-        period_rate_pct=daily * 100,
+        nominal_annual_pct=quote.price.nominal_annual_pct(),
+        # one repayment after the term: the IRR over the term is interest / principal, annualised simply
+        irr_annual_pct=term_rate * per_year * 100,
+        effective_annual_pct=((1 + term_rate) ** per_year - 1) * 100,
+        period_rate_pct=period_rate,
     )
 
 

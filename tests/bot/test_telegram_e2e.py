@@ -107,12 +107,28 @@ async def test_the_calculator_and_a_comparison(
     async with running_bot(standin, real_engine, store):
         cost = await standin.say(8, "/calc 借1万分12期，日利率0.05%")
         text = "\n".join(e.text for e in cost)
-        assert "¥916.80" in text and "IRR" in text and "24%" in text
+        assert "¥917.99" in text and "IRR" in text and "24%" in text
         longer = await standin.say(8, "改成24期")
         assert any("24期" in e.text for e in longer)  # a follow-up keeps the rest of the loan
         table = await standin.say(8, "小米贷款和微粒贷哪个利息低")
         shown = "\n".join(e.message.html for e in table)
         assert "<pre>" in shown and "微粒贷" in shown and "来源" in shown  # monospace table, cited
+        assert standin.errors == [], standin.errors
+
+
+async def test_which_is_cheapest_gets_a_ranked_answer_in_one_reply(
+    standin: BotApiStandIn, real_engine: Engine, store: SessionStore
+) -> None:
+    async with running_bot(standin, real_engine, store):
+        ranked = await standin.say(9, "借5千 分12期 小米和微粒贷哪个便宜")
+        assert len(ranked) == 1  # one reply, not a rate question and a table
+        text = ranked[0].text
+        assert "1. " in text and "2. " in text and "小米贷款" in text and "微粒贷" in text
+        assert "区间重叠" in text and "来源：" in text
+        assert "借呗" not in text  # only the products named
+        assert len(text.splitlines()) <= 12  # phone-sized
+        everyone = await standin.say(9, "都算一下")
+        assert "借呗" in everyone[0].text and "额度不够：WE2000" in everyone[0].text
         assert standin.errors == [], standin.errors
 
 

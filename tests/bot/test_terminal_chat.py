@@ -55,10 +55,23 @@ def test_chat_computes_a_loan_and_compares_two_products(tmp_path: Path) -> None:
     result = run_cli("chat", lines, tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "每期还 ¥916.80" in out  # 10,000 at 0.05% a day (1.5% a month) over 12 months
-    assert "IRR年化 18.00%" in out and "24%" in out and "36%" in out
-    assert "12 916.80" in out  # "1" pressed 完整还款计划: the whole schedule down to period 12
+    # 10,000 at 0.05% a day (18.25% a year on actual days, 18.25/12 % a month) over 12 months
+    assert "每期还 ¥917.99" in out
+    assert "真实年化（IRR）18.25%" in out and "24%" in out and "36%" in out
+    assert "12 917.99" in out  # "1" pressed 还款计划与明细: the whole schedule down to period 12
     assert "对比：小米贷款 / 微粒贷" in out and "各来源说法不一" in out
+
+
+def test_chat_ranks_the_products_for_which_is_cheapest_in_one_reply(tmp_path: Path) -> None:
+    result = run_cli("chat", ["借一万 三个月 哪个最便宜", "退出"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "按各文章的利率估算总利息" in out
+    assert "1. " in out and "2. " in out  # ranked
+    assert "区间重叠，说不准谁更便宜" in out  # the articles' ranges overlap: the honest conclusion
+    assert "额度不够：WE2000" in out
+    assert "来源：" in out
+    assert "利率或费率是多少" not in out  # never asked for a rate
 
 
 def test_run_without_a_token_starts_the_terminal_chat(tmp_path: Path) -> None:

@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import numpy_financial as npf
 import pytest
 
 from flows.buttons import CalcAmount, CalcDays, CalcMethod, CalcProduct, CalcSchedule, CalcTerm, unpack
 from flows.calculator import calc_button, calc_intro, calc_reply
+from flows.engine import Engine
 from flows.formatting import width
 from flows.i18n import using_locale
 from flows.reply import MAX_BUTTON_ID_BYTES, Reply, plain_text
 from flows.session import Session
 from knowledge.base import KnowledgeBase, default
+from tests.flows.chat import Chat
 from tests.flows.sample_kb import sample_kb
 
 
@@ -35,51 +38,58 @@ def _button_ids(reply: Reply) -> list[str]:
     return [b.id for b in reply.buttons()]
 
 
-def test_the_issue_example_gives_payment_interest_and_irr(kb: KnowledgeBase) -> None:
+def test_the_issue_example_gives_payment_interest_and_irr_first(kb: KnowledgeBase) -> None:
     reply, state = calc_reply(kb, "借1万分12期，日利率0.05%，要还多少")
     text = _text(reply)
-    assert "¥916.80" in text
-    assert "¥1,001.60" in text
-    assert "¥11,001.60" in text
-    assert "IRR年化 18.00%" in text
-    assert "名义年化 18.25%" in text
-    assert "每月按30天" in text  # the convention is stated
+    # on actual days: 0.05 % a day is 18.25 % / 12 a month (numpy-financial, independently)
+    payment = npf.pmt(0.0005 * 365 / 12, 12, -10_000)
+    answer = text.split("\n")[1:3]  # the answer comes first, under the headline
+    assert f"每期还 ¥{payment:,.2f}" in answer[0]
+    assert f"利息 ¥{payment * 12 - 10_000:,.2f}" in answer[0]
+    assert "真实年化（IRR）18.25%" in answer[1] and "未超过24%" in answer[1]
+    assert "日利率0.05%（名义年化 18.25%）" in text  # how the quote was read
+    assert "按实际天数计息" in text  # the convention is stated
     assert "仅为估算" in text and "合同" in text
     assert state["amount"] == 10_000 and state["term_months"] == 12
 
 
 def test_every_result_holds_the_rate_against_24_and_36_pct_with_their_sources(kb: KnowledgeBase) -> None:
     text = _text(calc_reply(kb, "借1万分12期，日利率0.05%")[0])
-    assert "未超过24%（来源：《微贷开通指南》）" in text
-    assert "36%（来源：《微信贷款综述》）" in text
+    assert "未超过24%（24%见《微贷开通指南》，36%见《微信贷款综述》）" in text
 
 
 def test_a_price_over_24_pct_is_flagged(kb: KnowledgeBase) -> None:
     text = _text(calc_reply(kb, "借1万 12期 年化30%")[0])
-    assert "超过了24%" in text and "未超过36%" in text
+    assert "真实年化（IRR）30.00%：超过24%，偏贵" in text
 
 
 def test_a_price_over_36_pct_is_called_usury(kb: KnowledgeBase) -> None:
     text = _text(calc_reply(kb, "借1万 12期 日利率0.1%")[0])
-    assert "超过了36%红线" in text
-    assert "不建议借" in text
+    assert "超过36%，是高利贷的价格" in text
 
 
 def test_a_monthly_fee_quote_shows_its_true_rate_far_above_the_nominal(kb: KnowledgeBase) -> None:
     text = _text(calc_reply(kb, "借1万，分12期，月费率0.8%")[0])
+    flows = [-10_000] + [10_000 / 12 + 80] * 12  # principal in equal parts, the fee on the original
+    assert f"真实年化（IRR）{npf.irr(flows) * 12 * 100:.2f}%" in text
     assert "名义年化 9.60%" in text
-    assert "IRR年化 17.27%" in text
-    assert "费用 ¥960.00" in text
-    assert "月费率×12" in text
+    assert "利息和费用 ¥960.00" in text
+    assert "比月费率×12（9.60%）高得多" in text
 
 
-def test_the_schedule_shows_first_two_and_last_rows_and_fits_a_phone(kb: KnowledgeBase) -> None:
-    reply, _state = calc_reply(kb, "借1万分12期，日利率0.05%")
-    lines = _pre_lines(reply)
-    periods = [line.split()[0] for line in lines[1:]]
-    assert periods == ["1", "2", "…", "12"]
-    assert all(width(line) <= 28 for line in lines)
+def test_a_monthly_fee_repaid_at_the_end_is_not_said_to_cost_more_than_twelve(kb: KnowledgeBase) -> None:
+    # with the principal repaid at the end the fee does run on the whole balance: IRR = 12 × the fee
+    text = _text(calc_reply(kb, "借1万 12期 月费率1% 先息后本")[0])
+    assert "真实年化（IRR）12.00%" in text
+    assert "高得多" not in text and "远高于" not in text
+
+
+def test_the_schedule_is_behind_a_button_and_fits_a_phone(kb: KnowledgeBase) -> None:
+    reply, state = calc_reply(kb, "借1万分12期，日利率0.05%")
+    assert _pre_lines(reply) == []  # the answer first; the schedule behind the button
     assert CalcSchedule().pack() in _button_ids(reply)
+    full, _state = calc_button(kb, CalcSchedule(), state)
+    assert all(width(line) <= 28 for line in _pre_lines(full))
 
 
 def test_the_full_schedule_button_shows_every_row(kb: KnowledgeBase) -> None:
@@ -93,15 +103,48 @@ def test_the_full_schedule_button_shows_every_row(kb: KnowledgeBase) -> None:
 def test_a_follow_up_changes_the_term_and_keeps_the_rest(kb: KnowledgeBase) -> None:
     _reply, state = calc_reply(kb, "借1万分12期，日利率0.05%")
     reply, state = calc_reply(kb, "改成24期", state)
-    assert "¥499.24" in _text(reply)
+    assert f"每期还 ¥{npf.pmt(0.0005 * 365 / 12, 24, -10_000):,.2f}" in _text(reply)
     assert state["term_months"] == 24
+
+
+@pytest.mark.parametrize(
+    ("first", "correction", "expected"),
+    [
+        ("借两万 日息万五 30天 多少利息", "不对 是一万", "¥150.00"),
+        ("借1万 一个月利息80 贵不贵", "不是80 是180", "¥180.00"),
+        ("日息万三 借一万 90天 利息多少", "不是万三 是万五", "¥450.00"),
+        ("借8k 分12期 每期还800 年化多少", "打错了 每期780", "30.03%"),
+    ],
+)
+def test_a_correction_in_words_changes_only_what_it_names(
+    kb: KnowledgeBase, first: str, correction: str, expected: str
+) -> None:
+    _reply, state = calc_reply(kb, first)
+    reply, _state = calc_reply(kb, correction, state)
+    assert expected in _text(reply)
+
+
+def test_asking_whether_the_last_answer_is_usury_repeats_its_verdict(kb: KnowledgeBase) -> None:
+    _reply, state = calc_reply(kb, "借1万 12期 年化30%")
+    reply, kept = calc_reply(kb, "算高利贷吗", state)
+    assert "超过24%" in _text(reply)
+    assert {k: kept[k] for k in ("amount", "term_months", "price_pct")} == {
+        k: state[k] for k in ("amount", "term_months", "price_pct")
+    }
+
+
+def test_asking_why_a_monthly_fee_costs_more_explains_the_principal_and_the_irr(kb: KnowledgeBase) -> None:
+    _reply, state = calc_reply(kb, "借1万分12期 每月手续费1%")
+    text = _text(calc_reply(kb, "这种按月费率收的 为啥比看着高", state)[0])
+    assert "最初的本金" in text and "IRR" in text
 
 
 def test_a_method_button_recomputes_with_that_method(kb: KnowledgeBase) -> None:
     _reply, state = calc_reply(kb, "借1万分12期，日利率0.05%")
     reply, state = calc_button(kb, CalcMethod(method="equal_principal"), state)
     text = _text(reply)
-    assert "等额本金" in text and "首期还 ¥983.33" in text
+    first = 10_000 / 12 + 10_000 * 0.0005 * 365 / 12
+    assert "等额本金" in text and f"首期还 ¥{first:,.2f}" in text
     assert state["method"] == "equal_principal"
 
 
@@ -117,7 +160,10 @@ def test_a_product_gives_low_and_high_scenarios_with_the_sources_of_its_rates(kb
     assert "各来源说法不一" in text
     assert "《小米测评》" in text and "《小米八问》" in text
     assert "低：日利率0.02%" in text and "高：日利率0.06%" in text
-    assert "IRR年化 7.20%" in text and "IRR年化 21.60%" in text
+    assert "IRR年化 7.30%" in text and "IRR年化 21.90%" in text
+    low = npf.pmt(0.0002 * 365 / 12, 12, -10_000) * 12 - 10_000
+    high = npf.pmt(0.0006 * 365 / 12, 12, -10_000) * 12 - 10_000
+    assert f"利息约 ¥{low:,.2f}–¥{high:,.2f}" in text
 
 
 def test_a_product_button_fills_in_the_missing_price(kb: KnowledgeBase) -> None:
@@ -152,12 +198,13 @@ def test_what_is_missing_is_asked_with_an_example_and_buttons(
 
 
 def test_answering_the_question_completes_the_calculation(kb: KnowledgeBase) -> None:
+    payment = f"¥{npf.pmt(0.0005 * 365 / 12, 12, -10_000):,.2f}"
     _ask, state = calc_reply(kb, "借1万，日利率0.05%")
     reply, _state = calc_button(kb, CalcTerm(unit="m", count=12), state)
-    assert "¥916.80" in _text(reply)
+    assert payment in _text(reply)
     _ask, state = calc_reply(kb, "借1万，日利率0.05%")
-    reply, _state = calc_reply(kb, "12个月", state)
-    assert "¥916.80" in _text(reply)
+    reply, _state = calc_reply(kb, "12期", state)
+    assert payment in _text(reply)
 
 
 @pytest.mark.parametrize(
@@ -183,8 +230,16 @@ def test_bad_inputs_get_a_clear_chinese_answer(kb: KnowledgeBase, text: str, say
 def test_penalty_uses_each_source_rule_and_shows_the_disagreement(kb: KnowledgeBase) -> None:
     text = _text(calc_reply(kb, "小米贷款借1万逾期10天罚多少")[0])
     assert "本金每天0.05% → ¥50.00（来源：《小米测评》）" in text
-    assert "¥30.00–¥90.00" in text  # 1.5 × 0.02–0.06 % × 10 000 × 10
+    # 《小米八问》's 1.5 × its own 0.02–0.05 % (never 《小米测评》's 0.06 %) × 10 000 × 10 days
+    assert "¥30.00–¥75.00（按日利率0.02%–0.05%）（来源：《小米八问》）" in text
+    assert "¥90.00" not in text
     assert "说法不一" in text
+
+
+def test_a_penalty_multiple_of_a_rate_its_article_does_not_give_is_not_priced(kb: KnowledgeBase) -> None:
+    text = _text(calc_reply(kb, "微粒贷借1万逾期10天罚多少")[0])
+    assert "这篇文章没给日利率" in text  # 《微贷开通指南》 names no daily rate in this knowledge base
+    assert "¥100.00（来源：《微信贷款综述》）" in text
 
 
 def test_penalty_without_a_product_covers_every_product_with_a_rule(kb: KnowledgeBase) -> None:
@@ -195,7 +250,8 @@ def test_penalty_without_a_product_covers_every_product_with_a_rule(kb: Knowledg
 
 def test_early_repayment_fee_lists_every_source(kb: KnowledgeBase) -> None:
     text = _text(calc_reply(kb, "微粒贷借1万，提前还款手续费多少")[0])
-    assert "¥0.00（来源：《微信贷款综述》）" in text
+    assert "不收手续费（来源：《微信贷款综述》）" in text  # its words, not a ¥0.00 of ours
+    assert "→ ¥0.00（" not in text
     assert "¥0.00–¥200.00" in text
     assert "说法不一" in text
 
@@ -221,7 +277,7 @@ def test_the_intro_shows_examples() -> None:
 def test_the_reply_renders_in_another_locale_without_error(kb: KnowledgeBase) -> None:
     with using_locale("en"):
         reply, _state = calc_reply(kb, "借1万分12期，日利率0.05%")
-    assert "916.80" in _text(reply)
+    assert f"{npf.pmt(0.0005 * 365 / 12, 12, -10_000):,.2f}" in _text(reply)
 
 
 # --- with the shipped knowledge base ----------------------------------------------------------------------
@@ -298,3 +354,32 @@ def test_folk_and_per_day_prices_are_restated_as_rates(kb: KnowledgeBase) -> Non
     daily = _text(calc_reply(kb, "借1万30天 一天5块 利息多少")[0])
     assert "月利率1.00%" in monthly and "名义年化 12.00%" in monthly
     assert "日利率0.05%" in daily and "利息 ¥150.00" in daily
+
+
+# --- in the dialogue ---------------------------------------------------------------------------------
+
+
+def test_cost_messages_are_not_normalised_again_by_the_calculator(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the reader folds each message once; the calculator reads its folded text and product mentions
+    def refold(text: str) -> str:
+        raise AssertionError(f"folded again: {text!r}")
+
+    chat = Chat(engine)
+    monkeypatch.setattr("knowledge.calc_parse.fold", refold)
+    monkeypatch.setattr("flows.calculator.fold", refold)
+    chat.say("借一万 三个月 哪个最便宜")
+    assert "1. " in chat.text
+    chat.say("借了两万 分24期 每期还1050 年化多少")
+    assert "真实年化（IRR）" in chat.text
+    chat.say("改成30期")
+    assert "30期" in chat.text
+
+
+def test_which_is_cheapest_in_the_dialogue_is_one_ranked_reply(engine: Engine) -> None:
+    chat = Chat(engine)
+    reply = chat.say("借5千 分12期 小米和微粒贷哪个便宜")
+    assert len(reply.messages) == 1
+    assert "1. 微粒贷" in chat.text or "1. 小米贷款" in chat.text
+    assert "区间重叠" in chat.text

@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 import re
 
+import numpy_financial as npf
 import pytest
 
-from flows.buttons import Compare, unpack
+from flows.buttons import Compare, CompareFull, unpack
 from flows.compare import PHONE_COLUMNS, compare_reply, detect_comparison
 from flows.formatting import width
 from flows.reply import MAX_BUTTON_ID_BYTES, Reply, plain_text
@@ -51,11 +52,21 @@ def test_other_questions_are_not_comparisons(kb: KnowledgeBase, question: str) -
 
 
 def test_the_table_has_a_block_per_attribute_and_a_line_per_product(kb: KnowledgeBase) -> None:
-    lines = _table(compare_reply(kb, ["xiaomi", "weilidai"]))
+    lines = _table(compare_reply(kb, ["xiaomi", "weilidai"], full=True))
     start = lines.index("日利率")
     assert lines[start + 1].split() == ["小米贷款", "0.02–0.06%/日*"]
     assert lines[start + 2].split() == ["微粒贷", "0.02–0.05%/日"]
     assert "逾期罚息" in lines and "提前还款费" in lines and "年龄" in lines
+
+
+def test_the_table_is_short_by_default_with_the_full_one_behind_a_button(kb: KnowledgeBase) -> None:
+    reply = compare_reply(kb, ["xiaomi", "weilidai"])
+    lines = _table(reply)
+    assert "额度" in lines and "日利率" in lines and "借1万分12期利息" in lines
+    assert "逾期罚息" not in lines and "年龄" not in lines
+    assert CompareFull(products=("xiaomi", "weilidai")).pack() in [b.id for b in reply.buttons()]
+    full = compare_reply(kb, ["xiaomi", "weilidai"], full=True)
+    assert not any(b.id.startswith("compare:full") for b in full.buttons())
 
 
 def test_the_table_fits_a_phone(kb: KnowledgeBase) -> None:
@@ -86,7 +97,7 @@ def test_sources_are_named(kb: KnowledgeBase) -> None:
 
 
 def test_a_missing_attribute_shows_a_dash(kb: KnowledgeBase) -> None:
-    lines = _table(compare_reply(kb, ["weilidai", "we2000"]))
+    lines = _table(compare_reply(kb, ["weilidai", "we2000"], full=True))
     block = lines[lines.index("逾期罚息") + 1 : lines.index("提前还款费")]
     assert [line.split() for line in block if "WE2000" in line] == [["WE2000", "—"]]
 
@@ -121,11 +132,15 @@ def test_shipped_comparison_of_xiaomi_and_weilidai_shows_rates_and_conflicts() -
 
 
 def test_which_is_cheaper_gets_the_interest_on_a_sample_loan_per_product(kb: KnowledgeBase) -> None:
-    lines = _table(compare_reply(kb, ["xiaomi", "weilidai", "we2000"]))
+    lines = _table(compare_reply(kb, ["xiaomi", "weilidai", "we2000"], full=True))
     block = lines[lines.index("借1万分12期利息") + 1 : lines.index("逾期罚息")]
+    # 等额本息 on actual days (a daily rate d is d × 365 / 12 a month), computed with numpy-financial
+    def cost(daily_pct: float) -> str:
+        return f"{round(npf.pmt(daily_pct / 100 * 365 / 12, 12, -10_000) * 12 - 10_000):,}"
+
     assert [line.split() for line in block] == [
-        ["小米贷款", "394–1,208元*"],  # 0.02 %–0.06 % a day, sources disagree
-        ["微粒贷", "394–1,002元"],
+        ["小米贷款", f"{cost(0.02)}–{cost(0.06)}元*"],  # 0.02 %–0.06 % a day, sources disagree
+        ["微粒贷", f"{cost(0.02)}–{cost(0.05)}元"],
         ["WE2000", "—"],  # a fixed 2000元 loan cannot be 1万
     ]
 

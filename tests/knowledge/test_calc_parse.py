@@ -234,10 +234,14 @@ def test_calculations_are_told_apart_from_general_questions(text: str, is_calc: 
 def test_interest_in_yuan_a_day_becomes_a_daily_rate_on_the_amount(text: str) -> None:
     request = parse(text)
     assert request.amount == 10_000
-    assert request.price is not None and request.price.kind == "daily"
-    assert request.price.value_pct == pytest.approx(0.05)  # 5 of 10,000 a day
+    price = request.stated_price()
+    assert price is not None and price.kind == "daily"
+    assert price.value_pct == pytest.approx(0.05)  # 5 of 10,000 a day
     assert request.term_days == 30  # 「一天」 is the price, not the term
 
 
-def test_yuan_a_day_without_an_amount_is_no_price() -> None:
-    assert parse("一天5块 借30天").price is None
+def test_yuan_a_day_without_an_amount_is_no_price_yet() -> None:
+    request = parse("一天5块 借30天")
+    assert request.stated_price() is None
+    assert request.per_day_yuan == 5
+    assert request.missing() == ["amount"]

@@ -98,14 +98,17 @@ def test_equal_installment_rows_match_numpy_financial(amount: float, months: int
     assert result.rows[-1].balance == 0.0
 
 
-def test_ten_thousand_over_12_months_at_0_05_pct_a_day_costs_1001_60() -> None:
-    # 0.05 % a day × 30 = 1.5 % a month, the convention the reply states
-    result = compute(_quote(10_000, 12, daily=0.05))
-    assert round(result.per_period, 2) == 916.80
-    assert round(result.total_interest, 2) == 1001.60
-    assert result.irr_annual_pct == pytest.approx(18.0)
-    assert result.nominal_annual_pct == pytest.approx(18.25)
-    assert result.compared_pct == pytest.approx(18.25)
+def test_a_daily_rate_over_instalments_costs_what_its_annual_rate_costs() -> None:
+    # interest on the actual days of a year: 0.05 % a day is 18.25 % a year, 18.25 / 12 % a month; the
+    # knowledge base's own example (rate.true_cost) says 1万 over 12 instalments at 18.25 % is 「约1016元」
+    daily = compute(_quote(10_000, 12, daily=0.05))
+    annual = compute(LoanQuote(10_000, "equal_installment", Price("annual", 18.25), term_months=12))
+    expected = npf.pmt(0.1825 / 12, 12, -10_000)
+    assert daily.per_period == pytest.approx(expected)
+    assert round(daily.total_interest) == 1016
+    assert daily.total_interest == pytest.approx(annual.total_interest)
+    assert daily.irr_annual_pct == pytest.approx(18.25)
+    assert daily.nominal_annual_pct == pytest.approx(18.25)
 
 
 def test_equal_principal_interest_matches_the_closed_form() -> None:
@@ -179,9 +182,9 @@ def test_rates_fall_in_bands_against_the_24_and_36_pct_lines(irr: float, band: s
     assert line_band(irr) == band
 
 
-def test_a_daily_price_of_0_1_pct_is_over_36_pct_even_on_30_day_months() -> None:
+def test_a_daily_price_of_0_1_pct_is_over_36_pct() -> None:
     result = compute(_quote(10_000, 12, daily=0.1))
-    assert result.irr_annual_pct == pytest.approx(36.0)
+    assert result.irr_annual_pct == pytest.approx(36.5)
     assert line_band(result.compared_pct) == "over_36"
 
 

@@ -1,0 +1,81 @@
+"""Follow-ups to a calculation, read in words: 「不对 是一万」「说错了 是24期」「不是80 是180」「到手是9000」
+「都算一下」「改成6期」, merged over the request they follow."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from knowledge.base import KnowledgeBase
+from knowledge.calc_parse import money, parse, product_finder, uniform_symbols
+from knowledge.calc_request import CalcRequest
+from knowledge.costs import Price
+from knowledge.understanding.normalize import fold
+from knowledge.understanding.products import Mention
+
+#: 「不对」「说错了」「打错了」「啊不对」: the words that mark a correction (and say nothing else)
+_CORRECTION = re.compile(
+    r"^(?:啊|哦|噢|呃)?\s*(?:不对|说错了|打错了|我说错了|写错了|错了|更正|纠正一下)[,，。!！\s]*"
+)
+#: 「不是80」「不是万三」: the old value named in a correction
+_NOT_THIS = re.compile(r"不是\s*([^\s,，是]+)\s*[,，\s]*")
+_EVERY_PRODUCT = re.compile(r"都算|全都算|每个都算|所有产品|全部产品|别的产品也")
+_BARE_NUMBER = re.compile(
+    r"^\s*(\d+(?:\.\d+)?(?:万|w|千|k)?|[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*)\s*元?\s*$"
+)
+#: the 是 of 「是一万」「到手是9000」, dropped before reading the figure
+_IS = re.compile(r"^是\s*|(?<=[\u4e00-\u9fff])是(?=\s*[\d零〇一二两三四五六七八九十万])")
+_VALUE_FIELDS = ("amount", "installment", "total_repaid", "interest_total", "interest_month", "per_day_yuan",
+                 "fee_month", "received", "fee_upfront")
+
+
+def follow_up(
+    text: str,
+    previous: CalcRequest,
+    kb: KnowledgeBase | None = None,
+    *,
+    mentions: list[Mention] | None = None,
+) -> CalcRequest:
+    """Read a message typed after a calculation and merge it over ``previous``.
+
+    Corrections in words are read as such: 「不对 是一万」 (the amount), 「说错了 是24期」,
+    「不是万三 是万五」, 「到手是9000」; a bare figure after 「不是80」 replaces the figure that was 80, and a
+    bare figure with no old value named replaces the rate when it is small (「是0.9」).
+    """
+    folded = text if mentions is not None else fold(text)
+    if _EVERY_PRODUCT.search(folded) and previous.amount is not None:
+        # 「都算一下」: every product, not only the ones named before
+        return replace(previous, intent="cheapest", product=None, products=None, price=None)
+    corrected = _CORRECTION.sub("", folded.strip())
+    old = _NOT_THIS.search(corrected)
+    old_value = money(old.group(1)) if old else None
+    if old:
+        corrected = _NOT_THIS.sub("", corrected, count=1)
+    corrected = _IS.sub("", corrected)
+    bare = _BARE_NUMBER.match(uniform_symbols(corrected))
+    if bare and previous.has_numbers():
+        value = money(bare.group(1))
+        if value is not None:
+            return _replace_value(previous, value, old_value)
+    if mentions is not None and corrected != folded:
+        # the mentions' spans no longer line up with the shortened text: find the products in it again
+        request = parse(corrected, kb, mentions=product_finder(kb).find(corrected) if kb is not None else [])
+    else:
+        request = parse(corrected, kb, mentions=mentions)
+    return request.merged_over(previous) if previous.has_numbers() or previous.intent != "cost" else request
+
+
+def _replace_value(previous: CalcRequest, value: float, old: float | None) -> CalcRequest:
+    """A bare figure given as a correction, put where it belongs."""
+    if old is not None:
+        for name in _VALUE_FIELDS:
+            if getattr(previous, name) is not None and abs(getattr(previous, name) - old) < 0.005:
+                changes: dict[str, Any] = {name: value}
+                return replace(previous, **changes)
+    price = previous.price
+    if price is not None and value < 100 and (old is None or abs(price.value_pct - old) < 0.005):
+        return replace(previous, price=Price(price.kind, value))
+    if previous.amount is not None and value >= 100:
+        return replace(previous, amount=value)
+    return previous
