@@ -344,7 +344,8 @@ class CheckTurn(FlowTurn):
             return
         names = "、".join(kb.product_name(p) for p in draft.products)
         text = _("好的，测一下{products}。").format(products=esc(names))
-        known = facts_text(draft.answers)
+        asked_for = {c.key for c in kb.criteria if c.product in draft.products}
+        known = facts_text({k: v for k, v in draft.answers.items() if k in asked_for})
         if known:
             text += _("我记下了：{facts}（说错了可以直接改，比如「不对 我是26」）。").format(facts=esc(known))
         self.reply.add(text)

@@ -62,6 +62,7 @@ from flows.i18n import (
     SCRIPT_CONVERSIONS,
     SUPPORTED_LOCALES,
     _,
+    locale_named,
     localise_script,
     normalise_locale,
     using_locale,
@@ -382,7 +383,8 @@ class Engine:
         return reply.extend(rest)
 
     def on_english(self, ctx: TurnContext, _payload: object) -> Reply:
-        if ctx.reading.cued:  # 「ok thanks a lot」: small talk, answered in English
+        if ctx.reading.cued and len(ctx.reading.text.split()) <= 4:
+            # 「ok thanks a lot」: small talk, answered (in English); a longer message is introduced to
             return self.on_want(ctx, self.kb.entries[ctx.reading.cued[0]].action or "")
         topics = self.reader.english_topics(ctx.reading)
         entry = self.reader.english_entry(ctx.reading)
@@ -817,15 +819,6 @@ COMMANDS: dict[str, Callable[[Engine, Session, str], Reply]] = {
 }
 
 
-#: what people type after ``/lang`` besides the locale names themselves
-LOCALE_WORDS = {
-    "zh_CN": ("zh", "cn", "zh_hans", "简体", "简体中文", "简", "中文", "普通话"),
-    "zh_TW": ("tw", "zh_hant", "繁体", "繁體", "繁体中文", "繁體中文", "繁", "台湾", "台灣"),
-    "zh_HK": ("hk", "香港", "港"),
-    "en": ("english", "英文", "英语", "英語", "eng"),
-}
-
-
 def encodable(turn: Turn) -> Turn:
     """``turn`` with lone surrogates replaced by U+FFFD.
 
@@ -838,18 +831,6 @@ def encodable(turn: Turn) -> Turn:
         for name, value in fields.items()
     }
     return turn if cleaned == fields else turn.model_copy(update=cleaned)
-
-
-def locale_named(text: str) -> str | None:
-    """The locale a ``/lang`` argument names (``en``, ``zh-TW``, ``繁體``, ``English``), or ``None``."""
-    word = text.strip().lower().replace("-", "_")
-    found = normalise_locale(word)
-    if found is not None:
-        return found
-    for locale, words in LOCALE_WORDS.items():
-        if word in words:
-            return locale
-    return None
 
 
 def in_script(reply: Reply, locale: str) -> Reply:

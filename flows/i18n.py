@@ -40,6 +40,16 @@ LOCALE_NAMES = {
 #: changes meaning (审核 "review" became 稽核 "audit").
 SCRIPT_CONVERSIONS = {"zh_TW": "s2tw", "zh_HK": "s2hk"}
 
+#: what people type after ``/lang`` besides the locale names themselves
+LOCALE_WORDS = {
+    "zh_CN": ("zh", "cn", "zh_hans", "简体", "简体中文", "简", "中文", "普通话"),
+    "zh_TW": ("tw", "zh_hant", "繁体", "繁體", "繁体中文", "繁體中文", "繁", "台湾", "台灣"),
+    "zh_HK": ("hk", "香港", "港"),
+    "en": ("english", "英文", "英语", "英語", "eng"),
+}
+
+
+
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("locale", default=DEFAULT_LOCALE)
 
 
@@ -190,3 +200,15 @@ if __name__ == "__main__":  # maintainer tool used by `make i18n`
         print(f"{_fill_source_locale(Path(sys.argv[2]))} messages filled")
     else:
         sys.exit("usage: python -m flows.i18n --fill-source-locale PATH.po")
+
+
+def locale_named(text: str) -> str | None:
+    """The locale a ``/lang`` argument names (``en``, ``zh-TW``, ``繁體``, ``English``), or ``None``."""
+    word = text.strip().lower().replace("-", "_")
+    found = normalise_locale(word)
+    if found is not None:
+        return found
+    for locale, words in LOCALE_WORDS.items():
+        if word in words:
+            return locale
+    return None

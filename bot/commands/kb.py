@@ -81,10 +81,12 @@ def _check(args: argparse.Namespace) -> int:
             print(message)
         print(f"知识库检查未通过：发现 {len(found)} 个问题。")
         return 1
+    articles = sum(1 for s in kb.sources.values() if s.kind == "article")
+    wants = len(kb.entries) - len(kb.faq_entries())
     print(
-        f"知识库检查通过：{len(kb.sources)} 篇来源，{len(kb.products)} 个产品，"
-        f"{len(kb.faq_entries())} 条问答，{len(kb.entries) - len(kb.faq_entries())} 种对话意图，"
-        f"{len(kb.criteria)} 条资格条件。"
+        f"知识库检查通过：{articles} 篇来源，{len(kb.products)} 个产品，{len(kb.faq_entries())} 条问答，"
+        + (f"{wants} 种对话意图，" if wants else "")
+        + f"{len(kb.criteria)} 条资格条件。"
     )
     return 0
 

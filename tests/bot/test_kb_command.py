@@ -95,7 +95,6 @@ def test_unanswered_without_its_module_explains_and_returns_2(
 
 
 def test_unanswered_is_delegated_to_its_module(tmp_path: Path, capsys: Capture) -> None:
-    pytest.importorskip("bot.commands.kb_unanswered")
     status, _ = run_kb(capsys, "unanswered", "--path", str(tmp_path / "none.jsonl"))
     assert status == 0
 
