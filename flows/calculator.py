@@ -90,6 +90,8 @@ ERROR_TEXTS: dict[str, str] = {
     "days_not_positive": N_("逾期天数要至少1天，例如「逾期10天」。"),
     "days_too_long": N_("逾期天数最长算到1825天，请检查天数。"),
 }
+#: how many points above 月费率×12 the IRR must be before the reply says it is 「远高于」
+FEE_GAP_PCT = 1.0
 #: products offered as buttons when the price is missing, when the knowledge base has their rates
 PRODUCT_CHOICES = ("xiaomi", "weilidai", "we2000", "wechat_third_party")
 
@@ -433,7 +435,8 @@ def _detail_lines(result: CostResult, *, guessed: bool) -> list[str]:
             )
         )
     lines.append(_irr_line(result))
-    if price.kind == "monthly_fee":
+    # only where it holds: with 先息后本 the principal stays until the end and the IRR equals the nominal
+    if price.kind == "monthly_fee" and result.irr_annual_pct >= result.nominal_annual_pct + FEE_GAP_PCT:
         lines.append(
             _(
                 "月费率按最初的本金收，本金还了费用也不减，所以真实年化（{irr}）远高于月费率×12（{nominal}）。"
@@ -500,7 +503,7 @@ def _convention(result: CostResult) -> str:
     if result.period_unit == "day":
         return _("按日单利计息，到期一次还本付息，年按365天")
     if price.kind == "daily":
-        return _("日利率×30折成月利率，即每月按30天计；名义年化=日利率×365")
+        return _("日利率×365÷12折成月利率（每月按平均天数计，与同样的年化报价总利息相同）；名义年化=日利率×365")
     if price.kind == "annual":
         return _("年化÷12折成月利率")
     if price.kind == "monthly_fee":
@@ -535,7 +538,7 @@ def _line_comparison(kb: KnowledgeBase, results: list[CostResult]) -> list[str]:
         elif band == "over_24":
             lines.append(
                 _(
-                    "⚠️ {irr} 超过了24%（{cite24}：网络小贷IRR年化不得超过24%），"
+                    "⚠️ {irr} 超过了24%（{cite24}称2023年新规要求年化不超过24%，按IRR算），"
                     "但未超过36%（{cite36}）。请慎重。"
                 ).format(irr=irr, cite24=cite24, cite36=cite36)
             )
@@ -610,15 +613,25 @@ def _products_with(kb: KnowledgeBase, key: str, request: CalcRequest) -> list[st
     return [p.id for p in kb.products.values() if p.checkable and key in p.attributes]
 
 
-def _daily_rate_range(kb: KnowledgeBase, request: CalcRequest, product_id: str) -> tuple[float, float] | None:
+def _daily_rate_range(
+    kb: KnowledgeBase, request: CalcRequest, product_id: str, sources: list[str] | None = None
+) -> tuple[tuple[float, float], list[str]] | None:
+    """The daily rate range a 「日利率×N」 penalty rule is priced at, with the sources of those rates.
+
+    The rule's own articles' rates when they give any (never one article's rule at another's rates
+    under one citation), else every source's; the user's own rate when they gave one.
+    """
     if request.price is not None:
         daily = request.price.daily_pct()
-        return daily, daily
-    rates = product_rate_range(kb, product_id)
+        return (daily, daily), []
+    product = kb.products.get(product_id)
+    if product is None:
+        return None
+    rates = (rate_range(product, sources) if sources else None) or rate_range(product)
     if rates is None:
         return None
     high = rates.high or rates.low
-    return rates.low.daily_pct(), high.daily_pct()
+    return (rates.low.daily_pct(), high.daily_pct()), rates.sources
 
 
 def _money_range(estimate: ChargeEstimate) -> str:
@@ -638,7 +651,7 @@ def _penalty_reply(kb: KnowledgeBase, request: CalcRequest) -> Reply:
     assert request.amount is not None and request.overdue_days is not None
     days = request.overdue_days
     lines = [
-        _("<b>逾期 {days} 天的罚息估算</b>（按逾期金额＝{amount}）").format(
+        _("<b>逾期 {days} 天的罚息估算</b>（本金和逾期金额都按{amount}算）").format(
             days=days, amount=yuan_short(request.amount)
         )
     ]
@@ -654,21 +667,27 @@ def _penalty_reply(kb: KnowledgeBase, request: CalcRequest) -> Reply:
         found = True
         lines.append("<b>" + esc(kb.product_name(product_id)) + "</b>")
         for claim in attribute.claims:
+            priced = _daily_rate_range(kb, request, product_id, claim.sources)
+            rates, rate_sources = priced if priced else (None, [])
             try:
                 estimate = penalty(
                     claim,
                     principal=request.amount,
                     overdue_amount=request.amount,
                     days=days,
-                    daily_rate_pct=_daily_rate_range(kb, request, product_id),
+                    daily_rate_pct=rates,
                 )
             except QuoteError as exc:
                 return _error(exc)
-            rates = _daily_rate_range(kb, request, product_id)
             figure = _money_range(estimate) if estimate else _("没有可计算的标准")
             if estimate and claim.unit == "x_daily_rate" and rates:
                 basis = rate(rates[0]) if rates[0] == rates[1] else f"{rate(rates[0])}–{rate(rates[1])}"
-                figure += _("（按日利率{rates}）").format(rates=basis)
+                if not rate_sources or set(rate_sources) & set(claim.sources):
+                    figure += _("（按日利率{rates}）").format(rates=basis)
+                else:  # the rule's article gives no rate: say whose rates price it
+                    figure += _("（按日利率{rates}，利率出自{source}）").format(
+                        rates=basis, source=esc(kb.cite(rate_sources).removeprefix("来源："))
+                    )
             lines.append(
                 _("· {rule} → {figure}（{source}）").format(
                     rule=esc(claim.value), figure=figure, source=esc(cite(kb, claim.sources))

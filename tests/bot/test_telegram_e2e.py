@@ -107,7 +107,7 @@ async def test_the_calculator_and_a_comparison(
     async with running_bot(standin, real_engine, store):
         cost = await standin.say(8, "/calc 借1万分12期，日利率0.05%")
         text = "\n".join(e.text for e in cost)
-        assert "¥916.80" in text and "IRR" in text and "24%" in text
+        assert "¥917.99" in text and "IRR" in text and "24%" in text
         longer = await standin.say(8, "改成24期")
         assert any("24期" in e.text for e in longer)  # a follow-up keeps the rest of the loan
         table = await standin.say(8, "小米贷款和微粒贷哪个利息低")

@@ -55,9 +55,9 @@ def test_chat_computes_a_loan_and_compares_two_products(tmp_path: Path) -> None:
     result = run_cli("chat", lines, tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "每期还 ¥916.80" in out  # 10,000 at 0.05% a day (1.5% a month) over 12 months
-    assert "IRR年化 18.00%" in out and "24%" in out and "36%" in out
-    assert "12 916.80" in out  # "1" pressed 完整还款计划: the whole schedule down to period 12
+    assert "每期还 ¥917.99" in out  # 10,000 at 0.05% a day (365/12 days a month) over 12 months
+    assert "IRR年化 18.25%" in out and "24%" in out and "36%" in out
+    assert "12 917.99" in out  # "1" pressed 完整还款计划: the whole schedule down to period 12
     assert "对比：小米贷款 / 微粒贷" in out and "各来源说法不一" in out
 
 

@@ -37,12 +37,12 @@ def _button_ids(reply: Reply) -> list[str]:
 def test_the_issue_example_gives_payment_interest_and_irr(kb: KnowledgeBase) -> None:
     reply, state = calc_reply(kb, "借1万分12期，日利率0.05%，要还多少")
     text = _text(reply)
-    assert "¥916.80" in text
-    assert "¥1,001.60" in text
-    assert "¥11,001.60" in text
-    assert "IRR年化 18.00%" in text
+    assert "¥917.99" in text
+    assert "¥1,015.88" in text  # the same as 年化18.25%: the knowledge base's 「约1016元」
+    assert "¥11,015.88" in text
+    assert "IRR年化 18.25%" in text
     assert "名义年化 18.25%" in text
-    assert "每月按30天" in text  # the convention is stated
+    assert "每月按平均天数计" in text  # the convention is stated
     assert "仅为估算" in text and "合同" in text
     assert state["amount"] == 10_000 and state["term_months"] == 12
 
@@ -92,7 +92,7 @@ def test_the_full_schedule_button_shows_every_row(kb: KnowledgeBase) -> None:
 def test_a_follow_up_changes_the_term_and_keeps_the_rest(kb: KnowledgeBase) -> None:
     _reply, state = calc_reply(kb, "借1万分12期，日利率0.05%")
     reply, state = calc_reply(kb, "改成24期", state)
-    assert "¥499.24" in _text(reply)
+    assert "¥500.45" in _text(reply)
     assert state["term_months"] == 24
 
 
@@ -100,7 +100,7 @@ def test_a_method_button_recomputes_with_that_method(kb: KnowledgeBase) -> None:
     _reply, state = calc_reply(kb, "借1万分12期，日利率0.05%")
     reply, state = calc_button(kb, "calc:method:equal_principal", state)
     text = _text(reply)
-    assert "等额本金" in text and "首期还 ¥983.33" in text
+    assert "等额本金" in text and "首期还 ¥985.42" in text
     assert state["method"] == "equal_principal"
 
 
@@ -116,7 +116,7 @@ def test_a_product_gives_low_and_high_scenarios_with_the_sources_of_its_rates(kb
     assert "各来源说法不一" in text
     assert "《小米测评》" in text and "《小米八问》" in text
     assert "低：日利率0.02%" in text and "高：日利率0.06%" in text
-    assert "IRR年化 7.20%" in text and "IRR年化 21.60%" in text
+    assert "IRR年化 7.30%" in text and "IRR年化 21.90%" in text
 
 
 def test_a_product_button_fills_in_the_missing_price(kb: KnowledgeBase) -> None:
@@ -153,10 +153,10 @@ def test_what_is_missing_is_asked_with_an_example_and_buttons(
 def test_answering_the_question_completes_the_calculation(kb: KnowledgeBase) -> None:
     _ask, state = calc_reply(kb, "借1万，日利率0.05%")
     reply, _state = calc_button(kb, "calc:term:12m", state)
-    assert "¥916.80" in _text(reply)
+    assert "¥917.99" in _text(reply)
     _ask, state = calc_reply(kb, "借1万，日利率0.05%")
     reply, _state = calc_reply(kb, "12个月", state)
-    assert "¥916.80" in _text(reply)
+    assert "¥917.99" in _text(reply)
 
 
 @pytest.mark.parametrize(
@@ -182,7 +182,9 @@ def test_bad_inputs_get_a_clear_chinese_answer(kb: KnowledgeBase, text: str, say
 def test_penalty_uses_each_source_rule_and_shows_the_disagreement(kb: KnowledgeBase) -> None:
     text = _text(calc_reply(kb, "小米贷款借1万逾期10天罚多少")[0])
     assert "本金每天0.05% → ¥50.00（来源：《小米测评》）" in text
-    assert "¥30.00–¥90.00" in text  # 1.5 × 0.02–0.06 % × 10 000 × 10
+    # 1.5 × 0.02–0.05 % × 10 000 × 10: the 《小米八问》 rule at its own rates, not 0.06 % from another article
+    assert "日利率的1.5倍 → ¥30.00–¥75.00（按日利率0.02%–0.05%）（来源：《小米八问》）" in text
+    assert "¥90.00" not in text
     assert "说法不一" in text
 
 
@@ -219,7 +221,7 @@ def test_the_intro_shows_examples() -> None:
 def test_the_reply_renders_in_another_locale_without_error(kb: KnowledgeBase) -> None:
     with using_locale("en"):
         reply, _state = calc_reply(kb, "借1万分12期，日利率0.05%")
-    assert "916.80" in _text(reply)
+    assert "917.99" in _text(reply)
 
 
 # --- with the shipped knowledge base ----------------------------------------------------------------------
@@ -236,6 +238,29 @@ def test_shipped_knowledge_base_penalty_for_xiaomi_matches_the_review_rule() -> 
     text = _text(calc_reply(default(), "小米贷款借1万逾期10天")[0])
     assert "¥50.00" in text
     assert "《小米贷款测评》" in text
+
+
+def test_a_penalty_rule_is_priced_at_its_own_articles_rates() -> None:
+    text = _text(calc_reply(default(), "小米贷款借1万逾期10天")[0])
+    (line,) = [line for line in text.splitlines() if "1.5倍" in line]
+    assert "¥30.00–¥75.00（按日利率0.02%–0.05%）（来源：《小米贷款八问》）" in line
+
+
+def test_no_article_stated_fee_is_shown_as_a_free_early_settlement() -> None:
+    # 《小米贷款八问》 says no extra fees in general, never about settling early: no ¥0 under its name
+    text = _text(calc_reply(default(), "小米贷款借1万，提前还款手续费多少")[0])
+    (line,) = [line for line in text.splitlines() if "《小米贷款八问》" in line]
+    assert "¥" not in line and "→" not in line
+    assert "¥50.00（来源：《小米贷款测评》）" in text
+
+
+def test_a_monthly_fee_is_far_above_its_nominal_rate_only_when_the_principal_is_repaid_early(
+    kb: KnowledgeBase,
+) -> None:
+    installments = _text(calc_reply(kb, "借1万分12期，月费率1%")[0])
+    bullet = _text(calc_reply(kb, "借1万分12期，月费率1%，先息后本")[0])
+    assert "远高于" in installments and "IRR年化 21.46%" in installments
+    assert "远高于" not in bullet and "IRR年化 12.00%" in bullet
 
 
 def test_a_comparison_typed_in_the_calculator_gets_the_side_by_side(kb: KnowledgeBase) -> None:

@@ -122,8 +122,8 @@ def test_which_is_cheaper_gets_the_interest_on_a_sample_loan_per_product(kb: Kno
     lines = _table(compare_reply(kb, ["xiaomi", "weilidai", "we2000"]))
     block = lines[lines.index("借1万分12期利息") + 1 : lines.index("逾期罚息")]
     assert [line.split() for line in block] == [
-        ["小米贷款", "394–1,208元*"],  # 0.02 %–0.06 % a day, sources disagree
-        ["微粒贷", "394–1,002元"],
+        ["小米贷款", "400–1,226元*"],  # 0.02 %–0.06 % a day, sources disagree
+        ["微粒贷", "400–1,016元"],  # 0.05 % a day costs what 18.25 % a year does
         ["WE2000", "—"],  # a fixed 2000元 loan cannot be 1万
     ]
 

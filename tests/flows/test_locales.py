@@ -103,7 +103,7 @@ def test_simplified_chinese_shows_the_source_strings_and_formats(runs: dict[str,
     assert "来源：" in run.text("faq")
     assert "征信" in run.text("faq")
     calc = run.text("calc")
-    assert "借 1万元" in calc and "每期还 ¥916.80" in calc and "18.25%" in calc
+    assert "借 1万元" in calc and "每期还 ¥917.99" in calc and "18.25%" in calc
     assert "额度" in run.text("card")
     assert "资料截至2025年" in run.text("card")
     assert "（知识库的回答只有中文版本。）" not in run.text("faq")
@@ -118,7 +118,7 @@ def test_traditional_chinese_converts_ui_and_answers(runs: dict[str, Transcript]
     assert "徵信" in run.text("faq")  # the knowledge-base answer itself is converted, not only the UI
     assert "額度" in run.text("card")
     calc = run.text("calc")
-    assert "借 1萬元" in calc and "每期還 ¥916.80" in calc and "18.25%" in calc
+    assert "借 1萬元" in calc and "每期還 ¥917.99" in calc and "18.25%" in calc
     for step in run.steps:
         assert not simplified_only(run.ui(step)), f"{step}: {simplified_only(run.ui(step))}"
 
@@ -143,7 +143,7 @@ def test_english_shows_the_english_catalog_and_formats(runs: dict[str, Transcrip
     assert CJK.search(faq.splitlines()[1])  # the answer itself stays Chinese
     calc = run.text("calc")
     assert "Borrow CN¥10K · 12 months · Equal instalments" in calc
-    assert "CN¥916.80 per instalment" in calc and "18.25%" in calc
+    assert "CN¥917.99 per instalment" in calc and "18.25%" in calc
     card = run.text("card")
     assert "• Limit (sources disagree): " in card and "Information as of June 2, 2025" in card
     assert "Main menu" in run.labels("card")

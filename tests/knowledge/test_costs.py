@@ -98,14 +98,21 @@ def test_equal_installment_rows_match_numpy_financial(amount: float, months: int
     assert result.rows[-1].balance == 0.0
 
 
-def test_ten_thousand_over_12_months_at_0_05_pct_a_day_costs_1001_60() -> None:
-    # 0.05 % a day × 30 = 1.5 % a month, the convention the reply states
+def test_ten_thousand_over_12_months_at_0_05_pct_a_day_costs_1015_88() -> None:
+    # 0.05 % a day × 365 / 12 ≈ 1.5208 % a month: the knowledge base's own 「约1016元」 (rate.true_cost)
     result = compute(_quote(10_000, 12, daily=0.05))
-    assert round(result.per_period, 2) == 916.80
-    assert round(result.total_interest, 2) == 1001.60
-    assert result.irr_annual_pct == pytest.approx(18.0)
+    assert round(result.per_period, 2) == 917.99
+    assert round(result.total_interest, 2) == 1015.88
+    assert result.irr_annual_pct == pytest.approx(18.25)
     assert result.nominal_annual_pct == pytest.approx(18.25)
-    assert result.compared_pct == pytest.approx(18.25)
+
+
+def test_a_daily_rate_and_the_same_annual_rate_cost_the_same() -> None:
+    for method in ("equal_installment", "equal_principal", "interest_first"):
+        by_day = compute(_quote(10_000, 12, method, daily=0.05))
+        by_year = compute(_quote(10_000, 12, method, annual=18.25))
+        assert by_day.total_interest == pytest.approx(by_year.total_interest), method
+        assert by_day.irr_annual_pct == pytest.approx(by_year.irr_annual_pct), method
 
 
 def test_equal_principal_interest_matches_the_closed_form() -> None:
@@ -179,9 +186,9 @@ def test_rates_fall_in_bands_against_the_24_and_36_pct_lines(irr: float, band: s
     assert line_band(irr) == band
 
 
-def test_a_daily_price_of_0_1_pct_is_over_36_pct_even_on_30_day_months() -> None:
+def test_a_daily_price_of_0_1_pct_is_over_36_pct() -> None:
     result = compute(_quote(10_000, 12, daily=0.1))
-    assert result.irr_annual_pct == pytest.approx(36.0)
+    assert result.irr_annual_pct == pytest.approx(36.5)
     assert line_band(result.compared_pct) == "over_36"
 
 
