@@ -124,7 +124,10 @@ def compare_reply(kb: KnowledgeBase, product_ids: list[str]) -> Reply:
         [
             _("<b>对比：{names}</b>").format(names=names),
             "<pre>" + esc("\n".join(table_lines)) + "</pre>",
-            _("“借1万分12期利息”按等额本息和知识库里的利率范围估算，日利率×30折成月利率；细算请用 /calc。")
+            _(
+                "“借1万分12期利息”按等额本息和知识库里的利率范围估算，"
+                "日利率×365÷12折成月利率；细算请用 /calc。"
+            )
             if any(rate_range(kb.products[p]) for p in ids)
             else "",
             _("带 * 的格子各来源说法不一，详见下一条。")

@@ -22,6 +22,11 @@ PROFILES: list[dict[str, Any]] = [
         "credit": "clean",
         "monthly_income": 8000,
         "xiaomi_device": True,
+        "xiaomi_purchases": True,
+        "wechat_pay_bound": True,
+        "wechat_wallet_entry": True,
+        "wechat_pay_monthly": 3000,
+        "wechat_active": True,
         "wechat_pay_score": 650,
     },
     {"age": 20, "student": True, "credit": "clean"},
@@ -32,6 +37,7 @@ PROFILES: list[dict[str, Any]] = [
         "credit": "settled_overdue",
         "monthly_income": 12000,
         "xiaomi_device": False,
+        "wechat_wallet_entry": False,
         "wechat_pay_score": 550,
     },
     {"age": 35, "credit": "current_overdue"},
@@ -91,11 +97,15 @@ def test_json_output_has_reasons_with_sources() -> None:
     assert failing and all(r["sources"] and r["text"] for r in failing)
 
 
-def test_a_complete_good_profile_is_eligible_with_notes() -> None:
-    results = json.loads(check(PROFILES[0], "--json").stdout)["results"]
-    weilidai = next(r for r in results if r["product"] == "weilidai")
-    assert weilidai["verdict"] == "eligible"
-    assert weilidai["notes"]  # invitation-only and the like are notes, not criteria
+def test_a_complete_good_profile_is_eligible_where_every_requirement_was_asked() -> None:
+    results = {r["product"]: r for r in json.loads(check(PROFILES[0], "--json").stdout)["results"]}
+    assert results["xiaomi"]["verdict"] == "eligible" and results["xiaomi"]["notes"]
+    # 微粒贷: one stated requirement (no abnormal logins) cannot be asked, so it is named, never green
+    weilidai = results["weilidai"]
+    assert (weilidai["verdict"], weilidai["uncertainty"]) == ("uncertain", ["unchecked"])
+    assert [r["outcome"] for r in weilidai["reasons"]].count("unchecked") == 1
+    # WE2000: its pay-score requirement has no published threshold
+    assert (results["we2000"]["verdict"], results["we2000"]["uncertainty"]) == ("uncertain", ["unpublished"])
 
 
 def test_products_can_be_chosen() -> None:
