@@ -503,7 +503,9 @@ def _convention(result: CostResult) -> str:
     if result.period_unit == "day":
         return _("按日单利计息，到期一次还本付息，年按365天")
     if price.kind == "daily":
-        return _("日利率×365÷12折成月利率（每月按平均天数计，与同样的年化报价总利息相同）；名义年化=日利率×365")
+        return _(
+            "日利率×365÷12折成月利率（每月按平均天数计，与同样的年化报价总利息相同）；名义年化=日利率×365"
+        )
     if price.kind == "annual":
         return _("年化÷12折成月利率")
     if price.kind == "monthly_fee":
