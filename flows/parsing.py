@@ -210,14 +210,20 @@ _WALLET_ENTRY = re.compile(
 )
 
 
-def parse_wallet_entry(text: str) -> bool | None:
-    """Whether the 微粒贷 entry shows in the WeChat wallet: 「能看到入口」「有」 / 「看不到」「没有入口」."""
+def _said(text: str, no: re.Pattern[str], yes: re.Pattern[str]) -> bool | None:
+    """``False`` when ``no`` matches, ``True`` when ``yes`` does (no first: 「看不到」 is not 「看到」), else
+    a bare yes or no."""
     norm = re.sub(r"\s+", "", normalize(text))
-    if _NO_WALLET_ENTRY.search(norm):
+    if no.search(norm):
         return False
-    if _WALLET_ENTRY.search(norm):
+    if yes.search(norm):
         return True
     return parse_yes_no(norm)
+
+
+def parse_wallet_entry(text: str) -> bool | None:
+    """Whether the 微粒贷 entry shows in the WeChat wallet: 「能看到入口」「有」 / 「看不到」「没有入口」."""
+    return _said(text, _NO_WALLET_ENTRY, _WALLET_ENTRY)
 
 
 _NO_WECHAT_PAY = re.compile(
@@ -230,29 +236,20 @@ _WECHAT_PAY = re.compile(
 
 def parse_wechat_pay_bound(text: str) -> bool | None:
     """Whether WeChat Pay is set up with a bank card: 「开通了」「绑了卡」 / 「没绑卡」「没开通」."""
-    norm = re.sub(r"\s+", "", normalize(text))
-    if _NO_WECHAT_PAY.search(norm):
-        return False
-    if _WECHAT_PAY.search(norm):
-        return True
-    return parse_yes_no(norm)
+    return _said(text, _NO_WECHAT_PAY, _WECHAT_PAY)
 
 
 _NOT_ACTIVE = re.compile(r"很少|不常|偶尔|不怎么|基本不|几乎不|不太用|没怎么|一周|几天一次|不是每天|不会")
-_ACTIVE = re.compile(r"每天|天天|经常|一直|常用|很多次|好多次|离不开|整天|随时|^会")
+_ACTIVE = re.compile(r"每天|天天|经常|一直|常用|很多次|好多次|好几次|十几次|几十次|离不开|整天|随时|^会")
 
 
 def parse_wechat_active(text: str) -> bool | None:
-    """Whether WeChat is opened several times a day: 「天天用」「每天都开好多次」 / 「很少用」「偶尔」."""
+    """Whether WeChat is opened several times a day: 「天天用」「好多次」 / 「很少用」「一天两次」."""
     norm = re.sub(r"\s+", "", normalize(text))
-    if _NOT_ACTIVE.search(norm):
-        return False
-    if _ACTIVE.search(norm):
-        return True
-    number = parse_number(norm)
-    if number is not None and ("次" in norm or "遍" in norm):
-        return number >= 3
-    return parse_yes_no(norm)
+    counts = [m.value for m in numbers_in(norm) if m.after[:1] in ("次", "遍")]
+    if len(counts) == 1:
+        return counts[0] >= 3
+    return _said(norm, _NOT_ACTIVE, _ACTIVE)
 
 
 _NO_PURCHASES = re.compile(r"(没有|没|从没|从来没|未|不)(在小米|在米家|在商城)?(买过|买|消费过|消费|下过单)")
@@ -261,12 +258,7 @@ _PURCHASES = re.compile(r"买过|买了|消费过|下过单|有消费|有订单|
 
 def parse_xiaomi_purchases(text: str) -> bool | None:
     """Whether the user has bought in the Xiaomi ecosystem: 「买过」「在小米商城买过手机」 / 「没买过」."""
-    norm = re.sub(r"\s+", "", normalize(text))
-    if _NO_PURCHASES.search(norm):
-        return False
-    if _PURCHASES.search(norm):
-        return True
-    return parse_yes_no(norm)
+    return _said(text, _NO_PURCHASES, _PURCHASES)
 
 
 _NO_SPENDING = re.compile(r"(基本|几乎|从来)?(不用|没用|不怎么用|没怎么用)|不花|没花|没有消费")

@@ -12,23 +12,11 @@ import pytest
 from flows.engine import build_engine
 from flows.reply import plain_text
 from flows.session import Session
+from tests.bot.users import GOOD_PROFILE
 from tests.flows.chat import Chat
 
 PROFILES: list[dict[str, Any]] = [
-    {
-        "age": 25,
-        "mainland_id": True,
-        "student": False,
-        "credit": "clean",
-        "monthly_income": 8000,
-        "xiaomi_device": True,
-        "xiaomi_purchases": True,
-        "wechat_pay_bound": True,
-        "wechat_wallet_entry": True,
-        "wechat_pay_monthly": 3000,
-        "wechat_active": True,
-        "wechat_pay_score": 650,
-    },
+    GOOD_PROFILE,
     {"age": 20, "student": True, "credit": "clean"},
     {
         "age": 58,

@@ -18,3 +18,19 @@ ANSWERS: dict[str, tuple[str, str]] = {
     "支付分": ("type", "650"),
     "微信支付": ("tap", "开通了，已绑卡"),
 }
+
+#: a profile that meets every requirement the self-check asks (keys of EligibilityProfile)
+GOOD_PROFILE: dict[str, int | bool | str] = {
+    "age": 25,
+    "mainland_id": True,
+    "student": False,
+    "credit": "clean",
+    "monthly_income": 8000,
+    "xiaomi_device": True,
+    "xiaomi_purchases": True,
+    "wechat_pay_bound": True,
+    "wechat_wallet_entry": True,
+    "wechat_pay_monthly": 3000,
+    "wechat_active": True,
+    "wechat_pay_score": 650,
+}

@@ -237,8 +237,16 @@ def test_a_rough_income_range_is_its_lower_end_not_a_run_of_digits() -> None:
 
 @pytest.mark.parametrize(
     ("text", "bound"),
-    [("开通了", True), ("有", True), ("绑了银行卡", True), ("已实名", True), ("没绑卡", False),
-     ("没有", False), ("不用微信支付", False), ("没实名", False)],
+    [
+        ("开通了", True),
+        ("有", True),
+        ("绑了银行卡", True),
+        ("已实名", True),
+        ("没绑卡", False),
+        ("没有", False),
+        ("不用微信支付", False),
+        ("没实名", False),
+    ],
 )
 def test_wechat_pay_answers(text: str, bound: bool) -> None:
     assert parse_wechat_pay_bound(text) is bound
@@ -246,8 +254,19 @@ def test_wechat_pay_answers(text: str, bound: bool) -> None:
 
 @pytest.mark.parametrize(
     ("text", "active"),
-    [("天天用", True), ("每天都开好多次", True), ("会", True), ("是", True), ("很少用", False),
-     ("偶尔打开", False), ("不是每天", False), ("不会", False)],
+    [
+        ("天天用", True),
+        ("每天都开好多次", True),
+        ("会", True),
+        ("是", True),
+        ("一天打开十几次", True),
+        ("每天5次", True),
+        ("很少用", False),
+        ("偶尔打开", False),
+        ("不是每天", False),
+        ("不会", False),
+        ("一天两次", False),
+    ],
 )
 def test_wechat_activity_answers(text: str, active: bool) -> None:
     assert parse_wechat_active(text) is active
@@ -255,8 +274,15 @@ def test_wechat_activity_answers(text: str, active: bool) -> None:
 
 @pytest.mark.parametrize(
     ("text", "bought"),
-    [("买过", True), ("在小米商城买过手机", True), ("有", True), ("买过小米手机", True), ("没买过", False),
-     ("没有", False), ("从来没在小米买过东西", False)],
+    [
+        ("买过", True),
+        ("在小米商城买过手机", True),
+        ("有", True),
+        ("买过小米手机", True),
+        ("没买过", False),
+        ("没有", False),
+        ("从来没在小米买过东西", False),
+    ],
 )
 def test_xiaomi_purchase_answers(text: str, bought: bool) -> None:
     assert parse_xiaomi_purchases(text) is bought
