@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: setup run chat bot test lint typecheck kbcheck catalogs i18n redis-server bench diagrams clean
+.PHONY: setup run chat bot test lint typecheck kbcheck fingerprints catalogs i18n redis-server bench diagrams clean
 
 setup: $(VENV)/.installed catalogs
 
@@ -54,8 +54,16 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# The articles live outside the repository; the check runs on their fingerprints (knowledge/data/
+# fingerprints.json), and also verifies those against the articles when they are at hand.
+SOURCES ?= $(or $(LOAN_ADVISOR_SOURCES),../shared/sources)
+
 kbcheck: setup
-	$(BIN)/loan-advisor kb check
+	$(BIN)/loan-advisor kb check $$( [ -d "$(SOURCES)" ] && echo --sources "$(SOURCES)" )
+
+# After changing the articles or provenance.yaml: rebuild the fingerprints (needs the articles).
+fingerprints: setup
+	$(BIN)/loan-advisor kb fingerprint --sources "$(SOURCES)"
 
 test: setup redis-server lint typecheck kbcheck
 	$(BIN)/pytest -q

@@ -51,6 +51,9 @@ async def _load_bot(engine: Engine, chats: int, timeout: float) -> dict[str, Any
         STORAGE_URL=f"sqlite:///{database}",
         DATA_DIR=folder.name,
         LOG_LEVEL="WARNING",
+        # scripted users answer as fast as the bot does: no per-user flood limit (as in tests/load)
+        FLOOD_RATE_PER_MINUTE="100000",
+        FLOOD_BURST="100000",
     )
     started = time.perf_counter()
     process = subprocess.Popen(

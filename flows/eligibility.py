@@ -128,12 +128,26 @@ VERDICT_LABELS = {
 }
 REASON_FRAMES = {
     "fail": N_("不符合「{text}」"),
-    "soft_fail": N_("不完全符合「{text}」（不是硬性条件）"),
-    "conflict": N_("各来源说法不一：「{text}」"),
+    "conflict": N_("文章之间说法不一：「{text}」"),
+    "unpublished": N_("文章没给出分数线：「{text}」"),
+    "ours": N_("这是我们的理解，原文没说清：「{text}」"),
+    "soft_fail": N_("不完全符合「{text}」（文章没说是硬性条件）"),
     "unknown": N_("没有回答，无法判断「{text}」"),
-    "pass": N_("符合「{text}」"),
+    "unchecked": N_("没有核对「{text}」：{why}"),
     "no_criteria": N_("公开文章没有写明这个产品的申请条件"),
+    "pass": N_("符合「{text}」"),
+    "step": N_("申请时还要：{text}"),
     "note": N_("{text}"),
+}
+#: what makes a verdict uncertain, in plain words (one per kind of reason)
+UNCERTAINTY_WORDS = {
+    "conflict": N_("文章之间说法不一"),
+    "unpublished": N_("文章没给出分数线"),
+    "ours": N_("这是我们的理解"),
+    "soft_fail": N_("有一条不完全符合"),
+    "unknown": N_("有问题没有回答"),
+    "unchecked": N_("有条件这里核对不了"),
+    "no_criteria": N_("文章没写条件"),
 }
 #: notes (approval factors) shown per product in the dialogue; the rest are counted in one line
 MAX_NOTES = 3
@@ -163,13 +177,27 @@ FACT_LABELS: dict[str, dict[object, str]] = {
         "current_overdue": N_("现在还有逾期"),
     },
     "xiaomi_device": {True: N_("有小米设备"), False: N_("没有小米设备")},
+    "xiaomi_purchases": {True: N_("在小米生态消费过"), False: N_("没在小米生态消费过")},
+    "wechat_wallet_entry": {True: N_("钱包里有微粒贷入口"), False: N_("钱包里没有微粒贷入口")},
+    "wechat_pay_bound": {True: N_("微信支付已绑卡"), False: N_("微信支付没绑卡")},
+    "wechat_active": {True: N_("每天常用微信"), False: N_("不常用微信")},
 }
-NUMBER_LABELS = {"age": N_("{n}岁"), "monthly_income": N_("月入{n}元"), "wechat_pay_score": N_("支付分{n}")}
+NUMBER_LABELS = {
+    "age": N_("{n}岁"),
+    "monthly_income": N_("月入{n}元"),
+    "wechat_pay_score": N_("支付分{n}"),
+    "wechat_pay_monthly": N_("微信每月支付{n}元"),
+}
 
 
 def reason_text(reason: Reason) -> str:
     """A verdict reason framed in UI words (plain text; escape before putting it in HTML)."""
-    return _(REASON_FRAMES[reason.outcome]).format(text=reason.text)
+    return _(REASON_FRAMES[reason.outcome]).format(text=reason.text, why=reason.why)
+
+
+def uncertainty_text(verdict: ProductVerdict) -> str:
+    """Why an uncertain verdict is uncertain, in plain words (「文章之间说法不一」…); else empty."""
+    return _("；").join(_(UNCERTAINTY_WORDS[kind]) for kind in verdict.uncertainty)
 
 
 def disclaimer() -> str:
@@ -222,11 +250,14 @@ def render_verdict(kb: KnowledgeBase, verdict: ProductVerdict) -> str:
     head = _("<b>{product}</b>：{verdict}").format(
         product=esc(kb.product_name(verdict.product)), verdict=esc(_(VERDICT_LABELS[verdict.verdict]))
     )
+    why = uncertainty_text(verdict)
+    if why:
+        head += _("（{why}）").format(why=esc(why))
     lines = [head]
     reasons = verdict.reasons
     if verdict.verdict == "ineligible":
-        # once a hard rule fails, the unanswered ones do not matter: do not make the user read them
-        reasons = [r for r in reasons if r.outcome != "unknown"]
+        # once a hard rule fails, the unanswered and unchecked ones do not matter: spare the user them
+        reasons = [r for r in reasons if r.outcome not in ("unknown", "unchecked", "step")]
     for reason in reasons:
         lines.append(f"• {esc(reason_text(reason))} {source_line(kb, reason.sources)}".rstrip())
     if verdict.tips:

@@ -24,7 +24,12 @@ from knowledge.understanding.answers import (
     parse_mainland_id,
     parse_pay_score,
     parse_student,
+    parse_wallet_entry,
+    parse_wechat_active,
+    parse_wechat_pay_bound,
+    parse_wechat_spending,
     parse_xiaomi_device,
+    parse_xiaomi_purchases,
 )
 
 AnswerValue = int | bool | str
@@ -103,6 +108,43 @@ QUESTIONS: dict[CriterionKey, Question] = {
             expected=N_("请回答「有小米手机」或「没有」，也可以说您用的品牌，如「用的华为」。"),
             parse=parse_xiaomi_device,
             options=(("yes", N_("有小米/红米设备")), ("no", N_("没有"))),
+        ),
+        Question(
+            key="xiaomi_purchases",
+            prompt=N_("您在小米商城、米家等小米生态里买过东西吗？"),
+            expected=N_("请回答「买过」或「没买过」，例如「在小米商城买过手机」。"),
+            parse=parse_xiaomi_purchases,
+            options=(("yes", N_("买过")), ("no", N_("没买过"))),
+        ),
+        Question(
+            key="wechat_wallet_entry",
+            prompt=N_("打开微信「我 → 服务 → 钱包」，能看到「微粒贷」的入口吗？（微粒贷只对受邀用户显示）"),
+            expected=N_("请回答「能看到」或「看不到」；没去看过可以点「跳过」。"),
+            parse=parse_wallet_entry,
+            options=(("yes", N_("能看到入口")), ("no", N_("看不到"))),
+        ),
+        Question(
+            key="wechat_pay_bound",
+            prompt=N_("您的微信开通微信支付了吗？（已实名认证、绑定了本人银行卡）"),
+            expected=N_("请回答「开通了」或「没开通」，例如「绑了银行卡」。"),
+            parse=parse_wechat_pay_bound,
+            options=(("yes", N_("开通了，已绑卡")), ("no", N_("没开通"))),
+        ),
+        Question(
+            key="wechat_pay_monthly",
+            prompt=N_("您平均每月用微信支付花多少钱？（大概就行，如「2000」「两三千」）"),
+            expected=N_("请告诉我大概的金额，例如「1500」「每个月两三千」；基本不用可以说「不用」。"),
+            parse=parse_wechat_spending,
+            unit=N_("元"),
+            low=0,
+            high=10**8 - 1,
+        ),
+        Question(
+            key="wechat_active",
+            prompt=N_("最近半年，您平均每天会打开微信3次以上吗？"),
+            expected=N_("请回答「会」或「不会」，例如「天天用」「很少打开」。"),
+            parse=parse_wechat_active,
+            options=(("yes", N_("会，每天都用")), ("no", N_("很少打开"))),
         ),
         Question(
             key="wechat_pay_score",

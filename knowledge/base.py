@@ -22,6 +22,7 @@ from knowledge.models import (
     ApprovalFactor,
     CriteriaFile,
     Criterion,
+    Exemption,
     FaqEntry,
     FaqFile,
     IntentsFile,
@@ -32,6 +33,7 @@ from knowledge.models import (
     SourcesFile,
     Topic,
     TopicsFile,
+    UncheckedRequirement,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -60,6 +62,10 @@ class KnowledgeBase:
     origin: dict[str, str] = field(default_factory=dict)
     #: questions people typed, labelled with their entry: the matcher learns from them (examples/*.jsonl)
     examples: tuple[LabelledQuestion, ...] = ()
+    #: requirements the articles state that the self-check does not ask (named in the verdicts)
+    unchecked: tuple[UncheckedRequirement, ...] = ()
+    #: statements read as requirements that are not eligibility rules (criteria.yaml ``exemptions``)
+    exemptions: tuple[Exemption, ...] = ()
 
     def cite(self, source_ids: list[str]) -> str:
         """Render source ids as a short citation line, e.g. 「来源：《小米贷款八问》《微信贷款综述》」."""
@@ -196,6 +202,8 @@ def load(data_dir: Path = DATA_DIR) -> KnowledgeBase:
         factors=criteria.factors,
         origin=origin,
         examples=tuple(examples),
+        unchecked=tuple(criteria.unchecked),
+        exemptions=tuple(criteria.exemptions),
     )
 
 

@@ -27,6 +27,7 @@ Conventions (the rendered text states them too):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal, get_args
 
@@ -89,7 +90,11 @@ class Price:
         return self.value_pct * scale
 
     def monthly_pct(self) -> float:
-        """Percent per month on the balance (for a fee: on the original principal)."""
+        """Percent per month on the balance (for a fee: on the original principal).
+
+        A daily rate is charged on the days of an average month (365 / 12), the same total as the
+        equivalent annual rate.
+        """
         if self.kind == "daily":
             return self.value_pct * DAYS_PER_YEAR / 12
         if self.kind == "annual":
@@ -178,8 +183,8 @@ class CostResult:
     def compared_pct(self) -> float:
         """The figure held against 24 % / 36 %: the IRR年化, or the stated nominal rate when higher.
 
-        A daily rate × 365 is slightly above the IRR of a schedule built on 30-day months (× 360), so a
-        price of 0.1 % a day (36.5 %) must not slip under the 36 % line through our convention.
+        A loan repaid in one go after a short term can have an IRR年化 below its stated rate; the stated
+        price must not slip under a line through how the IRR is annualised.
         """
         return max(self.irr_annual_pct, self.nominal_annual_pct)
 
@@ -362,17 +367,25 @@ RATE_ATTRIBUTES: tuple[tuple[AttributeKey, Unit, PriceKind], ...] = (
 )
 
 
-def rate_range(product: Product) -> RateRange | None:
+def rate_range(product: Product, sources: Iterable[str] | None = None) -> RateRange | None:
     """The product's daily rate range (else its annual one), over every source that gives a figure.
 
     The low end is the lowest figure any source gives, the high end the highest upper figure; sources
-    that disagree (or an attribute marked ``conflict``) make ``conflict`` true.
+    that disagree (or an attribute marked ``conflict``) make ``conflict`` true. With ``sources``, only
+    claims of those sources count (a penalty rule of one article priced at that article's rates).
     """
+    only = set(sources) if sources is not None else None
     for key, unit, kind in RATE_ATTRIBUTES:
         attribute = product.attributes.get(key)
         if attribute is None:
             continue
-        claims = [c for c in attribute.claims if c.unit == unit and (c.low is not None or c.high is not None)]
+        claims = [
+            c
+            for c in attribute.claims
+            if c.unit == unit
+            and (c.low is not None or c.high is not None)
+            and (only is None or only & set(c.sources))
+        ]
         if not claims:
             continue
         lows = [c.low if c.low is not None else c.high for c in claims]

@@ -1,14 +1,25 @@
 """The eligibility self-check rules: a profile against the criteria the articles state, per product.
 
-A criterion is a stated requirement (「年龄18–60周岁」). Each one passes, fails or is unknown for a
-profile; several criteria of one product and key are sources that may disagree. A product is
-``ineligible`` when a hard criterion fails, ``uncertain`` when anything is unknown, a soft criterion
-fails or the sources disagree, and ``eligible`` only when every stated criterion passes. Approval
-factors (ecosystem activity, invitation-only access…) never decide a verdict: they become notes.
+A criterion is a stated requirement (「年龄18–60周岁」), from one article. For one product, the criteria of
+one key (one question) decide together:
 
-The dialogue and ``loan-advisor check`` both call :func:`evaluate`, so they cannot disagree. Reason texts
-are the criteria's own texts (data); each reason carries its ``outcome`` so that the dialogue can frame
-it in UI words (this package never imports the UI's gettext: ``flows/eligibility.py`` frames it).
+- ``ineligible``: a requirement an article states clearly fails, and no article says otherwise for this
+  person. Silence is not saying otherwise: an article giving no upper age limit does not contradict one
+  that gives 60 for someone aged 61.
+- ``uncertain``: the articles explicitly disagree on this person's case (one allows what another rules
+  out, or calls soft what another calls a must); an answer is unknown or skipped; the requirement has no
+  published threshold (「支付分达标」); the verdict would rest on our own reading of the article's words (is
+  a repaid overdue 「征信良好」?); a soft criterion is not met; or a stated requirement is not asked at all
+  (``unchecked`` in criteria.yaml: named in the verdict).
+- ``eligible``: every requirement the articles state is known and met.
+
+Approval factors never decide a verdict: they become notes. Steps of applying (人脸识别) are named, and
+do not decide either.
+
+The dialogue and ``loan-advisor check`` both call :func:`evaluate`, and the FAQ's conclusions are checked
+with :func:`key_verdict`, so the three cannot disagree. Reason texts are the criteria's own texts (data);
+each reason carries its ``outcome`` so that the dialogue can frame it in UI words (this package never
+imports the UI's gettext: ``flows/eligibility.py`` frames it).
 """
 
 from __future__ import annotations
@@ -19,25 +30,57 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from knowledge.base import KnowledgeBase
-from knowledge.models import CreditStatus, Criterion, CriterionKey
+from knowledge.models import ConcludedVerdict, CreditStatus, Criterion, CriterionKey
 
 Verdict = Literal["eligible", "uncertain", "ineligible"]
-Outcome = Literal["pass", "fail", "unknown"]
-#: how a reason bears on the verdict: ``fail`` (a hard criterion fails), ``soft_fail``, ``conflict``
-#: (sources disagree), ``unknown`` (not answered), ``pass``, ``no_criteria`` (nothing stated), ``note``
-#: (an approval factor, never a requirement)
-ReasonKind = Literal["fail", "soft_fail", "conflict", "unknown", "pass", "no_criteria", "note"]
+Outcome = Literal["pass", "fail", "unknown", "ours", "unpublished"]
+#: how a reason bears on the verdict: ``fail`` (a stated requirement clearly fails), ``conflict`` (the
+#: articles disagree on this case), ``unpublished`` (no threshold given), ``ours`` (our reading of the
+#: article's words), ``soft_fail``, ``unknown`` (not answered), ``unchecked`` (a stated requirement the
+#: check does not ask), ``no_criteria`` (nothing stated), ``pass``, ``step`` (done while applying),
+#: ``note`` (an approval factor, never a requirement)
+ReasonKind = Literal[
+    "fail",
+    "conflict",
+    "unpublished",
+    "ours",
+    "soft_fail",
+    "unknown",
+    "unchecked",
+    "no_criteria",
+    "pass",
+    "step",
+    "note",
+]
+#: the kinds that make a verdict uncertain, in the order they are explained
+UNCERTAIN_KINDS: tuple[ReasonKind, ...] = (
+    "conflict",
+    "unpublished",
+    "ours",
+    "soft_fail",
+    "unknown",
+    "unchecked",
+    "no_criteria",
+)
+REASON_ORDER: tuple[ReasonKind, ...] = ("fail", *UNCERTAIN_KINDS, "pass", "step")
 
 #: Order of the questions. Student and age first: one tap or one number, and each can rule a product out
-#: at once. ID and credit next (hard rules in every source), then income, then the product-specific
-#: device and pay-score questions, which only matter to the products still in play by then.
+#: at once; then whether the 微粒贷 entry shows in the wallet (one tap that settles 微粒贷's invitation
+#: rule and spares its other questions when it does not). ID and credit next (hard rules in every
+#: source), then income, then the product-specific questions, which only matter to the products still
+#: in play by then.
 QUESTION_ORDER: tuple[CriterionKey, ...] = (
     "student",
     "age",
+    "wechat_wallet_entry",
     "mainland_id",
     "credit",
     "monthly_income",
     "xiaomi_device",
+    "xiaomi_purchases",
+    "wechat_pay_bound",
+    "wechat_pay_monthly",
+    "wechat_active",
     "wechat_pay_score",
 )
 CRITERION_KEYS: tuple[str, ...] = get_args(CriterionKey)
@@ -54,6 +97,11 @@ class EligibilityProfile(BaseModel):
     credit: CreditStatus | None = None
     monthly_income: int | None = Field(default=None, ge=0, lt=10**8)
     xiaomi_device: bool | None = None
+    xiaomi_purchases: bool | None = None
+    wechat_pay_bound: bool | None = None
+    wechat_wallet_entry: bool | None = None
+    wechat_pay_monthly: int | None = Field(default=None, ge=0, lt=10**8)
+    wechat_active: bool | None = None
     wechat_pay_score: int | None = Field(default=None, ge=300, le=850)
 
     def value(self, key: CriterionKey) -> int | bool | str | None:
@@ -68,6 +116,8 @@ class Reason(BaseModel):
     outcome: ReasonKind = "pass"
     text: str
     sources: list[str] = Field(default_factory=list)
+    #: for an unchecked requirement: why the self-check does not ask it
+    why: str = ""
 
 
 class ProductVerdict(BaseModel):
@@ -79,11 +129,33 @@ class ProductVerdict(BaseModel):
     tips: list[str] = Field(default_factory=list)
     notes: list[Reason] = Field(default_factory=list)
 
+    @property
+    def uncertainty(self) -> list[ReasonKind]:
+        """What makes an uncertain verdict uncertain, as reason kinds in :data:`UNCERTAIN_KINDS` order."""
+        if self.verdict != "uncertain":
+            return []
+        kinds = {r.outcome for r in self.reasons}
+        return [k for k in UNCERTAIN_KINDS if k in kinds]
+
+
+def _same(a: object, b: object) -> bool:
+    # True == 1 in Python; an answer of 1 must never match a rule about True
+    return type(a) is type(b) and a == b
+
 
 def check_criterion(criterion: Criterion, value: int | bool | str | None) -> Outcome:
-    """Whether ``value`` meets one criterion; ``unknown`` when the value is missing."""
+    """Whether ``value`` meets one criterion.
+
+    ``unpublished`` for a requirement without a published threshold (whatever the value); ``unknown``
+    when the value is missing; ``ours`` when the article's words do not settle this value (so that any
+    verdict would be our reading); else ``pass`` or ``fail``.
+    """
+    if criterion.unpublished:
+        return "unpublished"
     if value is None:
         return "unknown"
+    if any(_same(value, v) for v in criterion.interpreted):
+        return "ours"
     if criterion.allowed is not None:
         return "pass" if value in criterion.allowed else "fail"
     if criterion.equals is not None:
@@ -115,39 +187,85 @@ def checkable_products(kb: KnowledgeBase) -> list[str]:
 
 
 def _rule(criterion: Criterion) -> tuple[object, ...]:
-    return (criterion.min, criterion.max, criterion.equals, tuple(criterion.allowed or ()))
+    c = criterion
+    return (c.min, c.max, c.equals, tuple(c.allowed or ()), tuple(map(repr, c.interpreted)), c.unpublished)
+
+
+def _contradicts(passing: Criterion, failing: Criterion, value: int | bool | str) -> bool:
+    """Whether ``passing`` says otherwise than ``failing`` for ``value``, rather than saying nothing.
+
+    A rule with no upper limit (「年满18周岁」) is silent about someone older than another rule's limit:
+    it does not contradict it. A yes/no or credit rule that passes always contradicts.
+    """
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return True
+    if failing.max is not None and value > failing.max:
+        return passing.max is not None
+    if failing.min is not None and value < failing.min:
+        return passing.min is not None
+    return True
+
+
+def key_reasons(
+    criteria: list[Criterion], value: int | bool | str | None
+) -> list[tuple[ReasonKind, list[Criterion]]]:
+    """How one product fares on one key, given every criterion the articles state for it.
+
+    Returns (kind, criteria that explain it) pairs, the deciding one first:
+
+    - a hard criterion fails and no criterion says otherwise → ``fail`` (the product is ruled out);
+    - a hard criterion fails while another passes where it speaks, or another article calls the same
+      rule soft (「必须」 vs 「通常」) → ``conflict``;
+    - otherwise, each of: ``unpublished`` (no threshold given), ``unknown`` (no answer), ``ours``
+      (the words do not settle this value), ``soft_fail``; or ``pass`` when none applies.
+    """
+    outcomes = [(c, check_criterion(c, value)) for c in criteria]
+    if value is not None:
+        hard_fails = [c for c, o in outcomes if o == "fail" and c.hard]
+        if hard_fails:
+            passes = [c for c, o in outcomes if o == "pass"]
+            softened = {_rule(c) for c in criteria if not c.hard}
+            decisive = [c for c in hard_fails if _rule(c) not in softened]
+            contradicted = any(_contradicts(p, f, value) for p in passes for f in hard_fails)
+            if decisive and not contradicted:
+                return [("fail", decisive)]
+            return [("conflict", criteria)]
+    found: list[tuple[ReasonKind, list[Criterion]]] = []
+    by_outcome: dict[Outcome, list[Criterion]] = {}
+    for criterion, outcome in outcomes:
+        by_outcome.setdefault(outcome, []).append(criterion)
+    soft_fails = [c for c, o in outcomes if o == "fail"]
+    for kind, outcome in (("unpublished", "unpublished"), ("unknown", "unknown"), ("ours", "ours")):
+        if outcome in by_outcome:
+            found.append((kind, by_outcome[outcome]))  # type: ignore[arg-type]
+    if soft_fails:
+        found.append(("soft_fail", soft_fails))
+    return found or [("pass", criteria)]
 
 
 def key_outcome(
     criteria: list[Criterion], value: int | bool | str | None
 ) -> tuple[ReasonKind, list[Criterion]]:
-    """How one product fares on one key, given every criterion the sources state for it.
+    """The deciding kind of :func:`key_reasons` and the criteria that explain it."""
+    return key_reasons(criteria, value)[0]
 
-    Returns the outcome and the criteria that explain it:
 
-    - any criterion unknown → ``unknown``;
-    - all pass → ``pass``;
-    - the failing ones all soft → ``soft_fail`` (lower odds, not a rule);
-    - some pass while a hard one fails → ``conflict``: the sources disagree on the rule;
-    - all fail, and a hard one is not contradicted by a source calling the same rule soft → ``fail``
-      (the product is ruled out);
-    - all fail, but each hard rule is called soft by another source (「必须」 vs 「不一定」) → ``conflict``.
+def key_verdict(
+    kb: KnowledgeBase, product: str, key: CriterionKey, value: int | bool | str
+) -> ConcludedVerdict:
+    """What knowing ``key = value``, and nothing else, tells about ``product``.
+
+    ``ineligible`` when it rules the product out; ``uncertain`` when the articles disagree on it, give no
+    threshold, or it is our reading (or a soft rule is unmet); ``open`` when it decides nothing (it passes,
+    or no article sets a rule for it). The FAQ's ``concludes`` must agree with this.
     """
-    outcomes = [check_criterion(c, value) for c in criteria]
-    if "unknown" in outcomes:
-        return "unknown", criteria
-    failing = [c for c, o in zip(criteria, outcomes, strict=True) if o == "fail"]
-    if not failing:
-        return "pass", criteria
-    if all(not c.hard for c in failing):
-        return "soft_fail", failing
-    if len(failing) < len(criteria):
-        return "conflict", criteria
-    softened = {_rule(c) for c in criteria if not c.hard}
-    decisive = [c for c in failing if c.hard and _rule(c) not in softened]
-    if decisive:
-        return "fail", decisive
-    return "conflict", criteria
+    criteria = _criteria_by_key(kb, product).get(key, [])
+    if not criteria:
+        return "open"
+    kind = key_outcome(criteria, value)[0]
+    if kind == "fail":
+        return "ineligible"
+    return "open" if kind == "pass" else "uncertain"
 
 
 def _evaluate_product(kb: KnowledgeBase, product: str, profile: EligibilityProfile) -> ProductVerdict:
@@ -155,24 +273,36 @@ def _evaluate_product(kb: KnowledgeBase, product: str, profile: EligibilityProfi
     tips_by_outcome: dict[ReasonKind, list[str]] = {}
     grouped = _criteria_by_key(kb, product)
     for key in sorted(grouped, key=QUESTION_ORDER.index):
-        outcome, criteria = key_outcome(grouped[key], profile.value(key))
-        text = "；".join(dict.fromkeys(c.text for c in criteria))
-        by_outcome.setdefault(outcome, []).append(
-            Reason(outcome=outcome, text=text, sources=_sources(criteria))
-        )
-        tips_by_outcome.setdefault(outcome, []).extend(c.tip for c in criteria if c.tip)
+        for outcome, criteria in key_reasons(grouped[key], profile.value(key)):
+            text = "；".join(dict.fromkeys(c.text for c in criteria))
+            by_outcome.setdefault(outcome, []).append(
+                Reason(outcome=outcome, text=text, sources=_sources(criteria))
+            )
+            tips_by_outcome.setdefault(outcome, []).extend(c.tip for c in criteria if c.tip)
+    for requirement in kb.unchecked:
+        if requirement.product == product:
+            kind: ReasonKind = "step" if requirement.kind == "step" else "unchecked"
+            by_outcome.setdefault(kind, []).append(
+                Reason(
+                    outcome=kind,
+                    text=requirement.text,
+                    sources=list(requirement.sources),
+                    why=requirement.why,
+                )
+            )
     if not grouped:
         by_outcome["no_criteria"] = [Reason(outcome="no_criteria", text="", sources=[])]
     verdict: Verdict
     if "fail" in by_outcome:
         verdict = "ineligible"
-    elif set(by_outcome) - {"pass"}:
+    elif set(by_outcome) & set(UNCERTAIN_KINDS):
         verdict = "uncertain"
     else:
         verdict = "eligible"
-    order: tuple[ReasonKind, ...] = ("fail", "conflict", "soft_fail", "unknown", "no_criteria", "pass")
     # tips address what went wrong: for a product ruled out, only its failed rules; never unanswered ones
-    improvable: tuple[ReasonKind, ...] = ("fail",) if verdict == "ineligible" else ("conflict", "soft_fail")
+    improvable: tuple[ReasonKind, ...] = (
+        ("fail",) if verdict == "ineligible" else ("conflict", "ours", "soft_fail")
+    )
     tips = [t for kind in improvable for t in tips_by_outcome.get(kind, [])]
     notes = [
         Reason(outcome="note", text=f.text, sources=list(f.sources))
@@ -182,7 +312,7 @@ def _evaluate_product(kb: KnowledgeBase, product: str, profile: EligibilityProfi
     return ProductVerdict(
         product=product,
         verdict=verdict,
-        reasons=[r for kind in order for r in by_outcome.get(kind, [])],
+        reasons=[r for kind in REASON_ORDER for r in by_outcome.get(kind, [])],
         tips=list(dict.fromkeys(tips)),
         notes=notes,
     )
@@ -194,7 +324,7 @@ def evaluate(
     """The verdict for each product.
 
     Args:
-        kb: the knowledge base whose ``criteria`` and ``factors`` are applied.
+        kb: the knowledge base whose ``criteria``, ``unchecked`` requirements and ``factors`` apply.
         profile: the user's answers; missing keys are unknown.
         products: product ids to check; all checkable products when ``None``.
 
@@ -235,7 +365,9 @@ def questions_needed(
 ) -> list[CriterionKey]:
     """The keys still worth asking, in :data:`QUESTION_ORDER`.
 
-    Only keys that a product still in play has a criterion for, and not already answered or skipped.
+    Only keys whose answer can change the verdict of a product still in play: one it has a criterion
+    for, other than a requirement without a published threshold (WE2000's 「支付分达标」 is uncertain
+    whatever the score), and not already answered or skipped.
 
     Args:
         kb: the knowledge base.
@@ -244,6 +376,6 @@ def questions_needed(
         skipped: keys the user skipped (unknown on purpose); not asked again.
     """
     in_play = set(products_in_play(kb, products, profile))
-    wanted = {c.key for c in kb.criteria if c.product in in_play}
+    wanted = {c.key for c in kb.criteria if c.product in in_play and not c.unpublished}
     skip = set(skipped)
     return [k for k in QUESTION_ORDER if k in wanted and k not in skip and profile.value(k) is None]

@@ -136,7 +136,18 @@ class Product(StrictModel):
 # --- eligibility criteria ----------------------------------------------------------------------------
 
 CriterionKey = Literal[
-    "age", "mainland_id", "student", "credit", "monthly_income", "xiaomi_device", "wechat_pay_score"
+    "age",
+    "mainland_id",
+    "student",
+    "credit",
+    "monthly_income",
+    "xiaomi_device",
+    "xiaomi_purchases",  # has bought something in the Xiaomi ecosystem (小米商城、米家…)
+    "wechat_pay_bound",  # WeChat Pay set up: real name verified and a bank card bound
+    "wechat_wallet_entry",  # can see the 微粒贷 entry in the WeChat wallet (it is invitation-only)
+    "wechat_pay_monthly",  # yuan spent through WeChat Pay in an average month
+    "wechat_active",  # has opened WeChat at least 3 times a day over the last six months
+    "wechat_pay_score",
 ]
 CreditStatus = Literal["clean", "settled_overdue", "current_overdue"]
 
@@ -156,22 +167,69 @@ class Criterion(StrictModel):
     max: float | None = None
     equals: bool | None = Field(default=None, description="for yes/no keys: the value required")
     allowed: list[CreditStatus] | None = Field(default=None, description="for the credit key")
+    interpreted: list[CreditStatus | bool] = Field(
+        default_factory=list,
+        description="answers the article's words do not settle: any verdict on them is our reading",
+    )
+    unpublished: bool = Field(
+        default=False,
+        description="stated, but with no threshold (「支付分达标」): never met, never failed",
+    )
     text: str = Field(description="the requirement in our words, e.g. 「年龄18–60周岁」")
     tip: str | None = Field(default=None, description="what to do when it is not met")
     sources: list[Id] = Field(min_length=1)
 
 
-class ApprovalFactor(StrictModel):
-    """Something that shapes approval but is not a stated requirement: shown as a note or tip."""
+UncheckedKind = Literal["unasked", "step"]
+
+
+class UncheckedRequirement(StrictModel):
+    """A requirement an article states that the self-check does not ask, and why.
+
+    ``unasked``: a person cannot tell (「账户有无异常登录记录」): named in every verdict as not checked, so
+    the product is never shown as eligible. ``step``: something done while applying (人脸识别), not a
+    trait of the person: named as a step still to come.
+    """
 
     id: Id
     product: Id
+    kind: UncheckedKind = "unasked"
+    text: str
+    why: str = Field(description="why the self-check does not ask it, in plain words")
+    terms: list[str] = Field(min_length=1, description="requirement terms of provenance.yaml it covers")
+    sources: list[Id] = Field(min_length=1)
+
+
+class Exemption(StrictModel):
+    """A statement the fingerprints read as a requirement that is not one, and why."""
+
+    statement: str = Field(description="the statement id of fingerprints.json, e.g. 'xm-review#r4'")
+    terms: list[str] = Field(min_length=1)
+    why: str
+
+
+FactorBasis = Literal["assessment", "odds", "advice", "comment", "hedged", "step"]
+
+
+class ApprovalFactor(StrictModel):
+    """Something that shapes approval but is not a stated requirement: shown as a note or tip.
+
+    ``basis`` says why it is not a requirement: the article only says it is weighed (``assessment``) or
+    raises the odds (``odds``), advises it (``advice``), hedges it (``hedged``: 据称、通常), a reader comment
+    says it (``comment``), or it is a step of applying (``step``).
+    """
+
+    id: Id
+    product: Id
+    basis: FactorBasis
     text: str
     sources: list[Id] = Field(min_length=1)
 
 
 class CriteriaFile(StrictModel):
     criteria: list[Criterion]
+    unchecked: list[UncheckedRequirement] = Field(default_factory=list)
+    exemptions: list[Exemption] = Field(default_factory=list)
     factors: list[ApprovalFactor] = Field(default_factory=list)
 
 
@@ -210,12 +268,30 @@ class Topic(StrictModel):
     browsable: bool = Field(default=True, description="listed in 「按主题浏览」 (false for the wants)")
 
 
+ConcludedVerdict = Literal["ineligible", "uncertain", "open"]
+
+
+class Conclusion(StrictModel):
+    """What an answer tells a person with one fact about one product: checked against the criteria.
+
+    ``ineligible``: the fact alone rules the product out; ``uncertain``: the articles disagree, give no
+    threshold, or it is our reading; ``open``: the fact decides nothing, the other conditions do. The
+    self-check reaches the same from the same criteria (:func:`knowledge.eligibility.key_verdict`).
+    """
+
+    product: Id | None = Field(default=None, description="the answer's product when empty")
+    key: CriterionKey
+    value: int | bool | CreditStatus
+    verdict: ConcludedVerdict
+
+
 class Answer(StrictModel):
     """The answer text for the general case (``product`` empty) or for one product."""
 
     product: Id | None = None
     text: str
     sources: list[Id] = Field(min_length=1)
+    concludes: list[Conclusion] = Field(default_factory=list)
 
     @field_validator("text")
     @classmethod

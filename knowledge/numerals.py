@@ -1,7 +1,7 @@
 """Reading numbers as people type them in Chinese: 「二十五」「一万二」「两万五」「1.2万」「一千零五」.
 
-One reader for the whole project: the self-check's answers (flows/parsing.py) and the calculator's
-questions (knowledge/calc_parse.py) both use it.
+One reader for the whole project: the self-check's answers (knowledge/understanding/answers.py) and the
+calculator's questions (knowledge/calc_parse.py) both use it.
 """
 
 from __future__ import annotations

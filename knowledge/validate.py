@@ -8,21 +8,37 @@ raises :class:`knowledge.base.KnowledgeBaseError` for them.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from knowledge.base import KnowledgeBase
+from knowledge import fingerprints as fp
+from knowledge.base import KnowledgeBase, KnowledgeBaseError
+from knowledge.eligibility import key_verdict
 from knowledge.models import Attribute, Claim, Criterion, CriterionKey, FaqEntry
+from knowledge.provenance import Provenance, find_terms, load_provenance
 
 #: criterion keys whose rule is a number range (min/max)
-NUMERIC_KEYS: frozenset[CriterionKey] = frozenset({"age", "monthly_income", "wechat_pay_score"})
+NUMERIC_KEYS: frozenset[CriterionKey] = frozenset(
+    {"age", "monthly_income", "wechat_pay_score", "wechat_pay_monthly"}
+)
 #: criterion keys whose rule is a yes/no value (equals)
-BOOLEAN_KEYS: frozenset[CriterionKey] = frozenset({"mainland_id", "student", "xiaomi_device"})
+BOOLEAN_KEYS: frozenset[CriterionKey] = frozenset(
+    {
+        "mainland_id",
+        "student",
+        "xiaomi_device",
+        "xiaomi_purchases",
+        "wechat_pay_bound",
+        "wechat_wallet_entry",
+        "wechat_active",
+    }
+)
 #: criterion keys whose rule is a list of credit statuses (allowed)
 CREDIT_KEYS: frozenset[CriterionKey] = frozenset({"credit"})
 
@@ -36,14 +52,20 @@ def normalise(text: str) -> str:
     return "".join(ch for ch in folded if not unicodedata.category(ch).startswith(("P", "Z", "S", "C")))
 
 
-def problems(kb: KnowledgeBase, data_dir: Path | None = None) -> list[str]:
+def problems(
+    kb: KnowledgeBase, data_dir: Path | None = None, *, sources_dir: Path | None = None
+) -> list[str]:
     """Every cross-file rule the knowledge base breaks, one message each.
 
     Args:
         kb: the loaded knowledge base.
         data_dir: the folder ``kb`` was loaded from. Loading keys sources, products and topics by id, so
             a duplicate id there silently replaces the first; with ``data_dir`` the files are read again
-            to report such duplicates.
+            to report such duplicates. Its ``provenance.yaml`` and ``fingerprints.json`` also enable the
+            rules that need the articles: our own words, sourced figures, stated requirements kept as
+            requirements (see :func:`provenance_problems`).
+        sources_dir: the folder of the article files, when at hand: the fingerprints are then verified
+            against them.
 
     Returns:
         Messages of the form ``"<file>: <entry>: <what is wrong>"``; empty when everything holds.
@@ -57,6 +79,8 @@ def problems(kb: KnowledgeBase, data_dir: Path | None = None) -> list[str]:
     found += _entry_problems(kb)
     found += _phrasing_problems(kb)
     found += _example_problems(kb)
+    if data_dir is not None:
+        found += _article_problems(kb, data_dir, sources_dir)
     return found
 
 
@@ -162,6 +186,14 @@ def _criteria_problems(kb: KnowledgeBase) -> list[str]:
         where = f"criteria.yaml: factor '{factor.id}'"
         found += _unknown([factor.product], kb.products, "product", where)
         found += _unknown(factor.sources, kb.sources, "source", where)
+    unchecked_ids = [u.id for u in kb.unchecked]
+    found += [
+        f"criteria.yaml: unchecked '{i}': id is used {n} times" for i, n in _repeated(unchecked_ids).items()
+    ]
+    for requirement in kb.unchecked:
+        where = f"criteria.yaml: unchecked '{requirement.id}'"
+        found += _unknown([requirement.product], kb.products, "product", where)
+        found += _unknown(requirement.sources, kb.sources, "source", where)
     with_criteria = {c.product for c in kb.criteria}
     for product in kb.products.values():
         if product.checkable and product.id not in with_criteria:
@@ -173,6 +205,10 @@ def _rule_problems(criterion: Criterion) -> list[str]:
     """What is wrong with the rule of one criterion, given the kind of value its key holds."""
     c = criterion
     has_range = c.min is not None or c.max is not None
+    if c.unpublished:
+        if has_range or c.equals is not None or c.allowed is not None or c.interpreted:
+            return ["has no published threshold (unpublished) but states a rule"]
+        return []
     if not (has_range or c.equals is not None or c.allowed is not None):
         return ["has no rule (no min, max, equals or allowed)"]
     found = []
@@ -214,6 +250,7 @@ def _entry_problems(kb: KnowledgeBase) -> list[str]:
             found.append(f"{where}: lists itself as related")
         if entry.answers or entry.kind != "action":  # a want may have no answer of its own
             found += _answer_problems(kb, entry, where)
+        found += _conclusion_problems(kb, entry, where)
         found += _covers_problems(kb, entry.covers, where)
         if (kb.origin.get(entry.id) == "intents.yaml") != (entry.kind == "action"):
             found.append(f"{where}: wants (kind action) belong in intents.yaml, and only they")
@@ -235,6 +272,27 @@ def _answer_problems(kb: KnowledgeBase, entry: FaqEntry, where: str) -> list[str
         found.append(f"{where}: {label} is given {n} times")
     if None not in variants:
         found.append(f"{where}: has no general answer (one without product)")
+    return found
+
+
+def _conclusion_problems(kb: KnowledgeBase, entry: FaqEntry, where: str) -> list[str]:
+    """Conclusions an answer states that the self-check, from the same criteria, would not reach."""
+    found = []
+    for answer in entry.answers:
+        label = f"answer for '{answer.product}'" if answer.product else "general answer"
+        for conclusion in answer.concludes:
+            product = conclusion.product or answer.product
+            if product is None:
+                found.append(f"{where}: {label}: a conclusion on '{conclusion.key}' names no product")
+                continue
+            if product not in kb.products:
+                continue  # reported as an unknown product
+            reached = key_verdict(kb, product, conclusion.key, conclusion.value)
+            if reached != conclusion.verdict:
+                found.append(
+                    f"{where}: {label} concludes '{conclusion.verdict}' for {product} when "
+                    f"{conclusion.key} = {conclusion.value!r}, but the criteria give '{reached}'"
+                )
     return found
 
 
@@ -290,4 +348,209 @@ def _phrasing_problems(kb: KnowledgeBase) -> list[str]:
             found.append(f"{where}: question '{entry.question}' is also the question of '{questions[key]}'")
         else:
             questions[key] = entry.id
+    return found
+
+
+# --- what needs the articles: own words, sourced figures, stated requirements ------------------------------
+
+
+def _article_problems(kb: KnowledgeBase, data_dir: Path, sources_dir: Path | None) -> list[str]:
+    """The rules that need the articles, run against their fingerprints in ``data_dir``."""
+    try:
+        provenance = load_provenance(data_dir)
+        prints = fp.read(data_dir)
+    except KnowledgeBaseError as exc:
+        return [str(exc)]
+    if prints is None:
+        return [
+            f"{fp.FINGERPRINT_FILE}: missing, so our own words, figures and requirements cannot be checked "
+            "against the articles: build it with `loan-advisor kb fingerprint --sources DIR`"
+        ]
+    return provenance_problems(kb, provenance, prints, sources_dir)
+
+
+def provenance_problems(
+    kb: KnowledgeBase, provenance: Provenance, prints: fp.Fingerprints, sources_dir: Path | None = None
+) -> list[str]:
+    """The rules of ``kb check`` that need the articles, run against their fingerprints.
+
+    - the fingerprints fit this knowledge base (and, with ``sources_dir``, the article files);
+    - no text of ours shares a run of ``shared_run`` characters with an article;
+    - an answer sentence with a figure or a named body finds it in an article the answer cites, or is
+      marked as general knowledge (and the answer cites ``general``) or as our own calculation;
+    - every requirement an article states is a criterion or an unchecked requirement citing it, or an
+      exemption: never only a factor;
+    - a criterion's text names only what its question asks.
+    """
+    stale = fp.staleness(prints, kb, provenance)
+    if sources_dir is not None and not stale:
+        stale += fp.verify(prints, kb, provenance, sources_dir)
+    if stale:
+        return stale  # the rules below would judge against the wrong articles
+    found: list[str] = []
+    found += _own_words_problems(kb, provenance, prints)
+    found += _attribution_problems(kb, provenance, prints)
+    found += _requirement_problems(kb, provenance, prints)
+    found += _criterion_text_problems(kb, provenance)
+    return found
+
+
+def our_texts(kb: KnowledgeBase) -> Iterator[tuple[str, str]]:
+    """(where, text) of every statement we write: answers, claims, summaries, criteria, factors, notes."""
+    for entry in kb.entries.values():
+        for answer in entry.answers:
+            label = f"answer for '{answer.product}'" if answer.product else "general answer"
+            yield f"{kb.origin.get(entry.id, 'faq')}: entry '{entry.id}': {label}", answer.text
+    for product in kb.products.values():
+        where = f"products.yaml: product '{product.id}'"
+        yield f"{where}: summary", product.summary
+        yield f"{where}: provider", product.provider
+        for key, attribute in product.attributes.items():
+            if attribute.note:
+                yield f"{where}: attribute '{key}': note", attribute.note
+            for claim in attribute.claims:
+                yield f"{where}: attribute '{key}': claim", claim.value + "\n" + (claim.note or "")
+    for criterion in kb.criteria:
+        yield f"criteria.yaml: criterion '{criterion.id}'", criterion.text + "\n" + (criterion.tip or "")
+    for requirement in kb.unchecked:
+        yield f"criteria.yaml: unchecked '{requirement.id}'", requirement.text + "\n" + requirement.why
+    for factor in kb.factors:
+        yield f"criteria.yaml: factor '{factor.id}'", factor.text
+    for source in kb.sources.values():
+        yield f"sources.yaml: source '{source.id}': reliability", source.reliability
+
+
+def _own_words_problems(kb: KnowledgeBase, provenance: Provenance, prints: fp.Fingerprints) -> list[str]:
+    found = []
+    for where, text in our_texts(kb):
+        shared = fp.shared_runs(text, prints, provenance.names)
+        if shared:
+            run, source_id = next(iter(shared.items()))
+            more = f" (and {len(shared) - 1} more runs)" if len(shared) > 1 else ""
+            found.append(
+                f"{where}: shares 「{run}」 with 《{_short(kb, source_id)}》, "
+                f"a run of {prints.run} characters"
+                f"{more}: say it in our own words"
+            )
+    return found
+
+
+def _short(kb: KnowledgeBase, source_id: str) -> str:
+    source = kb.sources.get(source_id)
+    return source.short if source else source_id
+
+
+_SENTENCES = re.compile(r"[^。！？!?\n]+")
+
+
+def _attribution_problems(kb: KnowledgeBase, provenance: Provenance, prints: fp.Fingerprints) -> list[str]:
+    """Figures and named bodies in answers that no cited article states and no mark owns up to."""
+    found = []
+    general_ids = {s.id for s in kb.sources.values() if s.kind == "general"}
+    for entry in kb.entries.values():
+        for answer in entry.answers:
+            label = f"answer for '{answer.product}'" if answer.product else "general answer"
+            where = f"{kb.origin.get(entry.id, 'faq')}: entry '{entry.id}': {label}"
+            cites_general = bool(general_ids & set(answer.sources))
+            cited = [prints.articles[s] for s in answer.sources if s in prints.articles]
+            marked = False
+            for sentence in _SENTENCES.findall(answer.text):
+                if any(mark in sentence for mark in provenance.general_marks):
+                    marked = True
+                    if not cites_general:
+                        found.append(
+                            f"{where}: 「{sentence}」 is marked as general knowledge: cite 'general' too"
+                        )
+                    continue
+                missing = _unsourced(sentence, cited, provenance)
+                if missing:
+                    found.append(
+                        f"{where}: 「{sentence}」 states {'、'.join(missing)}, "
+                        "which no article it cites states: "
+                        "cite the article that does, or mark the sentence 「（常识）」 and cite 'general'"
+                    )
+            if cites_general and not marked:
+                found.append(
+                    f"{where}: cites 'general' but no sentence is marked 「（常识）」 for the reader"
+                )
+    return found
+
+
+def _unsourced(sentence: str, cited: list[fp.ArticleFingerprint], provenance: Provenance) -> list[str]:
+    """The figures and named bodies of one sentence that no cited article states."""
+    missing = []
+    if not any(mark in sentence for mark in provenance.calculation_marks):
+        for match in fp.figure_matches(sentence):
+            forms = {fp.digest(f) for f in fp.figures(match)}
+            if not any(forms & article.figures for article in cited):
+                missing.append(match)
+    for body in provenance.named_bodies:
+        if body in sentence and not any(fp.digest(body) in article.bodies for article in cited):
+            missing.append(body)
+    return list(dict.fromkeys(missing))
+
+
+def _requirement_problems(kb: KnowledgeBase, provenance: Provenance, prints: fp.Fingerprints) -> list[str]:
+    """Requirements an article states that the criteria do not keep as requirements."""
+    vocabulary = provenance.requirements
+    found = []
+    covered: set[tuple[str, str, str]] = set()
+    for criterion in kb.criteria:
+        for term in vocabulary.key_terms.get(criterion.key, []):
+            covered |= {(criterion.product, term, s) for s in criterion.sources}
+    for requirement in kb.unchecked:
+        where = f"criteria.yaml: unchecked '{requirement.id}'"
+        found += _unknown(requirement.terms, vocabulary.terms, "requirement term", where)
+        for term in requirement.terms:
+            covered |= {(requirement.product, term, s) for s in requirement.sources}
+    statements = {statement.id: statement for _source, statement in prints.statements()}
+    exempt: set[tuple[str, str]] = set()
+    for exemption in kb.exemptions:
+        where = f"criteria.yaml: exemption '{exemption.statement}'"
+        statement = statements.get(exemption.statement)
+        if statement is None:
+            found.append(f"{where}: no such requirement statement in {fp.FINGERPRINT_FILE}")
+            continue
+        stray = [t for t in exemption.terms if t not in statement.terms]
+        if stray:
+            found.append(f"{where}: the statement names no {', '.join(stray)}")
+        exempt |= {(exemption.statement, t) for t in exemption.terms}
+    checkable = {p.id for p in kb.products.values() if p.checkable}
+    for source_id, statement in prints.statements():
+        for product in (p for p in statement.products if p in checkable):
+            for term in statement.terms:
+                if (statement.id, term) in exempt or (product, term, source_id) in covered:
+                    continue
+                message = (
+                    f"criteria.yaml: 《{_short(kb, source_id)}》 states a requirement on '{term}' for "
+                    f"'{product}' ({statement.id}), and no criterion or unchecked requirement "
+                    "citing it keeps it"
+                )
+                demoted = [
+                    f.id
+                    for f in kb.factors
+                    if f.product == product
+                    and source_id in f.sources
+                    and term in find_terms(f.text, vocabulary)
+                ]
+                if demoted:
+                    message += f"; factor {', '.join(repr(d) for d in demoted)} demotes it to 'not required'"
+                found.append(message)
+    return found
+
+
+def _criterion_text_problems(kb: KnowledgeBase, provenance: Provenance) -> list[str]:
+    """Criteria whose text names more than their question asks: a pass would print 「符合」 for it all."""
+    vocabulary = provenance.requirements
+    found = []
+    for key in sorted(set(CriterionKey.__args__) - set(vocabulary.key_terms)):  # type: ignore[attr-defined]
+        found.append(f"provenance.yaml: key '{key}' has no key_terms")
+    for criterion in kb.criteria:
+        asked = set(vocabulary.key_terms.get(criterion.key, []))
+        extra = [t for t in find_terms(criterion.text, vocabulary) if t not in asked]
+        if extra:
+            found.append(
+                f"criteria.yaml: criterion '{criterion.id}': its text names {', '.join(extra)}, which its "
+                f"question ('{criterion.key}') does not ask: split it, or make it an unchecked requirement"
+            )
     return found

@@ -1,9 +1,12 @@
 """``loan-advisor check``: the eligibility self-check for a profile given as JSON on standard input.
 
 The profile keys are those of :class:`knowledge.eligibility.EligibilityProfile` (each optional; missing =
-unknown), e.g. ``{"age": 25, "student": false, "credit": "clean"}``. With ``--json`` the verdicts are
-printed as ``{"results": [{"product", "verdict", "reasons": [{"text", "sources", "outcome"}], "tips",
-"notes"}]}``; without it, as a readable Chinese summary. The rules are :func:`knowledge.eligibility.evaluate`,
+unknown), e.g. ``{"age": 25, "student": false, "credit": "clean", "wechat_wallet_entry": true}``. With
+``--json`` the verdicts are printed as ``{"results": [{"product", "verdict", "uncertainty", "reasons":
+[{"text", "sources", "outcome"}], "tips", "notes"}]}``, where ``uncertainty`` lists what makes an
+uncertain verdict uncertain (``conflict``: the articles disagree, ``unpublished``: no threshold given,
+``ours``: our reading, ``soft_fail``, ``unknown``: not answered, ``unchecked``: a requirement the check
+cannot ask); without it, as a readable Chinese summary. The rules are :func:`knowledge.eligibility.evaluate`,
 the same the dialogue uses. Bad JSON, unknown keys or out-of-range values: a message on standard error
 and exit status 2.
 """
@@ -41,6 +44,7 @@ def as_json(verdicts: list[ProductVerdict]) -> dict[str, Any]:
             {
                 "product": v.product,
                 "verdict": v.verdict,
+                "uncertainty": list(v.uncertainty),
                 "reasons": [
                     {"text": reason_text(r), "sources": list(r.sources), "outcome": r.outcome}
                     for r in v.reasons

@@ -1,8 +1,12 @@
-"""``loan-advisor kb``: knowledge base tools for editors — ``check``, ``coverage`` and ``unanswered``.
+"""``loan-advisor kb``: knowledge base tools for editors (check, coverage, fingerprint, unanswered).
 
 ``kb check`` loads the data files and applies every cross-file rule (exit 1 on any problem, which is what
-``make kbcheck`` and CI rely on); ``kb coverage`` shows which FAQ entries cover each article section;
-``kb unanswered`` is implemented in :mod:`bot.commands.kb_unanswered` and only dispatched from here.
+``make kbcheck`` and CI rely on), including those that need the articles, against their fingerprints;
+with ``--sources DIR`` it also verifies the fingerprints against the article files. ``kb fingerprint
+--sources DIR`` rebuilds ``fingerprints.json`` from the articles (``--list`` prints the requirement
+statements it finds, with their text, for the editor of ``criteria.yaml``). ``kb coverage`` shows which
+FAQ entries cover each article section; ``kb unanswered`` is implemented in
+:mod:`bot.commands.kb_unanswered` and only dispatched from here.
 """
 
 from __future__ import annotations
@@ -22,11 +26,24 @@ UNANSWERED_MODULE = "bot.commands.kb_unanswered"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the ``check``, ``coverage`` and ``unanswered`` actions under ``kb``."""
-    actions = parser.add_subparsers(dest="kb_command", required=True, metavar="{check,coverage,unanswered}")
+    actions = parser.add_subparsers(
+        dest="kb_command", required=True, metavar="{check,coverage,fingerprint,unanswered}"
+    )
 
     check = actions.add_parser("check", help="加载知识库并检查跨文件规则；有问题时退出码为 1")
     _add_data_dir(check)
+    check.add_argument(
+        "--sources", type=Path, default=None, help="原文目录；给出时还核对指纹与原文是否一致"
+    )
     check.set_defaults(_kb_action=_check)
+
+    fingerprint = actions.add_parser("fingerprint", help="由原文重建 fingerprints.json（不含原文文字）")
+    _add_data_dir(fingerprint)
+    fingerprint.add_argument("--sources", type=Path, required=True, help="五篇原文所在的目录")
+    fingerprint.add_argument(
+        "--list", action="store_true", help="只列出识别出的申请要求语句（含原文），不写文件"
+    )
+    fingerprint.set_defaults(_kb_action=_fingerprint)
 
     coverage = actions.add_parser("coverage", help="列出每篇来源的每个章节由哪些问答条目覆盖")
     _add_data_dir(coverage)
@@ -75,7 +92,7 @@ def _check(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     kb, data_dir = loaded
-    found = problems(kb, data_dir)
+    found = problems(kb, data_dir, sources_dir=args.sources)
     if found:
         for message in found:
             print(message)
@@ -88,6 +105,35 @@ def _check(args: argparse.Namespace) -> int:
         + (f"{wants} 种对话意图，" if wants else "")
         + f"{len(kb.criteria)} 条资格条件。"
     )
+    return 0
+
+
+def _fingerprint(args: argparse.Namespace) -> int:
+    from knowledge import fingerprints
+    from knowledge.base import KnowledgeBaseError
+    from knowledge.provenance import load_provenance
+
+    loaded = _load(args)
+    if loaded is None:
+        return 1
+    kb, data_dir = loaded
+    try:
+        provenance = load_provenance(data_dir)
+        built = fingerprints.build(kb, provenance, args.sources)
+    except KnowledgeBaseError as exc:
+        print(f"指纹生成失败：{exc}")
+        return 1
+    if args.list:
+        for source_id, file_name in fingerprints.article_files(kb).items():
+            text = (args.sources / file_name).read_text(encoding="utf-8")
+            found = fingerprints.requirement_statements(source_id, text, provenance.requirements)
+            for statement, words in found:
+                print(f"{statement.id}\t{','.join(statement.products)}\t{','.join(statement.terms)}\t{words}")
+        return 0
+    path = data_dir / fingerprints.FINGERPRINT_FILE
+    fingerprints.write(built, path)
+    statements = sum(len(a.statements) for a in built.articles.values())
+    print(f"已写入 {path}：{len(built.articles)} 篇原文，{statements} 条申请要求语句。")
     return 0
 
 

@@ -21,22 +21,6 @@ _NUMBER_RUN = re.compile(r"[0-9.零〇一二两三四五六七八九十百千万
 _COUNTERS = "个次部台张家天周年月笔期岁元块分"
 
 
-_DIGITS = "一二三四五六七八九"
-_APPROXIMATE = re.compile(rf"([{_DIGITS}])([{_DIGITS}])([十百千万])")
-
-
-def _approximate(run: str) -> float | None:
-    """「五六千」「三四万」: two neighbouring digits before a unit are a range; its middle is the value."""
-    match = _APPROXIMATE.fullmatch(run)
-    if match is None:
-        return None
-    low, high = _DIGITS.index(match.group(1)) + 1, _DIGITS.index(match.group(2)) + 1
-    if high != low + 1:
-        return None
-    unit = {"十": 10, "百": 100, "千": 1000, "万": 10_000}[match.group(3)]
-    return (low + high) / 2 * unit
-
-
 @dataclass(frozen=True)
 class NumberMention:
     """A number found in a text, with the characters around it (to tell 「25岁」 from 「两个月」)."""
@@ -46,19 +30,27 @@ class NumberMention:
     after: str
 
 
+#: 「两三千」「一两万」: two neighbouring digits before a unit are a rough range, not 23000
+_ROUGH_RANGE = re.compile(r"(一两|两三|二三|三四|四五|五六|六七|七八|八九)(?=[十百千万])")
+
+
 def numbers_in(text: str) -> list[NumberMention]:
-    """Every number written in ``text``, in Arabic digits, Chinese numerals or a mix (「1万2」「8k」)."""
+    """Every number written in ``text``, in Arabic digits, Chinese numerals or a mix (「1万2」「8k」).
+
+    A rough range such as 「两三千」 counts as its lower end (2000): the cautious reading.
+    """
     norm = text
     # 「8k」「1.2w」 are shorthand for 千 and 万
     norm = re.sub(r"(?<=\d)\s*k", "千", norm)
     norm = re.sub(r"(?<=\d)\s*w", "万", norm)
+    norm = _ROUGH_RANGE.sub(lambda m: m.group()[0], norm)
     mentions = []
     for match in _NUMBER_RUN.finditer(norm):
         run = match.group().strip(".")
         # bare units inside words (「千万别」「万一」) and a lone 「一」 (「一直」「一般」) are not numbers
         if not run or (all(c in "百千万亿" for c in run)) or (run == "一" and norm.strip() != "一"):
             continue
-        value = _approximate(run) or read_numeral(run)
+        value = read_numeral(run)
         if value is None:
             continue
         mentions.append(
@@ -195,6 +187,94 @@ def parse_xiaomi_device(text: str) -> bool | None:
     if _OTHER_BRAND.search(norm):
         return False
     return parse_yes_no(norm)
+
+
+_NO_WALLET_ENTRY = re.compile(
+    r"看不到|看不见|找不到|没看到|没找到|没出现|不显示|没显示|没(有)?入口|没有微粒贷|没(有)?开通|未开通"
+    r"|没(有)?被邀请|没(有)?收到邀请|没(有)?邀请"
+)
+_WALLET_ENTRY = re.compile(
+    r"(看得到|看得见|能看到|看到了|有入口|找到了|显示了|出现了|开通了|已开通|有微粒贷|受邀|被邀请)"
+)
+
+
+def _said(text: str, no: re.Pattern[str], yes: re.Pattern[str]) -> bool | None:
+    """``False`` when ``no`` matches, ``True`` when ``yes`` does (no first: 「看不到」 is not 「看到」), else
+    a bare yes or no."""
+    norm = re.sub(r"\s+", "", text)
+    if no.search(norm):
+        return False
+    if yes.search(norm):
+        return True
+    return parse_yes_no(norm)
+
+
+def parse_wallet_entry(text: str) -> bool | None:
+    """Whether the 微粒贷 entry shows in the WeChat wallet: 「能看到入口」「有」 / 「看不到」「没有入口」."""
+    return _said(text, _NO_WALLET_ENTRY, _WALLET_ENTRY)
+
+
+_NO_WECHAT_PAY = re.compile(
+    r"(没有|没|未|不)(开通|开|绑|绑定|实名|用)(过)?(微信支付|银行卡|卡)?|不用微信(支付)?|没实名|未实名"
+)
+_WECHAT_PAY = re.compile(
+    r"(开通了|开了|绑了|绑定了|已绑|已开通|已实名|实名了|绑卡了|有绑|在用|天天用|经常用|用微信付)"
+)
+
+
+def parse_wechat_pay_bound(text: str) -> bool | None:
+    """Whether WeChat Pay is set up with a bank card: 「开通了」「绑了卡」 / 「没绑卡」「没开通」."""
+    return _said(text, _NO_WECHAT_PAY, _WECHAT_PAY)
+
+
+_NOT_ACTIVE = re.compile(r"很少|不常|偶尔|不怎么|基本不|几乎不|不太用|没怎么|一周|几天一次|不是每天|不会")
+_ACTIVE = re.compile(r"每天|天天|经常|一直|常用|很多次|好多次|好几次|十几次|几十次|离不开|整天|随时|^会")
+
+
+def parse_wechat_active(text: str) -> bool | None:
+    """Whether WeChat is opened several times a day: 「天天用」「好多次」 / 「很少用」「一天两次」."""
+    norm = re.sub(r"\s+", "", text)
+    counts = [m.value for m in numbers_in(norm) if m.after[:1] in ("次", "遍")]
+    if len(counts) == 1:
+        return counts[0] >= 3
+    return _said(norm, _NOT_ACTIVE, _ACTIVE)
+
+
+_NO_PURCHASES = re.compile(r"(没有|没|从没|从来没|未|不)(在小米|在米家|在商城)?(买过|买|消费过|消费|下过单)")
+_PURCHASES = re.compile(r"买过|买了|消费过|下过单|有消费|有订单|在小米商城|在米家|小米之家")
+
+
+def parse_xiaomi_purchases(text: str) -> bool | None:
+    """Whether the user has bought in the Xiaomi ecosystem: 「买过」「在小米商城买过手机」 / 「没买过」."""
+    return _said(text, _NO_PURCHASES, _PURCHASES)
+
+
+_NO_SPENDING = re.compile(r"(基本|几乎|从来)?(不用|没用|不怎么用|没怎么用)|不花|没花|没有消费")
+_FEW_HUNDRED = re.compile(r"几百|百来块|一两百|两三百")
+_FEW_THOUSAND = re.compile(r"几千|好几千")
+
+
+def parse_wechat_spending(text: str) -> int | None:
+    """Yuan paid with WeChat Pay in an average month: 「每个月刷两三千」→2000, 「2000左右」, 「几百块」→500.
+
+    Rough amounts count as their cautious lower end: 「两三千」 is 2000, 「几千」 2000, 「几百」 500.
+    """
+    norm = re.sub(r"\s+", "", text)
+    if _FEW_THOUSAND.search(norm):
+        return 2000
+    if _FEW_HUNDRED.search(norm):
+        return 500
+    mentions = [m for m in numbers_in(norm) if m.after[:1] not in "个次部台张家天周笔期岁" or not m.after]
+    if not mentions:
+        return 0 if _NO_SPENDING.search(norm) else None
+    with_unit = [m for m in mentions if m.after[:1] in "元块"]
+    chosen = with_unit or mentions
+    if len(chosen) != 1:
+        return None
+    value = chosen[0].value
+    if value >= 10**8:
+        return None
+    return round(value)
 
 
 _CURRENT_OVERDUE = re.compile(

@@ -23,7 +23,12 @@ from knowledge.understanding.answers import (
     parse_mainland_id,
     parse_pay_score,
     parse_student,
+    parse_wallet_entry,
+    parse_wechat_active,
+    parse_wechat_pay_bound,
+    parse_wechat_spending,
     parse_xiaomi_device,
+    parse_xiaomi_purchases,
 )
 
 FactValue = int | bool | str
@@ -173,7 +178,23 @@ def _mainland_id(clause: str, _following: str) -> bool | None:
     return parse_mainland_id(clause)
 
 
-_READERS: tuple[tuple[CriterionKey, Callable[[str, str], FactValue | None]], ...] = (
+Reader = Callable[[str, str], FactValue | None]
+
+
+def _cued(cue: str, parse: Callable[[str], FactValue | None]) -> Reader:
+    """A reader that takes a clause holding ``cue`` and is not a question, with ``parse``."""
+
+    pattern = re.compile(cue)
+
+    def read(clause: str, _following: str) -> FactValue | None:
+        if not pattern.search(clause) or _ASKING.search(clause):
+            return None
+        return parse(clause)
+
+    return read
+
+
+_READERS: tuple[tuple[CriterionKey, Reader], ...] = (
     ("age", _age),
     ("monthly_income", _income),
     ("student", _student),
@@ -181,4 +202,9 @@ _READERS: tuple[tuple[CriterionKey, Callable[[str, str], FactValue | None]], ...
     ("xiaomi_device", _device),
     ("wechat_pay_score", _score),
     ("mainland_id", _mainland_id),
+    ("wechat_wallet_entry", _cued(r"钱包.{0,8}(?:入口|微粒贷)|微粒贷.{0,4}入口", parse_wallet_entry)),
+    ("wechat_pay_bound", _cued(r"微信支付|绑.{0,2}卡|实名", parse_wechat_pay_bound)),
+    ("wechat_pay_monthly", _cued(r"微信.{0,6}(?:花|刷|消费|支付了)", parse_wechat_spending)),
+    ("wechat_active", _cued(r"微信.{0,4}(?:每天|天天|一天)|[每天]天[刷开用]微信", parse_wechat_active)),
+    ("xiaomi_purchases", _cued(r"小米商城|小米之家|米家|小米生态", parse_xiaomi_purchases)),
 )

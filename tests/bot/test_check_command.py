@@ -12,18 +12,11 @@ import pytest
 from flows.engine import build_engine
 from flows.reply import plain_text
 from flows.session import Session
+from tests.bot.users import GOOD_PROFILE
 from tests.flows.chat import Chat
 
 PROFILES: list[dict[str, Any]] = [
-    {
-        "age": 25,
-        "mainland_id": True,
-        "student": False,
-        "credit": "clean",
-        "monthly_income": 8000,
-        "xiaomi_device": True,
-        "wechat_pay_score": 650,
-    },
+    GOOD_PROFILE,
     {"age": 20, "student": True, "credit": "clean"},
     {
         "age": 58,
@@ -32,6 +25,7 @@ PROFILES: list[dict[str, Any]] = [
         "credit": "settled_overdue",
         "monthly_income": 12000,
         "xiaomi_device": False,
+        "wechat_wallet_entry": False,
         "wechat_pay_score": 550,
     },
     {"age": 35, "credit": "current_overdue"},
@@ -91,11 +85,15 @@ def test_json_output_has_reasons_with_sources() -> None:
     assert failing and all(r["sources"] and r["text"] for r in failing)
 
 
-def test_a_complete_good_profile_is_eligible_with_notes() -> None:
-    results = json.loads(check(PROFILES[0], "--json").stdout)["results"]
-    weilidai = next(r for r in results if r["product"] == "weilidai")
-    assert weilidai["verdict"] == "eligible"
-    assert weilidai["notes"]  # invitation-only and the like are notes, not criteria
+def test_a_complete_good_profile_is_eligible_where_every_requirement_was_asked() -> None:
+    results = {r["product"]: r for r in json.loads(check(PROFILES[0], "--json").stdout)["results"]}
+    assert results["xiaomi"]["verdict"] == "eligible" and results["xiaomi"]["notes"]
+    # 微粒贷: one stated requirement (no abnormal logins) cannot be asked, so it is named, never green
+    weilidai = results["weilidai"]
+    assert (weilidai["verdict"], weilidai["uncertainty"]) == ("uncertain", ["unchecked"])
+    assert [r["outcome"] for r in weilidai["reasons"]].count("unchecked") == 1
+    # WE2000: its pay-score requirement has no published threshold
+    assert (results["we2000"]["verdict"], results["we2000"]["uncertainty"]) == ("uncertain", ["unpublished"])
 
 
 def test_products_can_be_chosen() -> None:

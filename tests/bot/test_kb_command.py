@@ -31,7 +31,8 @@ def _overlong_answer(files: dict[str, Data]) -> None:
 
 
 def _cover_every_section(files: dict[str, Data]) -> None:
-    refs = [f"{s['id']}#{sec['id']}" for s in files["sources.yaml"]["sources"] for sec in s["sections"]]
+    sources = files["sources.yaml"]["sources"]
+    refs = [f"{s['id']}#{sec['id']}" for s in sources for sec in s.get("sections", [])]
     entries: list[dict[str, Any]] = files["faq/credit.yaml"]["entries"]
     entries[1]["covers"] = refs
 

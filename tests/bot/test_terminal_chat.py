@@ -12,7 +12,20 @@ from bot.terminal import chat, read_turn, render
 from flows.engine import build_engine
 from flows.reply import Button, Reply
 
-ANSWERS = ["不是", "我今年二十五了", "有", "征信有逾期但已经还清了", "8k", "用的华为", "六百五"]
+ANSWERS = [
+    "不是",
+    "我今年二十五了",
+    "能看到入口",
+    "有",
+    "征信有逾期但已经还清了",
+    "8k",
+    "用的华为",
+    "在小米商城买过耳机",
+    "开通了",
+    "每个月刷两三千",
+    "天天用",
+    "六百五",
+]
 
 
 def run_cli(command: str, lines: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:

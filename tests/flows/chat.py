@@ -63,5 +63,10 @@ GOOD_PROFILE_TEXT = {
     "credit": "征信良好，没有逾期",
     "monthly_income": "月入八千",
     "xiaomi_device": "有小米手机",
+    "xiaomi_purchases": "在小米商城买过手机",
+    "wechat_pay_bound": "开通了，绑了卡",
+    "wechat_wallet_entry": "能看到入口",
+    "wechat_pay_monthly": "每个月刷两三千",
+    "wechat_active": "天天用",
     "wechat_pay_score": "六百五",
 }

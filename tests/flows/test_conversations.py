@@ -67,6 +67,43 @@ def test_only_the_chosen_products_questions_are_asked(engine: Engine) -> None:
     assert "student" not in asked  # no weilidai criterion mentions students
 
 
+def test_we2000_is_asked_only_its_age_since_no_article_gives_its_pay_score_line(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("/check")
+    chat.press("check:product:we2000")
+    asked = answer_until_done(chat, GOOD_PROFILE_TEXT)
+    assert asked == ["age"]
+    assert "还不确定" in chat.text and "文章没给出分数线" in chat.text
+
+
+def test_each_product_is_asked_the_requirements_its_articles_state(engine: Engine) -> None:
+    asked = {}
+    for product in ("xiaomi", "weilidai"):
+        chat = Chat(engine)
+        chat.say("/check")
+        chat.press(f"check:product:{product}")
+        asked[product] = answer_until_done(chat, GOOD_PROFILE_TEXT)
+    assert {"xiaomi_device", "xiaomi_purchases", "wechat_pay_bound", "monthly_income"} <= set(asked["xiaomi"])
+    assert "wechat_wallet_entry" not in asked["xiaomi"]
+    assert {"wechat_wallet_entry", "wechat_pay_bound", "wechat_pay_monthly", "wechat_active"} <= set(
+        asked["weilidai"]
+    )
+    assert not {"xiaomi_device", "xiaomi_purchases", "monthly_income", "student"} & set(asked["weilidai"])
+
+
+def test_without_the_wallet_entry_weilidai_asks_nothing_more(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("/check 微粒贷")
+    asked = [chat.pending]
+    chat.say("30")
+    asked.append(chat.pending)
+    chat.say("看不到")
+    assert asked == ["age", "wechat_wallet_entry"]
+    assert chat.session.state == "done"
+    assert "❌" in chat.text and "不符合「受到邀请" in chat.text
+    assert "强开" in chat.text  # the tip warns about paid 「强开」
+
+
 def test_student_is_ruled_out_for_xiaomi_and_the_check_stops_early(engine: Engine) -> None:
     chat = Chat(engine)
     chat.say("/start check_xiaomi")

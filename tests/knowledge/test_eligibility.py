@@ -12,9 +12,10 @@ from knowledge.eligibility import (
     EligibilityProfile,
     all_ruled_out,
     evaluate,
+    key_verdict,
     questions_needed,
 )
-from knowledge.models import ApprovalFactor, Criterion, Product, Section, Source
+from knowledge.models import ApprovalFactor, Criterion, Product, Section, Source, UncheckedRequirement
 
 
 def crit(cid: str, product: str, key: str, *, hard: bool = True, **rule: Any) -> Criterion:
@@ -32,7 +33,11 @@ def crit(cid: str, product: str, key: str, *, hard: bool = True, **rule: Any) ->
     )
 
 
-def make_kb(criteria: list[Criterion], factors: list[ApprovalFactor] | None = None) -> KnowledgeBase:
+def make_kb(
+    criteria: list[Criterion],
+    factors: list[ApprovalFactor] | None = None,
+    unchecked: list[UncheckedRequirement] | None = None,
+) -> KnowledgeBase:
     products = {
         pid: Product(id=pid, name=pid, provider="p", summary="s", checkable=True)
         for pid in ("xiaomi", "weilidai", "we2000")
@@ -49,7 +54,13 @@ def make_kb(criteria: list[Criterion], factors: list[ApprovalFactor] | None = No
         for c in criteria
     }
     return KnowledgeBase(
-        sources=sources, products=products, topics={}, entries={}, criteria=criteria, factors=factors or []
+        sources=sources,
+        products=products,
+        topics={},
+        entries={},
+        criteria=criteria,
+        factors=factors or [],
+        unchecked=tuple(unchecked or ()),
     )
 
 
@@ -133,11 +144,13 @@ def test_a_soft_preference_unmet_beside_a_hard_rule_met_is_uncertain() -> None:
 
 
 def test_factors_are_notes_and_never_decide_the_verdict() -> None:
-    factor = ApprovalFactor(id="f", product="weilidai", text="invitation only", sources=["src-age"])
+    factor = ApprovalFactor(
+        id="f", product="weilidai", basis="assessment", text="social data", sources=["src-age"]
+    )
     kb = make_kb([crit("age", "weilidai", "age", min=18)], [factor])
     (result,) = evaluate(kb, EligibilityProfile(age=30), ["weilidai"])
     assert result.verdict == "eligible"
-    assert [n.text for n in result.notes] == ["invitation only"]
+    assert [n.text for n in result.notes] == ["social data"]
 
 
 def test_a_product_without_stated_criteria_is_uncertain() -> None:
@@ -186,6 +199,118 @@ def test_questions_stop_for_a_product_once_it_is_ruled_out() -> None:
     assert not all_ruled_out(kb, ["xiaomi", "weilidai"], profile)
 
 
+# --- the verdict rules of issue 16, each with profiles on both sides -------------------------------------
+
+
+def uncertainty(kb: KnowledgeBase, product: str, **answers: Any) -> list[str]:
+    (result,) = evaluate(kb, EligibilityProfile(**answers), [product])
+    return list(result.uncertainty)
+
+
+def three_age_rules() -> KnowledgeBase:
+    """One article says 18–60, one 18–55, one only 「年满18周岁」 (silent about a ceiling)."""
+    return make_kb(
+        [
+            crit("a60", "xiaomi", "age", min=18, max=60),
+            crit("a55", "xiaomi", "age", min=18, max=55),
+            crit("a18", "xiaomi", "age", min=18),
+        ]
+    )
+
+
+def test_silence_about_an_upper_limit_does_not_contradict_one() -> None:
+    kb = three_age_rules()
+    assert verdict_of(kb, "xiaomi", age=61) == "ineligible"
+    assert verdict_of(kb, "xiaomi", age=62) == "ineligible"
+    assert verdict_of(kb, "xiaomi", age=60) == "uncertain"  # 18–60 says yes, 18–55 says no
+
+
+def test_articles_that_explicitly_disagree_make_it_uncertain() -> None:
+    kb = three_age_rules()
+    assert uncertainty(kb, "xiaomi", age=58) == ["conflict"]
+    assert verdict_of(kb, "xiaomi", age=55) == "eligible"
+    assert verdict_of(kb, "xiaomi", age=17) == "ineligible"
+
+
+def test_a_threshold_nobody_published_is_uncertain_whatever_the_answer() -> None:
+    kb = make_kb(
+        [
+            crit("age", "we2000", "age", min=18, max=40),
+            crit("score", "we2000", "wechat_pay_score", unpublished=True),
+        ]
+    )
+    for score in (350, 600, 850, None):
+        assert verdict_of(kb, "we2000", age=30, wechat_pay_score=score) == "uncertain"
+        assert uncertainty(kb, "we2000", age=30, wechat_pay_score=score) == ["unpublished"]
+    assert verdict_of(kb, "we2000", age=41, wechat_pay_score=850) == "ineligible"
+
+
+def test_a_threshold_nobody_published_is_not_asked() -> None:
+    kb = make_kb(
+        [
+            crit("age", "we2000", "age", min=18, max=40),
+            crit("score", "we2000", "wechat_pay_score", unpublished=True),
+        ]
+    )
+    assert questions_needed(kb, ["we2000"], EligibilityProfile()) == ["age"]
+
+
+def good_credit(*interpreted: str) -> Criterion:
+    return crit("good", "weilidai", "credit", allowed=["clean"], interpreted=list(interpreted))
+
+
+def test_a_verdict_resting_on_our_reading_is_uncertain() -> None:
+    kb = make_kb([good_credit("settled_overdue")])
+    assert uncertainty(kb, "weilidai", credit="settled_overdue") == ["ours"]
+    assert verdict_of(kb, "weilidai", credit="clean") == "eligible"
+    assert verdict_of(kb, "weilidai", credit="current_overdue") == "ineligible"
+
+
+def test_our_reading_of_one_article_does_not_contradict_another_that_is_clear() -> None:
+    kb = make_kb([good_credit("settled_overdue"), good_credit("settled_overdue", "current_overdue")])
+    assert verdict_of(kb, "weilidai", credit="current_overdue") == "ineligible"
+    assert uncertainty(kb, "weilidai", credit="settled_overdue") == ["ours"]
+
+
+def unasked(kind: str = "unasked") -> UncheckedRequirement:
+    return UncheckedRequirement.model_validate(
+        {
+            "id": "u",
+            "product": "weilidai",
+            "kind": kind,
+            "text": "no abnormal logins",
+            "why": "only the system knows",
+            "terms": ["abnormal_login"],
+            "sources": ["src-age"],
+        }
+    )
+
+
+def test_a_stated_requirement_nobody_can_answer_is_named_and_never_green() -> None:
+    kb = make_kb([crit("age", "weilidai", "age", min=18, max=60)], unchecked=[unasked()])
+    (result,) = evaluate(kb, EligibilityProfile(age=30), ["weilidai"])
+    assert result.verdict == "uncertain" and result.uncertainty == ["unchecked"]
+    assert [(r.outcome, r.why) for r in result.reasons if r.outcome == "unchecked"] == [
+        ("unchecked", "only the system knows")
+    ]
+    assert verdict_of(kb, "weilidai", age=61) == "ineligible"
+
+
+def test_a_step_of_applying_is_named_but_decides_nothing() -> None:
+    kb = make_kb([crit("age", "weilidai", "age", min=18, max=60)], unchecked=[unasked("step")])
+    (result,) = evaluate(kb, EligibilityProfile(age=30), ["weilidai"])
+    assert result.verdict == "eligible"
+    assert [r.outcome for r in result.reasons] == ["pass", "step"]
+
+
+def test_what_one_fact_concludes_is_the_verdict_of_its_key() -> None:
+    kb = three_age_rules()
+    assert key_verdict(kb, "xiaomi", "age", 61) == "ineligible"
+    assert key_verdict(kb, "xiaomi", "age", 58) == "uncertain"
+    assert key_verdict(kb, "xiaomi", "age", 30) == "open"
+    assert key_verdict(kb, "xiaomi", "student", True) == "open"  # no rule on it
+
+
 @pytest.mark.parametrize(
     "bad",
     [
@@ -195,6 +320,8 @@ def test_questions_stop_for_a_product_once_it_is_ruled_out() -> None:
         {"monthly_income": 10**8},
         {"wechat_pay_score": 299},
         {"wechat_pay_score": 851},
+        {"wechat_pay_monthly": -1},
+        {"wechat_wallet_entry": "yes"},
         {"credit": "bad"},
         {"age": "25"},
         {"student": "yes"},

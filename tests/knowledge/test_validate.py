@@ -7,6 +7,7 @@ exactly one thing, and checks the message that names it.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,9 @@ from knowledge.base import DATA_DIR, KnowledgeBaseError, load
 from knowledge.models import MAX_ANSWER_CHARS
 from knowledge.validate import normalise, problems
 
-CORE_FILES = ("sources.yaml", "products.yaml", "topics.yaml", "criteria.yaml")
+CORE_FILES = ("sources.yaml", "products.yaml", "topics.yaml", "criteria.yaml", "provenance.yaml")
+#: kept as they are: the fingerprints of the real articles (the rules that need the article texts use them)
+COPIED_FILES = ("fingerprints.json",)
 
 Data = dict[str, Any]
 
@@ -70,6 +73,8 @@ def make_data_dir(root: Path, edit: Callable[[dict[str, Data]], None] | None = N
     for name, content in files.items():
         text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
         (data_dir / name).write_text(text, encoding="utf-8")
+    for name in COPIED_FILES:
+        shutil.copy(DATA_DIR / name, data_dir / name)
     return data_dir
 
 
@@ -115,7 +120,7 @@ def _criterion_source(f: dict[str, Data]) -> None:
 
 
 def _factor_source(f: dict[str, Data]) -> None:
-    _item(f["criteria.yaml"]["factors"], "we2000.pay_score")["sources"] = ["nowhere"]
+    _item(f["criteria.yaml"]["factors"], "we2000.behaviour")["sources"] = ["nowhere"]
 
 
 def _covers_source(f: dict[str, Data]) -> None:
@@ -144,7 +149,7 @@ def _criterion_product(f: dict[str, Data]) -> None:
 
 
 def _factor_product(f: dict[str, Data]) -> None:
-    _item(f["criteria.yaml"]["factors"], "we2000.pay_score")["product"] = "we3000"
+    _item(f["criteria.yaml"]["factors"], "we2000.behaviour")["product"] = "we3000"
 
 
 def _topic(f: dict[str, Data]) -> None:
@@ -246,7 +251,7 @@ CASES: dict[str, tuple[Callable[[dict[str, Data]], None], str]] = {
     ),
     "factor source": (
         _factor_source,
-        "criteria.yaml: factor 'we2000.pay_score': unknown source 'nowhere'",
+        "criteria.yaml: factor 'we2000.behaviour': unknown source 'nowhere'",
     ),
     "covers source": (
         _covers_source,
@@ -274,7 +279,7 @@ CASES: dict[str, tuple[Callable[[dict[str, Data]], None], str]] = {
     ),
     "factor product": (
         _factor_product,
-        "criteria.yaml: factor 'we2000.pay_score': unknown product 'we3000'",
+        "criteria.yaml: factor 'we2000.behaviour': unknown product 'we3000'",
     ),
     "topic": (
         _topic,
@@ -455,3 +460,168 @@ def test_a_malformed_example_line_is_rejected_at_load_naming_file_and_line(tmp_p
     )
     with pytest.raises(KnowledgeBaseError, match=r"typed\.jsonl:2: not a labelled question"):
         load(data_dir)
+
+
+# --- the rules that need the articles, against their fingerprints -----------------------------------------
+
+
+def _answer_text(text: str, *sources: str) -> Callable[[dict[str, Data]], None]:
+    def edit(f: dict[str, Data]) -> None:
+        _entry(f, "credit.inquiry")["answers"][0].update(text=text, sources=list(sources))
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("text", "sources", "expected"),
+    [
+        # a figure no cited article states (a hotline number the articles never give)
+        ("小米贷款的客服热线是95017。", ["xm-credit-faq"], "states 95017, which no article it cites states"),
+        # a named body no cited article names
+        ("小米贷款的记录会报给百行征信。", ["xm-8qa"], "states 百行, which no article it cites states"),
+        # marked as general knowledge, but the answer does not say so in its sources
+        (
+            "（常识）百行征信是一家个人征信机构。",
+            ["xm-8qa"],
+            "is marked as general knowledge: cite 'general' too",
+        ),
+        # cites general knowledge, but the reader cannot tell which sentence is
+        ("测试用的回答。", ["xm-8qa", "general"], "cites 'general' but no sentence is marked"),
+    ],
+)
+def test_an_unsourced_figure_or_body_is_reported(
+    tmp_path: Path, text: str, sources: list[str], expected: str
+) -> None:
+    found = problems_of(tmp_path, _answer_text(text, *sources))
+    assert any(expected in m and "entry 'credit.inquiry'" in m for m in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        ("小米贷款的日利率在0.02%到0.05%之间。", ["xm-8qa"]),  # stated by the cited article
+        ("（常识）百行征信是一家个人征信机构，反诈热线是96110。", ["xm-8qa", "general"]),  # marked
+        ("按我们的计算，1万元逾期10天约50元。", ["xm-review"]),  # our arithmetic, said so
+    ],
+)
+def test_a_sourced_marked_or_computed_figure_passes(tmp_path: Path, text: str, sources: list[str]) -> None:
+    assert problems_of(tmp_path, _answer_text(text, *sources)) == []
+
+
+def _demote_activity(f: dict[str, Data]) -> None:
+    criteria: list[Data] = f["criteria.yaml"]["criteria"]
+    criteria.remove(_criterion(f, "weilidai.activity"))
+    f["criteria.yaml"]["factors"].append(
+        {
+            "id": "weilidai.activity",
+            "product": "weilidai",
+            "basis": "hedged",
+            "text": "据称看重账户活跃度：近半年每天打开微信3次以上。",
+            "sources": ["wx-weidai-open"],
+        }
+    )
+
+
+def test_a_requirement_an_article_states_cannot_be_demoted_to_a_factor(tmp_path: Path) -> None:
+    found = problems_of(tmp_path, _demote_activity)
+    assert any(
+        "《微贷开通指南》 states a requirement on 'activity' for 'weilidai'" in m
+        and "factor 'weilidai.activity' demotes it" in m
+        for m in found
+    ), found
+
+
+def test_a_requirement_an_article_states_cannot_be_dropped(tmp_path: Path) -> None:
+    def drop(f: dict[str, Data]) -> None:
+        f["criteria.yaml"]["criteria"].remove(_criterion(f, "xiaomi.wechat_pay"))
+
+    found = problems_of(tmp_path, drop)
+    assert any("states a requirement on 'wechat_pay' for 'xiaomi'" in m for m in found), found
+
+
+def test_an_exemption_must_name_a_statement_of_the_fingerprints(tmp_path: Path) -> None:
+    def wrong(f: dict[str, Data]) -> None:
+        f["criteria.yaml"]["exemptions"][0]["statement"] = "xm-review#r99"
+
+    found = problems_of(tmp_path, wrong)
+    assert (
+        "criteria.yaml: exemption 'xm-review#r99': no such requirement statement in fingerprints.json"
+        in found
+    )
+    assert any("states a requirement on 'income' for 'xiaomi' (xm-review#r3)" in m for m in found)
+
+
+def test_a_criterion_text_names_only_what_its_question_asks(tmp_path: Path) -> None:
+    def widen(f: dict[str, Data]) -> None:
+        _criterion(f, "xiaomi.device.8qa")["text"] = "必须是小米设备用户，并在小米生态里有消费记录"
+
+    found = problems_of(tmp_path, widen)
+    assert any("criterion 'xiaomi.device.8qa': its text names purchases" in m for m in found), found
+
+
+def test_a_conclusion_the_criteria_do_not_reach_is_reported(tmp_path: Path) -> None:
+    def overclaim(f: dict[str, Data]) -> None:
+        answer = _entry(f)["answers"][1]  # the 小米贷款 answer
+        answer["concludes"] = [{"key": "age", "value": 58, "verdict": "ineligible"}]
+
+    found = problems_of(tmp_path, overclaim)
+    assert any(
+        "answer for 'xiaomi' concludes 'ineligible' for xiaomi when age = 58, "
+        "but the criteria give 'uncertain'"
+        in m
+        for m in found
+    ), found
+
+
+def _synthetic_articles(data_dir: Path, folder: Path, texts: list[str]) -> None:
+    """Fingerprint articles written for the test in place of the real ones (same file names)."""
+    from knowledge import fingerprints as fp
+    from knowledge.provenance import load_provenance
+
+    kb = load(data_dir)
+    folder.mkdir()
+    for text, file_name in zip(texts, fp.article_files(kb).values(), strict=False):
+        (folder / file_name).write_text(text, encoding="utf-8")
+    for file_name in fp.article_files(kb).values():
+        if not (folder / file_name).exists():
+            (folder / file_name).write_text("空白。", encoding="utf-8")
+    fp.write(fp.build(kb, load_provenance(data_dir), folder), data_dir / fp.FINGERPRINT_FILE)
+
+
+@pytest.mark.parametrize(("copied", "reported"), [(15, True), (14, False)])
+def test_a_run_of_15_characters_shared_with_an_article_is_reported(
+    tmp_path: Path, copied: int, reported: bool
+) -> None:
+    sentence = "这段文字专门写给测试用里面没有任何一段会被别人照抄"
+    data_dir = make_data_dir(tmp_path, _answer_text(f"我们说：{sentence[:copied]}。", "xm-review"))
+    _synthetic_articles(data_dir, tmp_path / "articles", [sentence])
+    found = [m for m in problems(load(data_dir), data_dir) if "a run of 15 characters" in m]
+    assert bool(found) is reported, found
+    if reported:
+        assert found == [
+            f"faq/credit.yaml: entry 'credit.inquiry': general answer: shares 「{sentence[:15]}」 with "
+            "《小米贷款测评》, a run of 15 characters: say it in our own words"
+        ]
+
+
+def test_missing_or_stale_fingerprints_are_reported(tmp_path: Path) -> None:
+    data_dir = make_data_dir(tmp_path)
+    (data_dir / "fingerprints.json").unlink()
+    assert [m for m in problems(load(data_dir), data_dir) if "fingerprints.json: missing" in m]
+    data_dir = make_data_dir(
+        tmp_path / "again", lambda f: f["provenance.yaml"]["requirements"]["cues"].append("务必")
+    )
+    assert any("another provenance.yaml vocabulary" in m for m in problems(load(data_dir), data_dir))
+
+
+def test_with_the_articles_at_hand_the_fingerprints_are_verified(tmp_path: Path) -> None:
+    data_dir = make_data_dir(tmp_path)
+    folder = tmp_path / "articles"
+    _synthetic_articles(data_dir, folder, ["第一篇。", "第二篇。"])
+    kb = load(data_dir)
+    assert not [m for m in problems(kb, data_dir, sources_dir=folder) if "fingerprinted" in m]
+    changed = next(folder.iterdir())
+    changed.write_text("改过了。", encoding="utf-8")
+    assert any(
+        "has changed since it was fingerprinted" in m for m in problems(kb, data_dir, sources_dir=folder)
+    )

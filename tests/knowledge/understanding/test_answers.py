@@ -26,6 +26,11 @@ parse_number = _folded(answers.parse_number)
 parse_pay_score = _folded(answers.parse_pay_score)
 parse_student = _folded(answers.parse_student)
 parse_xiaomi_device = _folded(answers.parse_xiaomi_device)
+parse_wallet_entry = _folded(answers.parse_wallet_entry)
+parse_wechat_active = _folded(answers.parse_wechat_active)
+parse_wechat_pay_bound = _folded(answers.parse_wechat_pay_bound)
+parse_wechat_spending = _folded(answers.parse_wechat_spending)
+parse_xiaomi_purchases = _folded(answers.parse_xiaomi_purchases)
 
 
 @pytest.mark.parametrize(
@@ -188,3 +193,104 @@ def test_every_arabic_income_reads_back(amount: int) -> None:
 @given(st.integers(min_value=1, max_value=120))
 def test_every_arabic_age_reads_back(age: int) -> None:
     assert parse_age(f"{age}岁") == age
+
+
+@pytest.mark.parametrize(
+    ("text", "seen"),
+    [
+        ("有", True),
+        ("看得到", True),
+        ("能看到入口", True),
+        ("钱包里有微粒贷", True),
+        ("能看到，没问题", True),
+        ("看得見", True),  # Traditional
+        ("没有", False),
+        ("看不到", False),
+        ("没有入口", False),
+        ("找不到微粒贷", False),
+        ("没被邀请", False),
+    ],
+)
+def test_wallet_entry_answers(text: str, seen: bool) -> None:
+    assert parse_wallet_entry(text) is seen
+
+
+def test_not_having_looked_for_the_wallet_entry_is_unclear() -> None:
+    assert parse_wallet_entry("没看过") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "spent"),
+    [
+        ("2000", 2000),
+        ("2000左右", 2000),
+        ("每个月刷两三千", 2000),  # a rough range counts as its cautious lower end
+        ("一两千", 1000),
+        ("三千多", 3000),
+        ("几千", 2000),
+        ("几百块", 500),
+        ("1500元", 1500),
+        ("八百", 800),
+        ("一个月两千", 2000),  # 「一个月」 is a count, not the amount
+        ("不怎么用", 0),
+    ],
+)
+def test_monthly_wechat_pay_spending_is_read_in_yuan(text: str, spent: int) -> None:
+    assert parse_wechat_spending(text) == spent
+
+
+def test_a_rough_income_range_is_its_lower_end_not_a_run_of_digits() -> None:
+    assert parse_income("月入两三千") == 2000  # not 23000
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [
+        ("开通了", True),
+        ("有", True),
+        ("绑了银行卡", True),
+        ("已实名", True),
+        ("没绑卡", False),
+        ("没有", False),
+        ("不用微信支付", False),
+        ("没实名", False),
+    ],
+)
+def test_wechat_pay_answers(text: str, bound: bool) -> None:
+    assert parse_wechat_pay_bound(text) is bound
+
+
+@pytest.mark.parametrize(
+    ("text", "active"),
+    [
+        ("天天用", True),
+        ("每天都开好多次", True),
+        ("会", True),
+        ("是", True),
+        ("一天打开十几次", True),
+        ("每天5次", True),
+        ("很少用", False),
+        ("偶尔打开", False),
+        ("不是每天", False),
+        ("不会", False),
+        ("一天两次", False),
+    ],
+)
+def test_wechat_activity_answers(text: str, active: bool) -> None:
+    assert parse_wechat_active(text) is active
+
+
+@pytest.mark.parametrize(
+    ("text", "bought"),
+    [
+        ("买过", True),
+        ("在小米商城买过手机", True),
+        ("有", True),
+        ("买过小米手机", True),
+        ("没买过", False),
+        ("没有", False),
+        ("从来没在小米买过东西", False),
+    ],
+)
+def test_xiaomi_purchase_answers(text: str, bought: bool) -> None:
+    assert parse_xiaomi_purchases(text) is bought
