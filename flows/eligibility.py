@@ -149,6 +149,11 @@ UNCERTAINTY_WORDS = {
     "unchecked": N_("有条件这里核对不了"),
     "no_criteria": N_("文章没写条件"),
 }
+#: facts volunteered (not answered one by one) from which the check already says where things stand
+PROVISIONAL_AFTER = 2
+#: the reasons shown beside a provisional verdict, and how many
+PROVISIONAL_REASONS = ("fail", "soft_fail", "conflict", "unpublished", "ours")
+MAX_PROVISIONAL_REASONS = 2
 #: notes (approval factors) shown per product in the dialogue; the rest are counted in one line
 MAX_NOTES = 3
 #: how many unclear answers before the re-ask suggests 「跳过」 outright
@@ -379,7 +384,30 @@ class CheckTurn(FlowTurn):
         known = facts_text({k: v for k, v in draft.answers.items() if k in asked_for})
         if known:
             text += _("我记下了：{facts}（说错了可以直接改，比如「不对 我是26」）。").format(facts=esc(known))
-        self.reply.add(text)
+        self.reply.add(text + self._where_it_stands())
+
+    def _where_it_stands(self) -> str:
+        """「按你说的，目前：小米贷款 ❔ 还不确定。再答3个问题就能说得更准：」 once a situation has been told
+        (facts stated, not answered one by one) and questions are still left; else nothing.
+
+        A person who tells everything at once deserves an answer now; the questions left only firm it.
+        """
+        draft, kb = self.session.check, self.engine.kb
+        asked_for = {c.key for c in kb.criteria if c.product in draft.products}
+        told = [k for k in asked_for - set(draft.asked) if draft.answers.get(k) is not None]
+        left = questions_needed(kb, draft.products, draft_profile(draft), skipped=skipped_keys(draft))
+        if len(told) < PROVISIONAL_AFTER or not left:
+            return ""
+        lines = []
+        for verdict in evaluate(kb, draft_profile(draft), draft.products):
+            line = f"{kb.product_name(verdict.product)} {_(VERDICT_LABELS[verdict.verdict])}"
+            # what already decides it, or already makes it unsure: a failed rule, articles that disagree
+            telling = [r for r in verdict.reasons if r.outcome in PROVISIONAL_REASONS]
+            if telling := telling[:MAX_PROVISIONAL_REASONS]:
+                line += "（" + "；".join(reason_text(r) for r in telling) + "）"
+            lines.append(line)
+        text = _("按你说的，目前：{verdicts}。再答{n}个问题就能说得更准：")
+        return "\n" + text.format(verdicts=esc("；".join(lines)), n=len(left))
 
     def say_unknown_product(self) -> None:
         self.reply.add(_("没看出您想测哪个产品，请点下面的按钮选择。"))
@@ -421,9 +449,9 @@ class CheckTurn(FlowTurn):
         if not known:
             return
         if corrected:
-            self.reply.add(_("好的，已改成：{facts}。").format(facts=esc(known)))
+            self.reply.add(_("好的，已改成：{facts}。").format(facts=esc(known)) + self._where_it_stands())
         else:
-            self.reply.add(_("记下了：{facts}。").format(facts=esc(known)))
+            self.reply.add(_("记下了：{facts}。").format(facts=esc(known)) + self._where_it_stands())
 
     def reask(self) -> None:
         key = self.pending()

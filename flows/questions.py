@@ -118,7 +118,10 @@ QUESTIONS: dict[CriterionKey, Question] = {
         ),
         Question(
             key="wechat_wallet_entry",
-            prompt=N_("打开微信「我 → 服务 → 钱包」，能看到「微粒贷」的入口吗？（微粒贷只对受邀用户显示）"),
+            prompt=N_(
+                "打开微信「我 → 服务 → 钱包」，能看到「微粒贷」的入口吗？"
+                "（微粒贷是白名单邀请制，只对受邀用户显示）"
+            ),
             expected=N_("请回答「能看到」或「看不到」；没去看过可以点「跳过」。"),
             parse=parse_wallet_entry,
             options=(("yes", N_("能看到入口")), ("no", N_("看不到"))),
