@@ -511,8 +511,6 @@ def _convention(result: CostResult) -> str:
 def _line_comparison(kb: KnowledgeBase, results: list[CostResult]) -> list[str]:
     """Where each result falls against 24 % and 36 % (IRR年化, or the nominal rate when higher), with the
     articles that cite the lines."""
-    cite24 = esc(cite(kb, [LINE_SOURCES[LINE_24]]))
-    cite36 = esc(cite(kb, [LINE_SOURCES[LINE_36]]))
     by_band: dict[str, list[str]] = {}
     for result in results:
         figures = by_band.setdefault(line_band(result.compared_pct), [])
@@ -523,6 +521,14 @@ def _line_comparison(kb: KnowledgeBase, results: list[CostResult]) -> list[str]:
             figure = _("名义年化 {rate}").format(rate=pct(result.nominal_annual_pct))
         if figure not in figures:
             figures.append(figure)
+    return line_verdicts(kb, by_band)
+
+
+def line_verdicts(kb: KnowledgeBase, by_band: dict[str, list[str]]) -> list[str]:
+    """One line per band (``within_24``, ``over_24``, ``over_36``): the figures named in it, set against
+    24 % and 36 % with the articles that cite the lines. Shared with the message check (flows/inspect_view)."""
+    cite24 = esc(cite(kb, [LINE_SOURCES[LINE_24]]))
+    cite36 = esc(cite(kb, [LINE_SOURCES[LINE_36]]))
     lines: list[str] = []
     for band, figures in by_band.items():
         irr = _("、").join(figures)  # the list separator of the language: 、 in Chinese
