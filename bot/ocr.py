@@ -31,9 +31,23 @@ from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from flows.i18n import N_
+
 log = logging.getLogger(__name__)
 
-UnreadableCode = Literal["too_large", "too_many_pixels", "not_an_image", "timed_out", "no_text", "busy", "same_person"]
+UnreadableCode = Literal[
+    "too_large", "too_many_pixels", "not_an_image", "timed_out", "no_text", "busy", "same_person"
+]
+#: what the person is told for each reason an image could not be read (translated at sending)
+UNREADABLE_NOTES: dict[UnreadableCode, str] = {
+    "too_large": N_("图片太大了，请截取有文字的那一部分再发，或者直接把文字粘贴过来。"),
+    "too_many_pixels": N_("图片尺寸太大了，请截取有文字的那一部分再发，或者直接把文字粘贴过来。"),
+    "not_an_image": N_("这个文件打不开，不像是图片。请发送截图（PNG 或 JPG），或者直接把文字粘贴过来。"),
+    "timed_out": N_("这张图片读得太久，没能读完。请截取有文字的那一部分再发，或者直接把文字粘贴过来。"),
+    "no_text": N_("这张图片里没有读到文字。请发送清晰一些的截图，或者直接把文字粘贴过来。"),
+    "busy": N_("现在要读的图片有点多，请过一会儿再发。"),
+    "same_person": N_("上一张图片还在读，请稍等，读完再发下一张。"),
+}
 #: formats a phone's screenshot or photo comes in
 IMAGE_FORMATS = frozenset({"PNG", "JPEG", "WEBP", "BMP", "GIF", "MPO"})
 
@@ -191,7 +205,11 @@ def _continues(previous: OcrLine, line: OcrLine, width: int, column: float) -> b
     """Whether ``line`` is the next line of the bubble ``previous`` is in."""
     gap = line.top - previous.bottom
     same_column = abs(line.left - previous.left) < 0.06 * width
-    return gap < 0.8 * max(previous.height, 1) and same_column and _own([line], width, column) == _own([previous], width, column)
+    return (
+        gap < 0.8 * max(previous.height, 1)
+        and same_column
+        and _own([line], width, column) == _own([previous], width, column)
+    )
 
 
 def _is_speaker(paragraph: list[OcrLine], following: list[OcrLine], width: int, column: float) -> bool:
@@ -253,7 +271,9 @@ class ImageReading:
         try:
             text = await asyncio.wait_for(asyncio.shield(job), self.limits.timeout_seconds)
         except TimeoutError:
-            log.warning("an image took longer than %.0fs to read; the person was told", self.limits.timeout_seconds)
+            log.warning(
+                "an image took longer than %.0fs to read; the person was told", self.limits.timeout_seconds
+            )
             raise ImageUnreadable("timed_out") from None
         finally:
             self._reading.discard(person)

@@ -526,7 +526,7 @@ def _line_comparison(kb: KnowledgeBase, results: list[CostResult]) -> list[str]:
 
 def line_verdicts(kb: KnowledgeBase, by_band: dict[str, list[str]]) -> list[str]:
     """One line per band (``within_24``, ``over_24``, ``over_36``): the figures named in it, set against
-    24 % and 36 % with the articles that cite the lines. Shared with the message check (flows/inspect_view)."""
+    24 % and 36 % with the articles that cite the lines. The message check (flows/inspect_view) shares it."""
     cite24 = esc(cite(kb, [LINE_SOURCES[LINE_24]]))
     cite36 = esc(cite(kb, [LINE_SOURCES[LINE_36]]))
     lines: list[str] = []

@@ -60,7 +60,9 @@ def inspection_reply(kb: KnowledgeBase, report: Inspection, *, read_text: str | 
     if report.figures is not None:
         reply.add(_figures_text(kb, report.figures))
     buttons = [
-        Button(id=entry_button_id(found.sign.faq), label=_("了解：{title}").format(title=found.sign.title[:20]))
+        Button(
+            id=entry_button_id(found.sign.faq), label=_("了解：{title}").format(title=found.sign.title[:20])
+        )
         for found in report.signs[:2]
         if found.sign.faq and found.sign.faq in kb.entries
     ]
@@ -96,7 +98,9 @@ def _verdict(kb: KnowledgeBase, report: Inspection) -> str:
             lines.append(_("消息太长，只检查了开头部分。"))
         return "\n".join(lines)
     lines = [
-        _("⚠️ <b>发现 {count} 个诈骗常见迹象，请先不要转账、不要提供验证码。</b>").format(count=len(report.signs))
+        _("⚠️ <b>发现 {count} 个诈骗常见迹象，请先不要转账、不要提供验证码。</b>").format(
+            count=len(report.signs)
+        )
     ]
     for number, found in enumerate(report.signs, start=1):
         lines.append("")
@@ -135,7 +139,9 @@ def _figures_text(kb: KnowledgeBase, figures: CostFigures) -> str:
     if figures.periods > 1:
         lines.append(
             _("分 {periods} 期，每期还 {installment}，一共还 {total}。").format(
-                periods=figures.periods, installment=yuan(figures.installment), total=yuan(figures.total_repaid)
+                periods=figures.periods,
+                installment=yuan(figures.installment),
+                total=yuan(figures.total_repaid),
             )
         )
     else:

@@ -23,7 +23,14 @@ from typing import Literal
 
 import numpy_financial as npf
 
-from knowledge.costs import DAYS_PER_MONTH, DAYS_PER_YEAR, MAX_AMOUNT, MAX_TERM_DAYS, MAX_TERM_MONTHS, line_band
+from knowledge.costs import (
+    DAYS_PER_MONTH,
+    DAYS_PER_YEAR,
+    MAX_AMOUNT,
+    MAX_TERM_DAYS,
+    MAX_TERM_MONTHS,
+    line_band,
+)
 
 SolveErrorCode = Literal[
     "not_positive",
@@ -136,7 +143,9 @@ def from_payments(
     if sum(payments) < received:
         raise SolveError("repaid_less_than_received", f"{sum(payments)} < {received}")
     periods_per_year = (
-        12 / (period_days // DAYS_PER_MONTH) if period_days % DAYS_PER_MONTH == 0 else DAYS_PER_YEAR / period_days
+        12 / (period_days // DAYS_PER_MONTH)
+        if period_days % DAYS_PER_MONTH == 0
+        else DAYS_PER_YEAR / period_days
     )
     return Solved(
         amount=amount,
@@ -193,7 +202,9 @@ def from_total(
     raise SolveError("term_missing")
 
 
-def received_vs_repaid(received: float, repaid: float, *, months: int | None = None, days: int | None = None) -> Solved:
+def received_vs_repaid(
+    received: float, repaid: float, *, months: int | None = None, days: int | None = None
+) -> Solved:
     """Solve 「到手 ``received``，到期还 ``repaid``」: what was lent is what arrived, no fee to deduct.
 
     Raises:

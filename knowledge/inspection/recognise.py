@@ -1,10 +1,11 @@
 """Telling a message someone received (pasted into the chat) from a question they typed themselves.
 
-A pasted SMS or chat has marks a typed question lacks: a sender tag 「【微众银行】」 at the start, 「回T退订」,
-a transcript's speaker labels (「客服：…」 on two lines or more), a link, the formal 「尊敬的用户」/「您的」 of a
-notice. A question the person types is short, speaks as 「我」 and often ends in 「吗」「？」. The rule is
-deliberately simple and declared here as weighted marks; tests hold it against every labelled message
-(must be recognised) and every labelled question of the FAQ sets (must not be).
+A pasted SMS or chat has marks a typed question lacks: a sender tag 「【微众银行】」 at the start,
+「回T退订」, a transcript's speaker labels (「客服：…」 on two lines or more), a link, the formal
+「尊敬的用户」/「您的」 of a notice. A question the person types is short, speaks as 「我」 and
+often ends in 「吗」「？」. The rule is deliberately simple and declared here as weighted marks; tests
+hold it against every labelled message (must be recognised) and every labelled question of the FAQ
+sets (must not be).
 """
 
 from __future__ import annotations
@@ -22,12 +23,19 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"(?<![A-Za-z0-9@.-])[A-Za-z0-9-]{2,}\.(?:cn|com|top|cc|net|xyz|vip|app)\b"), 2),
     (re.compile(r"尊敬的|亲爱的用户|恭喜您|您的|您好|您已|您正在|请您|感谢您|你好|你的|你名下|你把"), 1),
     (re.compile(r"尾号\d{4}|\d{1,2}月\d{1,2}日|\d{1,3}(?:,\d{3})+(?:\.\d{2})元|\d+\.\d{2}元"), 1),
-    (re.compile(r"验证码\s*\d{4,8}|加[VvＶ微]|加QQ|私信|私聊|电报|@[A-Za-z0-9_]{4,}|详询|戳|点击|立即|马上|限时|仅限"), 1),
+    (
+        re.compile(
+            r"验证码\s*\d{4,8}|加[VvＶ微]|加QQ|私信|私聊|电报|@[A-Za-z0-9_]{4,}|详询|戳|点击|立即|马上|限时|仅限"
+        ),
+        1,
+    ),
     (re.compile(r"包过|下款|秒批|秒到|名额有限|先到先得|全额退|无抵押|急用钱|到手\d"), 1),  # loan-ad words
 )
 THRESHOLD = 3
 #: the marks of a question the person asks: they count against
-_QUESTION = re.compile(r"(?:吗|呢|么|嘛|吧|啊|不|[?？])\s*$|是不是|能不能|可不可以|怎么办|请问|想问|什么|怎么|多少|如何|为什么|为啥|啥")
+_QUESTION = re.compile(
+    r"(?:吗|呢|么|嘛|吧|啊|不|[?？])\s*$|是不是|能不能|可不可以|怎么办|请问|想问|什么|怎么|多少|如何|为什么|为啥|啥"
+)
 _SELF = re.compile(r"^(?:我|本人|请问)(?![:：])")
 
 

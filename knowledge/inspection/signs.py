@@ -146,7 +146,9 @@ def problems(kb: KnowledgeBase, book: SignsFile) -> list[str]:
     for sign in book.signs:
         for cited in [*sign.facts, sign.advice]:
             found += [
-                f"{SIGNS_FILE}: sign '{sign.id}': unknown source '{s}'" for s in cited.sources if s not in kb.sources
+                f"{SIGNS_FILE}: sign '{sign.id}': unknown source '{s}'"
+                for s in cited.sources
+                if s not in kb.sources
             ]
         if sign.faq is not None and sign.faq not in kb.entries:
             found.append(f"{SIGNS_FILE}: sign '{sign.id}': unknown FAQ entry '{sign.faq}'")

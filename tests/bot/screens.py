@@ -68,7 +68,12 @@ def _draw_bubble(
     width, height = _bubble_size(lines, font)
     draw.rounded_rectangle((x, y, x + width, y + height), radius=18, fill=fill)
     for number, line in enumerate(lines):
-        draw.text((x + BUBBLE_PAD, y + BUBBLE_PAD + number * (FONT_SIZE + LINE_GAP)), line, font=font, fill="#111111")
+        draw.text(
+            (x + BUBBLE_PAD, y + BUBBLE_PAD + number * (FONT_SIZE + LINE_GAP)),
+            line,
+            font=font,
+            fill="#111111",
+        )
     return y + height
 
 
@@ -115,7 +120,9 @@ def _chat(text: str) -> Image.Image:
 
 def _photographed(image: Image.Image, rng: random.Random) -> Image.Image:
     """The screen as another phone's camera sees it: turned, unevenly lit, soft and grainy."""
-    image = image.rotate(rng.uniform(-4.0, 4.0), resample=Image.Resampling.BICUBIC, expand=True, fillcolor="#3a3a3a")
+    image = image.rotate(
+        rng.uniform(-4.0, 4.0), resample=Image.Resampling.BICUBIC, expand=True, fillcolor="#3a3a3a"
+    )
     pixels = np.asarray(image, dtype=np.float32)
     height, width = pixels.shape[:2]
     # light falling off towards one corner, as under a desk lamp

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.base import KnowledgeBase, default
+from knowledge.inspection.signs import default_signs
 
 SOURCES_DIR = Path(__file__).resolve().parents[3] / "shared" / "sources"
 LONGEST_SHARED_RUN = 24
@@ -48,6 +49,9 @@ def _our_texts(kb: KnowledgeBase) -> Iterator[tuple[str, str]]:
         yield f"criterion '{criterion.id}'", criterion.text + (criterion.tip or "")
     for factor in kb.factors:
         yield f"factor '{factor.id}'", factor.text
+    for sign in default_signs().signs:
+        for number, cited in enumerate([*sign.facts, sign.advice]):
+            yield f"scam sign '{sign.id}' text {number}", cited.text
 
 
 def test_no_text_pastes_a_sentence_from_an_article(article_runs: set[str]) -> None:
