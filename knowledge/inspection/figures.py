@@ -20,7 +20,7 @@ from knowledge.numerals import read_numeral
 from knowledge.solve import Solved, SolveError, from_installments, from_total
 
 _CN = "零〇一二两三四五六七八九十百千"
-_NUM = rf"(?P<n>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}]+)\s*(?P<u>万|千)?"
+_NUM = rf"(?P<n>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}]+)\s*(?:(?P<u>万|千)(?P<r>\d(?![\d.]))?)?"
 
 _AMOUNT = [
     re.compile(
@@ -95,7 +95,8 @@ def _value(match: re.Match[str]) -> float | None:
     except ValueError:
         value = read_numeral(raw) or 0.0
     scale = {"万": 10_000, "千": 1_000}.get(match.group("u") or "", 1)
-    return value * scale if value else None
+    rest = match.group("r")  # 「1万6」 is 16,000, as 「一万六」 is
+    return value * scale + (int(rest) * scale / 10 if rest else 0) if value else None
 
 
 def _first(patterns: list[re.Pattern[str]], text: str) -> float | None:
