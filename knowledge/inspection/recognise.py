@@ -14,12 +14,14 @@ import re
 
 from knowledge.inspection.signs import find_signs, normalise
 
+#: two lines or more that begin with a speaker's name: a chat transcript (its questions are the chat's own)
+_TRANSCRIPT = re.compile(r"(?m)(?:^[^\n:：]{1,14}[:：].+\n){1,}^[^\n:：]{1,14}[:：]")
 #: (mark, weight): a message is taken as received when the weights found add up to :data:`THRESHOLD`
 MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^\s*【[^】]{2,14}】"), 3),  # an SMS sender tag at the start
     (re.compile(r"【[^】]{2,14}】\s*$"), 3),  # … or at the end, as some senders place it
     (re.compile(r"回T退订|退订回T|拒收请回复|回复TD退订"), 3),
-    (re.compile(r"(?m)(?:^[^\n:：]{1,14}[:：].+\n){1,}^[^\n:：]{1,14}[:：]"), 3),  # two speaker lines
+    (_TRANSCRIPT, 3),
     (re.compile(r"(?<![A-Za-z0-9@.-])[A-Za-z0-9-]{2,}\.(?:cn|com|top|cc|net|xyz|vip|app)\b"), 2),
     (re.compile(r"尊敬的|亲爱的用户|恭喜您|您的|您好|您已|您正在|请您|感谢您|你好|你的|你名下|你把"), 1),
     (re.compile(r"尾号\d{4}|\d{1,2}月\d{1,2}日|\d{1,3}(?:,\d{3})+(?:\.\d{2})元|\d+\.\d{2}元"), 1),
@@ -43,7 +45,7 @@ def received_score(text: str) -> int:
     """The weight of the received-message marks in ``text``, less 2 when it reads as a question."""
     stripped = text.strip()
     score = sum(weight for pattern, weight in MARKS if pattern.search(stripped))
-    if _QUESTION.search(stripped) or _SELF.search(stripped):
+    if not _TRANSCRIPT.search(stripped) and (_QUESTION.search(stripped) or _SELF.search(stripped)):
         score -= 2
     if find_signs(normalise(stripped)):
         score += 2  # the very signs a check looks for: a retold story still reads as a question (-2)
