@@ -205,9 +205,13 @@ def _continues(previous: OcrLine, line: OcrLine, width: int, column: float) -> b
     """Whether ``line`` is the next line of the bubble ``previous`` is in."""
     gap = line.top - previous.bottom
     same_column = abs(line.left - previous.left) < 0.06 * width
+    # a name above a bubble is short and set smaller than the bubble's text (only compared for short
+    # lines: a photographed screen's turned lines have boxes taller the longer they are)
+    name_above = len(previous.text.strip()) <= 10 and line.height > 1.2 * previous.height
     return (
         gap < 0.8 * max(previous.height, 1)
         and same_column
+        and not name_above
         and _own([line], width, column) == _own([previous], width, column)
     )
 

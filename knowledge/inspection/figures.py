@@ -20,7 +20,9 @@ from knowledge.numerals import read_numeral
 from knowledge.solve import Solved, SolveError, from_installments, from_total
 
 _CN = "零〇一二两三四五六七八九十百千"
-_NUM = rf"(?P<n>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}]+)\s*(?:(?P<u>万|千)(?P<r>\d(?![\d.]))?)?"
+_NUM = (
+    rf"(?P<n>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}]+)\s*(?:(?P<u>万|千)(?P<r>\d(?![\d.]))?)?"
+)
 
 _AMOUNT = [
     re.compile(

@@ -62,7 +62,9 @@ def test_the_quoted_words_are_the_ones_the_labeller_pointed_at(labelled: list[La
     assert scores.quotes_agree / scores.signs_right >= 0.95
 
 
-def test_traditional_characters_and_full_width_digits_are_read_the_same(labelled: list[LabelledMessage]) -> None:
+def test_traditional_characters_and_full_width_digits_are_read_the_same(
+    labelled: list[LabelledMessage],
+) -> None:
     to_traditional = OpenCC("s2t")
     full_width = str.maketrans("0123456789", "０１２３４５６７８９")
     for message in labelled[:40]:
@@ -86,7 +88,9 @@ def test_the_same_code_asked_for_is_a_sign_quoted_back() -> None:
 
 
 def test_a_lenders_name_and_a_due_date_alone_are_no_scam() -> None:
-    report = inspect_message("【微众银行】您的微粒贷借款本期应还856.30元，请于今日24点前还款，逾期将影响征信。")
+    report = inspect_message(
+        "【微众银行】您的微粒贷借款本期应还856.30元，请于今日24点前还款，逾期将影响征信。"
+    )
     assert report.signs == ()
 
 
