@@ -9,8 +9,9 @@ Usage (from the repository root)::
 Parts: ``faq`` (start-up and warm latency beside the BM25 baseline), ``dialogue`` (eligibility
 conversations with SQLite and Redis sessions), ``e2e`` (PTB Application and the Bot API stand-in, 100 and
 1,000 chats), ``memory`` (the bot process's RSS, bytes per session), ``growth`` (the knowledge base
-grown 10x and 100x). Results go to ``bench/results/latest.json`` (git-ignored). Timings are medians over
-several runs; run on an otherwise idle machine.
+grown 10x and 100x), ``ocr`` (seconds per screenshot, the memory the OCR adds, other chats'
+latency while screenshots are read). Results go to ``bench/results/latest.json`` (git-ignored).
+Timings are medians over several runs; run on an otherwise idle machine.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from typing import Any
 
 from bench.common import ROOT, machine, quiet_logs
 
-PARTS = ("faq", "dialogue", "e2e", "memory", "growth")
+PARTS = ("faq", "dialogue", "e2e", "memory", "growth", "ocr")
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 
 
@@ -43,6 +44,8 @@ class Plan:
     growth_factors: tuple[int, ...]
     growth_runs: int
     growth_questions: int
+    #: (reads of each screenshot, chats asking meanwhile, questions per chat, screenshots sent)
+    ocr: tuple[int, int, int, int] = (3, 4, 12, 6)
 
 
 FULL = Plan(
@@ -66,6 +69,7 @@ QUICK = Plan(
     growth_factors=(1, 10),
     growth_runs=1,
     growth_questions=30,
+    ocr=(1, 2, 4, 2),
 )
 
 
@@ -90,6 +94,11 @@ def run_parts(parts: list[str], plan: Plan, *, log: Any = print) -> dict[str, An
             from bench import faq
 
             results[part] = faq.measure(runs=plan.faq_runs, passes=plan.faq_passes)
+        elif part == "ocr":
+            from bench import ocr
+
+            runs, chats, rounds, images = plan.ocr
+            results[part] = ocr.measure(runs=runs, chats=chats, rounds=rounds, images=images)
         elif part == "growth":
             from bench import growth
 
@@ -148,6 +157,27 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     sizes += [results["memory"]["sqlite_data_bytes_per_session"]] if "memory" in results else []
     if sizes:
         add("Stored per session (largest measure)", "< 2048 B", max(sizes), "B", max(sizes) < 2048)
+    ocr = results.get("ocr")
+    if ocr:
+        per_image = ocr["per_image"]
+        add(
+            "OCR seconds per screenshot (p50, one thread)",
+            "< 5 s",
+            per_image["seconds_per_image_p50"],
+            "s",
+            per_image["seconds_per_image_p50"] < 5,
+        )
+        add(
+            "Memory the OCR adds (peak)",
+            "< 400 MiB",
+            per_image["rss_peak_added_mib"],
+            "MiB",
+            per_image["rss_peak_added_mib"] < 400,
+        )
+        alone = ocr["other_chats"]["alone"]["first_reply_p90_ms"]
+        during = ocr["other_chats"]["while_reading_images"]["first_reply_p90_ms"]
+        ratio = during / alone if alone else 0.0
+        add("Other chats' p90 while images are read (x alone)", "<= x2", ratio, "x", ratio <= 2)
     growth = results.get("growth")
     if growth and "1x" in growth:
         base = growth["1x"]

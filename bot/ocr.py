@@ -118,7 +118,14 @@ class RapidOcrReader:
                 from rapidocr_onnxruntime import RapidOCR
 
                 self._engine = RapidOCR(
-                    intra_op_num_threads=self.threads, inter_op_num_threads=1, text_score=self.min_score
+                    intra_op_num_threads=self.threads,
+                    inter_op_num_threads=1,
+                    text_score=self.min_score,
+                    # detect on the image scaled to at most 1280 pixels a side (text is then read from
+                    # the full image): the package's default scales small sides up, which on phone
+                    # screenshots doubled the peak memory (bench/ocr.py) for no better reading
+                    det_limit_type="max",
+                    det_limit_side_len=1280,
                 )
 
     def read_lines(self, image: np.ndarray) -> list[OcrLine]:

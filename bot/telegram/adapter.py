@@ -136,6 +136,7 @@ class TelegramAdapter:
     ) -> None:
         self.engine = engine
         self.images = images
+        self._image_tasks: set[asyncio.Task[None]] = set()
         self.store = store
         self.flood = flood if flood is not None else FloodGate()
         self.typing_after = typing_after
@@ -157,6 +158,9 @@ class TelegramAdapter:
         """Stop the worker threads and close the store."""
         self._worker.shutdown(wait=True)
         if self.images is not None:
+            for task in list(self._image_tasks):
+                task.cancel()
+            await asyncio.gather(*self._image_tasks, return_exceptions=True)
             self.images.close()
         await self.store.close()
 
@@ -271,12 +275,38 @@ class TelegramAdapter:
         person = update.effective_user.id if update.effective_user is not None else message.chat_id
         try:
             data = await self._image_bytes(context.bot, message, self.images)
-            text = await self.images.read(person, data)
         except ImageUnreadable as error:
             await self._note(context.bot, message.chat_id, UNREADABLE_NOTES[error.code], language=language)
             return
-        turn = Turn(kind="text", text=text, origin="photo")
-        await self._converse(context.bot, message.chat_id, turn, language)
+        # reading takes seconds: it goes on as a task of its own, so this update counts as handled and
+        # polling (which waits for the updates in hand) keeps serving every other chat meanwhile
+        task = asyncio.create_task(
+            self._read_and_answer(context.bot, message.chat_id, person, data, language)
+        )
+        self._image_tasks.add(task)
+        task.add_done_callback(self._image_tasks.discard)
+
+    async def _read_and_answer(
+        self, bot: Bot, chat_id: int, person: int, data: bytes, language: str | None
+    ) -> None:
+        """Read the image (showing "typing…"), then answer its text as a message to check."""
+        assert self.images is not None
+        typing = asyncio.create_task(self._keep_typing(bot, chat_id))
+        try:
+            text = await self.images.read(person, data)
+        except ImageUnreadable as error:
+            await self._note(bot, chat_id, UNREADABLE_NOTES[error.code], language=language)
+            return
+        finally:
+            typing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await typing
+        try:
+            await self._converse(bot, chat_id, Turn(kind="text", text=text, origin="photo"), language)
+        except Exception:  # outside PTB's error handler here: log (never the text) and tell the person
+            log.exception("could not answer an image in chat %s", chat_id)
+            with contextlib.suppress(TelegramError):
+                await self._note(bot, chat_id, NOTE_ERROR, language=language)
 
     @staticmethod
     async def _image_bytes(bot: Bot, message: TgMessage, images: ImageReading) -> bytes:
@@ -297,7 +327,10 @@ class TelegramAdapter:
             file_id = message.document.file_id
         else:
             raise ImageUnreadable("not_an_image")
-        file = await bot.get_file(file_id)
+        try:
+            file = await bot.get_file(file_id)
+        except BadRequest as error:  # Telegram serves no file over 20 MB, and none it cannot find
+            raise ImageUnreadable("too_large" if "too big" in error.message else "not_an_image") from error
         if (file.file_size or 0) > limits.max_bytes:
             raise ImageUnreadable("too_large")
         return bytes(await file.download_as_bytearray())

@@ -120,7 +120,8 @@ class Scores:
             f"{title}: {self.messages} messages ({self.scam} scam, {self.legit} legitimate)",
             f"  scam-sign recall    {self.recall:7.1%}  ({self.signs_right}/{self.labelled_signs})",
             f"  sign precision      {self.precision:7.1%}  ({self.signs_right}/{self.found_signs})",
-            f"  false alarms        {self.false_alarm_rate:7.1%}  ({self.false_alarms}/{self.legit} legitimate)",
+            f"  false alarms        {self.false_alarm_rate:7.1%}  "
+            f"({self.false_alarms}/{self.legit} legitimate)",
             f"  quotes agree        {self.quotes_agree / max(self.signs_right, 1):7.1%}"
             f"  ({self.quotes_agree}/{self.signs_right})",
             f"  figures right       {self.figures_rate:7.1%}  ({self.figures_right}/{self.messages}; "

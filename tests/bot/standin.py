@@ -434,7 +434,9 @@ class BotApiStandIn:
     async def send_forward(self, chat_id: int, text: str, *, sender_name: str = "未知用户") -> dict[str, Any]:
         """The user forwards ``text`` from another chat (whose sender hides their account)."""
         origin = {"type": "hidden_user", "sender_user_name": sender_name, "date": int(time.time()) - 60}
-        return await self._push("message", self._user_message(chat_id, None, text=text, forward_origin=origin))
+        return await self._push(
+            "message", self._user_message(chat_id, None, text=text, forward_origin=origin)
+        )
 
     async def send_photo(self, chat_id: int, image: bytes, *, width: int, height: int) -> dict[str, Any]:
         """The user sends ``image`` as a photo; getFile and the file URL serve its bytes."""
