@@ -45,11 +45,10 @@ def _compiles(regex: str) -> str:
     return regex
 
 
-class SignPattern(StrictModel):
-    """One way a sign shows in a message. A named group ``q`` marks the words to quote."""
+class Pattern(StrictModel):
+    """A regular expression of the data file, checked when loaded and compiled once."""
 
     regex: str
-    needs_other: bool = Field(default=False, description="counts only beside a sign found on its own")
 
     @field_validator("regex")
     @classmethod
@@ -60,6 +59,12 @@ class SignPattern(StrictModel):
     def compiled(self) -> re.Pattern[str]:
         """The compiled expression."""
         return re.compile(self.regex)
+
+
+class SignPattern(Pattern):
+    """One way a sign shows in a message. A named group ``q`` marks the words to quote."""
+
+    needs_other: bool = Field(default=False, description="counts only beside a sign found on its own")
 
 
 class CitedText(StrictModel):
@@ -80,23 +85,12 @@ class ScamSign(StrictModel):
     faq: Id | None = Field(default=None, description="the FAQ entry that says more")
 
 
-class SafeContext(StrictModel):
+class SafeContext(Pattern):
     """Words around a match that make it harmless: a negation (「不会索要验证码」) or a fraud warning."""
 
     id: Id
     note: str
     scope: Literal["clause", "sentence"]
-    regex: str
-
-    @field_validator("regex")
-    @classmethod
-    def _regex_compiles(cls, value: str) -> str:
-        return _compiles(value)
-
-    @cached_property
-    def compiled(self) -> re.Pattern[str]:
-        """The compiled expression."""
-        return re.compile(self.regex)
 
 
 class SignsFile(StrictModel):
