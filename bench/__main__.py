@@ -44,8 +44,9 @@ class Plan:
     growth_factors: tuple[int, ...]
     growth_runs: int
     growth_questions: int
-    #: (reads of each screenshot, chats asking meanwhile, questions per chat, screenshots sent)
-    ocr: tuple[int, int, int, int] = (3, 4, 12, 6)
+    #: (reads of each screenshot, screenshots timed or 0 for all 24, chats asking meanwhile, questions
+    #: per chat alone, screenshots sent meanwhile); the default is a smoke run's
+    ocr: tuple[int, int, int, int, int] = (1, 2, 1, 2, 1)
 
 
 FULL = Plan(
@@ -58,6 +59,7 @@ FULL = Plan(
     growth_factors=(1, 10, 100),
     growth_runs=3,
     growth_questions=100,
+    ocr=(3, 0, 4, 12, 6),
 )
 QUICK = Plan(
     faq_runs=1,
@@ -69,7 +71,7 @@ QUICK = Plan(
     growth_factors=(1, 10),
     growth_runs=1,
     growth_questions=30,
-    ocr=(1, 2, 4, 2),
+    ocr=(1, 6, 2, 4, 2),
 )
 
 
@@ -97,8 +99,10 @@ def run_parts(parts: list[str], plan: Plan, *, log: Any = print) -> dict[str, An
         elif part == "ocr":
             from bench import ocr
 
-            runs, chats, rounds, images = plan.ocr
-            results[part] = ocr.measure(runs=runs, chats=chats, rounds=rounds, images=images)
+            runs, screenshots, chats, rounds, images = plan.ocr
+            results[part] = ocr.measure(
+                runs=runs, screenshots=screenshots, chats=chats, rounds=rounds, images=images
+            )
         elif part == "growth":
             from bench import growth
 

@@ -29,8 +29,8 @@ from bench.common import latency_summary, rss_kib, run_json
 QUESTIONS = ("微粒贷的利息是多少？", "小米贷款上征信吗？", "逾期了会怎么样？", "WE2000能提前还款吗？")
 
 
-def _worker(runs: int) -> dict[str, Any]:
-    """Time every screenshot in this process; returns the figures as JSON-able data."""
+def _worker(runs: int, limit: int = 0) -> dict[str, Any]:
+    """Time the screenshots (the first ``limit``, 0 for all) in this process; returns JSON-able figures."""
     from bot.ocr import OcrLimits, RapidOcrReader, read_text
     from knowledge.inspection import inspect_message
     from knowledge.inspection.evaluate import read_messages
@@ -42,7 +42,7 @@ def _worker(runs: int) -> dict[str, Any]:
         (layout, message_id, screenshot(messages[message_id].text, layout, seed=int(message_id[1:])))
         for layout, ids in SCREENSHOTS.items()
         for message_id in ids
-    ]
+    ][: limit or None]
     before = rss_kib()["VmRSS"]
     reader = RapidOcrReader(threads=1)
     started = time.perf_counter()
@@ -166,16 +166,16 @@ async def _latency_run(chats: int, rounds: int, images: int, timeout: float = 12
     return results
 
 
-def measure(*, runs: int, chats: int, rounds: int, images: int) -> dict[str, Any]:
+def measure(*, runs: int, screenshots: int, chats: int, rounds: int, images: int) -> dict[str, Any]:
     """Both measures: per image in a fresh interpreter, and other chats' latency in this one."""
-    per_image = run_json(["-m", "bench.ocr", "--worker", str(runs)], timeout=1800)
+    per_image = run_json(["-m", "bench.ocr", "--worker", str(runs), str(screenshots)], timeout=1800)
     return {"per_image": per_image, "other_chats": asyncio.run(_latency_run(chats, rounds, images))}
 
 
 if __name__ == "__main__":
     import json
 
-    if len(sys.argv) >= 3 and sys.argv[1] == "--worker":
-        print(json.dumps(_worker(int(sys.argv[2]))))
+    if len(sys.argv) >= 4 and sys.argv[1] == "--worker":
+        print(json.dumps(_worker(int(sys.argv[2]), int(sys.argv[3]))))
     else:
-        print(json.dumps(measure(runs=1, chats=3, rounds=8, images=4), indent=2))
+        print(json.dumps(measure(runs=1, screenshots=0, chats=3, rounds=8, images=4), indent=2))

@@ -156,3 +156,12 @@ def test_the_command_line_refuses_an_unknown_part_and_writes_json(tmp_path: Path
     report = json.loads(output.read_text(encoding="utf-8"))
     assert report["results"] == {} and report["targets"] == []
     assert report["meta"]["cpus"] > 0
+
+
+def test_ocr_times_screenshots_and_other_chats_while_they_are_read(results: dict[str, Any]) -> None:
+    per_image, others = results["ocr"]["per_image"], results["ocr"]["other_chats"]
+    _positive(per_image, "images", "seconds_per_image_p50", "rss_added_by_models_mib", "rss_peak_added_mib")
+    assert per_image["images_with_exactly_the_labelled_signs"] == per_image["images"]
+    assert others["images_answered"] == others["images"]
+    _positive(others["alone"], "first_reply_p50_ms")
+    _positive(others["while_reading_images"], "first_reply_p50_ms")
