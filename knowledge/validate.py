@@ -57,23 +57,7 @@ def problems(kb: KnowledgeBase, data_dir: Path | None = None) -> list[str]:
     found += _entry_problems(kb)
     found += _phrasing_problems(kb)
     found += _example_problems(kb)
-    found += _sign_problems(kb, data_dir)
     return found
-
-
-def _sign_problems(kb: KnowledgeBase, data_dir: Path | None) -> list[str]:
-    """The scam signs (``scam_signs.yaml``) cite sources and FAQ entries that exist."""
-    from knowledge.base import KnowledgeBaseError
-    from knowledge.inspection.signs import SIGNS_FILE, default_signs, load_signs
-    from knowledge.inspection.signs import problems as sign_problems
-
-    if data_dir is not None and not (data_dir / SIGNS_FILE).exists():
-        return []  # a data folder of its own (tests build small ones) need not check messages
-    try:
-        book = load_signs(data_dir) if data_dir is not None else default_signs()
-    except KnowledgeBaseError as error:
-        return [str(error)]
-    return sign_problems(kb, book)
 
 
 # --- ids -------------------------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def _check(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     kb, data_dir = loaded
-    found = problems(kb, data_dir)
+    found = problems(kb, data_dir) + _sign_problems(kb, data_dir)
     if found:
         for message in found:
             print(message)
@@ -86,6 +86,20 @@ def _check(args: argparse.Namespace) -> int:
         f"{len(kb.entries)} 条问答，{len(kb.criteria)} 条资格条件。"
     )
     return 0
+
+
+def _sign_problems(kb: KnowledgeBase, data_dir: Path) -> list[str]:
+    """The message check's signs file (``scam_signs.yaml``), when the folder has one: its shape, and the
+    sources and FAQ entries it cites."""
+    from knowledge.base import KnowledgeBaseError
+    from knowledge.inspection.signs import SIGNS_FILE, load_signs, problems
+
+    if not (data_dir / SIGNS_FILE).exists():
+        return []
+    try:
+        return problems(kb, load_signs(data_dir))
+    except KnowledgeBaseError as error:
+        return [str(error)]
 
 
 def _coverage(args: argparse.Namespace) -> int:

@@ -168,6 +168,8 @@ def _fold_width(char: str) -> str:
 
 def normalise(text: str) -> str:
     """Simplified characters, ASCII digits and letters; punctuation and line breaks kept."""
+    # Telegram's JSON can carry half a surrogate pair, which no encoder (OpenCC's included) accepts
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     simplified = str(_t2s().convert(text))
     return "".join(_fold_width(char) for char in simplified).replace("\r\n", "\n")
 

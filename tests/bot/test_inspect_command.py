@@ -70,3 +70,23 @@ def test_bad_input_gets_a_clear_message_and_status_2(tmp_path: Path) -> None:
     (tmp_path / "blank.png").write_bytes(screenshot(" ", "sms")[:40])  # a cut-off picture
     broken = inspect(str(tmp_path / "blank.png"))
     assert broken.returncode == 2
+
+
+def test_kb_check_reports_a_sign_citing_what_does_not_exist(tmp_path: Path) -> None:
+    import shutil
+
+    from knowledge.base import DATA_DIR
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data_dir)
+    signs = data_dir / "scam_signs.yaml"
+    signs.write_text(signs.read_text(encoding="utf-8").replace("faq: safety.upfront_fee", "faq: no.such", 1))
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "kb", "check", "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "scam_signs.yaml: sign 'upfront_fee': unknown FAQ entry 'no.such'" in result.stdout

@@ -51,3 +51,9 @@ def test_typed_questions_are_not_taken_for_received_messages(folder: Path, patte
 )
 def test_a_story_retold_as_a_question_is_a_question(question: str) -> None:
     assert not looks_like_received_message(question)
+
+
+def test_half_a_surrogate_pair_from_telegram_is_read_not_raised() -> None:
+    # Telegram's JSON can carry a lone surrogate; the adapter asks before the engine cleans the turn
+    assert looks_like_received_message("【微粒贷】请缴纳解冻金\ud83d，加QQ 12345678，30分钟内处理")
+    assert not looks_like_received_message("微粒贷利息多少\ud800")
