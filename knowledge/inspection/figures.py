@@ -20,26 +20,31 @@ from knowledge.numerals import read_numeral
 from knowledge.solve import Solved, SolveError, from_installments, from_total
 
 _CN = "零〇一二两三四五六七八九十百千"
+# a number is read only from where a run of digits or numerals starts, and a run is at most 12 long: a
+# hostile paste of 4,000 digits is read in linear time, not tried again from every position
 _NUM = (
-    rf"(?P<n>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{_CN}]+)\s*(?:(?P<u>万|千)(?P<r>\d(?![\d.]))?)?"
+    rf"(?<![\d.,{_CN}])"
+    rf"(?P<n>\d{{1,3}}(?:,\d{{3}}){{1,4}}(?:\.\d{{1,2}})?|\d{{1,12}}(?:\.\d{{1,4}})?|[{_CN}]{{1,8}})"
+    rf"\s*(?:(?P<u>万|千)(?P<r>\d(?![\d.]))?)?"
 )
+_COUNT = r"(?<![第/\d一二两三四五六七八九十])(?P<n>\d{1,4}|[一二两三四五六七八九十]{1,4})"
 
 _AMOUNT = [
     re.compile(
         rf"(?:借款(?:金额|本金)?|(?<![还应])借|贷款|批了|批的|申请的|本金)[:：\s]*{_NUM}元?(?![\d%期个天])"
     ),
-    re.compile(rf"(?<![\d.]){_NUM}元?的?贷款"),
+    re.compile(rf"{_NUM}元?的?贷款"),
 ]
 _INSTALMENT_TOTAL = re.compile(rf"(?:每期|每月)[^。]{{0,60}}?合计\s*{_NUM}元?")
 _INSTALMENT = re.compile(rf"(?:每期|每月|月供)[^，,。\d]{{0,6}}?{_NUM}元?(?![\d%期个天])")
-_PERIODS = re.compile(r"(?<![第/\d])(?P<n>\d+|[一二两三四五六七八九十]+)\s*期(?![限间])")
-_MONTHS = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*个月")
-_DAYS = re.compile(r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*天")
+_PERIODS = re.compile(rf"{_COUNT}\s*期(?![限间])")
+_MONTHS = re.compile(rf"{_COUNT}\s*个月")
+_DAYS = re.compile(rf"{_COUNT}\s*天")
 _TOTAL = re.compile(rf"(?:应还本息|共还|一共还|总共还|到期还|后还|合计还)[^，,。\d]{{0,4}}{_NUM}元?(?![\d%])")
 _FEE_WORDS = r"保证金|会员费?|服务费|手续费|渠道费|押金|工本费|保险费?|解冻金|解冻费|前期费用|公证费|砍头息"
 _FEE = [
     re.compile(rf"(?P<w>{_FEE_WORDS})[^，,。\d]{{0,6}}?{_NUM}元?(?![\d%])"),
-    re.compile(rf"(?<![\d.]){_NUM}元?的?[\u4e00-\u9fa5]{{0,2}}(?P<w>{_FEE_WORDS})"),
+    re.compile(rf"{_NUM}元?的?[\u4e00-\u9fa5]{{0,2}}(?P<w>{_FEE_WORDS})"),
 ]
 _RECEIVED = re.compile(rf"(?:到手|到账|实际放款|实际拿到)[^，,。\d]{{0,3}}{_NUM}元?(?![\d%])")
 _STATED = [

@@ -24,7 +24,12 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     (_TRANSCRIPT, 3),
     (re.compile(r"(?<![A-Za-z0-9@.-])[A-Za-z0-9-]{2,}\.(?:cn|com|top|cc|net|xyz|vip|app)\b"), 2),
     (re.compile(r"尊敬的|亲爱的用户|恭喜您|您的|您好|您已|您正在|请您|感谢您|你好|你的|你名下|你把"), 1),
-    (re.compile(r"尾号\d{4}|\d{1,2}月\d{1,2}日|\d{1,3}(?:,\d{3})+(?:\.\d{2})元|\d+\.\d{2}元"), 1),
+    (
+        re.compile(
+            r"尾号\d{4}|\d{1,2}月\d{1,2}日|(?<![\d,])\d{1,3}(?:,\d{3}){1,4}\.\d{2}元|(?<!\d)\d{1,9}\.\d{2}元"
+        ),
+        1,
+    ),
     (
         re.compile(
             r"验证码\s*\d{4,8}|加[VvＶ微]|加QQ|私信|私聊|电报|@[A-Za-z0-9_]{4,}|详询|戳|点击|立即|马上|限时|仅限"
@@ -34,6 +39,8 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"包过|下款|秒批|秒到|名额有限|先到先得|全额退|无抵押|急用钱|到手\d"), 1),  # loan-ad words
 )
 THRESHOLD = 3
+#: the beginning of a text that decides: enough for any mark, and the cost stays bounded on a huge paste
+MAX_READ_CHARS = 1000
 #: the marks of a question the person asks: they count against
 _QUESTION = re.compile(
     r"(?:吗|呢|么|嘛|吧|啊|不|[?？])\s*$|是不是|能不能|可不可以|怎么办|请问|想问|什么|怎么|多少|如何|为什么|为啥|啥"
@@ -63,4 +70,5 @@ def looks_like_received_message(text: str) -> bool:
     stripped = text.strip()
     if len(stripped) < 15:
         return False
+    stripped = stripped[:MAX_READ_CHARS]
     return received_score(stripped) >= THRESHOLD

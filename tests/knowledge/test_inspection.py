@@ -165,3 +165,11 @@ def test_a_sign_citing_an_unknown_source_is_reported() -> None:
     raw["signs"][1]["faq"] = "no.such.entry"
     found = problems(default(), SignsFile.model_validate(raw))
     assert any("no-such-article" in line for line in found) and any("no.such.entry" in line for line in found)
+
+
+@pytest.mark.parametrize("run", ["9" * 4000, "一" * 4000, "1万" * 2000, "a." * 2000, "借" * 4000])
+def test_a_hostile_paste_is_checked_without_finding_anything(run: str) -> None:
+    # every pattern starts a number only where a run starts, so these take milliseconds, not seconds
+    # (the fuzz test of the adapter times out on a pattern that backtracks from every position)
+    report = inspect_message(run)
+    assert report.signs == () and report.figures is None
