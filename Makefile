@@ -5,7 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: setup run chat bot test lint typecheck kbcheck fingerprints catalogs i18n redis-server bench diagrams clean
+.PHONY: setup run chat bot test lint typecheck kbcheck fingerprints catalogs i18n redis-server cjk-font bench \
+	diagrams clean
 
 setup: $(VENV)/.installed catalogs
 
@@ -39,6 +40,14 @@ redis-server:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq redis-server >/dev/null; }
 
+# The OCR tests draw screenshots in a CJK font (WenQuanYi Micro Hei), and OpenCV, under the OCR, loads
+# libGL and GLib: install Debian's packages when they are missing.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+cjk-font:
+	@[ -f $(CJK_FONT) ] && ldconfig -p | grep -q 'libGL.so.1 ' && ldconfig -p | grep -q 'libgthread-2.0.so.0 ' || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-wqy-microhei libgl1 libglib2.0-0 >/dev/null; }
+
 run: setup
 	$(BIN)/loan-advisor run
 
@@ -65,10 +74,10 @@ kbcheck: setup
 fingerprints: setup
 	$(BIN)/loan-advisor kb fingerprint --sources "$(SOURCES)"
 
-test: setup redis-server lint typecheck kbcheck
+test: setup redis-server cjk-font lint typecheck kbcheck
 	$(BIN)/pytest -q
 
-bench: setup redis-server
+bench: setup redis-server cjk-font
 	$(PY) -m bench
 
 # docs/flows.md is generated from the flow tables; tests/flows/test_diagrams.py fails when it is stale.

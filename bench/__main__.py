@@ -10,8 +10,9 @@ Parts: ``faq`` (start-up and warm latency beside the BM25 baseline), ``dialogue`
 conversations with SQLite and Redis sessions), ``conversation`` (every turn of the conversation suite, and
 normalisations per typed message), ``e2e`` (PTB Application and the Bot API stand-in, 100 and
 1,000 chats), ``memory`` (the bot process's RSS, bytes per session), ``growth`` (the knowledge base
-grown 10x and 100x). Results go to ``bench/results/latest.json`` (git-ignored). Timings are medians over
-several runs; run on an otherwise idle machine.
+grown 10x and 100x), ``ocr`` (seconds per screenshot, the memory the OCR adds, other chats'
+latency while screenshots are read). Results go to ``bench/results/latest.json`` (git-ignored).
+Timings are medians over several runs; run on an otherwise idle machine.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 
 from bench.common import ROOT, machine, quiet_logs
 
-PARTS = ("faq", "dialogue", "conversation", "e2e", "memory", "growth")
+PARTS = ("faq", "dialogue", "conversation", "e2e", "memory", "growth", "ocr")
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 
 
@@ -45,6 +46,9 @@ class Plan:
     growth_factors: tuple[int, ...]
     growth_runs: int
     growth_questions: int
+    #: (reads of each screenshot, screenshots timed or 0 for all 24, chats asking meanwhile, questions
+    #: per chat alone, screenshots sent meanwhile); the default is a smoke run's
+    ocr: tuple[int, int, int, int, int] = (1, 2, 1, 2, 1)
 
 
 FULL = Plan(
@@ -58,6 +62,7 @@ FULL = Plan(
     growth_factors=(1, 10, 100),
     growth_runs=3,
     growth_questions=100,
+    ocr=(3, 0, 4, 12, 6),
 )
 QUICK = Plan(
     faq_runs=1,
@@ -70,6 +75,7 @@ QUICK = Plan(
     growth_factors=(1, 10),
     growth_runs=1,
     growth_questions=30,
+    ocr=(1, 6, 2, 4, 2),
 )
 
 
@@ -94,6 +100,13 @@ def run_parts(parts: list[str], plan: Plan, *, log: Any = print) -> dict[str, An
             from bench import faq
 
             results[part] = faq.measure(runs=plan.faq_runs, passes=plan.faq_passes)
+        elif part == "ocr":
+            from bench import ocr
+
+            runs, screenshots, chats, rounds, images = plan.ocr
+            results[part] = ocr.measure(
+                runs=runs, screenshots=screenshots, chats=chats, rounds=rounds, images=images
+            )
         elif part == "growth":
             from bench import growth
 
@@ -162,6 +175,27 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     sizes += [results["memory"]["sqlite_data_bytes_per_session"]] if "memory" in results else []
     if sizes:
         add("Stored per session (largest measure)", "< 2048 B", max(sizes), "B", max(sizes) < 2048)
+    ocr = results.get("ocr")
+    if ocr:
+        per_image = ocr["per_image"]
+        add(
+            "OCR seconds per screenshot (p50, one thread)",
+            "< 5 s",
+            per_image["seconds_per_image_p50"],
+            "s",
+            per_image["seconds_per_image_p50"] < 5,
+        )
+        add(
+            "Memory the OCR adds (peak)",
+            "< 400 MiB",
+            per_image["rss_peak_added_mib"],
+            "MiB",
+            per_image["rss_peak_added_mib"] < 400,
+        )
+        alone = ocr["other_chats"]["alone"]["first_reply_p90_ms"]
+        during = ocr["other_chats"]["while_reading_images"]["first_reply_p90_ms"]
+        ratio = during / alone if alone else 0.0
+        add("Other chats' p90 while images are read (x alone)", "<= x2", ratio, "x", ratio <= 2)
     growth = results.get("growth")
     if growth and "1x" in growth:
         base = growth["1x"]

@@ -33,7 +33,7 @@ def counting_normalisations() -> Iterator[list[int]]:
     count = [0]
     real = normalize.folded_with_script
 
-    def counted(text: str) -> tuple[str, normalize.Script]:
+    def counted(text: str) -> normalize.Normalised:
         count[0] += 1
         return real(text)
 

@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("bot.commands.eval", "score the question matcher on a labelled file"),
     "wants": ("bot.commands.wants", "score how the dialogue recognises wants besides FAQ questions"),
     "check": ("bot.commands.check", "eligibility self-check for a JSON profile on standard input"),
+    "inspect": ("bot.commands.inspect", "check a received message (text file or screenshot) for scam signs"),
     "kb": ("bot.commands.kb", "knowledge base tools: check, coverage, unanswered"),
     "health": ("bot.commands.health", "exit 0 when the knowledge base loads and the session store answers"),
 }

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     faq_suggest_threshold: float | None = Field(default=None, ge=0, le=1)
     keep_unanswered: bool = True
 
+    #: screenshots sent to the bot are read with offline OCR (issue 21); these bound what one image costs
+    ocr_enabled: bool = True
+    ocr_max_image_mb: float = Field(default=10, gt=0, description="largest image accepted, in MB")
+    ocr_max_pixels: int = Field(default=25_000_000, gt=0, description="largest image accepted, in pixels")
+    ocr_timeout_seconds: float = Field(default=20, gt=0, description="longest a person waits for an image")
+
     log_level: str = "INFO"
 
     @field_validator("faq_suggest_threshold")

@@ -67,6 +67,7 @@ from flows.i18n import (
     normalise_locale,
     using_locale,
 )
+from flows.inspect_view import inspection_reply
 from flows.machine import FlowMachine, FlowTurn
 from flows.questions import QUESTIONS, decode_token
 from flows.render import home_button, render_entry, render_match
@@ -76,6 +77,7 @@ from flows.session import CheckDraft, Session
 from knowledge.base import KnowledgeBase
 from knowledge.calc_parse import CalcRequest
 from knowledge.eligibility import checkable_products
+from knowledge.inspection import inspect_message
 from knowledge.understanding.api import FaqMatch, FaqMatcher
 from knowledge.understanding.reading import Reader
 
@@ -219,7 +221,7 @@ class Engine:
             return self._stale(session) if data is None else self._button(session, data)
         if reading is None:
             return Reply().add(_("请输入您的问题，或点按钮选择。"), [[home_button()]])
-        ctx = TurnContext(self, session, reading)
+        ctx = TurnContext(self, session, reading, origin=turn.origin)
         ctx.extra.update(offer=offer, fallbacks=fallbacks)
         return self._route(ctx)
 
@@ -361,6 +363,13 @@ class Engine:
 
     def on_steer(self, ctx: TurnContext, word: GlobalWord) -> Reply:
         return self._global(ctx.session, word)
+
+    def on_inspect(self, ctx: TurnContext, _payload: object) -> Reply:
+        """A message received and passed on: its scam signs and true cost, nothing of it kept; the flow in
+        progress goes on after it."""
+        report = inspect_message(ctx.reading.plain, normalised=True)
+        read_text = report.text if ctx.origin == "photo" else None
+        return self._aside(ctx, inspection_reply(self.kb, report, read_text=read_text))
 
     def on_crisis(self, ctx: TurnContext, _payload: object) -> Reply:
         ctx.hold = True

@@ -68,11 +68,16 @@ class Turn(BaseModel):
     ``kind`` is ``text`` for typed text, ``button`` for a pressed button (``text`` holds its id), and
     ``command`` for a slash command (``text`` holds the command name without the slash, ``args`` the
     rest of the line, e.g. ``start`` with ``check`` for a deep link).
+
+    ``origin`` says where a text came from: ``typed`` by the person, ``forwarded`` from another chat, or
+    read from a ``photo`` (a screenshot); a forwarded or photographed text is a message to check for scam
+    signs, never a question (the engine's ``received_message`` route).
     """
 
     kind: Literal["text", "button", "command"]
     text: str
     args: str = ""
+    origin: Literal["typed", "forwarded", "photo"] = "typed"
 
     @classmethod
     def from_text(cls, raw: str) -> Turn:

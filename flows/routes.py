@@ -60,6 +60,8 @@ class TurnContext:
     engine: Engine
     session: Session
     reading: Reading
+    #: where the text came from: typed, forwarded, or read from a photo (:attr:`flows.reply.Turn.origin`)
+    origin: str = "typed"
     #: set by a handler to keep the engine from repeating the pending question after its reply (a
     #: crisis reply must end on the help, not on 「第3题：您今年多大」)
     hold: bool = False
@@ -99,6 +101,7 @@ def recogniser(name: str) -> Callable[[Recogniser], Recogniser]:
 
 FIRST = routes(
     "global_word -> steer",
+    "received_message -> inspect",
     "despair -> crisis",
     "scammed -> scammed",
     "marked -> want",
@@ -133,6 +136,16 @@ def _despair(ctx: TurnContext) -> bool | None:
 @recogniser("scammed")
 def _scammed(ctx: TurnContext) -> bool | None:
     return True if ctx.want() == "scammed" else None
+
+
+@recogniser("received_message")
+def _received_message(ctx: TurnContext) -> bool | None:
+    """A message the person received, to be checked: forwarded, read from a screenshot, or pasted."""
+    from knowledge.inspection import looks_like_received_message
+
+    if ctx.origin != "typed" or looks_like_received_message(ctx.reading.plain, normalised=True):
+        return True
+    return None
 
 
 @recogniser("marked")

@@ -92,7 +92,7 @@ def _check(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     kb, data_dir = loaded
-    found = problems(kb, data_dir, sources_dir=args.sources)
+    found = problems(kb, data_dir, sources_dir=args.sources) + _sign_problems(kb, data_dir)
     if found:
         for message in found:
             print(message)
@@ -135,6 +135,20 @@ def _fingerprint(args: argparse.Namespace) -> int:
     statements = sum(len(a.statements) for a in built.articles.values())
     print(f"已写入 {path}：{len(built.articles)} 篇原文，{statements} 条申请要求语句。")
     return 0
+
+
+def _sign_problems(kb: KnowledgeBase, data_dir: Path) -> list[str]:
+    """The message check's signs file (``scam_signs.yaml``), when the folder has one: its shape, and the
+    sources and FAQ entries it cites."""
+    from knowledge.base import KnowledgeBaseError
+    from knowledge.inspection.signs import SIGNS_FILE, load_signs, problems
+
+    if not (data_dir / SIGNS_FILE).exists():
+        return []
+    try:
+        return problems(kb, load_signs(data_dir))
+    except KnowledgeBaseError as error:
+        return [str(error)]
 
 
 def _coverage(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMod
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.ocr import UNREADABLE_NOTES, ImageReading, ImageUnreadable
 from bot.storage import SessionStore, StorageUnavailable
 from bot.telegram.delivery import current_update_id, remember_update
 from bot.telegram.flood import FloodGate, Verdict
@@ -33,6 +34,7 @@ from flows.i18n import N_, _, locale_for_language_code, localise_script, using_l
 from flows.reply import MAX_BUTTON_ID_BYTES, Button, Reply, Turn, esc, plain_text
 from flows.reply import Message as ReplyMessage
 from flows.session import Session
+from knowledge.inspection import looks_like_received_message
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -54,6 +56,10 @@ NOTE_STORAGE = N_("暂时无法保存对话，请稍后再试。")
 NOTE_RECOVERED = N_("抱歉，之前的对话记录无法读取，已重新开始。")
 NOTE_SLOW_DOWN = N_("发得有点快，请稍等几秒再试。")
 
+# --- issue 21 (message check) ----------------------------------------------------------------------
+#: the longest forwarded or pasted message checked (Telegram's own limit for a text message)
+MAX_RECEIVED_CHARS = 4096
+
 _MEDIA = (
     filters.Sticker.ALL
     | filters.PHOTO
@@ -67,6 +73,10 @@ _MEDIA = (
     | filters.CONTACT
     | filters.POLL
 )
+
+
+#: issue 21: pictures that are read for the message check
+_IMAGES = filters.PHOTO | filters.Document.IMAGE
 
 
 class Engine(Protocol):
@@ -111,6 +121,7 @@ class TelegramAdapter:
         typing_after: seconds an answer may take before a typing indicator is shown.
         attempts: tries of one Bot API call on network errors that surely did no harm.
         flood: the per-user flood limit (default: 30 turns a minute, 10 at once).
+        images: reads screenshots for the message check (issue 21); ``None``: photos get a note.
     """
 
     def __init__(
@@ -121,8 +132,11 @@ class TelegramAdapter:
         typing_after: float = 0.5,
         attempts: int = 3,
         flood: FloodGate | None = None,
+        images: ImageReading | None = None,
     ) -> None:
         self.engine = engine
+        self.images = images
+        self._image_tasks: set[asyncio.Task[None]] = set()
         self.store = store
         self.flood = flood if flood is not None else FloodGate()
         self.typing_after = typing_after
@@ -135,12 +149,19 @@ class TelegramAdapter:
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited))
         application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self.on_text))
+        # issue 21: screenshots are read and checked; registered before the other media, which get a note
+        application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & _IMAGES, self.on_image))
         application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & _MEDIA, self.on_media))
         application.add_error_handler(self.on_error)
 
     async def close(self) -> None:
-        """Stop the worker thread and close the store."""
+        """Stop the worker threads and close the store."""
         self._worker.shutdown(wait=True)
+        if self.images is not None:
+            for task in list(self._image_tasks):
+                task.cancel()
+            await asyncio.gather(*self._image_tasks, return_exceptions=True)
+            self.images.close()
         await self.store.close()
 
     # --- handlers ----------------------------------------------------------------------------------
@@ -162,12 +183,17 @@ class TelegramAdapter:
         if not text.strip():
             await self._note(context.bot, message.chat_id, NOTE_EMPTY, language=language)
             return
-        if len(text) > MAX_QUESTION_CHARS:
+        # issue 21: a forwarded message, or a long paste, is a message to check rather than a question
+        turn = Turn.from_text(text)
+        if message.forward_origin is not None and turn.kind == "text":
+            turn = turn.model_copy(update={"origin": "forwarded"})
+        received = turn.origin == "forwarded" or looks_like_received_message(text)
+        if len(text) > (MAX_RECEIVED_CHARS if received else MAX_QUESTION_CHARS):
             await self._note(
                 context.bot, message.chat_id, NOTE_TOO_LONG, language=language, limit=MAX_QUESTION_CHARS
             )
             return
-        await self._converse(context.bot, message.chat_id, Turn.from_text(text), language)
+        await self._converse(context.bot, message.chat_id, turn, language)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer a button press; stale or forged callback data gets a note instead."""
@@ -230,6 +256,84 @@ class TelegramAdapter:
         if not await self._admitted(update, context.bot):
             return
         await self._note(context.bot, message.chat_id, NOTE_NOT_TEXT, language=language_of(update))
+
+    # --- issue 21: screenshots (kept together, apart from the rest, for the issue-20 rework) ------------
+
+    async def on_image(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Read a screenshot (in memory, off the event loop) and check its text like a forwarded message."""
+        message = update.message
+        if message is None:
+            return
+        if message.chat.type != ChatType.PRIVATE and not self._replies_to_me(message, context.bot):
+            return
+        if not await self._admitted(update, context.bot):
+            return
+        language = language_of(update)
+        if self.images is None:
+            await self._note(context.bot, message.chat_id, NOTE_NOT_TEXT, language=language)
+            return
+        person = update.effective_user.id if update.effective_user is not None else message.chat_id
+        try:
+            data = await self._image_bytes(context.bot, message, self.images)
+        except ImageUnreadable as error:
+            await self._note(context.bot, message.chat_id, UNREADABLE_NOTES[error.code], language=language)
+            return
+        # reading takes seconds: it goes on as a task of its own, so this update counts as handled and
+        # polling (which waits for the updates in hand) keeps serving every other chat meanwhile
+        task = asyncio.create_task(
+            self._read_and_answer(context.bot, message.chat_id, person, data, language)
+        )
+        self._image_tasks.add(task)
+        task.add_done_callback(self._image_tasks.discard)
+
+    async def _read_and_answer(
+        self, bot: Bot, chat_id: int, person: int, data: bytes, language: str | None
+    ) -> None:
+        """Read the image (showing "typing…"), then answer its text as a message to check."""
+        assert self.images is not None
+        typing = asyncio.create_task(self._keep_typing(bot, chat_id))
+        try:
+            text = await self.images.read(person, data)
+        except ImageUnreadable as error:
+            await self._note(bot, chat_id, UNREADABLE_NOTES[error.code], language=language)
+            return
+        finally:
+            typing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await typing
+        try:
+            await self._converse(bot, chat_id, Turn(kind="text", text=text, origin="photo"), language)
+        except Exception:  # outside PTB's error handler here: log (never the text) and tell the person
+            log.exception("could not answer an image in chat %s", chat_id)
+            with contextlib.suppress(TelegramError):
+                await self._note(bot, chat_id, NOTE_ERROR, language=language)
+
+    @staticmethod
+    async def _image_bytes(bot: Bot, message: TgMessage, images: ImageReading) -> bytes:
+        """The picture of a photo (its largest size within the limits) or an image file, in memory."""
+        limits = images.limits
+        if message.photo:
+            fitting = [
+                size
+                for size in message.photo
+                if (size.file_size or 0) <= limits.max_bytes and size.width * size.height <= limits.max_pixels
+            ]
+            if not fitting:
+                raise ImageUnreadable("too_large")
+            file_id = max(fitting, key=lambda size: size.width * size.height).file_id
+        elif message.document is not None:
+            if (message.document.file_size or 0) > limits.max_bytes:
+                raise ImageUnreadable("too_large")
+            file_id = message.document.file_id
+        else:
+            raise ImageUnreadable("not_an_image")
+        try:
+            file = await bot.get_file(file_id)
+        except BadRequest as error:  # Telegram serves no file over 20 MB, and none it cannot find
+            raise ImageUnreadable("too_large" if "too big" in error.message else "not_an_image") from error
+        if (file.file_size or 0) > limits.max_bytes:
+            raise ImageUnreadable("too_large")
+        return bytes(await file.download_as_bytearray())
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the error and, when a chat is known, tell the user their message was not handled."""

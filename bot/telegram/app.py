@@ -20,6 +20,7 @@ from typing import Any
 from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseUpdateProcessor
 
+from bot.ocr import ImageReading, OcrLimits, RapidOcrReader
 from bot.settings import Settings
 from bot.storage import SessionStore
 from bot.storage.sqlite import KeyedLocks
@@ -84,6 +85,18 @@ class PerChatOrder(BaseUpdateProcessor):
         """Nothing to release."""
 
 
+def image_reading(settings: Settings) -> ImageReading | None:
+    """The screenshot reader the settings ask for (issue 21), or ``None`` with OCR switched off."""
+    if not settings.ocr_enabled:
+        return None
+    limits = OcrLimits(
+        max_bytes=int(settings.ocr_max_image_mb * 1024 * 1024),
+        max_pixels=settings.ocr_max_pixels,
+        timeout_seconds=settings.ocr_timeout_seconds,
+    )
+    return ImageReading(RapidOcrReader(), limits)
+
+
 def build_application(settings: Settings, engine: Engine, store: SessionStore) -> Application:
     """Wire the Telegram bot.
 
@@ -98,7 +111,7 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore) -
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     flood = FloodGate(settings.flood_rate_per_minute, settings.flood_burst)
-    adapter = TelegramAdapter(engine, store, flood=flood)
+    adapter = TelegramAdapter(engine, store, flood=flood, images=image_reading(settings))
     timeout = settings.telegram_request_timeout
     base_url = settings.telegram_api_base_url
     # polled updates are confirmed to Telegram only once handled (see bot/telegram/delivery.py)

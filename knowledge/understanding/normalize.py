@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from functools import cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import opencc
 
@@ -33,7 +33,7 @@ def fold(text: str) -> str:
     >>> fold("  貸款　ＷＥ２０００ 徵信？！ ")
     '贷款 we2000 征信?!'
     """
-    return folded_with_script(text)[0]
+    return folded_with_script(text).folded
 
 
 def strip_punctuation(folded: str) -> str:
@@ -61,7 +61,17 @@ def _s2t() -> opencc.OpenCC:
     return opencc.OpenCC("s2t")
 
 
-def folded_with_script(text: str) -> tuple[str, Script]:
+class Normalised(NamedTuple):
+    """A message normalised once: folded for matching, its script, and its plain form for quoting."""
+
+    #: Simplified, half-width, lower case, trimmed: what everything that matches reads
+    folded: str
+    script: Script
+    #: Simplified and half-width but as typed otherwise (case, line breaks): for quoting it back
+    plain: str
+
+
+def folded_with_script(text: str) -> Normalised:
     """:func:`fold` of ``text`` and the script it was written in, with one t2s conversion.
 
     This is the one normalisation a typed message goes through (:class:`.reading.Reader` calls it once
@@ -73,15 +83,19 @@ def folded_with_script(text: str) -> tuple[str, Script]:
     width_folded = unicodedata.normalize("NFKC", text)
     simplified: str = _t2s().convert(width_folded)
     folded = simplified.lower().strip()
+    return Normalised(folded, _script(width_folded, simplified, folded), simplified)
+
+
+def _script(width_folded: str, simplified: str, folded: str) -> Script:
     if not _HAN.search(simplified):
-        return folded, "latin" if _LATIN_WORD.search(folded) else "none"
+        return "latin" if _LATIN_WORD.search(folded) else "none"
     # t2s maps one character to one, so the two strings line up position by position
     changed = sum(1 for a, b in zip(width_folded, simplified, strict=False) if a != b)
     traditional: str = _s2t().convert(width_folded)
     only_simplified = sum(1 for a, b in zip(width_folded, traditional, strict=False) if a != b)
     if changed == only_simplified == 0:
-        return folded, "none"  # 「那WE2000呢」「好的」: the same in both scripts, says nothing
-    return folded, "traditional" if changed > only_simplified else "simplified"
+        return "none"  # 「那WE2000呢」「好的」: the same in both scripts, says nothing
+    return "traditional" if changed > only_simplified else "simplified"
 
 
 #: A question ending in 「不」/「没」 (「靠谱不」「还了没」) asks the same as one ending in 「吗」.

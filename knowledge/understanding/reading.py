@@ -22,8 +22,10 @@ from knowledge.understanding.normalize import Script, folded_with_script
 from knowledge.understanding.products import Mention
 from knowledge.understanding.profile import Facts, facts_in
 
-#: longest text read; longer messages are cut (nobody asks a 2000-character question)
+#: longest text read as a question; longer messages are cut (nobody asks a 2000-character question)
 MAX_CHARS = 300
+#: longest text kept to be checked as a message received (Telegram's own limit on a message)
+MAX_RECEIVED_CHARS = 4096
 #: common English words: a message of Latin letters holding some of them is English, not pinyin
 _ENGLISH_WORDS = frozenset(
     (
@@ -45,9 +47,12 @@ class Reading:
     """A typed message, read once. ``meaning`` (the matcher's answer) is worked out on first use."""
 
     raw: str
-    #: the message folded once: Simplified, half-width, lower case (punctuation kept)
+    #: the message folded once: Simplified, half-width, lower case (punctuation kept), cut to MAX_CHARS
     text: str
     script: Script
+    #: the whole message (up to MAX_RECEIVED_CHARS), Simplified and half-width but as typed otherwise: a
+    #: message received and pasted to be checked is read, and quoted, from this
+    plain: str
     #: the FAQ matcher's analysis (products found, text left to match): made once, reused by ``meaning``
     analysis: Analysis
     #: the same message analysed for the want matcher (from the same prepared text)
@@ -170,14 +175,16 @@ class Reader:
         return [topic for score, topic in sorted(scored, key=lambda pair: -pair[0]) if score > 0]
 
     def read(self, raw: str) -> Reading:
-        """Read one typed message (cut to :data:`MAX_CHARS`)."""
+        """Read one typed message, normalising it once (its question cut to :data:`MAX_CHARS`)."""
+        normalised = folded_with_script(raw[:MAX_RECEIVED_CHARS])
+        text, script = normalised.folded[:MAX_CHARS], normalised.script
         raw = raw[:MAX_CHARS]
-        text, script = folded_with_script(raw)
         prepared = self.matcher.prepare_folded(text)
         return Reading(
             raw=raw,
             text=text,
             script=script,
+            plain=normalised.plain,
             analysis=self.matcher.analyse_prepared(prepared),
             want_analysis=self.wants.analyse_prepared(prepared),
             mentions=self.matcher.products.find(text),

@@ -164,3 +164,12 @@ def test_conversation_times_every_turn_and_counts_normalisations(results: dict[s
     assert talk["turns"] > talk["conversations"] >= 40
     _positive(talk, "turn_p50_ms", "turn_p99_ms", "typed_messages")
     assert talk["folds_per_message"] == 1.0  # each typed message normalised once, whatever it meant
+
+
+def test_ocr_times_screenshots_and_other_chats_while_they_are_read(results: dict[str, Any]) -> None:
+    per_image, others = results["ocr"]["per_image"], results["ocr"]["other_chats"]
+    _positive(per_image, "images", "seconds_per_image_p50", "rss_added_by_models_mib", "rss_peak_added_mib")
+    assert per_image["images_with_exactly_the_labelled_signs"] == per_image["images"]
+    assert others["images_answered"] == others["images"]
+    _positive(others["alone"], "first_reply_p50_ms")
+    _positive(others["while_reading_images"], "first_reply_p50_ms")

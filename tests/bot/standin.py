@@ -102,6 +102,17 @@ class ApiError(Exception):
         return body
 
 
+def _blank_png(width: int, height: int) -> bytes:
+    """A white picture with nothing to read on it."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def bad_request(text: str) -> ApiError:
     return ApiError(400, f"Bad Request: {text}")
 
@@ -268,6 +279,9 @@ class BotApiStandIn:
         self._target_cycle = 0
         self._runner: web.AppRunner | None = None
         self.port = 0
+        #: issue 21: files users sent (photos), by file id, served by getFile and the file URL
+        self._files: dict[str, bytes] = {}
+        self.downloads: list[str] = []
 
     # --- server life cycle -------------------------------------------------------------------------
 
@@ -275,6 +289,7 @@ class BotApiStandIn:
         """Listen on a free port of 127.0.0.1; returns :attr:`base_url`."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._download)  # issue 21: getFile
         self._runner = web.AppRunner(app, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, 0)
@@ -423,7 +438,52 @@ class BotApiStandIn:
             "document": {"document": {**file, "file_name": "合同.pdf", "mime_type": "application/pdf"}},
         }
         content = contents[kind]
+        if kind == "photo":  # issue 21: the bot downloads photos, so this one has a blank picture behind it
+            self._files[file["file_id"]] = _blank_png(90, 90)
         return await self._push("message", self._user_message(chat_id, None, **content))
+
+    # --- issue 21: forwarded messages and photos with real content --------------------------------------
+
+    async def send_forward(self, chat_id: int, text: str, *, sender_name: str = "未知用户") -> dict[str, Any]:
+        """The user forwards ``text`` from another chat (whose sender hides their account)."""
+        origin = {"type": "hidden_user", "sender_user_name": sender_name, "date": int(time.time()) - 60}
+        return await self._push(
+            "message", self._user_message(chat_id, None, text=text, forward_origin=origin)
+        )
+
+    async def send_photo(self, chat_id: int, image: bytes, *, width: int, height: int) -> dict[str, Any]:
+        """The user sends ``image`` as a photo; getFile and the file URL serve its bytes."""
+        file_id = f"photo-{len(self._files) + 1}"
+        self._files[file_id] = image
+        thumb = {"file_id": f"{file_id}-thumb", "file_unique_id": f"t{file_id}", "width": 90, "height": 90}
+        full = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "width": width,
+            "height": height,
+            "file_size": len(image),
+        }
+        return await self._push("message", self._user_message(chat_id, None, photo=[thumb, full]))
+
+    async def _m_getfile(self, params: dict[str, Any]) -> Any:
+        file_id = str(params.get("file_id", ""))
+        if file_id not in self._files:
+            raise bad_request("invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(self._files[file_id]),
+            "file_path": f"photos/{file_id}.jpg",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        file_id = request.match_info["path"].removeprefix("photos/").removesuffix(".jpg")
+        if file_id not in self._files:
+            return web.Response(status=404)
+        self.downloads.append(file_id)
+        return web.Response(body=self._files[file_id], content_type="application/octet-stream")
 
     async def edit_text(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
         """The user edits an earlier message."""

@@ -32,5 +32,5 @@ def test_an_unknown_name_fails_at_import(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_the_moments_that_matter_come_before_any_flow(engine: engine_module.Engine) -> None:
     session = Session(flow="check", state="asking")
     tried = [r.means for r in engine.routes_for(session)]
-    assert tried[:4] == ["global_word", "despair", "scammed", "marked"]
+    assert tried[:5] == ["global_word", "received_message", "despair", "scammed", "marked"]
     assert tried.index("answers_pending") < tried.index("want") < tried.index("anything")

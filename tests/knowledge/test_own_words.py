@@ -39,3 +39,17 @@ def test_every_kind_of_text_we_write_is_checked() -> None:
     kinds = " ".join(places)
     for kind in ("faq/", "summary", "claim", "criterion", "unchecked", "factor", "reliability"):
         assert kind in kinds, kind
+
+
+def test_the_message_checks_words_are_ours_too() -> None:
+    from knowledge.inspection.signs import default_signs
+
+    provenance, kept = load_provenance(), fp.read()
+    assert kept is not None
+    copied = {
+        f"{sign.id} {number}": sorted(shared)[0]
+        for sign in default_signs().signs
+        for number, cited in enumerate([*sign.facts, sign.advice])
+        if (shared := fp.shared_runs(cited.text, kept, provenance.names))
+    }
+    assert copied == {}, "say these in our own words"

@@ -106,7 +106,7 @@ def test_a_message_is_normalised_once_per_turn(engine: Engine, monkeypatch: pyte
     calls: list[str] = []
     real = normalize.folded_with_script
 
-    def counting(text: str) -> tuple[str, normalize.Script]:
+    def counting(text: str) -> normalize.Normalised:
         calls.append(text)
         return real(text)
 

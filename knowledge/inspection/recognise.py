@@ -1,0 +1,76 @@
+"""Telling a message someone received (pasted into the chat) from a question they typed themselves.
+
+A pasted SMS or chat has marks a typed question lacks: a sender tag 「【微众银行】」 at the start,
+「回T退订」, a transcript's speaker labels (「客服：…」 on two lines or more), a link, the formal
+「尊敬的用户」/「您的」 of a notice. A question the person types is short, speaks as 「我」 and
+often ends in 「吗」「？」. The rule is deliberately simple and declared here as weighted marks; tests
+hold it against every labelled message (must be recognised) and every labelled question of the FAQ
+sets (must not be).
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.inspection.signs import find_signs, normalise
+
+#: two lines or more that begin with a speaker's name: a chat transcript (its questions are the chat's own)
+_TRANSCRIPT = re.compile(r"(?m)(?:^[^\n:：]{1,14}[:：].+\n){1,}^[^\n:：]{1,14}[:：]")
+#: (mark, weight): a message is taken as received when the weights found add up to :data:`THRESHOLD`
+MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (re.compile(r"^\s*【[^】]{2,14}】"), 3),  # an SMS sender tag at the start
+    (re.compile(r"【[^】]{2,14}】\s*$"), 3),  # … or at the end, as some senders place it
+    (re.compile(r"回T退订|退订回T|拒收请回复|回复TD退订"), 3),
+    (_TRANSCRIPT, 3),
+    (re.compile(r"(?<![A-Za-z0-9@.-])[A-Za-z0-9-]{2,}\.(?:cn|com|top|cc|net|xyz|vip|app)\b"), 2),
+    (re.compile(r"尊敬的|亲爱的用户|恭喜您|您的|您好|您已|您正在|请您|感谢您|你好|你的|你名下|你把"), 1),
+    (
+        re.compile(
+            r"尾号\d{4}|\d{1,2}月\d{1,2}日|(?<![\d,])\d{1,3}(?:,\d{3}){1,4}\.\d{2}元|(?<!\d)\d{1,9}\.\d{2}元"
+        ),
+        1,
+    ),
+    (
+        re.compile(
+            r"验证码\s*\d{4,8}|加[VvＶ微]|加QQ|私信|私聊|电报|@[A-Za-z0-9_]{4,}|详询|戳|点击|立即|马上|限时|仅限"
+        ),
+        1,
+    ),
+    (re.compile(r"包过|下款|秒批|秒到|名额有限|先到先得|全额退|无抵押|急用钱|到手\d"), 1),  # loan-ad words
+)
+THRESHOLD = 3
+#: the beginning of a text that decides: enough for any mark, and the cost stays bounded on a huge paste
+MAX_READ_CHARS = 1000
+#: the marks of a question the person asks: they count against
+_QUESTION = re.compile(
+    r"(?:吗|呢|么|嘛|吧|啊|不|[?？])\s*$|是不是|能不能|可不可以|怎么办|请问|想问|什么|怎么|多少|如何|为什么|为啥|啥"
+)
+_SELF = re.compile(r"^(?:我|本人|请问)(?![:：])")
+
+
+def received_score(text: str, *, normalised: bool = False) -> int:
+    """The weight of the received-message marks in ``text``, less 2 when it reads as a question
+    (``normalised``: ``text`` is Simplified and half-width already)."""
+    stripped = text.strip()
+    score = sum(weight for pattern, weight in MARKS if pattern.search(stripped))
+    if not _TRANSCRIPT.search(stripped) and (_QUESTION.search(stripped) or _SELF.search(stripped)):
+        score -= 2
+    if find_signs(stripped if normalised else normalise(stripped)):
+        score += 2  # the very signs a check looks for: a retold story still reads as a question (-2)
+    if len(stripped) >= 80:
+        score += 1  # a long text without a question's marks is more likely pasted than typed
+    return score
+
+
+def looks_like_received_message(text: str, *, normalised: bool = False) -> bool:
+    """Whether ``text`` is a message the person received and pasted (to check), not a question.
+
+    Args:
+        text: a turn's text as typed or pasted.
+        normalised: ``text`` is already Simplified and half-width (the reader's ``Reading.plain``).
+    """
+    stripped = text.strip()
+    if len(stripped) < 15:
+        return False
+    stripped = stripped[:MAX_READ_CHARS]
+    return received_score(stripped, normalised=normalised) >= THRESHOLD

@@ -1,0 +1,279 @@
+"""The scam signs of ``knowledge/data/scam_signs.yaml`` and finding them in a message.
+
+A sign is found where one of its patterns matches, outside the person's own lines of a chat transcript
+(「我：…」) and outside a safe context (a bank's 「验证码切勿告诉他人」). Weak patterns (``needs_other``:
+a lender's name, a due date) count only beside a sign that a strong pattern found, so a real repayment
+reminder signed 【微众银行】 with a deadline is not flagged while 【微粒贷】 asking for a 解冻金 is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import yaml
+from pydantic import Field, ValidationError, field_validator
+
+from knowledge.base import DATA_DIR, KnowledgeBase, KnowledgeBaseError
+from knowledge.models import Id, StrictModel
+
+SignId = Literal[
+    "upfront_fee",
+    "unfreeze_fee",
+    "code_request",
+    "screen_share",
+    "unofficial_channel",
+    "guaranteed_approval",
+    "pressure",
+    "impersonation",
+]
+SIGN_IDS: tuple[SignId, ...] = get_args(SignId)
+SIGNS_FILE = "scam_signs.yaml"
+#: most quotes shown per sign: the reader needs an example, not every occurrence
+MAX_QUOTES = 3
+
+
+def _compiles(regex: str) -> str:
+    try:
+        re.compile(regex)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression ({exc}): {regex}") from exc
+    return regex
+
+
+class Pattern(StrictModel):
+    """A regular expression of the data file, checked when loaded and compiled once."""
+
+    regex: str
+
+    @field_validator("regex")
+    @classmethod
+    def _regex_compiles(cls, value: str) -> str:
+        return _compiles(value)
+
+    @cached_property
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled expression."""
+        return re.compile(self.regex)
+
+
+class SignPattern(Pattern):
+    """One way a sign shows in a message. A named group ``q`` marks the words to quote."""
+
+    needs_other: bool = Field(default=False, description="counts only beside a sign found on its own")
+
+
+class CitedText(StrictModel):
+    """A fact or a piece of advice in our own words, with the sources it rests on."""
+
+    text: str = Field(min_length=1, max_length=200)
+    sources: list[Id] = Field(min_length=1)
+
+
+class ScamSign(StrictModel):
+    """A sign the articles (or general knowledge, marked so) name, how to see it, and what to do."""
+
+    id: SignId
+    title: str
+    patterns: list[SignPattern] = Field(min_length=1)
+    facts: list[CitedText] = Field(min_length=1)
+    advice: CitedText
+    faq: Id | None = Field(default=None, description="the FAQ entry that says more")
+
+
+class SafeContext(Pattern):
+    """Words around a match that make it harmless: a negation (「不会索要验证码」) or a fraud warning."""
+
+    id: Id
+    note: str
+    scope: Literal["clause", "sentence"]
+
+
+class SignsFile(StrictModel):
+    """``scam_signs.yaml``: every sign once, in the order replies list them, and the safe contexts."""
+
+    signs: list[ScamSign] = Field(min_length=1)
+    safe_contexts: list[SafeContext] = Field(default_factory=list)
+
+    @field_validator("signs")
+    @classmethod
+    def _each_sign_once(cls, signs: list[ScamSign]) -> list[ScamSign]:
+        ids = [sign.id for sign in signs]
+        missing = sorted(set(SIGN_IDS) - set(ids))
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if missing or repeated:
+            raise ValueError(f"every sign exactly once: missing {missing}, repeated {repeated}")
+        return signs
+
+    def sign(self, sign_id: str) -> ScamSign:
+        """The sign with ``sign_id``."""
+        return next(sign for sign in self.signs if sign.id == sign_id)
+
+
+def load_signs(data_dir: Path = DATA_DIR) -> SignsFile:
+    """Read and check ``scam_signs.yaml``.
+
+    Raises:
+        KnowledgeBaseError: the file is missing, not YAML, or not of the expected shape.
+    """
+    path = data_dir / SIGNS_FILE
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return SignsFile.model_validate(raw)
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise KnowledgeBaseError(f"{SIGNS_FILE}: {exc}") from exc
+
+
+@cache
+def default_signs() -> SignsFile:
+    """The shipped signs, read once."""
+    return load_signs()
+
+
+def problems(kb: KnowledgeBase, book: SignsFile) -> list[str]:
+    """Cross-file rules of the signs: every source and FAQ entry they cite exists."""
+    found = []
+    for sign in book.signs:
+        for cited in [*sign.facts, sign.advice]:
+            found += [
+                f"{SIGNS_FILE}: sign '{sign.id}': unknown source '{s}'"
+                for s in cited.sources
+                if s not in kb.sources
+            ]
+        if sign.faq is not None and sign.faq not in kb.entries:
+            found.append(f"{SIGNS_FILE}: sign '{sign.id}': unknown FAQ entry '{sign.faq}'")
+    return found
+
+
+# --- reading a message -------------------------------------------------------------------------------
+
+
+@cache
+def _t2s() -> Any:
+    import opencc  # C binding; loaded on first use
+
+    return opencc.OpenCC("t2s")
+
+
+def _fold_width(char: str) -> str:
+    # full-width digits, letters and ％ become ASCII; Chinese punctuation stays, for the quotes
+    if "０" <= char <= "９" or "Ａ" <= char <= "Ｚ" or "ａ" <= char <= "ｚ" or char in "％＠．／":
+        return unicodedata.normalize("NFKC", char)
+    return char
+
+
+def normalise(text: str) -> str:
+    """Simplified characters, ASCII digits and letters; punctuation and line breaks kept."""
+    # Telegram's JSON can carry half a surrogate pair, which no encoder (OpenCC's included) accepts
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    simplified = str(_t2s().convert(text))
+    return "".join(_fold_width(char) for char in simplified).replace("\r\n", "\n")
+
+
+#: a line of a chat transcript said by the person themself: their words are not the sender's signs
+_OWN_LINE = re.compile(r"(?m)^[ \t]*我[ \t]*[:：].*$")
+_CLAUSE_END = re.compile(r"[。，,；;！!？?\n]|\s{1,}")
+_SENTENCE_END = re.compile(r"[。！!？?\n]")
+
+
+def without_own_lines(text: str) -> str:
+    """``text`` with the person's own lines of a transcript blanked out (same length, so spans hold)."""
+    return _OWN_LINE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One match of a sign's pattern: the quoted words and where they are."""
+
+    sign: SignId
+    quote: str
+    start: int
+    needs_other: bool
+
+
+@dataclass(frozen=True)
+class SignFound:
+    """A sign found in a message, with the words that show it (at most :data:`MAX_QUOTES`)."""
+
+    sign: ScamSign
+    quotes: tuple[str, ...]
+
+    @property
+    def id(self) -> SignId:
+        """The sign's id, e.g. ``upfront_fee``."""
+        return self.sign.id
+
+
+def _span_start(text: str, position: int, boundary: re.Pattern[str]) -> int:
+    start = 0
+    for match in boundary.finditer(text, 0, position):
+        start = match.end()
+    return start
+
+
+def _span_end(text: str, position: int, boundary: re.Pattern[str]) -> int:
+    match = boundary.search(text, position)
+    return match.start() if match else len(text)
+
+
+def _defused(text: str, match_start: int, quote_start: int, contexts: list[SafeContext]) -> bool:
+    for context in contexts:
+        if context.scope == "clause":
+            # the words before the quote, back to the start of the clause the match begins in
+            window = text[_span_start(text, match_start, _CLAUSE_END) : quote_start]
+        else:
+            window = text[
+                _span_start(text, match_start, _SENTENCE_END) : _span_end(text, quote_start, _SENTENCE_END)
+            ]
+        if context.compiled.search(window):
+            return True
+    return False
+
+
+def hits(text: str, book: SignsFile) -> list[Hit]:
+    """Every undefused match of every sign in normalised ``text`` (own lines already blanked)."""
+    found = []
+    for sign in book.signs:
+        for pattern in sign.patterns:
+            for match in pattern.compiled.finditer(text):
+                has_quote = "q" in pattern.compiled.groupindex and match.group("q")
+                start, end = match.span("q") if has_quote else match.span()
+                quote = text[start:end].strip()
+                if not quote or _defused(text, match.start(), start, book.safe_contexts):
+                    continue
+                found.append(Hit(sign.id, quote, start, pattern.needs_other))
+    return found
+
+
+def find_signs(text: str, book: SignsFile | None = None) -> list[SignFound]:
+    """The scam signs in ``text`` (already normalised), in the order of the signs file.
+
+    A sign whose every match is weak (``needs_other``) counts only when another sign was found by a
+    strong match. Quotes are listed in the order they appear, each once.
+    """
+    book = book or default_signs()
+    all_hits = hits(without_own_lines(text), book)
+    strong = {hit.sign for hit in all_hits if not hit.needs_other}
+    found = []
+    for sign in book.signs:
+        own = sorted((hit for hit in all_hits if hit.sign == sign.id), key=lambda hit: hit.start)
+        if not own or not (sign.id in strong or strong - {sign.id}):
+            continue
+        quotes = _distinct_quotes(own)
+        found.append(SignFound(sign, tuple(quotes[:MAX_QUOTES])))
+    return found
+
+
+def _distinct_quotes(own: list[Hit]) -> list[str]:
+    """Quotes in order, each once; a quote inside a longer one (「QQ」 in 「添加专员QQ」) is dropped."""
+    quotes: list[str] = []
+    for hit in own:
+        if any(hit.quote in kept for kept in quotes):
+            continue
+        quotes = [kept for kept in quotes if kept not in hit.quote]
+        quotes.append(hit.quote)
+    return quotes

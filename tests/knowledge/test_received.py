@@ -1,0 +1,59 @@
+"""Telling a pasted message (to check) from a typed question (to answer): looks_like_received_message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from knowledge.inspection import looks_like_received_message
+from knowledge.inspection.evaluate import read_messages
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _questions(pattern: str, folder: Path) -> list[str]:
+    return [
+        json.loads(line)["question"]
+        for path in sorted(folder.glob(pattern))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def test_every_labelled_message_is_recognised_as_received() -> None:
+    messages = read_messages(ROOT / "tests" / "data" / "scam_messages.yaml")
+    missed = [m.id for m in messages if not looks_like_received_message(m.text)]
+    assert missed == []
+
+
+@pytest.mark.parametrize(
+    ("folder", "pattern"),
+    [(ROOT / "knowledge" / "data" / "examples", "*.jsonl"), (ROOT / "tests" / "data", "faq_*.jsonl")],
+    ids=["examples", "report sets"],
+)
+def test_typed_questions_are_not_taken_for_received_messages(folder: Path, pattern: str) -> None:
+    questions = _questions(pattern, folder)
+    assert len(questions) > 1000
+    taken = [q for q in questions if looks_like_received_message(q)]
+    assert len(taken) <= len(questions) // 1000, taken[:10]  # at most one in a thousand
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "客服说我银行卡号填错了要交解冻费才能放款，是真的吗",
+        "有人加我微信说不看征信包下款，可信吗？",
+        "微粒贷利息多少",
+        "【微粒贷】是什么意思",
+    ],
+)
+def test_a_story_retold_as_a_question_is_a_question(question: str) -> None:
+    assert not looks_like_received_message(question)
+
+
+def test_half_a_surrogate_pair_from_telegram_is_read_not_raised() -> None:
+    # Telegram's JSON can carry a lone surrogate; the adapter asks before the engine cleans the turn
+    assert looks_like_received_message("【微粒贷】请缴纳解冻金\ud83d，加QQ 12345678，30分钟内处理")
+    assert not looks_like_received_message("微粒贷利息多少\ud800")
