@@ -45,12 +45,12 @@ async def _load_bot(engine: Engine, chats: int, timeout: float) -> dict[str, Any
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "STORAGE_"))}
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=standin.base_url,
-        TELEGRAM_POLL_TIMEOUT="1",
-        TELEGRAM_REQUEST_TIMEOUT="30",
-        STORAGE_URL=f"sqlite:///{database}",
-        DATA_DIR=folder.name,
-        LOG_LEVEL="WARNING",
+        LOAN_ADVISOR_TELEGRAM_API_BASE_URL=standin.base_url,
+        LOAN_ADVISOR_TELEGRAM_POLL_TIMEOUT="1",
+        LOAN_ADVISOR_TELEGRAM_REQUEST_TIMEOUT="30",
+        LOAN_ADVISOR_STORAGE_URL=f"sqlite:///{database}",
+        LOAN_ADVISOR_DATA_DIR=folder.name,
+        LOAN_ADVISOR_LOG_LEVEL="WARNING",
     )
     started = time.perf_counter()
     process = subprocess.Popen(
