@@ -25,6 +25,7 @@ from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMod
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.metrics import Metrics
 from bot.storage import SessionStore, StorageUnavailable
 from bot.telegram.delivery import current_update_id, remember_update
 from bot.telegram.flood import FloodGate, Verdict
@@ -111,6 +112,7 @@ class TelegramAdapter:
         typing_after: seconds an answer may take before a typing indicator is shown.
         attempts: tries of one Bot API call on network errors that surely did no harm.
         flood: the per-user flood limit (default: 30 turns a minute, 10 at once).
+        metrics: where refusals and failures are counted (:mod:`bot.metrics`); default: nowhere.
     """
 
     def __init__(
@@ -121,10 +123,12 @@ class TelegramAdapter:
         typing_after: float = 0.5,
         attempts: int = 3,
         flood: FloodGate | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.engine = engine
         self.store = store
         self.flood = flood if flood is not None else FloodGate()
+        self.metrics = metrics if metrics is not None else Metrics()
         self.typing_after = typing_after
         self.attempts = attempts
         # one thread: the engine's state machines are shared by all sessions and not thread-safe
@@ -234,6 +238,10 @@ class TelegramAdapter:
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the error and, when a chat is known, tell the user their message was not handled."""
         error = context.error
+        if isinstance(update, Update):
+            self.metrics.update_failed(error)
+        elif isinstance(error, TelegramError):  # polling reports a failed getUpdates with no update
+            self.metrics.bot_api_error("getUpdates", error)
         note = NOTE_ERROR
         if isinstance(error, StorageUnavailable):
             # disk full, read-only file, Redis down: an operator's problem, stated in one line; the turn
@@ -320,6 +328,7 @@ class TelegramAdapter:
         verdict = self.flood.check(user.id)
         if verdict is Verdict.ALLOW:
             return True
+        self.metrics.flood_refused()
         chat = update.effective_chat
         log.info("flood limit: dropping a turn in chat %s", chat.id if chat is not None else "?")
         if verdict is Verdict.DROP_AND_NOTE and chat is not None:
