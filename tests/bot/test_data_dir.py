@@ -84,3 +84,14 @@ def test_a_data_folder_of_some_other_program_is_left_alone(tmp_path: Path) -> No
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert files_under(work / "data") == {Path("train.csv")}
     assert (home / ".local" / "share" / "loan-advisor" / "unanswered.jsonl").exists()
+
+
+def test_the_old_variable_name_still_chooses_the_folder_and_says_so_in_one_line(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    result = ask(work, tmp_path / "home", DATA_DIR=str(tmp_path / "old-name"))
+    assert result.returncode == 0, result.stderr
+    assert files_under(tmp_path / "old-name") == {Path("unanswered.jsonl")}
+    warning = result.stderr.strip().splitlines()
+    assert len(warning) == 1 and warning[0].startswith("loan-advisor: ")
+    assert "DATA_DIR is an old setting name: use LOAN_ADVISOR_DATA_DIR" in warning[0]

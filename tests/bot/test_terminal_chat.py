@@ -17,7 +17,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.terminal import chat, read_turn, render, styled_text
+import pytest
+
+from bot.terminal import chat, read_turn, render, styled_text, wants_style
 from flows.engine import build_engine
 from flows.reply import Button, Reply
 
@@ -246,3 +248,20 @@ def test_styled_text_puts_headings_in_bold_and_each_verdict_in_its_colour() -> N
     ]
     plain = render(Reply().add("<b>标题</b>", [[Button(id="a:1", label="一")]]), styled=False)
     assert plain == "标题\n[1] 一"
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color_or_a_dumb_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class Screen(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert wants_style(Screen()) and not wants_style(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not wants_style(Screen())
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TERM", "dumb")
+    assert not wants_style(Screen())
