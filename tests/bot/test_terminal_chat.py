@@ -124,6 +124,7 @@ class Terminal:
         )  # fmt: skip
         os.close(slave)
         self.raw = b""
+        self.positions_told = 0
 
     @property
     def screen(self) -> str:
@@ -143,8 +144,9 @@ class Terminal:
             except OSError:  # the process ended
                 return
             self.raw += chunk
-            for _request in range(chunk.count(b"\x1b[6n")):  # "where is the cursor?"
+            while self.positions_told < self.raw.count(b"\x1b[6n"):  # "where is the cursor?"
                 os.write(self.master, b"\x1b[1;1R")
+                self.positions_told += 1
 
     def prompted(self, times: int) -> None:
         """Wait for the ``times``-th prompt (each one switches bracketed paste on as it opens)."""
@@ -157,13 +159,21 @@ class Terminal:
         self.read_until(lambda: self.screen.count(QUESTION) > shown)
 
     def type(self, keys: str) -> None:
-        for key in keys:  # one key at a time, as a person types
+        """Type one key at a time, as a person does; a key's escape sequence arrives whole, as a terminal
+        sends it (split, it could read as a lone Esc)."""
+        for key in re.findall(r"\x1b\[[0-9;]*[A-Za-z~]|.", keys, flags=re.S):
             os.write(self.master, key.encode())
             time.sleep(0.01)
 
     def close(self) -> int:
-        os.write(self.master, b"\x04")  # Ctrl-D on an empty line: end of input
-        self.read_until(lambda: self.process.poll() is not None, timeout=20)
+        """End the chat with Ctrl-D on an empty line; returns its exit status (-9: it had to be killed)."""
+        try:
+            # between two prompts the terminal is in line mode, where Ctrl-D would not reach the chat
+            self.read_until(lambda: self.raw.rfind(b"\x1b[?2004h") > self.raw.rfind(b"\x1b[?2004l"), 20)
+            os.write(self.master, b"\x04")
+            self.read_until(lambda: self.process.poll() is not None, timeout=20)
+        except AssertionError:  # let the test's own failure, if any, be the one reported
+            self.process.kill()
         os.close(self.master)
         return self.process.wait(timeout=10)
 
