@@ -2,6 +2,7 @@
 #
 #   docker build -t loan-advisor .
 #   docker run -d --env-file .env -v loan-advisor-data:/data loan-advisor
+#   (add -e LOAN_ADVISOR_METRICS_PORT=9464 -p 127.0.0.1:9464:9464 for Prometheus metrics on /metrics)
 #
 # Layers, slowest-changing first: the dependencies are read from pyproject.toml and installed in a layer
 # of their own, so a code change does not reinstall them. The code runs from /app (not site-packages) so
@@ -14,7 +15,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONPATH=/app \
-    DATA_DIR=/data
+    LOAN_ADVISOR_DATA_DIR=/data \
+    LOAN_ADVISOR_METRICS_LISTEN=0.0.0.0
 
 WORKDIR /app
 
@@ -45,7 +47,8 @@ RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin advi
     && mkdir -p /data && chown advisor /data
 USER advisor
 VOLUME ["/data"]
-EXPOSE 8443
+# the webhook server (webhook mode), and the Prometheus metrics when LOAN_ADVISOR_METRICS_PORT=9464 is set
+EXPOSE 8443 9464
 
 # loads the knowledge base and reaches the session store (SQLite in /data, or Redis); exit 0 or 1
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s --retries=3 \

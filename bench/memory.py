@@ -45,15 +45,15 @@ async def _load_bot(engine: Engine, chats: int, timeout: float) -> dict[str, Any
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "STORAGE_"))}
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=standin.base_url,
-        TELEGRAM_POLL_TIMEOUT="1",
-        TELEGRAM_REQUEST_TIMEOUT="30",
-        STORAGE_URL=f"sqlite:///{database}",
-        DATA_DIR=folder.name,
-        LOG_LEVEL="WARNING",
+        LOAN_ADVISOR_TELEGRAM_API_BASE_URL=standin.base_url,
+        LOAN_ADVISOR_TELEGRAM_POLL_TIMEOUT="1",
+        LOAN_ADVISOR_TELEGRAM_REQUEST_TIMEOUT="30",
+        LOAN_ADVISOR_STORAGE_URL=f"sqlite:///{database}",
+        LOAN_ADVISOR_DATA_DIR=folder.name,
+        LOAN_ADVISOR_LOG_LEVEL="WARNING",
         # scripted users answer as fast as the bot does: no per-user flood limit (as in tests/load)
-        FLOOD_RATE_PER_MINUTE="100000",
-        FLOOD_BURST="100000",
+        LOAN_ADVISOR_FLOOD_RATE_PER_MINUTE="100000",
+        LOAN_ADVISOR_FLOOD_BURST="100000",
     )
     started = time.perf_counter()
     process = subprocess.Popen(

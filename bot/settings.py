@@ -1,4 +1,11 @@
-"""All configuration in one pydantic-settings model, read from the environment (and ``.env``)."""
+"""All configuration in one pydantic-settings model, read from the environment (and ``.env``).
+
+Every setting is read as ``LOAN_ADVISOR_`` + its name in capitals (``data_dir`` from
+``LOAN_ADVISOR_DATA_DIR``), so that a shared environment or ``.env`` file cannot mix it up with another
+program's ``DATA_DIR`` or ``LOG_LEVEL``. The one exception is ``TELEGRAM_BOT_TOKEN``, the name every
+Telegram tool uses (``LOAN_ADVISOR_TELEGRAM_BOT_TOKEN`` works too). The unprefixed names of version 0.1
+are still read for one release, with a warning (:mod:`bot.old_names`).
+"""
 
 from __future__ import annotations
 
@@ -6,16 +13,32 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from bot.data_dir import default_data_dir
+from bot.old_names import OldNames
+
+#: the prefix of every setting's environment variable
+ENV_PREFIX = "LOAN_ADVISOR_"
 
 
 class Settings(BaseSettings):
     """Configuration of one advisor process. Secrets have no defaults."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,  # Settings(telegram_bot_token=…) as well as the variable names
+    )
 
-    telegram_bot_token: SecretStr | None = Field(default=None, description="from @BotFather")
+    telegram_bot_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", f"{ENV_PREFIX}TELEGRAM_BOT_TOKEN"),
+        description="from @BotFather",
+    )
     telegram_api_base_url: str = Field(
         default="https://api.telegram.org/bot",
         description="Bot API base URL; point it at a self-hosted telegram-bot-api server or a test stand-in",
@@ -32,7 +55,10 @@ class Settings(BaseSettings):
         default=30, ge=0, description="messages a second to all chats (Telegram's limit); 0 = no limit"
     )
 
-    data_dir: Path = Path("data")
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="sessions, unanswered log, chat history (default: the user's data folder)",
+    )
     storage_url: str = Field(
         default="", description="sqlite:///path or redis://host:port/db; empty = SQLite in data_dir"
     )
@@ -57,6 +83,26 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    #: Prometheus metrics of the bot (bot/metrics.py): off while 0
+    metrics_port: int = Field(default=0, ge=0, le=65535, description="port of GET /metrics; 0 = off")
+    metrics_listen: str = Field(default="127.0.0.1", description="address the metrics server listens on")
+    #: the terminal chat keeps what was typed (for the arrow keys) in data_dir; /forget erases it
+    chat_history: bool = True
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The usual sources, then the old unprefixed names: a prefixed name always wins."""
+        env_files = getattr(dotenv_settings, "env_file", None)
+        old_names = OldNames(settings_cls, ENV_PREFIX, env_files)
+        return init_settings, env_settings, dotenv_settings, old_names, file_secret_settings
+
     @field_validator("faq_suggest_threshold")
     @classmethod
     def _suggest_below_answer(cls, value: float | None, info: object) -> float | None:
@@ -70,11 +116,16 @@ class Settings(BaseSettings):
     def _webhook_needs_url_and_secret(self) -> Settings:
         # several processes behind one webhook must share one secret, so none is made up here
         if self.telegram_mode == "webhook" and (not self.webhook_url or self.webhook_secret is None):
-            raise ValueError("TELEGRAM_MODE=webhook needs WEBHOOK_URL and WEBHOOK_SECRET")
+            raise ValueError(
+                "LOAN_ADVISOR_TELEGRAM_MODE=webhook needs LOAN_ADVISOR_WEBHOOK_URL"
+                " and LOAN_ADVISOR_WEBHOOK_SECRET"
+            )
         # an empty secret would silently switch the check off (it is falsy); Telegram allows 1-256 of these
         secret = self.webhook_secret.get_secret_value() if self.webhook_secret is not None else ""
         if self.telegram_mode == "webhook" and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
-            raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+            raise ValueError(
+                "LOAN_ADVISOR_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -"
+            )
         return self
 
     def resolved_storage_url(self) -> str:

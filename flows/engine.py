@@ -119,6 +119,11 @@ class Engine:
         session_ttl_days: how long the transport keeps an idle session (its setting), for ``/privacy``.
     """
 
+    #: called as ``observer(flow, trigger, state)`` after each flow transition that ran, e.g. ``("faq",
+    #: "ask", "declined")``: names from the flow tables only, never what the user typed. The bot counts
+    #: them for operators (bot/metrics.py); it must not raise (it runs inside the turn).
+    observer: Callable[[str, str, str], None] | None = None
+
     def __init__(
         self,
         kb: KnowledgeBase,
@@ -268,6 +273,8 @@ class Engine:
         if not machine.fire(turn, trigger):
             session.state = before
             return self._stale(session)
+        if self.observer is not None:
+            self.observer(machine.table.name, trigger, session.state)
         return turn.reply
 
     def _stale(self, session: Session) -> Reply:

@@ -40,14 +40,17 @@ Telegram refused the bot token (TELEGRAM_BOT_TOKEN is wrong or was revoked).
 UNREACHABLE = """\
 无法连接 Telegram Bot API 服务器：{url}
 Cannot reach the Telegram Bot API server at {url} ({error}).
-请检查网络，或 TELEGRAM_API_BASE_URL 是否正确。 Check the network, or TELEGRAM_API_BASE_URL.
+请检查网络，或 LOAN_ADVISOR_TELEGRAM_API_BASE_URL 是否正确。
+Check the network, or LOAN_ADVISOR_TELEGRAM_API_BASE_URL.
 """
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the sub-command's options (everything else comes from the environment)."""
     parser.add_argument(
-        "--mode", choices=["polling", "webhook"], help="override TELEGRAM_MODE (default: polling)"
+        "--mode",
+        choices=["polling", "webhook"],
+        help="override LOAN_ADVISOR_TELEGRAM_MODE (default: polling)",
     )
 
 
@@ -88,6 +91,8 @@ def run(args: argparse.Namespace) -> int:
         print(UNREACHABLE.format(url=settings.telegram_api_base_url, error=error.message), file=sys.stderr)
         return EXIT_UNREACHABLE
 
+    from bot import __version__
+    from bot.metrics import open_metrics
     from bot.storage import open_store
     from bot.telegram.app import build_application
     from bot.telegram.app import run as run_application
@@ -103,12 +108,21 @@ def run(args: argparse.Namespace) -> int:
         suggest_threshold=settings.faq_suggest_threshold,
         session_ttl_days=settings.session_ttl_days,
     )
-    application = build_application(settings, engine, store)
+    try:
+        metrics = open_metrics(settings, __version__)
+    except OSError as error:  # the port is taken, or the address is not this machine's
+        where = f"{settings.metrics_listen}:{settings.metrics_port}"
+        print(f"配置有误 / invalid configuration: metrics cannot listen on {where}: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    engine.observer = metrics.flow_step  # FAQ bands, self-checks and calculator uses, counted
+    application = build_application(settings, engine, store, metrics)
     try:
         run_application(application, settings)
     except InvalidToken:
         print(BAD_TOKEN, file=sys.stderr)
         return EXIT_BAD_TOKEN
+    finally:
+        metrics.close()
     return 0
 
 

@@ -8,6 +8,11 @@ import argparse
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the sub-command's options."""
     parser.add_argument("--no-greeting", action="store_true", help="do not show the main menu first")
+    parser.add_argument(
+        "--no-history",
+        action="store_true",
+        help="keep typed lines for the arrow keys only until the chat ends (LOAN_ADVISOR_CHAT_HISTORY=false)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -15,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from bot.settings import Settings
-    from bot.terminal import chat
+    from bot.terminal import chat, wants_style
     from flows.engine import build_engine
     from knowledge.base import KnowledgeBaseError
     from knowledge.unanswered import UnansweredLog
@@ -31,5 +36,13 @@ def run(args: argparse.Namespace) -> int:
     except KnowledgeBaseError as error:
         print(f"知识库读取失败 / knowledge base error: {error}", file=sys.stderr)
         return 1
-    lines = None if sys.stdin.isatty() else sys.stdin
-    return chat(engine, lines, sys.stdout, greet=not args.no_greeting)
+    if not sys.stdin.isatty():  # a script or a pipe: one turn a line, plain replies
+        return chat(engine, sys.stdin, sys.stdout, greet=not args.no_greeting)
+    editor = None
+    if sys.stdout.isatty():
+        from bot.line_editor import HISTORY_FILE, LineEditor
+
+        keep = settings.chat_history and not getattr(args, "no_history", False)
+        editor = LineEditor(settings.data_dir / HISTORY_FILE if keep else None)
+    styled = wants_style(sys.stdout)
+    return chat(engine, None, sys.stdout, greet=not args.no_greeting, styled=styled, editor=editor)

@@ -1,7 +1,7 @@
 """``loan-advisor health``: is this installation able to answer? For container health checks.
 
 Checks, each in a second or so: the configuration reads; the knowledge base loads and validates; the
-session store named by ``STORAGE_URL`` is reachable (Redis answers ``PING``; for SQLite, the database
+session store named by ``storage_url`` is reachable (Redis answers ``PING``; for SQLite, the database
 file, when it exists, opens and reads, and its folder is writable). Prints one line per check and exits
 0 when all pass, 1 otherwise. It sends nothing to Telegram: a health check that spent the Bot API's
 rate limit every 30 seconds would be a fault of its own.
@@ -66,7 +66,7 @@ def check_store(url: str, timeout: float = 3.0) -> str:
     """Reach the session store at ``url`` without changing anything in it; raises when it cannot.
 
     Args:
-        url: ``sqlite:///path`` or ``redis://…`` (as in ``STORAGE_URL``).
+        url: ``sqlite:///path`` or ``redis://…`` (as in ``LOAN_ADVISOR_STORAGE_URL``).
         timeout: seconds to wait for Redis, or for a locked SQLite file.
     """
     if url.startswith("sqlite:///"):

@@ -25,6 +25,7 @@ from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMod
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.metrics import Metrics
 from bot.ocr import UNREADABLE_NOTES, ImageReading, ImageUnreadable
 from bot.storage import SessionStore, StorageUnavailable
 from bot.telegram.delivery import current_update_id, remember_update
@@ -122,6 +123,7 @@ class TelegramAdapter:
         attempts: tries of one Bot API call on network errors that surely did no harm.
         flood: the per-user flood limit (default: 30 turns a minute, 10 at once).
         images: reads screenshots for the message check (issue 21); ``None``: photos get a note.
+        metrics: where refusals and failures are counted (:mod:`bot.metrics`); default: nowhere.
     """
 
     def __init__(
@@ -133,12 +135,14 @@ class TelegramAdapter:
         attempts: int = 3,
         flood: FloodGate | None = None,
         images: ImageReading | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.engine = engine
         self.images = images
         self._image_tasks: set[asyncio.Task[None]] = set()
         self.store = store
         self.flood = flood if flood is not None else FloodGate()
+        self.metrics = metrics if metrics is not None else Metrics()
         self.typing_after = typing_after
         self.attempts = attempts
         # one thread: the engine's state machines are shared by all sessions and not thread-safe
@@ -338,6 +342,10 @@ class TelegramAdapter:
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the error and, when a chat is known, tell the user their message was not handled."""
         error = context.error
+        if isinstance(update, Update):
+            self.metrics.update_failed(error)
+        elif isinstance(error, TelegramError):  # polling reports a failed getUpdates with no update
+            self.metrics.bot_api_error("getUpdates", error)
         note = NOTE_ERROR
         if isinstance(error, StorageUnavailable):
             # disk full, read-only file, Redis down: an operator's problem, stated in one line; the turn
@@ -424,6 +432,7 @@ class TelegramAdapter:
         verdict = self.flood.check(user.id)
         if verdict is Verdict.ALLOW:
             return True
+        self.metrics.flood_refused()
         chat = update.effective_chat
         log.info("flood limit: dropping a turn in chat %s", chat.id if chat is not None else "?")
         if verdict is Verdict.DROP_AND_NOTE and chat is not None:

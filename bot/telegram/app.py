@@ -14,17 +14,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseUpdateProcessor
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor
 
+from bot.metrics import Metrics
 from bot.ocr import ImageReading, OcrLimits, RapidOcrReader
 from bot.settings import Settings
 from bot.storage import SessionStore
 from bot.storage.sqlite import KeyedLocks
 from bot.telegram.adapter import Engine, TelegramAdapter
+from bot.telegram.counting import CountingRateLimiter
 from bot.telegram.delivery import ConfirmingRequest, PendingUpdates, current_update_id
 from bot.telegram.flood import FloodGate
 from bot.telegram.webhook import WebhookServer, set_webhook
@@ -55,18 +58,27 @@ class PerChatOrder(BaseUpdateProcessor):
 
     Updates arrive in order; each one queues on its chat's first-come-first-served lock before it is
     handled, so a slow answer in one chat never holds up the others and never overtakes its own chat.
-    Each update is reported to ``pending`` once handled, which lets polling confirm it to Telegram.
+    Each update is reported to ``pending`` once handled, which lets polling confirm it to Telegram, and
+    counted in ``metrics`` (received, handled, and the time in between).
     """
 
-    def __init__(self, max_concurrent_updates: int = 32, pending: PendingUpdates | None = None) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int = 32,
+        pending: PendingUpdates | None = None,
+        metrics: Metrics | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
         self._chats = KeyedLocks()
         self.pending = pending if pending is not None else PendingUpdates()
+        self.metrics = metrics if metrics is not None else Metrics()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Handle ``update`` once the updates of its chat that came before it are done."""
         update_id = update.update_id if isinstance(update, Update) else None
         current_update_id.set(update_id)  # this task handles this one update
+        started = time.perf_counter()
+        self.metrics.update_received(update)
         try:
             chat = update.effective_chat if isinstance(update, Update) else None
             if chat is None:
@@ -75,6 +87,7 @@ class PerChatOrder(BaseUpdateProcessor):
             async with self._chats.hold(str(chat.id)):
                 await coroutine
         finally:
+            self.metrics.update_handled(update, time.perf_counter() - started)
             if update_id is not None:
                 self.pending.handled(update_id)
 
@@ -97,25 +110,31 @@ def image_reading(settings: Settings) -> ImageReading | None:
     return ImageReading(RapidOcrReader(), limits)
 
 
-def build_application(settings: Settings, engine: Engine, store: SessionStore) -> Application:
+def build_application(
+    settings: Settings, engine: Engine, store: SessionStore, metrics: Metrics | None = None
+) -> Application:
     """Wire the Telegram bot.
 
     Args:
         settings: the process configuration; ``telegram_bot_token`` must be set.
         engine: the dialogue engine, built once.
         store: the session store; the application closes it at shutdown.
+        metrics: where the bot counts what it does (:mod:`bot.metrics`); default: nowhere.
 
     Raises:
         ValueError: when no token is configured.
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    metrics = metrics if metrics is not None else Metrics()
     flood = FloodGate(settings.flood_rate_per_minute, settings.flood_burst)
-    adapter = TelegramAdapter(engine, store, flood=flood, images=image_reading(settings))
+    adapter = TelegramAdapter(engine, store, flood=flood, images=image_reading(settings), metrics=metrics)
     timeout = settings.telegram_request_timeout
     base_url = settings.telegram_api_base_url
     # polled updates are confirmed to Telegram only once handled (see bot/telegram/delivery.py)
     pending = PendingUpdates()
+    if settings.telegram_mode == "polling":  # the inbox: fetched from Telegram, not yet handled
+        metrics.watch_inbox(lambda: pending.in_hand)
 
     async def post_init(application: Application) -> None:
         with using_locale("zh_CN"):
@@ -131,8 +150,10 @@ def build_application(settings: Settings, engine: Engine, store: SessionStore) -
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(base_url)
         .base_file_url(base_url.removesuffix("/bot") + "/file/bot")
-        .rate_limiter(AIORateLimiter(max_retries=3, overall_max_rate=settings.telegram_overall_rate))
-        .concurrent_updates(PerChatOrder(pending=pending))
+        .rate_limiter(
+            CountingRateLimiter(metrics, max_retries=3, overall_max_rate=settings.telegram_overall_rate)
+        )
+        .concurrent_updates(PerChatOrder(pending=pending, metrics=metrics))
         .connect_timeout(timeout)
         .read_timeout(timeout)
         .write_timeout(timeout)
@@ -182,11 +203,15 @@ async def _serve_webhook(application: Application, settings: Settings) -> None:
 async def start_webhook(application: Application, settings: Settings) -> WebhookServer:
     """Start the webhook server and register it with ``setWebhook`` (for embedding and tests too).
 
-    The server listens on ``WEBHOOK_LISTEN:WEBHOOK_PORT`` at ``WEBHOOK_PATH``; Telegram is told the
-    public ``WEBHOOK_URL``, the secret token and the update kinds the bot handles.
+    The server listens on the ``webhook_listen`` address and ``webhook_port`` at ``webhook_path``
+    (``LOAN_ADVISOR_WEBHOOK_…``); Telegram is told the public ``webhook_url``, the secret token and the
+    update kinds the bot handles.
     """
     if settings.webhook_secret is None or settings.webhook_url is None:
-        raise ValueError("TELEGRAM_MODE=webhook needs WEBHOOK_URL and WEBHOOK_SECRET")
+        raise ValueError(
+            "LOAN_ADVISOR_TELEGRAM_MODE=webhook needs LOAN_ADVISOR_WEBHOOK_URL"
+            " and LOAN_ADVISOR_WEBHOOK_SECRET"
+        )
     secret = settings.webhook_secret.get_secret_value()
     await application.initialize()
     if application.post_init is not None:

@@ -40,7 +40,7 @@ class WebhookServer:
 
     Args:
         application: the initialised PTB application whose handlers take the updates.
-        path: the URL path Telegram posts to (``WEBHOOK_PATH``), with or without the leading slash.
+        path: the URL path Telegram posts to (``webhook_path``), with or without the leading slash.
         secret: the ``secret_token`` given to ``setWebhook``; requests without it are refused with 403.
     """
 

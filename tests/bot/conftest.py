@@ -145,13 +145,15 @@ async def sqlite_store(sqlite_url: str) -> AsyncIterator[SessionStore]:
 
 def env_for_process(standin: BotApiStandIn, **values: str) -> dict[str, str]:
     """Environment for a bot started as its own OS process."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "STORAGE_"))}
-    env.update(FLOOD_RATE_PER_MINUTE="60000", FLOOD_BURST="1000")  # as bot_settings; ``values`` overrides
+    prefixes = ("LOAN_ADVISOR_", "TELEGRAM_", "WEBHOOK_", "STORAGE_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    # as bot_settings; ``values`` overrides
+    env.update(LOAN_ADVISOR_FLOOD_RATE_PER_MINUTE="60000", LOAN_ADVISOR_FLOOD_BURST="1000")
     env.update(
         TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=standin.base_url,
-        TELEGRAM_POLL_TIMEOUT="1",
-        TELEGRAM_REQUEST_TIMEOUT="3",
+        LOAN_ADVISOR_TELEGRAM_API_BASE_URL=standin.base_url,
+        LOAN_ADVISOR_TELEGRAM_POLL_TIMEOUT="1",
+        LOAN_ADVISOR_TELEGRAM_REQUEST_TIMEOUT="3",
         **values,
     )
     return env

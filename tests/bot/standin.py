@@ -249,6 +249,8 @@ class BotApiStandIn:
     host: str = "127.0.0.1"
 
     updates: list[dict[str, Any]] = field(default_factory=list)
+    #: the kind of every update the users made, in order (``updates`` forgets confirmed ones)
+    update_kinds: list[str] = field(default_factory=list)
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     errors: list[tuple[str, ApiError]] = field(default_factory=list)
     events: dict[int, list[Event]] = field(default_factory=dict)
@@ -377,6 +379,7 @@ class BotApiStandIn:
     async def _push(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": next(self._update_ids), kind: payload}
         self.updates.append(update)
+        self.update_kinds.append(kind)
         if self.webhook is not None:
             self._deliver(update)
         await self._notify()

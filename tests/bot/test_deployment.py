@@ -95,8 +95,9 @@ def test_health_check_data_volume_and_webhook_port_are_declared() -> None:
     health = [args for kw, args in steps if kw == "HEALTHCHECK"]
     assert len(health) == 1 and '"health"' in health[0]
     assert any(kw == "VOLUME" and "/data" in args for kw, args in steps)
-    assert any(kw == "ENV" and "DATA_DIR=/data" in args for kw, args in steps)
+    assert any(kw == "ENV" and "LOAN_ADVISOR_DATA_DIR=/data" in args for kw, args in steps)
     assert any(kw == "EXPOSE" and str(Settings(_env_file=None).webhook_port) in args for kw, args in steps)
+    assert any(kw == "ENV" and "LOAN_ADVISOR_METRICS_LISTEN=0.0.0.0" in args for kw, args in steps)
     assert "health" in COMMANDS
 
 
@@ -135,21 +136,33 @@ def test_compose_runs_the_bot_with_redis_and_a_webhook_profile_with_two_replicas
     for service in (bot, webhook):
         assert service["build"] == "."
         assert service["depends_on"]["redis"]["condition"] == "service_healthy"
-        assert service["environment"]["STORAGE_URL"] == "redis://redis:6379/0"
+        assert service["environment"]["LOAN_ADVISOR_STORAGE_URL"] == "redis://redis:6379/0"
         assert "health" in service["healthcheck"]["test"]
-    assert bot["environment"]["TELEGRAM_MODE"] == "polling" and "profiles" not in bot
+        assert "9464" in service["environment"]["LOAN_ADVISOR_METRICS_PORT"]  # Prometheus metrics
+    assert bot["environment"]["LOAN_ADVISOR_TELEGRAM_MODE"] == "polling" and "profiles" not in bot
+    assert bot["ports"] == ["127.0.0.1:${LOAN_ADVISOR_METRICS_HOST_PORT:-9464}:9464"]  # this host only
     assert webhook["profiles"] == ["webhook"] and webhook["deploy"]["replicas"] == 2
-    assert webhook["environment"]["TELEGRAM_MODE"] == "webhook"
-    assert "${WEBHOOK_SECRET" in webhook["environment"]["WEBHOOK_SECRET"]
-    assert "8443" in webhook["expose"]
+    assert webhook["environment"]["LOAN_ADVISOR_TELEGRAM_MODE"] == "webhook"
+    assert "${LOAN_ADVISOR_WEBHOOK_SECRET" in webhook["environment"]["LOAN_ADVISOR_WEBHOOK_SECRET"]
+    assert "8443" in webhook["expose"] and "9464" in webhook["expose"]
     assert "TELEGRAM_BOT_TOKEN:?" in bot["environment"]["TELEGRAM_BOT_TOKEN"]  # refuses to start without
 
 
-def test_compose_sets_only_settings_that_exist_and_declares_its_volumes(compose: dict) -> None:
+def test_compose_sets_only_settings_that_exist_under_their_new_names(compose: dict) -> None:
     fields = set(Settings.model_fields)
+
+    def setting(variable: str) -> str:
+        return variable.lower().removeprefix("loan_advisor_")  # TELEGRAM_BOT_TOKEN: telegram_bot_token
+
     for name in ("bot", "bot-webhook"):
-        unknown = {key for key in compose["services"][name]["environment"] if key.lower() not in fields}
+        variables = compose["services"][name]["environment"]
+        unknown = {key for key in variables if setting(key) not in fields}
         assert unknown == set(), f"{name} sets variables no setting reads: {unknown}"
+        old = {key for key in variables if not key.startswith(("LOAN_ADVISOR_", "TELEGRAM_BOT_TOKEN"))}
+        assert old == set(), f"{name} uses old setting names: {old}"
+
+
+def test_compose_declares_its_volumes(compose: dict) -> None:
     declared = set(compose.get("volumes") or {})
     used = {
         volume.split(":")[0]
@@ -167,7 +180,7 @@ def health(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {
         "PATH": "/usr/bin:/bin",
         "PYTHONPATH": str(ROOT),
-        "DATA_DIR": str(tmp_path / "data"),
+        "LOAN_ADVISOR_DATA_DIR": str(tmp_path / "data"),
         **env,
     }
     return subprocess.run(
@@ -200,7 +213,7 @@ def test_health_reads_an_existing_sqlite_store_without_changing_it(tmp_path: Pat
 
 
 def test_health_passes_with_a_live_redis(tmp_path: Path, redis_url: str) -> None:
-    result = health(tmp_path, STORAGE_URL=redis_url)
+    result = health(tmp_path, LOAN_ADVISOR_STORAGE_URL=redis_url)
     assert result.returncode == 0, result.stderr
     assert "answers" in result.stdout
 
@@ -210,7 +223,7 @@ def test_health_passes_with_a_live_redis(tmp_path: Path, redis_url: str) -> None
     [("redis://127.0.0.1:1/0", "ConnectionError"), ("postgres://db/x", "unsupported storage URL")],
 )
 def test_health_fails_when_the_store_cannot_be_reached(tmp_path: Path, storage_url: str, reason: str) -> None:
-    result = health(tmp_path, STORAGE_URL=storage_url)
+    result = health(tmp_path, LOAN_ADVISOR_STORAGE_URL=storage_url)
     assert result.returncode == 1
     assert "unhealthy: session store" in result.stderr and reason in result.stderr
 

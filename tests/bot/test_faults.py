@@ -98,7 +98,10 @@ def kill(process: subprocess.Popen[bytes]) -> None:
 async def test_a_bot_killed_mid_flow_resumes_with_every_reply_exactly_once(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    env = {"STORAGE_URL": f"sqlite:///{tmp_path / 'data' / 'sessions.sqlite3'}", "FLOOD_BURST": "50"}
+    env = {
+        "LOAN_ADVISOR_STORAGE_URL": f"sqlite:///{tmp_path / 'data' / 'sessions.sqlite3'}",
+        "LOAN_ADVISOR_FLOOD_BURST": "50",
+    }
     chat = 801
     bot = start_bot_process(standin, tmp_path, "bot1", **env)
     try:

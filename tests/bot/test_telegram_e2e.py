@@ -225,14 +225,14 @@ async def test_two_processes_behind_one_webhook_share_sessions_through_redis(
     ports = [free_port(), free_port()]
     standin.webhook_targets = [f"http://127.0.0.1:{port}/telegram" for port in ports]
     common = {
-        "TELEGRAM_MODE": "webhook",
-        "WEBHOOK_URL": "https://bot.example.org/telegram",
-        "WEBHOOK_SECRET": "s3cret-Token_1",
-        "WEBHOOK_LISTEN": "127.0.0.1",
-        "STORAGE_URL": redis_url,
+        "LOAN_ADVISOR_TELEGRAM_MODE": "webhook",
+        "LOAN_ADVISOR_WEBHOOK_URL": "https://bot.example.org/telegram",
+        "LOAN_ADVISOR_WEBHOOK_SECRET": "s3cret-Token_1",
+        "LOAN_ADVISOR_WEBHOOK_LISTEN": "127.0.0.1",
+        "LOAN_ADVISOR_STORAGE_URL": redis_url,
     }
     processes = [
-        start_bot_process(standin, tmp_path, f"bot{n}", WEBHOOK_PORT=str(port), **common)
+        start_bot_process(standin, tmp_path, f"bot{n}", LOAN_ADVISOR_WEBHOOK_PORT=str(port), **common)
         for n, port in enumerate(ports)
     ]
     try:
@@ -315,9 +315,9 @@ async def test_a_wrong_token_exits_with_status_3_and_a_clear_message(
 async def test_webhook_mode_without_a_secret_exits_with_status_2_without_echoing_the_token(
     standin: BotApiStandIn, tmp_path: Path
 ) -> None:
-    env = {**env_for_process(standin), "PYTHONPATH": str(ROOT), "TELEGRAM_MODE": "webhook"}
+    env = {**env_for_process(standin), "PYTHONPATH": str(ROOT), "LOAN_ADVISOR_TELEGRAM_MODE": "webhook"}
     result = await run_bot_command(env, tmp_path)
     assert result.returncode == 2
     message = result.stderr.decode()
-    assert "WEBHOOK_SECRET" in message and "配置有误" in message
+    assert "LOAN_ADVISOR_WEBHOOK_SECRET" in message and "配置有误" in message
     assert env["TELEGRAM_BOT_TOKEN"] not in message

@@ -36,12 +36,12 @@ HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
 def webhook_env(folder: Path, port: int) -> dict[str, str]:
     """Environment of a webhook bot process on ``port`` keeping its sessions in ``folder``."""
     return {
-        "TELEGRAM_MODE": "webhook",
-        "WEBHOOK_URL": "https://bot.example.org/telegram",
-        "WEBHOOK_SECRET": SECRET,
-        "WEBHOOK_LISTEN": "127.0.0.1",
-        "WEBHOOK_PORT": str(port),
-        "STORAGE_URL": f"sqlite:///{folder / 'data' / 'sessions.sqlite3'}",
+        "LOAN_ADVISOR_TELEGRAM_MODE": "webhook",
+        "LOAN_ADVISOR_WEBHOOK_URL": "https://bot.example.org/telegram",
+        "LOAN_ADVISOR_WEBHOOK_SECRET": SECRET,
+        "LOAN_ADVISOR_WEBHOOK_LISTEN": "127.0.0.1",
+        "LOAN_ADVISOR_WEBHOOK_PORT": str(port),
+        "LOAN_ADVISOR_STORAGE_URL": f"sqlite:///{folder / 'data' / 'sessions.sqlite3'}",
     }
 
 
@@ -166,7 +166,10 @@ async def test_a_webhook_process_killed_mid_turn_leaves_the_update_to_its_siblin
     targets = [f"http://127.0.0.1:{port}/telegram" for port in ports]
     bots = [
         start_bot_process(
-            standin, tmp_path, f"bot{n}", **{**webhook_env(tmp_path, port), "STORAGE_URL": redis_url}
+            standin,
+            tmp_path,
+            f"bot{n}",
+            **{**webhook_env(tmp_path, port), "LOAN_ADVISOR_STORAGE_URL": redis_url},
         )
         for n, port in enumerate(ports)
     ]

@@ -34,13 +34,13 @@ async def test_the_webhook_refuses_requests_without_the_secret_and_the_log_keeps
         standin,
         folder,
         "webhook",
-        TELEGRAM_MODE="webhook",
-        WEBHOOK_URL="https://bot.example.org/telegram",
-        WEBHOOK_SECRET=SECRET,
-        WEBHOOK_LISTEN="127.0.0.1",
-        WEBHOOK_PORT=str(port),
-        STORAGE_URL=f"sqlite:///{folder / 'sessions.sqlite3'}",
-        LOG_LEVEL="DEBUG",
+        LOAN_ADVISOR_TELEGRAM_MODE="webhook",
+        LOAN_ADVISOR_WEBHOOK_URL="https://bot.example.org/telegram",
+        LOAN_ADVISOR_WEBHOOK_SECRET=SECRET,
+        LOAN_ADVISOR_WEBHOOK_LISTEN="127.0.0.1",
+        LOAN_ADVISOR_WEBHOOK_PORT=str(port),
+        LOAN_ADVISOR_STORAGE_URL=f"sqlite:///{folder / 'sessions.sqlite3'}",
+        LOAN_ADVISOR_LOG_LEVEL="DEBUG",
     )
     try:
         await wait_port(port)
@@ -79,6 +79,6 @@ async def test_the_webhook_refuses_requests_without_the_secret_and_the_log_keeps
 def test_an_empty_or_malformed_webhook_secret_is_refused_at_start_up() -> None:
     base = {"telegram_mode": "webhook", "webhook_url": "https://bot.example.org/telegram"}
     for secret in ["", "has space", "x" * 257, "中文"]:
-        with pytest.raises(ValueError, match="WEBHOOK_SECRET"):
+        with pytest.raises(ValueError, match="LOAN_ADVISOR_WEBHOOK_SECRET"):
             Settings(_env_file=None, webhook_secret=secret, **base)
     assert Settings(_env_file=None, webhook_secret="ok_Secret-1", **base).webhook_secret is not None

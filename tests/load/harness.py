@@ -11,7 +11,7 @@ One reference user plays the conversation alone first; its transcript is what ev
 see, message for message, in order, with nothing lost and nothing twice.
 
 Everything listens on 127.0.0.1 only; every wait has a deadline. Telegram's broadcast limit (30
-messages a second, ``TELEGRAM_OVERALL_RATE``) and the per-user flood limit are switched off in the bot
+messages a second, ``telegram_overall_rate``) and the per-user flood limit are switched off in the bot
 processes: with them the figures would measure the limits, not the bot.
 """
 
@@ -229,28 +229,28 @@ async def bot_processes(
     env.update(
         PYTHONPATH=str(ROOT),
         TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=standin.base_url,
-        TELEGRAM_POLL_TIMEOUT="1",
-        TELEGRAM_REQUEST_TIMEOUT="10",
-        TELEGRAM_OVERALL_RATE="0",
-        FLOOD_RATE_PER_MINUTE="100000",
-        FLOOD_BURST="100000",
-        STORAGE_URL=storage_url,
-        LOG_LEVEL="WARNING",
+        LOAN_ADVISOR_TELEGRAM_API_BASE_URL=standin.base_url,
+        LOAN_ADVISOR_TELEGRAM_POLL_TIMEOUT="1",
+        LOAN_ADVISOR_TELEGRAM_REQUEST_TIMEOUT="10",
+        LOAN_ADVISOR_TELEGRAM_OVERALL_RATE="0",
+        LOAN_ADVISOR_FLOOD_RATE_PER_MINUTE="100000",
+        LOAN_ADVISOR_FLOOD_BURST="100000",
+        LOAN_ADVISOR_STORAGE_URL=storage_url,
+        LOAN_ADVISOR_LOG_LEVEL="WARNING",
     )
     ports = [free_port() for _ in range(processes)] if processes > 1 else []
     if ports:
         standin.webhook_targets = [f"http://127.0.0.1:{port}/telegram" for port in ports]
         env.update(
-            TELEGRAM_MODE="webhook",
-            WEBHOOK_URL="https://bot.example.org/telegram",
-            WEBHOOK_SECRET="load-test-secret",
-            WEBHOOK_LISTEN="127.0.0.1",
+            LOAN_ADVISOR_TELEGRAM_MODE="webhook",
+            LOAN_ADVISOR_WEBHOOK_URL="https://bot.example.org/telegram",
+            LOAN_ADVISOR_WEBHOOK_SECRET="load-test-secret",
+            LOAN_ADVISOR_WEBHOOK_LISTEN="127.0.0.1",
         )
     started = []
     for n in range(processes):
         log = (folder / f"bot{n}.log").open("wb")
-        process_env = {**env, "WEBHOOK_PORT": str(ports[n])} if ports else env
+        process_env = {**env, "LOAN_ADVISOR_WEBHOOK_PORT": str(ports[n])} if ports else env
         started.append(
             subprocess.Popen(
                 [sys.executable, "-m", "bot", "bot"],

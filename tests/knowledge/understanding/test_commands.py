@@ -13,9 +13,9 @@ from bot.cli import main
 
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    # every command writes its unanswered log under DATA_DIR: keep it inside the test's own folder
-    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("KEEP_UNANSWERED", "true")
+    # every command writes its unanswered log under the data folder: keep it inside the test's own folder
+    monkeypatch.setenv("LOAN_ADVISOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LOAN_ADVISOR_KEEP_UNANSWERED", "true")
     return tmp_path / "data"
 
 
