@@ -35,7 +35,10 @@ __all__ = [
 ]
 
 _CN = "零〇一二两三四五六七八九十百千万"
-_NUM = r"\d+(?:\.\d+)?"
+#: a figure, starting only where a run of digits starts: a pattern may never begin inside a run, which
+#: keeps every search linear on a hostile message of thousands of digits (it was quadratic)
+_NUM = r"(?<![\d.])\d+(?:\.\d+)?"
+_DIGIT_FLOOD = re.compile(r"\d{13,}")
 #: counts of periods or days are 1–99 in Chinese numerals, so 「一万一年」 reads as 一万 + 一年 and
 #: 「两万五一年」 as 两万五 + 一年
 _COUNT = rf"(?:{_NUM}|[一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九])"
@@ -446,7 +449,9 @@ def parse(
     for mention in sorted(mentions, key=lambda m: m.start, reverse=True):
         # a product's name is not a figure: 「WE2000」 is not an amount of 2000
         work = work[: mention.start] + " ; " + work[mention.end :]
-    work = uniform_symbols(work)
+    # no loan figure has more than a dozen digits; a longer run is noise, and cut out before any pattern
+    # is tried, so that no search can go quadratic on it
+    work = _DIGIT_FLOOD.sub(" ; ", uniform_symbols(work))
     words = work  # the words, before figures are cut out, for the cues
     fee_pct = None
     fee_match = _FEE_PCT.search(work)

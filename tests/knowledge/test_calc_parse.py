@@ -245,3 +245,9 @@ def test_yuan_a_day_without_an_amount_is_no_price_yet() -> None:
     assert request.stated_price() is None
     assert request.per_day_yuan == 5
     assert request.missing() == ["amount"]
+
+
+def test_a_flood_of_digits_is_noise_and_the_question_beside_it_is_still_read() -> None:
+    # a run of thousands of digits made one regex quadratic (seconds per message); it is cut out first
+    assert parse("1" * 5000).amount is None
+    assert parse("1" * 5000 + " 借1万分12期").amount == 10_000
