@@ -95,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
         names = [r.name for r in reports]
         print(
             f"{args.file}  (thresholds: answer ≥ {matcher.answer_threshold}, "
+            f"with alternatives ≥ {matcher.hedge_threshold}, "
             f"suggest ≥ {matcher.suggest_threshold}; start-up {startup_ms:.0f} ms)"
         )
         print(f"{'':52}" + "".join(f"{n:>16}" for n in names))

@@ -10,6 +10,10 @@ by models that did not see it), so they are not flattered by the fit:
 - suggest (on the in-scope probability): the lowest threshold that still declines ``--oos-declined`` of
   the out-of-scope questions that no hard rule declines (the higher of the empirical quantile and that
   of a normal fitted to their log-odds);
+- hedge (on the right probability): the lowest threshold at which answering everything above it, the
+  middle band's best guesses included, keeps the wrong answers within the same budgets plus
+  ``--hedge-wrong``: between it and the answer threshold the best guess is answered with the close
+  alternatives beside it (「您可能还想问」), and a wrong one counts as a wrong answer;
 - answer (on the right probability): the lowest threshold whose wrong confident answers, among the
   questions not declined, stay within ``--max-wrong`` of all questions, and within ``--fresh-max-wrong``
   of ``tests/data/faq_threshold.jsonl``, a set nothing was tuned on and nothing learns from (the higher
@@ -245,6 +249,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         " --fresh-max-wrong (skipped when the file does not exist)",
     )
     parser.add_argument(
+        "--hedge-wrong",
+        type=float,
+        default=0.002,
+        help="wrong answers the middle band (answered with alternatives) may add, share of all",
+    )
+    parser.add_argument(
         "--fresh-max-wrong",
         type=float,
         default=0.015,
@@ -289,6 +299,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         oos_declined=args.oos_declined,
         scope_probs=scope_probs,
     )
+    kept = [s >= suggest for s in scope_probs]
+    hedge = lowest_safe_threshold(probs, labels, kept, max_wrong=args.max_wrong + args.hedge_wrong)
     baseline_threshold = 0.0 if args.wants else tune_baseline(Bm25Baseline(kb), items)
     fitted = Calibration(
         right=fit_logistic(rows, labels, l2=args.l2), scope=fit_logistic(rows, scope_labels, l2=args.l2)
@@ -303,10 +315,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             max_wrong=args.fresh_max_wrong,
         )
         answer = max(answer, fresh_answer)
+        fresh_hedge = lowest_safe_threshold(
+            [fitted.probability(r) for r in fresh_rows],
+            fresh_labels,
+            [fitted.in_scope(r) >= suggest for r in fresh_rows],
+            max_wrong=args.fresh_max_wrong + args.hedge_wrong,
+        )
+        hedge = max(hedge, fresh_hedge)
+    hedge = min(hedge, answer)
     calibration = replace(
         fitted,
         answer_threshold=answer,
         suggest_threshold=suggest,
+        hedge_threshold=hedge,
         baseline_threshold=baseline_threshold,
         info={
             "fitted_on": [p.name for p in [*sorted((DATA_DIR / "examples").glob("*.jsonl")), *extra]],
@@ -318,13 +339,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             "oos_declined": args.oos_declined,
             "threshold_set": args.threshold_set.name if fresh_answer is not None else None,
             "fresh_max_wrong": args.fresh_max_wrong,
+            "hedge_wrong": args.hedge_wrong,
             "answer_on_threshold_set": fresh_answer,
         },
     )
     out.write_text(calibration.to_json() + "\n", encoding="utf-8")
     print(
         f"{len(items)} questions ({sum(scope_labels)} in scope), best guess right {sum(labels)};"
-        f" answer ≥ {answer} (threshold set alone: {fresh_answer}), suggest (in scope) ≥ {suggest};"
+        f" answer ≥ {answer} (threshold set alone: {fresh_answer}), with alternatives ≥ {hedge},"
+        f" suggest (in scope) ≥ {suggest};"
         f" baseline BM25 ≥ {baseline_threshold};"
         f" wrote {out}"
     )
