@@ -45,6 +45,9 @@ class CompareTurn(FlowTurn):
     def say_comparison(self) -> None:
         # the products stay, so that 「加个借呗一起比」 adds to this comparison
         self.reply.extend(compare_reply(self.engine.kb, self.session.compare))
+        # what is in view is the comparison, not one product: 「那年龄限制呢」 then asks about them all
+        self.session.product = None
+        self.session.faq.product = None
 
     def say_chooser(self) -> None:
         self.reply.extend(compare_reply(self.engine.kb, self.session.compare))
