@@ -26,6 +26,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     check = actions.add_parser("check", help="加载知识库并检查跨文件规则；有问题时退出码为 1")
     _add_data_dir(check)
+    check.add_argument(
+        "--no-confusions",
+        action="store_true",
+        help="不列出匹配器在标注样例上常混淆的条目（这一步要把样例交叉打分一遍，约十几秒）",
+    )
     check.set_defaults(_kb_action=_check)
 
     coverage = actions.add_parser("coverage", help="列出每篇来源的每个章节由哪些问答条目覆盖")
@@ -86,7 +91,30 @@ def _check(args: argparse.Namespace) -> int:
         f"{len(kb.faq_entries())} 条问答，{len(kb.entries) - len(kb.faq_entries())} 种对话意图，"
         f"{len(kb.criteria)} 条资格条件。"
     )
+    if not args.no_confusions:
+        _print_confusions(kb)
     return 0
+
+
+def _print_confusions(kb: KnowledgeBase) -> None:
+    """The pairs of entries the matcher mixes up on the labelled examples (advice for editors, no
+    failure): candidates for merging, an overview answer, or sharper paraphrases."""
+    from knowledge.understanding.confusion import AT_LEAST, confusions
+    from knowledge.understanding.lexicon import load_lexicon
+
+    found = confusions(kb, load_lexicon())
+    if not found:
+        print(f"标注样例上没有被匹配器混淆 {AT_LEAST} 次以上的条目对。")
+        return
+    print(
+        f"提示：以下条目对在标注样例上常被匹配器混淆（交叉拟合打分，至少 {AT_LEAST} 次；"
+        "可考虑合并、写成总览回答，或让改写更能区分）："
+    )
+    for c in found:
+        print(
+            f"  {c.first} ↔ {c.second}：{c.total} 次"
+            f"（{c.first} 被当成 {c.second} {c.first_as_second} 次，反过来 {c.second_as_first} 次）"
+        )
 
 
 def _coverage(args: argparse.Namespace) -> int:

@@ -104,3 +104,23 @@ def test_shipped_knowledge_base_passes_the_check(capsys: Capture) -> None:
     status, out = run_kb(capsys, "check")
     assert status == 0, out
     assert out.startswith("知识库检查通过：5 篇来源，7 个产品，")
+
+
+def test_the_check_lists_the_entries_the_matcher_confuses_on_the_labelled_examples(capsys: Capture) -> None:
+    from knowledge.base import default
+
+    status, out = run_kb(capsys, "check")
+    assert status == 0, out
+    pairs = [line.strip() for line in out.splitlines() if "↔" in line]
+    assert pairs, out  # a few look-alike entries are always mixed up now and then
+    entries = default().entries
+    for line in pairs:
+        first, _, rest = line.partition(" ↔ ")
+        second = rest.split("：")[0]
+        assert first in entries and second in entries, line
+
+
+def test_the_confusions_can_be_left_out(capsys: Capture) -> None:
+    status, out = run_kb(capsys, "check", "--no-confusions")
+    assert status == 0, out
+    assert "↔" not in out
