@@ -11,9 +11,10 @@ by models that did not see it), so they are not flattered by the fit:
   the out-of-scope questions that no hard rule declines (the higher of the empirical quantile and that
   of a normal fitted to their log-odds);
 - hedge (on the right probability): the lowest threshold at which answering everything above it, the
-  middle band's best guesses included, keeps the wrong answers within the same budgets plus
-  ``--hedge-wrong``: between it and the answer threshold the best guess is answered with the close
-  alternatives beside it (「您可能还想问」), and a wrong one counts as a wrong answer;
+  middle band's best guesses included, keeps the wrong answers within ``--max-wrong`` plus
+  ``--hedge-wrong`` of the examples and within ``--fresh-max-wrong`` of the threshold set: between it and
+  the answer threshold the best guess is answered with the close alternatives beside it
+  (「您可能还想问」), and a wrong one counts as a wrong answer;
 - answer (on the right probability): the lowest threshold whose wrong confident answers, among the
   questions not declined, stay within ``--max-wrong`` of all questions, and within ``--fresh-max-wrong``
   of ``tests/data/faq_threshold.jsonl``, a set nothing was tuned on and nothing learns from (the higher
@@ -253,14 +254,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--hedge-wrong",
         type=float,
-        default=0.002,
+        default=0.001,
         help="wrong answers the middle band (answered with alternatives) may add, share of all",
     )
+    # The target is at most 1% of questions answered wrong, either way (directly or with alternatives);
+    # on the threshold set's 288 questions that is 3 (1.04%), so the budget is written just above it.
     parser.add_argument(
         "--fresh-max-wrong",
         type=float,
-        default=0.015,
-        help="wrong confident answers allowed on the threshold set, share of its questions",
+        default=0.0105,
+        help="wrong answers (directly or with alternatives) allowed on the threshold set, share of its"
+        " questions",
     )
     args = parser.parse_args(argv)
 
@@ -321,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             [fitted.probability(r) for r in fresh_rows],
             fresh_labels,
             [fitted.in_scope(r) >= suggest for r in fresh_rows],
-            max_wrong=args.fresh_max_wrong + args.hedge_wrong,
+            max_wrong=args.fresh_max_wrong,  # the whole budget: answered wrong either way
         )
         hedge = max(hedge, fresh_hedge)
     hedge = min(hedge, answer)

@@ -113,3 +113,4 @@ def _spellings(readings: list[list[str]], limit: int = 8) -> list[str]:
     for options in readings:
         spellings = [s + o for s in spellings for o in dict.fromkeys(options)][:limit]
     return spellings
+
