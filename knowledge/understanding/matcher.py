@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -80,6 +80,8 @@ _HARM_REACH = 3
 _REFUSAL_PENALTY = 0.1
 #: Confidence given to a bare follow-up (「那微粒贷呢」) on an entry that covers the new product.
 FOLLOW_UP_CONFIDENCE = 0.97
+#: A follow-up that changes the topic and keeps the product: a few characters and 呢 (「罚息呢」「那额度呢」).
+_TOPIC_FOLLOW_UP = re.compile(r"(那|那么|还有|再问下?)?[^呢]{2,6}呢")
 #: Appended to a question that is nothing but a product name.
 _WHAT_IS = "是什么"
 #: What is left of 「微贷是个啥」「微粒贷到底是什么东西」 once the product is taken out: the same question as
@@ -744,12 +746,34 @@ class LexicalMatcher:
             follow = self._follow_up_match(question, analysis, previous_entry)
             if follow is not None:
                 return follow
+        if previous_entry is not None and previous_product is not None and not analysis.products:
+            follow = self._topic_follow_up(question, analysis, previous_product)
+            if follow is not None:
+                return follow
         ranking, context = self.understand(question, previous_product=previous_product, analysis=analysis)
         return self.decide(question, ranking, context_product=context)
 
     def is_bare_follow_up(self, analysis: Analysis) -> bool:
         """The message names products and nothing else but fillers: 「那微粒贷呢」「换成借呗呢」."""
         return bool(analysis.products) and self._follow_up.is_bare(analysis.topic_text)
+
+    def _topic_follow_up(self, question: str, analysis: Analysis, product: str) -> FaqMatch | None:
+        """「罚息呢」 after an answer about 小米贷款: a new topic for the product in view, asked the way a
+        follow-up is (a topic and 呢). Answered when the topic names one entry for that product."""
+        if not _TOPIC_FOLLOW_UP.fullmatch(analysis.text):
+            return None
+        topic = self.topic_entry(replace(analysis, products=[product]))
+        if topic is None or topic in self._refusals:
+            return None
+        covered = self._entry_products[topic]
+        return FaqMatch(
+            question=question,
+            band="answer",
+            entry_id=topic,
+            product=product if product in covered else None,
+            confidence=FOLLOW_UP_CONFIDENCE,
+            products=[],
+        )
 
     def _follow_up_match(self, question: str, analysis: Analysis, previous_entry: str) -> FaqMatch | None:
         """「那微粒贷呢」 after an answer: the same entry for the new product, or None to match afresh."""
