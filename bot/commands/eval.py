@@ -2,9 +2,10 @@
 
 Prints top-1 accuracy (entry and product), what the person sees for an in-scope question (answered
 directly and right, answered right with alternatives, 「您是不是想问」, declined, answered wrong: these add up
-to 100%), out-of-scope rejection, wrong answers and latency percentiles; ``--misses`` lists what went wrong. A second matcher column leaves out the questions that
-coincide word for word (after normalisation) with a training paraphrase, and their count is printed, so
-that the reader sees the score on questions the matcher has never seen.
+to 100%), out-of-scope rejection, wrong answers and latency percentiles; ``--misses`` lists what went
+wrong. A second matcher column leaves out the questions that coincide word for word (after
+normalisation) with a training paraphrase, and their count is printed, so that the reader sees the score
+on questions the matcher has never seen.
 """
 
 from __future__ import annotations

@@ -317,7 +317,8 @@ class LexicalMatcher:
         for example in kb.examples:
             if example.entry in kb.entries:
                 examples.setdefault(example.entry, []).append(example.question)
-        forms = {self._synonyms(self._prepare(w)) for w in lexicon.question_forms} | set(lexicon.question_forms)
+        forms = {self._synonyms(self._prepare(w)) for w in lexicon.question_forms}
+        forms |= set(lexicon.question_forms)
         self._question_forms = _alternation(forms)
         #: topic key -> entry -> how many of its paraphrases and examples leave that key (see _topic_key)
         self._topics: dict[str, dict[str, int]] = {}
@@ -828,11 +829,11 @@ class LexicalMatcher:
             return FaqMatch(question, band, top.entry_id, product, confidence, [], named, in_scope)
         if band == "suggest" and confidence >= self.hedge_threshold and top.entry_id not in self._refusals:
             # likely right but not certain: answer it, and offer what else it may have meant
-            others = [e for e in self._suggestions(ranking.candidates, distinct_topics=False) if e != top.entry_id]
+            offered = self._suggestions(ranking.candidates, distinct_topics=False)
+            others = [e for e in offered if e != top.entry_id][: MAX_SUGGESTIONS - 1]
             if others:
                 return FaqMatch(
-                    question, "answer", top.entry_id, product, confidence, [], named, in_scope,
-                    alternatives=others[: MAX_SUGGESTIONS - 1],
+                    question, "answer", top.entry_id, product, confidence, [], named, in_scope, others
                 )
         if band == "suggest":
             suggestions = self._suggestions(ranking.candidates, distinct_topics=False)

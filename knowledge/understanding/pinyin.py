@@ -2,9 +2,9 @@
 
 People without a Chinese keyboard at hand, or in a hurry, type the syllables. A run of Latin letters is
 rewritten in Han characters when the whole run spells, syllable for syllable, a sequence of words the
-knowledge base itself uses (its paraphrases and examples): 「lixiduoshao」 -> 「利息多少」. A run that does not
-spell such words entirely (English, 「irr」, 「app」, a product name in pinyin, which the product finder reads)
-is left as it is, so nothing is guessed from a few letters.
+knowledge base itself uses (its paraphrases and examples): 「lixiduoshao」 -> 「利息多少」. A run that does
+not spell such words entirely (English, 「irr」, 「app」, a product name in pinyin, which the product finder
+reads) is left as it is, so nothing is guessed from a few letters.
 """
 
 from __future__ import annotations
