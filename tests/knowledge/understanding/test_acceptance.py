@@ -37,6 +37,18 @@ TOP1_FLOOR = {
 }
 
 
+#: answered directly and right (in scope, unseen) when these floors were set (fifth session, with the short
+#: examples, the product x topic reading and the middle band): 90.9%, 95.8%, 91.2%, 92.9% and 94.8%. The
+#: issue's target is 95%; these floors catch a change that loses ground towards it.
+DIRECT_FLOOR = {
+    "faq_eval.jsonl": 0.895,
+    "faq_fresh.jsonl": 0.94,
+    "faq_fresh3.jsonl": 0.895,
+    "faq_fresh4.jsonl": 0.915,
+    "faq_fresh5.jsonl": 0.93,
+}
+
+
 @pytest.fixture(scope="module")
 def reports(matcher: LexicalMatcher, kb: KnowledgeBase) -> dict[str, Report]:
     """Each report set scored once for the whole module, on its unseen questions."""
@@ -55,6 +67,13 @@ def test_top1_entry_and_product_is_at_least_95_percent(name: str, reports: dict[
 @pytest.mark.parametrize("name", REPORT_SETS)
 def test_top1_does_not_fall_below_the_measured_floor(name: str, reports: dict[str, Report]) -> None:
     assert reports[name].figures()["top1"] >= TOP1_FLOOR[name]
+
+
+@pytest.mark.parametrize("name", REPORT_SETS)
+def test_answered_directly_and_right_does_not_fall_below_the_measured_floor(
+    name: str, reports: dict[str, Report]
+) -> None:
+    assert reports[name].figures()["direct_right"] >= DIRECT_FLOOR[name]
 
 
 @pytest.mark.parametrize("name", REPORT_SETS)
