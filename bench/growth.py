@@ -80,19 +80,22 @@ def grow(data_dir: Path, target: Path, factor: int, *, seed: int = 8) -> int:
     if synthetic:
         text = yaml.safe_dump({"entries": synthetic}, allow_unicode=True, sort_keys=False)
         (target / "faq" / "zz_synthetic.yaml").write_text(text, encoding="utf-8")
-        lines = _grown_examples(data_dir, factor, vocabulary, rng)
+        lines = _grown_examples(data_dir, factor, vocabulary, rng, {e["id"] for e in entries})
         (target / "examples").mkdir(exist_ok=True)
         (target / "examples" / "zz_synthetic.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return len(entries) + len(synthetic)
 
 
-def _grown_examples(data_dir: Path, factor: int, vocabulary: list[str], rng: random.Random) -> list[str]:
-    """JSON lines of the in-scope examples re-worded once per copy, each labelled with the copy's id."""
+def _grown_examples(
+    data_dir: Path, factor: int, vocabulary: list[str], rng: random.Random, faq_ids: set[str]
+) -> list[str]:
+    """JSON lines of the examples of FAQ entries re-worded once per copy, each labelled with the copy's
+    id (the wants, 「你好」 and the like, are not copied: they do not grow with the FAQ)."""
     examples = [q for path in sorted((data_dir / "examples").glob("*.jsonl")) for q in read_labelled(path)]
     lines = []
     for copy in range(1, factor):
         for example in examples:
-            if example.entry is not None:
+            if example.entry in faq_ids:
                 copy_id = f"{example.entry}_syn{copy}"
                 question = _reword(example.question, vocabulary, rng)
                 grown = example.model_copy(update={"question": question, "entry": copy_id})

@@ -53,6 +53,9 @@ class CompareTurn(FlowTurn):
         # the products stay, so that 「加个借呗一起比」 adds to this comparison
         full = isinstance(self.payload, CompareFull)
         self.reply.extend(compare_reply(self.engine.kb, self.session.compare, full=full))
+        # what is in view is the comparison, not one product: 「那年龄限制呢」 then asks about them all
+        self.session.product = None
+        self.session.faq.product = None
 
     def say_chooser(self) -> None:
         self.reply.extend(compare_reply(self.engine.kb, self.session.compare))

@@ -394,7 +394,8 @@ class CheckTurn(FlowTurn):
         """
         draft, kb = self.session.check, self.engine.kb
         asked_for = {c.key for c in kb.criteria if c.product in draft.products}
-        told = [k for k in asked_for - set(draft.asked) if draft.answers.get(k) is not None]
+        # 「支付分不知道」 is told too: the person said what they know of it, and it is not asked again
+        told = [k for k in asked_for - set(draft.asked) if k in draft.answers]
         left = questions_needed(kb, draft.products, draft_profile(draft), skipped=skipped_keys(draft))
         if len(told) < PROVISIONAL_AFTER or not left:
             return ""

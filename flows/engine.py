@@ -399,12 +399,15 @@ class Engine:
         return reply.extend(rest)
 
     def on_english(self, ctx: TurnContext, _payload: object) -> Reply:
+        if "act.scammed" in ctx.reading.cued:  # 「is it possible to get the money back」
+            return self.on_scammed(ctx, None)
         if ctx.reading.cued and len(ctx.reading.text.split()) <= 4:
             # 「ok thanks a lot」: small talk, answered (in English); a longer message is introduced to
             return self.on_want(ctx, self.kb.entries[ctx.reading.cued[0]].action or "")
         topics = self.reader.english_topics(ctx.reading)
         entry = self.reader.english_entry(ctx.reading)
-        reply = wants.english_reply(self.kb, topics)
+        reply = wants.english_reply(self.kb, topics, introduced=ctx.session.english_introduced)
+        ctx.session.english_introduced = True
         if entry is not None:  # the answer the message points at, in Chinese, after the English words
             reply.extend(render_entry(self.kb, entry, ctx.session.product))
         return reply
@@ -458,7 +461,9 @@ class Engine:
         if action == "affirm" and offer == "resume":
             return self._resume(session, session.flow)
         if action in ("affirm", "deny") and self._resumable(session.flow, session.state, session):
-            return self._aside(ctx, Reply())  # a plain 「好」 mid-flow: the pending question again
+            # a plain 「好」「行 知道了」 mid-flow answers nothing (「行」 is not 「能看到入口」):
+            # acknowledged, and the pending question again
+            return self._aside(ctx, Reply().add(_("好的，我们接着来。")))
         # thanks, goodbye, a laugh: answered, and the flow in progress offered back rather than asked again
         ctx.hold = action != "greet"
         return self._aside(ctx, wants.small_talk(action, session))  # type: ignore[arg-type]
@@ -508,6 +513,9 @@ class Engine:
         if again:
             return render_match(self.kb, match, again=True)
         reply = self._fire(faq.MACHINE, "ask", session, match)
+        if "act.scammed" in ctx.reading.cued:
+            # 「你是哪个平台的 能帮我追回来吗」: the question answered, and money lost is never left unmet
+            reply.extend(wants.scammed_reply(self.kb))
         if len(ctx.reading.facts) >= 2 and reply.messages:
             # the situation told beside the question is kept: offer the check that uses it
             reply.messages[-1].buttons.insert(0, [CheckStart().button(_("按我的情况测一下能不能申请"))])

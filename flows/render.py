@@ -98,12 +98,16 @@ def answer_text(kb: KnowledgeBase, match: FaqMatch) -> str:
     return "\n".join(lines)
 
 
-def related_buttons(kb: KnowledgeBase, entry: FaqEntry, product: str | None) -> list[list[Button]]:
-    """One row per related entry (up to :data:`MAX_RELATED`), then the main-menu button."""
+def related_buttons(
+    kb: KnowledgeBase, entry: FaqEntry, product: str | None, *, shown: list[str] | None = None
+) -> list[list[Button]]:
+    """One row per related entry (up to :data:`MAX_RELATED` with the ``shown`` ones above them), then the
+    topic and main-menu buttons."""
+    shown = shown or []
+    related = [rid for rid in entry.related if rid in kb.entries and rid not in shown]
     rows = [
         [Button(id=entry_button_id(rid, product), label=kb.entries[rid].question)]
-        for rid in entry.related[:MAX_RELATED]
-        if rid in kb.entries
+        for rid in related[: max(1, MAX_RELATED - len(shown))]
     ]
     rows.append([TopicButton(topic=entry.topic).button(_("同类问题")), home_button()])
     return rows
@@ -119,13 +123,21 @@ def product_buttons(kb: KnowledgeBase, entry: FaqEntry, products: list[str]) -> 
 
 
 def render_answer(kb: KnowledgeBase, match: FaqMatch) -> Reply:
-    """A confident match: the answer with its sources, each product's own answer and related questions as
-    buttons."""
+    """A match answered: the answer with its sources, each product's own answer and related questions as
+    buttons. Answered without certainty (``match.alternatives``), it says so in one line and offers what
+    else the question may have meant first (「您可能还想问」)."""
     assert match.entry_id is not None
     entry = kb.entries[match.entry_id]
     rows = product_buttons(kb, entry, compose(kb, match).more_products)
-    rows.extend(related_buttons(kb, entry, match.product))
-    return Reply().add(with_language_note(answer_text(kb, match)), rows)
+    text = answer_text(kb, match)
+    alternatives = [a for a in match.alternatives if a in kb.entries and a != entry.id]
+    if alternatives:
+        text += "\n" + esc(_("如果您问的不是这个，您可能还想问："))
+        rows.extend(
+            [Button(id=entry_button_id(a, match.product), label=kb.entries[a].question)] for a in alternatives
+        )
+    rows.extend(related_buttons(kb, entry, match.product, shown=alternatives))
+    return Reply().add(with_language_note(text), rows)
 
 
 def suggestion_buttons(kb: KnowledgeBase, match: FaqMatch, limit: int = 4) -> list[list[Button]]:

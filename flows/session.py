@@ -72,6 +72,8 @@ class Session(BaseModel):
     #: what the last reply offered that a plain 「好」 accepts: ``check`` (a check with the stated facts) or
     #: ``resume`` (the paused flow)
     offer: str | None = None
+    #: the introduction for English writers was given: later English messages get the topics alone
+    english_introduced: bool = False
     #: replies of small talk and fallbacks so far, so that the next one is worded differently
     chatter: int = 0
     #: fallbacks in a row (「这个问题我暂时答不了」): the second is worded differently and offers the menu

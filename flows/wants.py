@@ -167,8 +167,9 @@ def identifier_warning(kinds: list[str]) -> Reply:
     return Reply().add(text)
 
 
-def english_reply(kb: KnowledgeBase, topics: list[str]) -> Reply:
-    """A message in English: what the advisor covers, that its answers are in Chinese, likely topics."""
+def english_reply(kb: KnowledgeBase, topics: list[str], *, introduced: bool = False) -> Reply:
+    """A message in English: what the advisor covers, that its answers are in Chinese, likely topics;
+    once ``introduced``, the topics with one line (the introduction is not repeated at every message)."""
     # written, like every msgid, in Chinese; the English catalog holds what an English writer reads
     text = _(
         "您好！我是网贷问答助手（loan-advisor），自动回答小米贷款（随星借）、微粒贷、WE2000 和微信里的"
@@ -176,6 +177,11 @@ def english_reply(kb: KnowledgeBase, topics: list[str]) -> Reply:
         "我根据公开的中文文章回答，所以回答是中文的；菜单可以切换成英文（/lang en）。我不是贷款机构，"
         "也不构成金融建议。点下面的主题，或者用中文提问。"
     )
+    if introduced:
+        text = _(
+            "我回答小米贷款、微粒贷、WE2000 和微信里第三方平台的问题，能做资格自测、算真实成本；回答来自"
+            "中文文章，所以是中文的。最接近的主题在下面，也可以用中文提问。"
+        )
     rows = [[Topic(topic=t).button(kb.topics[t].title)] for t in topics if t in kb.topics][:3]
     rows.append([CheckStart().button(_("我能申请吗？（资格自测）"))])
     rows.append([Topics().button(_("常见问题")), Products().button(_("产品一览"))])

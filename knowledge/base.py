@@ -94,11 +94,14 @@ class KnowledgeBase:
 
     def wants_view(self) -> KnowledgeBase:
         """The knowledge base as the want matcher sees it: the wants only; every other labelled question
-        (FAQ or to decline) is an example of something that is not a want."""
+        (FAQ or to decline) is an example of something that is not a want, except those of the FAQ entries
+        a want overlaps (``overlaps``), which are examples of neither."""
         wants = {k: e for k, e in self.entries.items() if e.kind == "action"}
+        either = {entry for want in wants.values() for entry in want.overlaps}
         examples = tuple(
             q if q.entry in wants else q.model_copy(update={"entry": None, "product": None})
             for q in self.examples
+            if q.entry not in either
         )
         return replace(self, entries=wants, examples=examples)
 

@@ -324,6 +324,10 @@ class FaqEntry(StrictModel):
     action: Action | None = None
     markers: list[str] = Field(default_factory=list)
     cues: list[str] = Field(default_factory=list)
+    #: for ``kind: action`` only: FAQ entries some of whose questions are this want as well (「你是机器人吗」
+    #: is both act.identity and advice.disclaimer, and either reply is right): the want matcher learns
+    #: from their examples neither way, instead of learning that a perfect match may be no want
+    overlaps: list[Id] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _actions_and_answers(self) -> FaqEntry:
@@ -331,8 +335,8 @@ class FaqEntry(StrictModel):
             raise ValueError(f"{self.id}: an entry has an action exactly when its kind is action")
         if self.kind != "action" and not self.answers:
             raise ValueError(f"{self.id}: an FAQ entry needs at least one answer")
-        if (self.markers or self.cues) and self.kind != "action":
-            raise ValueError(f"{self.id}: only wants (kind action) have markers and cues")
+        if (self.markers or self.cues or self.overlaps) and self.kind != "action":
+            raise ValueError(f"{self.id}: only wants (kind action) have markers, cues and overlaps")
         for marker in [*self.markers, *self.cues]:
             try:
                 re.compile(marker)

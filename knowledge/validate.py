@@ -246,6 +246,7 @@ def _entry_problems(kb: KnowledgeBase) -> list[str]:
         found += _unknown([entry.topic], kb.topics, "topic", where)
         found += _unknown(entry.products, kb.products, "product", where)
         found += _unknown(entry.related, kb.entries, "related entry", where)
+        found += _unknown(entry.overlaps, kb.entries, "overlapping entry", where)
         if entry.id in entry.related:
             found.append(f"{where}: lists itself as related")
         if entry.answers or entry.kind != "action":  # a want may have no answer of its own

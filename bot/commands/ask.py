@@ -48,6 +48,10 @@ def render(kb: KnowledgeBase, match: FaqMatch) -> str:
         if composed.more_products:
             names = _("、").join(kb.product_name(p) for p in composed.more_products)
             lines.append(_("想看某个产品的详细回答，提问时带上产品名：{names}。").format(names=names))
+        others = [kb.entries[e].question for e in match.alternatives if e in kb.entries]
+        if others:  # answered without certainty: what else it may have meant
+            lines.append(_("如果您问的不是这个，您可能还想问："))
+            lines.extend(f"{i}. {q}" for i, q in enumerate(others, start=1))
         return "\n".join(lines)
     questions = [kb.entries[e].question for e in match.suggestions if e in kb.entries]
     numbered = "\n".join(f"{i}. {q}" for i, q in enumerate(questions, start=1))
@@ -68,6 +72,7 @@ def as_json(kb: KnowledgeBase, match: FaqMatch) -> dict[str, Any]:
     understood: the answer's in the confident band, the best guess (the first suggestion) in the
     「您是不是想问」 band, and null when the question is declined as out of scope. ``confidence`` is the
     probability that the best guess is right; ``in_scope`` the probability that the question is in scope.
+    ``alternatives`` are the entries offered beside an answer given without certainty (the middle band).
     """
     from knowledge.understanding.compose import compose
 
@@ -88,6 +93,7 @@ def as_json(kb: KnowledgeBase, match: FaqMatch) -> dict[str, Any]:
         else [kb.entries[e].question for e in match.suggestions if e in kb.entries],
         "band": match.band,
         "suggested_entries": [] if answered else list(match.suggestions),
+        "alternatives": list(match.alternatives),
     }
 
 

@@ -1,9 +1,11 @@
 """``loan-advisor eval FILE``: score the matcher (and, side by side, the BM25 baseline) on a labelled file.
 
-Prints top-1 accuracy (entry and product), out-of-scope rejection, wrong confident answers and latency
-percentiles; ``--misses`` lists what went wrong. A second matcher column leaves out the questions that
-coincide word for word (after normalisation) with a training paraphrase, and their count is printed, so
-that the reader sees the score on questions the matcher has never seen.
+Prints top-1 accuracy (entry and product), what the person sees for an in-scope question (answered
+directly and right, answered right with alternatives, 「您是不是想问」, declined, answered wrong: these add up
+to 100%), out-of-scope rejection, wrong answers and latency percentiles; ``--misses`` lists what went
+wrong. A second matcher column leaves out the questions that coincide word for word (after
+normalisation) with a training paraphrase, and their count is printed, so that the reader sees the score
+on questions the matcher has never seen.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ _ROWS = [
     ("questions", "questions (in scope / out of scope)"),
     ("top1", "top-1 accuracy, entry+product (in scope)"),
     ("entry_only", "top-1 accuracy, entry only (in scope)"),
-    ("answered_right", "answered confidently and right (in scope)"),
-    ("in_scope_declined", "in scope but declined as out of scope"),
+    ("direct_right", "answered directly and right (in scope)"),
+    ("hedged_right", "answered right, alternatives offered (in scope)"),
+    ("in_scope_suggested", "suggested: 您是不是想问 (in scope)"),
+    ("in_scope_declined", "declined (in scope)"),
+    ("wrong_in_scope", "answered wrong (in scope)"),
     ("oos_declined", "out-of-scope declined"),
     ("oos_not_answered", "out-of-scope not answered (declined or 您是不是想问)"),
-    ("wrong_answers", "wrong confident answers (share of all)"),
+    ("wrong_answers", "answered wrong, either way (share of all)"),
     ("p50_ms", "latency p50 ms"),
     ("p95_ms", "latency p95 ms"),
     ("p99_ms", "latency p99 ms"),
@@ -91,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         names = [r.name for r in reports]
         print(
             f"{args.file}  (thresholds: answer ≥ {matcher.answer_threshold}, "
+            f"with alternatives ≥ {matcher.hedge_threshold}, "
             f"suggest ≥ {matcher.suggest_threshold}; start-up {startup_ms:.0f} ms)"
         )
         print(f"{'':52}" + "".join(f"{n:>16}" for n in names))
@@ -105,6 +111,6 @@ def run(args: argparse.Namespace) -> int:
             expected = f"{o.item.entry}/{o.item.product}" if o.item.entry else "decline"
             print(
                 f"MISS {o.item.question!r}: expected {expected}, got {o.entry}/{o.product} "
-                f"[{o.band} {o.confidence:.2f}]"
+                f"[{'answer+alternatives' if o.hedged else o.band} {o.confidence:.2f}]"
             )
     return 0

@@ -35,6 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     check.add_argument(
         "--sources", type=Path, default=None, help="原文目录；给出时还核对指纹与原文是否一致"
     )
+    check.add_argument(
+        "--no-confusions",
+        action="store_true",
+        help="不列出匹配器在标注样例上常混淆的条目（这一步要把样例交叉打分一遍，约十几秒）",
+    )
     check.set_defaults(_kb_action=_check)
 
     fingerprint = actions.add_parser("fingerprint", help="由原文重建 fingerprints.json（不含原文文字）")
@@ -105,6 +110,8 @@ def _check(args: argparse.Namespace) -> int:
         + (f"{wants} 种对话意图，" if wants else "")
         + f"{len(kb.criteria)} 条资格条件。"
     )
+    if not args.no_confusions:
+        _print_confusions(kb)
     return 0
 
 
@@ -149,6 +156,27 @@ def _sign_problems(kb: KnowledgeBase, data_dir: Path) -> list[str]:
         return problems(kb, load_signs(data_dir))
     except KnowledgeBaseError as error:
         return [str(error)]
+
+
+def _print_confusions(kb: KnowledgeBase) -> None:
+    """The pairs of entries the matcher mixes up on the labelled examples (advice for editors, no
+    failure): candidates for merging, an overview answer, or sharper paraphrases."""
+    from knowledge.understanding.confusion import AT_LEAST, confusions
+    from knowledge.understanding.lexicon import load_lexicon
+
+    found = confusions(kb, load_lexicon())
+    if not found:
+        print(f"标注样例上没有被匹配器混淆 {AT_LEAST} 次以上的条目对。")
+        return
+    print(
+        f"提示：以下条目对在标注样例上常被匹配器混淆（交叉拟合打分，至少 {AT_LEAST} 次；"
+        "可考虑合并、写成总览回答，或让改写更能区分）："
+    )
+    for c in found:
+        print(
+            f"  {c.first} ↔ {c.second}：{c.total} 次"
+            f"（{c.first} 被当成 {c.second} {c.first_as_second} 次，反过来 {c.second_as_first} 次）"
+        )
 
 
 def _coverage(args: argparse.Namespace) -> int:

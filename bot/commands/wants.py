@@ -42,11 +42,14 @@ def run(args: argparse.Namespace) -> int:
     kb = engine.kb
 
     def faq_served(want: str | None, entry: str) -> bool:
-        """Served as the FAQ would serve it: not a want, or a want answered by that very entry."""
+        """Served as the FAQ would serve it: not a want, a want answered by that very entry, or one that
+        overlaps the entry (「你是机器人吗」: act.identity and advice.disclaimer are both right)."""
         if want is None:
             return True
-        related = kb.entries[want].related if want in kb.entries else []
-        return kb.entries[want].action == "answer" and related[:1] == [entry]
+        if want not in kb.entries:
+            return False
+        found = kb.entries[want]
+        return entry in found.overlaps or (found.action == "answer" and found.related[:1] == [entry])
 
     wants = [i for i in items if i.entry is not None and i.entry.startswith("act.")]
     faq = [i for i in items if i.entry is not None and not i.entry.startswith("act.")]

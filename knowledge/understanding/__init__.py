@@ -36,6 +36,8 @@ def load_matcher(
         calibration,
         answer_threshold=calibration.answer_threshold if answer_threshold is None else answer_threshold,
         suggest_threshold=calibration.suggest_threshold if suggest_threshold is None else suggest_threshold,
+        # the middle band (answer with alternatives) as calibrated, never above the answer threshold
+        hedge_threshold=calibration.hedge_threshold,
     )
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-#: ``answer``: confident, answer the entry. ``suggest``: in scope but unsure, 「您是不是想问…」 with
-#: ``suggestions`` (``entry_id``/``product`` hold the best guess, the first suggestion where it can be one).
-#: ``decline``: outside what the advisor knows; ``suggestions`` holds the closest topics' entries.
+#: ``answer``: answer the entry; sure of it, or likely right with the close ``alternatives`` offered beside
+#: it (「您可能还想问」). ``suggest``: in scope but unsure, 「您是不是想问…」 with ``suggestions``
+#: (``entry_id``/``product`` hold the best guess, the first suggestion where it can be one). ``decline``:
+#: outside what the advisor knows; ``suggestions`` holds the closest topics' entries.
 Band = Literal["answer", "suggest", "decline"]
 
 
@@ -30,6 +31,14 @@ class FaqMatch:
     products: list[str] = field(default_factory=list)
     #: probability that the question is one the knowledge base answers at all (decides decline)
     in_scope: float = 1.0
+    #: in the ``answer`` band, the entries that may be what was meant instead, offered as buttons beside
+    #: the answer (「您可能还想问」); empty when the matcher is sure
+    alternatives: list[str] = field(default_factory=list)
+
+    @property
+    def hedged(self) -> bool:
+        """Answered, but with the close alternatives offered beside the answer."""
+        return self.band == "answer" and bool(self.alternatives)
 
 
 class FaqMatcher(Protocol):

@@ -56,6 +56,10 @@ FEATURES: tuple[str, ...] = (
     "related",  # the runner-up is one of the best entry's related entries (a known neighbour)
     "several",  # two or more products are named
     "foreign_unexplained",  # a foreign subject the best entry never speaks of, and no own product named
+    "near_word",  # share of the similarity of the 5 nearest texts (words) that is the best entry's
+    "near_char",  # the same over character bigrams
+    "topic_agree",  # the question is a product and a topic (「微粒贷年龄限制」) whose entry is the best one
+    "topic_other",  # it is one, and the topic's entry is not the best one
 )
 
 
@@ -117,6 +121,8 @@ class Calibration:
     #: thresholds picked on the calibration data (the live ones come from settings)
     answer_threshold: float = 0.6
     suggest_threshold: float = 0.3
+    #: between this and the answer threshold, answer with the close alternatives offered beside it
+    hedge_threshold: float = 0.6
     #: the baseline's raw BM25 threshold, tuned on the same set
     baseline_threshold: float = 0.0
     info: dict[str, Any] = field(default_factory=dict)
@@ -138,6 +144,7 @@ class Calibration:
                 "scope": self.scope.to_dict(),
                 "answer_threshold": self.answer_threshold,
                 "suggest_threshold": self.suggest_threshold,
+                "hedge_threshold": self.hedge_threshold,
                 "baseline_threshold": self.baseline_threshold,
                 "info": self.info,
             },
@@ -171,6 +178,7 @@ def load_calibration(path: Path = CALIBRATION_PATH) -> Calibration:
         scope=LogisticModel.from_dict(raw["scope"]),
         answer_threshold=float(raw.get("answer_threshold", 0.6)),
         suggest_threshold=float(raw.get("suggest_threshold", 0.3)),
+        hedge_threshold=float(raw.get("hedge_threshold", raw.get("answer_threshold", 0.6))),
         baseline_threshold=float(raw.get("baseline_threshold", 0.0)),
         info=dict(raw.get("info", {})),
     )

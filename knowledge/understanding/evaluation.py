@@ -1,7 +1,12 @@
-"""Scoring matchers on a labelled file: top-1 accuracy, out-of-scope rejection, wrong answers, latency.
+"""Scoring matchers on a labelled file: top-1 accuracy, what the person sees, wrong answers, latency.
 
 The file is JSON lines, one ``{"question", "entry": id|null, "product": id|null}`` per line; ``entry``
 null marks a question the advisor should decline.
+
+What the person sees is one of five outcomes, and each in-scope question is counted in exactly one:
+answered directly and right; answered right with close alternatives offered beside it (「您可能还想问」);
+「您是不是想问」; declined; answered wrong. A wrong best guess shown as an answer with alternatives is a
+wrong answer like any other: the person reads it first.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ class Outcome:
     band: str
     confidence: float
     seconds: float
+    #: answered with close alternatives offered beside the answer (the middle band)
+    hedged: bool = False
 
     @property
     def right(self) -> bool:
@@ -55,12 +62,18 @@ class Report:
         ins, oos, total = self.in_scope, self.out_of_scope, max(len(self.outcomes), 1)
         wrong_answers = [o for o in self.outcomes if o.band == "answer" and not o.right]
         latencies = sorted(o.seconds * 1000 for o in self.outcomes)
+        answered_in = [o for o in ins if o.band == "answer"]
         return {
             "questions": float(len(self.outcomes)),
             "in_scope": float(len(ins)),
             "out_of_scope": float(len(oos)),
             "top1": _share(sum(o.right for o in ins), len(ins)),
-            "answered_right": _share(sum(o.right and o.band == "answer" for o in ins), len(ins)),
+            "answered_right": _share(sum(o.right for o in answered_in), len(ins)),
+            # the five outcomes of an in-scope question (they add up to 1)
+            "direct_right": _share(sum(o.right and not o.hedged for o in answered_in), len(ins)),
+            "hedged_right": _share(sum(o.right and o.hedged for o in answered_in), len(ins)),
+            "in_scope_suggested": _share(sum(o.band == "suggest" for o in ins), len(ins)),
+            "wrong_in_scope": _share(sum(not o.right for o in answered_in), len(ins)),
             "entry_only": _share(sum(o.entry == o.item.entry for o in ins), len(ins)),
             "in_scope_declined": _share(sum(o.band == "decline" for o in ins), len(ins)),
             "oos_declined": _share(sum(o.band == "decline" for o in oos), len(oos)),
@@ -72,11 +85,11 @@ class Report:
         }
 
     def misses(self) -> list[Outcome]:
-        """In-scope questions guessed wrong, out-of-scope ones not declined, wrong confident answers."""
+        """In-scope questions not answered directly and right, out-of-scope ones not declined."""
         return [
             o
             for o in self.outcomes
-            if (o.item.entry is not None and (not o.right or o.band != "answer"))
+            if (o.item.entry is not None and (not o.right or o.band != "answer" or o.hedged))
             or (o.item.entry is None and o.band != "decline")
         ]
 
@@ -121,7 +134,9 @@ def evaluate_matcher(matcher: LexicalMatcher, items: list[LabelledQuestion], *, 
         seconds = time.perf_counter() - start
         # top-1 scores the best guess whatever the band (a declined question has one too)
         entry, product = matcher.best_guess(item.question)
-        report.outcomes.append(Outcome(item, entry, product, match.band, match.confidence, seconds))
+        report.outcomes.append(
+            Outcome(item, entry, product, match.band, match.confidence, seconds, hedged=match.hedged)
+        )
     return report
 
 

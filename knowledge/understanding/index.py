@@ -106,10 +106,19 @@ class OverlapIndex:
 
     def scan(self, units: frozenset[str]) -> tuple[Any, Any]:
         """Per entry (in :attr:`entries` order), the best cosine and the coverage, as two numpy arrays."""
+        best, cover, _near = self.scan_near(units, 0)
+        return best, cover
+
+    def scan_near(self, units: frozenset[str], k: int) -> tuple[Any, Any, list[tuple[int, float]]]:
+        """:meth:`scan`, plus the ``k`` texts nearest the question as (entry column, cosine), nearest first.
+
+        The neighbours say whether the question sits among one entry's texts or between several entries'
+        (a best cosine alone does not: one lucky paraphrase can win among many of another entry's).
+        """
         import numpy as np
 
         if not units:
-            return np.zeros(len(self.entries)), np.zeros(len(self.entries))
+            return np.zeros(len(self.entries)), np.zeros(len(self.entries)), []
         weights = {u: self.weight(u) for u in units}
         q_norm = math.sqrt(sum(w * w for w in weights.values()))
         q_total = sum(weights.values())
@@ -123,8 +132,14 @@ class OverlapIndex:
             dots[doc_ids] += w * w  # each doc once per unit, so no repeated index is lost
             cover[entry_ids] += w
         best = np.zeros(len(self.entries))
-        np.maximum.at(best, self._doc_entry, dots / (q_norm * self._doc_norm))
-        return best, cover / q_total
+        sims = dots / (q_norm * self._doc_norm)
+        np.maximum.at(best, self._doc_entry, sims)
+        near: list[tuple[int, float]] = []
+        if k > 0 and len(sims) > 0:
+            top = np.argpartition(-sims, min(k, len(sims) - 1))[:k]
+            top = top[np.argsort(-sims[top], kind="stable")]
+            near = [(int(self._doc_entry[i]), float(sims[i])) for i in top.tolist() if sims[i] > 0]
+        return best, cover / q_total, near
 
 
 class NaiveBayesIndex:

@@ -56,6 +56,13 @@ class Lexicon:
     english_topics: dict[str, list[str]] = field(default_factory=dict)
     #: FAQ entry id -> English phrases that ask exactly it (「verification code」): its answer is shown
     english_entries: dict[str, list[str]] = field(default_factory=dict)
+    #: words that only make a short question a question (怎么, 多少, 吗 …): what is left of 「WE2000利率咋算」
+    #: without them and the product is its topic (「利率算」), read against the topics of the entries' own
+    #: paraphrases and examples
+    question_forms: list[str] = field(default_factory=list)
+    #: pinyin spelling -> the word it reads as in a question about loans, whatever pypinyin's usual
+    #: reading of that word (「huan」 -> 还, usually 「hai」)
+    pinyin: dict[str, str] = field(default_factory=dict)
 
 
 def _by_entry(raw: Any, name: str, *, patterns: bool = False) -> dict[str, list[str]]:
@@ -141,4 +148,6 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
         english_entries={
             str(k): [str(w).lower() for w in v or []] for k, v in (raw.get("english_entries") or {}).items()
         },
+        question_forms=[str(w) for w in raw.get("question_forms") or []],
+        pinyin={str(k).lower(): str(v) for k, v in (raw.get("pinyin") or {}).items()},
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,7 @@ from knowledge.understanding.calibration import Calibration
 from knowledge.understanding.index import Hit, NaiveBayesIndex, OverlapIndex
 from knowledge.understanding.lexicon import Lexicon
 from knowledge.understanding.normalize import Replacer, clean, fold, fold_question_forms, strip_punctuation
+from knowledge.understanding.pinyin import MIN_RUN, PinyinReader
 from knowledge.understanding.products import GAP, FollowUpDetector, ProductFinder
 
 #: Words that never help tell entries apart (particles, pronouns); dropped from the word channel only.
@@ -79,6 +80,8 @@ _HARM_REACH = 3
 _REFUSAL_PENALTY = 0.1
 #: Confidence given to a bare follow-up (「那微粒贷呢」) on an entry that covers the new product.
 FOLLOW_UP_CONFIDENCE = 0.97
+#: A follow-up that changes the topic and keeps the product: a few characters and 呢 (「罚息呢」「那额度呢」).
+_TOPIC_FOLLOW_UP = re.compile(r"(那|那么|还有|再问下?)?[^呢]{2,6}呢")
 #: Appended to a question that is nothing but a product name.
 _WHAT_IS = "是什么"
 #: What is left of 「微贷是个啥」「微粒贷到底是什么东西」 once the product is taken out: the same question as
@@ -104,11 +107,17 @@ _EQUAL_LIST = re.compile(
 _FORM_WORD_DAMPING = 0.5
 #: Candidates kept per question, best first (the buttons need three, the signals two).
 _KEPT = 12
+#: Ranking bonus of the entry a short question's topic names (「WE2000利率咋算」: 利率算 is rate.level's), so
+#: that a topic every paraphrase and example agrees on is not outvoted by a sibling's longer wording.
+_TOPIC_BONUS = 0.15
+#: Texts nearest the question looked at for the neighbour signals.
+_NEIGHBOURS = 5
 #: Product combinations whose compatibility arrays are kept (a question names a handful at most).
 _COMPAT_CACHE = 256
 #: How many questions to offer as buttons.
 MAX_SUGGESTIONS = 3
 _EXCEPT = ("除了", "除")
+_PINYIN_RUN = re.compile(f"[a-z]{{{MIN_RUN},}}")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
@@ -131,6 +140,8 @@ class Analysis:
     anchor: bool = False
     #: one of the advisor's own products is named as such (not 借呗, not the 小米 of 小米汽车)
     own: bool = False
+    #: what is left once the products and the words that only make it a question are gone (「利率算」)
+    topic_key: str = ""
 
     @property
     def harm(self) -> bool:
@@ -195,6 +206,12 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(words)
 
 
+def _share_of(column: int, near: Sequence[tuple[int, float]]) -> float:
+    """The share of the neighbours' similarity that belongs to the entry in ``column``."""
+    total = sum(sim for _, sim in near)
+    return sum(sim for c, sim in near if c == column) / total if total else 0.0
+
+
 def _bayes_units(words: frozenset[str], bigrams: frozenset[str]) -> frozenset[str]:
     # prefixed so that the word 「逾期」 and the bigram 「逾期」 stay two pieces of evidence
     return frozenset({"w:" + w for w in words} | bigrams)
@@ -216,6 +233,7 @@ class LexicalMatcher:
         *,
         answer_threshold: float,
         suggest_threshold: float,
+        hedge_threshold: float | None = None,
     ) -> None:
         """Build the indexes once.
 
@@ -225,12 +243,18 @@ class LexicalMatcher:
             calibration: the fitted confidence model.
             answer_threshold: answer at or above this confidence.
             suggest_threshold: offer 「您是不是想问」 at or above this, decline below.
+            hedge_threshold: between this and the answer threshold, answer the best guess all the same,
+                with the close alternatives beside it (「您可能还想问」); ``None`` (or the answer threshold
+                itself): no such middle band.
         """
         self.kb = kb
         self.lexicon = lexicon
         self.calibration = calibration
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
+        self.hedge_threshold = answer_threshold if hedge_threshold is None else min(
+            hedge_threshold, answer_threshold
+        )
         self._typos = Replacer(lexicon.typos)
         self._synonyms = Replacer(lexicon.synonyms)
         aliases: dict[str, list[str]] = {}
@@ -293,9 +317,19 @@ class LexicalMatcher:
         for example in kb.examples:
             if example.entry in kb.entries:
                 examples.setdefault(example.entry, []).append(example.question)
+        forms = {self._synonyms(self._prepare(w)) for w in lexicon.question_forms}
+        forms |= set(lexicon.question_forms)
+        self._question_forms = _alternation(forms)
+        #: topic key -> entry -> how many of its paraphrases and examples leave that key (see _topic_key)
+        self._topics: dict[str, dict[str, int]] = {}
         for entry in kb.entries.values():
             for text in (entry.question, *entry.paraphrases, *examples.get(entry.id, ())):
-                words, bigrams = self._indexed_units(text)
+                topic_text = self._topic(self._prepare(text))[2]
+                words, bigrams = _words(topic_text), _bigrams(topic_text)
+                key = self._topic_key(topic_text)
+                if key:
+                    counts = self._topics.setdefault(key, {})
+                    counts[entry.id] = counts.get(entry.id, 0) + 1
                 if words:
                     word_docs.append((entry.id, words))
                 if bigrams:
@@ -309,8 +343,16 @@ class LexicalMatcher:
             said = (entry.question, *entry.paraphrases, *(answer.text for answer in entry.answers))
             texts = [self._prepare(t) for t in said]
             self._entry_foreign[entry.id] = frozenset(self._subjects("|".join(texts)))
+        # the words of the knowledge base, by how many texts use them, read from pinyin (「lixi」: 利息)
+        # (the words that only make a question, which the index leaves out, as if a few texts used them)
+        vocabulary: dict[str, int] = dict.fromkeys([*_STOP_WORDS, *forms], 50)
+        for _entry, words in word_docs:
+            for word in words:
+                vocabulary[word] = vocabulary.get(word, 0) + 1
+        self.pinyin = PinyinReader(vocabulary, lexicon.pinyin, empty=[*_STOP_WORDS, *forms])
         # every index lays its arrays out in this one order, so that a question is ranked with numpy
         self._order = list(kb.entries)
+        self._column = {entry: i for i, entry in enumerate(self._order)}
         damped = {self._prepare(w): _FORM_WORD_DAMPING for w in lexicon.form_words}
         self.word_index = OverlapIndex(word_docs, self._order, damped=damped)
         self.char_index = OverlapIndex(char_docs, self._order)
@@ -347,6 +389,32 @@ class LexicalMatcher:
             products, stripped = self._cued(text)
         return mentions, products, self._synonyms(fold_question_forms(stripped))
 
+    def _topic_key(self, topic_text: str) -> str:
+        """The topic of a question: its text without products and without the words that only make it a
+        question (lexicon ``question_forms``): 「|利率咋算」 -> 「利率算」."""
+        bare = topic_text.replace(GAP, "")
+        return self._question_forms.sub("", bare) if self._question_forms is not None else bare
+
+    def topic_entry(self, analysis: Analysis) -> str | None:
+        """The entry a question's topic names: every paraphrase and example that leaves the same topic
+        belongs to it, and it covers the product named (when one is). ``None`` when the topic is unknown,
+        shared by several entries, or too short to say anything."""
+        if len(analysis.topic_key) < 2:
+            return None
+        counts = self._topics.get(analysis.topic_key)
+        if not counts:
+            return None
+        fitting = [e for e in counts if self._fits(e, analysis.products)]
+        return fitting[0] if len(fitting) == 1 else None
+
+    def _fits(self, entry_id: str, named: Sequence[str]) -> bool:
+        """An entry can be the answer to a question naming ``named``: it covers one of them, or it is
+        about no product in particular; with none named, it is not about one product alone."""
+        covered = self._entry_products[entry_id]
+        if not named:
+            return len(covered) != 1
+        return not covered or any(p in covered for p in named)
+
     def _indexed_units(self, text: str) -> tuple[frozenset[str], frozenset[str]]:
         """The words and bigrams a paraphrase or example is indexed by: what :meth:`analyse` matches on,
         without the markers only a question needs (harm, foreign subjects), which start-up would pay for
@@ -363,8 +431,13 @@ class LexicalMatcher:
         return self.analyse_prepared(self.prepare_folded(folded))
 
     def prepare_folded(self, folded: str) -> str:
-        """A folded message as the matcher reads it: no punctuation, typos mended (lexicon ``typos``)."""
-        return self._typos(strip_punctuation(folded))
+        """A folded message as the matcher reads it: no punctuation, pinyin read as the words it spells
+        (「lixiduoshao」 -> 「利息多少」), typos mended (lexicon ``typos``)."""
+        text = self._typos(strip_punctuation(folded))
+        if _PINYIN_RUN.search(text):
+            # after the typos, which spell out 「xiaomi」 and 「vx」: those are names, not words to read
+            text = self.pinyin.read(text, self.products.find(text))
+        return text
 
     def _analyse_data(self, text: str) -> Analysis:
         """A text made from the knowledge base's own names and questions (already Simplified and
@@ -387,6 +460,7 @@ class LexicalMatcher:
             text=text,
             products=products,
             topic_text=topic_text,
+            topic_key=self._topic_key(topic_text),
             words=_words(topic_text),
             bigrams=_bigrams(topic_text),
             # checked once synonyms have run, so 「买房贷款」 (→ 买房借钱) does not trip the marker 「房贷」
@@ -458,8 +532,8 @@ class LexicalMatcher:
         :data:`_KEPT` only (the signals, the band and the buttons never look further).
         """
         w = self.weights
-        word_best, word_cov = self.word_index.scan(analysis.words)
-        char_best, char_cov = self.char_index.scan(analysis.bigrams)
+        word_best, word_cov, word_near = self.word_index.scan_near(analysis.words, _NEIGHBOURS)
+        char_best, char_cov, char_near = self.char_index.scan_near(analysis.bigrams, _NEIGHBOURS)
         _, answer_cov = self.answer_index.scan(analysis.words)
         bayes = self.bayes_index.scan(_bayes_units(analysis.words, analysis.bigrams))
         if bayes is None:
@@ -474,6 +548,9 @@ class LexicalMatcher:
             + w["answer"] * answer_cov
             + compat
         )
+        topic = self.topic_entry(analysis)
+        if topic is not None:
+            scores[self._column[topic]] += _TOPIC_BONUS
         candidates_mask = (word_cov > 0) | (char_cov > 0)
         if len(analysis.products) >= 2:
             # 「微贷、借呗、金条三个对比下」 shares no word with any entry once the names are out, but the
@@ -505,6 +582,14 @@ class LexicalMatcher:
         word_top = self._order[int(np.argmax(word_best))] if word_cov.any() else None
         char_top = self._order[int(np.argmax(char_best))] if char_cov.any() else None
         ranking.signals = self._signals(ranking, word_top, char_top)
+        if candidates:
+            best = self._column[candidates[0].entry_id]
+            ranking.signals.update(
+                near_word=_share_of(best, word_near),
+                near_char=_share_of(best, char_near),
+                topic_agree=1.0 if topic is not None and topic == candidates[0].entry_id else 0.0,
+                topic_other=1.0 if topic is not None and topic != candidates[0].entry_id else 0.0,
+            )
         if candidates:
             ranking.confidence = self.calibration.probability(ranking.signals)
             ranking.in_scope = self.calibration.in_scope(ranking.signals)
@@ -667,12 +752,34 @@ class LexicalMatcher:
             follow = self._follow_up_match(question, analysis, previous_entry)
             if follow is not None:
                 return follow
+        if previous_entry is not None and previous_product is not None and not analysis.products:
+            follow = self._topic_follow_up(question, analysis, previous_product)
+            if follow is not None:
+                return follow
         ranking, context = self.understand(question, previous_product=previous_product, analysis=analysis)
         return self.decide(question, ranking, context_product=context)
 
     def is_bare_follow_up(self, analysis: Analysis) -> bool:
         """The message names products and nothing else but fillers: 「那微粒贷呢」「换成借呗呢」."""
         return bool(analysis.products) and self._follow_up.is_bare(analysis.topic_text)
+
+    def _topic_follow_up(self, question: str, analysis: Analysis, product: str) -> FaqMatch | None:
+        """「罚息呢」 after an answer about 小米贷款: a new topic for the product in view, asked the way a
+        follow-up is (a topic and 呢). Answered when the topic names one entry for that product."""
+        if not _TOPIC_FOLLOW_UP.fullmatch(analysis.text):
+            return None
+        topic = self.topic_entry(replace(analysis, products=[product]))
+        if topic is None or topic in self._refusals:
+            return None
+        covered = self._entry_products[topic]
+        return FaqMatch(
+            question=question,
+            band="answer",
+            entry_id=topic,
+            product=product if product in covered else None,
+            confidence=FOLLOW_UP_CONFIDENCE,
+            products=[],
+        )
 
     def _follow_up_match(self, question: str, analysis: Analysis, previous_entry: str) -> FaqMatch | None:
         """「那微粒贷呢」 after an answer: the same entry for the new product, or None to match afresh."""
@@ -726,6 +833,14 @@ class LexicalMatcher:
         named, confidence, in_scope = analysis.products, ranking.confidence, ranking.in_scope
         if band == "answer":
             return FaqMatch(question, band, top.entry_id, product, confidence, [], named, in_scope)
+        if band == "suggest" and confidence >= self.hedge_threshold and top.entry_id not in self._refusals:
+            # likely right but not certain: answer it, and offer what else it may have meant
+            offered = self._suggestions(ranking.candidates, distinct_topics=False)
+            others = [e for e in offered if e != top.entry_id][: MAX_SUGGESTIONS - 1]
+            if others:
+                return FaqMatch(
+                    question, "answer", top.entry_id, product, confidence, [], named, in_scope, others
+                )
         if band == "suggest":
             suggestions = self._suggestions(ranking.candidates, distinct_topics=False)
             # the best guess is the first button (a refusal is never offered as one)

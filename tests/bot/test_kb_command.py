@@ -39,7 +39,8 @@ def _cover_every_section(files: dict[str, Data]) -> None:
 
 def test_check_passes_on_consistent_data_with_a_summary(tmp_path: Path, capsys: Capture) -> None:
     data_dir = make_data_dir(tmp_path)
-    status, out = run_kb(capsys, "check", "--data-dir", str(data_dir))
+    # the confusions that follow the summary have tests of their own
+    status, out = run_kb(capsys, "check", "--data-dir", str(data_dir), "--no-confusions")
     criteria = len(load(data_dir).criteria)
     assert status == 0
     assert out.strip() == f"知识库检查通过：5 篇来源，7 个产品，2 条问答，{criteria} 条资格条件。"
@@ -104,3 +105,23 @@ def test_shipped_knowledge_base_passes_the_check(capsys: Capture) -> None:
     status, out = run_kb(capsys, "check")
     assert status == 0, out
     assert out.startswith("知识库检查通过：5 篇来源，7 个产品，")
+
+
+def test_the_check_lists_the_entries_the_matcher_confuses_on_the_labelled_examples(capsys: Capture) -> None:
+    from knowledge.base import default
+
+    status, out = run_kb(capsys, "check")
+    assert status == 0, out
+    pairs = [line.strip() for line in out.splitlines() if "↔" in line]
+    assert pairs, out  # a few look-alike entries are always mixed up now and then
+    entries = default().entries
+    for line in pairs:
+        first, _, rest = line.partition(" ↔ ")
+        second = rest.split("：")[0]
+        assert first in entries and second in entries, line
+
+
+def test_the_confusions_can_be_left_out(capsys: Capture) -> None:
+    status, out = run_kb(capsys, "check", "--no-confusions")
+    assert status == 0, out
+    assert "↔" not in out

@@ -27,7 +27,7 @@ from tests.bot.standin import TOKEN, BotApiStandIn, Fault
 from tests.bot.test_telegram_e2e import run_self_check, start_bot_process, stop_process
 
 #: one fresh chat per question, so that no earlier answer colours the next (follow-ups are another test's)
-QUESTIONS = {919191001: "小米贷款上征信吗？", 919191002: "今天天气怎么样", 919191003: "小米"}
+QUESTIONS = {919191001: "小米贷款上征信吗？", 919191002: "今天天气怎么样", 919191003: "微粒贷咋样"}
 CHECKER, CALCULATOR, FLOODER, BLOCKED = 919191004, 919191005, 919191006, 919191007
 BURST = 30  # each user's allowance at once; the flooder sends five more
 STICKERS = BURST + 5

@@ -10,9 +10,11 @@ import pytest
 
 from flows.buttons import Compare, CompareFull, unpack
 from flows.compare import PHONE_COLUMNS, compare_reply, detect_comparison
+from flows.engine import Engine
 from flows.formatting import width
 from flows.reply import MAX_BUTTON_ID_BYTES, Reply, plain_text
 from knowledge.base import KnowledgeBase, default
+from tests.flows.chat import Chat
 from tests.flows.sample_kb import sample_kb
 
 
@@ -153,3 +155,11 @@ def test_comparison_messages_are_well_formed_telegram_html() -> None:
             assert set(tags) <= {"b", "i", "pre"}, pair
             for tag in set(tags):
                 assert message.text.count(f"<{tag}>") == message.text.count(f"</{tag}>"), (pair, tag)
+
+
+def test_after_a_comparison_a_follow_up_asks_about_every_product_compared(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("微粒贷的额度多少")
+    chat.say("小米贷款和WE2000比一下")
+    chat.say("那年龄限制呢")
+    assert "小米贷款" in chat.text and "WE2000" in chat.text

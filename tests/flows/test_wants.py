@@ -30,6 +30,41 @@ def test_the_self_check_starts_from_words_for_the_product_named(engine: Engine) 
     assert chat.pending is not None
 
 
+def test_the_self_check_starts_from_a_bare_can_i_borrow_or_a_product_named_first(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("能借吗")
+    assert chat.session.flow == "check" and DECLINE not in chat.text
+    chat = Chat(engine)
+    chat.say("微粒贷我能开吗")
+    assert chat.session.flow == "check" and chat.session.check.products == ["weilidai"]
+
+
+def test_a_plain_ok_mid_check_is_acknowledged_and_answers_nothing(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("帮我看看能不能申请微粒贷")
+    chat.say("26")
+    pending, answers = chat.pending, dict(chat.session.check.answers)
+    chat.say("行 知道了")
+    assert chat.text.startswith("好的") and chat.pending == pending
+    assert chat.session.check.answers == answers  # 「行」 is no 「能看到入口」
+
+
+def test_money_to_get_back_beside_another_question_is_met_with_what_to_do(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("交了解冻费还是不放款 我被骗了")
+    chat.say("那你是哪个平台的 能帮我追回来吗")
+    assert "不是" in chat.text and "110" in chat.text and "96110" in chat.text
+
+
+def test_english_writers_are_introduced_once_and_scam_help_is_given_in_english_too(engine: Engine) -> None:
+    chat = Chat(engine)
+    first = chat.say("hello what is this bot").messages[0].text
+    second = chat.say("which loans do you cover").messages[0].text
+    assert len(second) < len(first) * 0.6 and "WE2000" in second and "not a lender" not in second
+    chat.say("is it possible to get the money back")
+    assert "110" in chat.text and "96110" in chat.text
+
+
 def test_a_situation_in_one_message_gets_the_verdict_and_nothing_is_asked_twice(engine: Engine) -> None:
     chat = Chat(engine)
     chat.say("我27，在成都做销售，一个月六千五，信用卡从没逾期，有台红米，小米贷款能批吗")

@@ -84,3 +84,15 @@ def test_models_are_immutable() -> None:
     answer = Answer(text="一般情况", sources=["xm-8qa"])
     with pytest.raises(ValidationError):
         answer.text = "改过的"  # type: ignore[misc]
+
+
+def test_only_a_want_may_overlap_faq_entries() -> None:
+    with pytest.raises(ValidationError, match="only wants"):
+        FaqEntry(
+            id="credit.reported",
+            topic="credit",
+            question="借了会上征信吗？",
+            paraphrases=["上不上征信"],
+            answers=[Answer(text="会。", sources=["xm-8qa"])],
+            overlaps=["advice.disclaimer"],
+        )

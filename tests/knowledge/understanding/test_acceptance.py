@@ -37,6 +37,18 @@ TOP1_FLOOR = {
 }
 
 
+#: answered directly and right (in scope, unseen) when these floors were set (fifth session, with the short
+#: examples, the product x topic reading and the middle band): 90.9%, 95.8%, 91.2%, 92.9% and 94.8%. The
+#: issue's target is 95%; these floors catch a change that loses ground towards it.
+DIRECT_FLOOR = {
+    "faq_eval.jsonl": 0.895,
+    "faq_fresh.jsonl": 0.94,
+    "faq_fresh3.jsonl": 0.895,
+    "faq_fresh4.jsonl": 0.915,
+    "faq_fresh5.jsonl": 0.93,
+}
+
+
 @pytest.fixture(scope="module")
 def reports(matcher: LexicalMatcher, kb: KnowledgeBase) -> dict[str, Report]:
     """Each report set scored once for the whole module, on its unseen questions."""
@@ -55,6 +67,13 @@ def test_top1_entry_and_product_is_at_least_95_percent(name: str, reports: dict[
 @pytest.mark.parametrize("name", REPORT_SETS)
 def test_top1_does_not_fall_below_the_measured_floor(name: str, reports: dict[str, Report]) -> None:
     assert reports[name].figures()["top1"] >= TOP1_FLOOR[name]
+
+
+@pytest.mark.parametrize("name", REPORT_SETS)
+def test_answered_directly_and_right_does_not_fall_below_the_measured_floor(
+    name: str, reports: dict[str, Report]
+) -> None:
+    assert reports[name].figures()["direct_right"] >= DIRECT_FLOOR[name]
 
 
 @pytest.mark.parametrize("name", REPORT_SETS)
@@ -82,3 +101,26 @@ def test_everyday_words_containing_an_alias_are_not_products(matcher: LexicalMat
     for question in ("今天星期几", "米粉怎么做好吃"):
         match = matcher.ask(question)
         assert match.band != "answer" and match.product is None, question
+
+
+#: The report set of short everyday questions (issue 18), scored once at the end of the work that it was
+#: written for: unseen, top-1 94.1%, answered directly and right 86.3%, answered wrong 2.2% of all
+#: questions, out of scope not answered 100%. The issue's targets (95%, 1%, 97%) are not met but the last;
+#: these floors catch a change that loses ground.
+SHORT_FLOOR = {"top1": 0.925, "direct_right": 0.845, "oos_not_answered": 0.97}
+SHORT_WRONG_CEILING = 0.03
+
+
+@pytest.fixture(scope="module")
+def short(matcher: LexicalMatcher, kb: KnowledgeBase) -> Report:
+    items = read_labelled(DATA / "faq_short.jsonl")
+    return evaluate_matcher(matcher, items).without(coinciding(items, kb), "unseen")
+
+
+@pytest.mark.parametrize("figure", sorted(SHORT_FLOOR))
+def test_the_short_everyday_questions_keep_their_measured_floors(short: Report, figure: str) -> None:
+    assert short.figures()[figure] >= SHORT_FLOOR[figure]
+
+
+def test_the_short_everyday_questions_are_answered_wrong_no_more_often_than_measured(short: Report) -> None:
+    assert short.figures()["wrong_answers"] <= SHORT_WRONG_CEILING

@@ -133,6 +133,36 @@ def test_eval_prints_accuracy_rejection_and_latency_beside_the_baseline(
     assert figures["matcher"]["oos_declined"] == 1.0
 
 
+def test_eval_counts_each_in_scope_question_in_one_of_five_outcomes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labelled = tmp_path / "mini.jsonl"
+    rows = [
+        {"question": "微粒贷逾期罚息多少", "entry": "overdue.penalty", "product": "weilidai"},
+        # labelled with the wrong product on purpose: answered, it is answered wrong
+        {"question": "小米贷款利息多少", "entry": "rate.level", "product": "weilidai"},
+        {"question": "我想问问那个事情", "entry": "rate.level", "product": None},
+        {"question": "京东白条怎么开通", "entry": None, "product": None},
+    ]
+    labelled.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    assert main(["eval", str(labelled), "--no-baseline"]) == 0
+    out = capsys.readouterr().out
+    for label in (
+        "answered directly and right",
+        "answered right, alternatives offered",
+        "suggested: 您是不是想问",
+        "declined (in scope)",
+        "answered wrong (in scope)",
+    ):
+        assert label in out
+    assert main(["eval", str(labelled), "--json", "--no-baseline"]) == 0
+    figures = json.loads(capsys.readouterr().out)["matcher"]
+    outcomes = ("direct_right", "hedged_right", "in_scope_suggested", "in_scope_declined", "wrong_in_scope")
+    assert sum(figures[k] for k in outcomes) == pytest.approx(1.0)
+    assert figures["wrong_in_scope"] == pytest.approx(1 / 3)
+    assert figures["wrong_answers"] == pytest.approx(1 / 4)
+
+
 def test_eval_scores_the_questions_that_are_not_training_paraphrases_apart(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -33,6 +33,7 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "faq_fresh4.jsonl",
         "faq_fresh5.jsonl",
         "faq_threshold.jsonl",
+        "faq_short.jsonl",
     }
     assert {p.name for p in EXAMPLES} >= {
         "faq_calibration.jsonl",
@@ -43,6 +44,7 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "faq_examples5a.jsonl",
         "faq_examples5b.jsonl",
         "faq_examples5c.jsonl",
+        "faq_examples6_short.jsonl",
     }
 
 

@@ -308,3 +308,17 @@ def test_a_labelled_example_teaches_a_wording_the_paraphrases_lack(kb: Knowledge
     assert best((typed,)) == "apply.weilidai_missing"
     # an out-of-scope example teaches no entry anything
     assert best((typed.model_copy(update={"entry": None}),)) == best(())
+
+
+def test_the_want_matcher_learns_nothing_from_the_faq_entries_a_want_overlaps() -> None:
+    """「你是机器人吗」 is act.identity and advice.disclaimer alike: an example of neither for the wants."""
+    from knowledge.base import load
+
+    kb = load()
+    overlapped = {e for w in kb.entries.values() for e in w.overlaps}
+    assert "advice.disclaimer" in overlapped
+    assert any(q.entry == "advice.disclaimer" for q in kb.examples)
+    wants = kb.wants_view()
+    kept = {q.question for q in wants.examples}
+    assert not [q for q in kb.examples if q.entry in overlapped and q.question in kept]
+    assert any(q.entry is None for q in wants.examples)  # other FAQ questions still teach "no want"
