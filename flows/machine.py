@@ -20,7 +20,7 @@ from flows.reply import Reply
 from flows.session import Session
 
 if TYPE_CHECKING:
-    from flows.engine import Engine
+    from flows.engine_base import EngineBase
 
 #: in a table, a source of ``*`` means "from every state"
 ANY = "*"
@@ -98,7 +98,7 @@ class FlowTurn:
     """
 
     session: Session
-    engine: Engine
+    engine: EngineBase
     reply: Reply = field(default_factory=Reply)
     payload: Any = None
     state: str = ""

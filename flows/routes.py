@@ -31,7 +31,7 @@ from knowledge.understanding.api import FaqMatch
 from knowledge.understanding.reading import Reading
 
 if TYPE_CHECKING:
-    from flows.engine import Engine
+    from flows.engine_base import EngineBase
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def routes(*rows: str) -> tuple[Route, ...]:
 class TurnContext:
     """One typed message being routed: the engine, the session, and the message read once."""
 
-    engine: Engine
+    engine: EngineBase
     session: Session
     reading: Reading
     #: where the text came from: typed, forwarded, or read from a photo (:attr:`flows.reply.Turn.origin`)

@@ -1,0 +1,234 @@
+"""What each route does with a typed message: the ``on_…`` handlers the route tables name
+(:mod:`flows.routes`, and each flow's own ``ROUTES``), and the want each shared route serves a message as.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flows import calc_flow, compare_flow, eligibility, faq, menu, wants
+from flows.buttons import CheckStart
+from flows.engine_base import EngineBase
+from flows.faq import answer_aside
+from flows.i18n import _
+from flows.inspect_view import inspection_reply
+from flows.render import render_entry, render_match
+from flows.reply import Reply
+from flows.routes import TurnContext
+from knowledge.eligibility import checkable_products
+from knowledge.inspection import inspect_message
+from knowledge.understanding.api import FaqMatch
+
+
+class RouteHandlers(EngineBase):
+    """The handlers of the routes: each takes the turn's context and what the recogniser found."""
+
+    def on_inspect(self, ctx: TurnContext, _payload: object) -> Reply:
+        """A message received and passed on: its scam signs and true cost, nothing of it kept; the flow in
+        progress goes on after it."""
+        report = inspect_message(ctx.reading.plain, normalised=True)
+        read_text = report.text if ctx.origin == "photo" else None
+        return self._aside(ctx, inspection_reply(self.kb, report, read_text=read_text))
+
+    def on_crisis(self, ctx: TurnContext, _payload: object) -> Reply:
+        ctx.hold = True
+        reply = self._aside(ctx, wants.crisis_reply(self.kb))
+        ctx.session.offer = "entry:overdue.cant_repay"  # 「嗯」 then opens the help with the debt
+        return reply
+
+    def on_scammed(self, ctx: TurnContext, _payload: object) -> Reply:
+        ctx.hold = True
+        return self._aside(ctx, wants.scammed_reply(self.kb))
+
+    def on_identifier(self, ctx: TurnContext, kinds: list[str]) -> Reply:
+        """Warn, never echo; then serve whatever else the message asks, as if the number were not there.
+
+        A message that holds an identifier is never written to the unanswered log, not even redacted.
+        """
+        ctx.extra["identifier"] = True
+        reply = wants.identifier_warning(kinds)
+        rest = self._route(ctx, skip=frozenset({"identifier"}))
+        return reply.extend(rest)
+
+    def on_english(self, ctx: TurnContext, _payload: object) -> Reply:
+        if "act.scammed" in ctx.reading.cued:  # 「is it possible to get the money back」
+            return self.on_scammed(ctx, None)
+        if ctx.reading.cued and len(ctx.reading.text.split()) <= 4:
+            # 「ok thanks a lot」: small talk, answered (in English); a longer message is introduced to
+            return self.on_want(ctx, self.kb.entries[ctx.reading.cued[0]].action or "")
+        topics = self.reader.english_topics(ctx.reading)
+        entry = self.reader.english_entry(ctx.reading)
+        reply = wants.english_reply(self.kb, topics, introduced=ctx.session.english_introduced)
+        ctx.session.english_introduced = True
+        if entry is not None:  # the answer the message points at, in Chinese, after the English words
+            reply.extend(render_entry(self.kb, entry, ctx.session.product))
+        return reply
+
+    def on_compare(self, ctx: TurnContext, products: list[str]) -> Reply:
+        ctx.session.compare = []  # a new comparison, whatever was compared before
+        return self._compare(ctx.session, products)
+
+    def on_compare_more(self, ctx: TurnContext, products: list[str]) -> Reply:
+        return self._fire(compare_flow.MACHINE, "show", ctx.session, products)
+
+    def on_calc(self, ctx: TurnContext, text: str) -> Reply:
+        mentions = ctx.reading.mentions if text == ctx.reading.text else []
+        return self._calc(ctx.session, (text, mentions))
+
+    def on_want(self, ctx: TurnContext, action: str) -> Reply:
+        session, reading = ctx.session, ctx.reading
+        if action == "check":
+            match = reading.want_match
+            named = [match.product] if match.product else reading.products
+            return self._begin_check(session, self._products_for_check(ctx, named))
+        if action == "calc":
+            return self._calc(session, None)
+        if action == "compare":
+            return self._compare(session, [p for p in reading.products if p in self.kb.products])
+        if action == "products":
+            return self._fire(menu.MACHINE, "show_products", session)
+        if action == "topics":
+            return self._fire(menu.MACHINE, "show_topics", session)
+        if action == "help":
+            return self._aside(ctx, wants.help_reply())
+        if action == "crisis":
+            return self.on_crisis(ctx, None)
+        if action == "scammed":
+            return self.on_scammed(ctx, None)
+        if action == "comfort":
+            ctx.hold = True
+            return self._aside(ctx, wants.comfort_reply(self.kb, session))
+        if action == "answer":
+            want = reading.want or ""
+            return self._aside(ctx, wants.related_answer(self.kb, want, session.product))
+        if action == "identifier":  # 「要不要发身份证号」; after a pasted one the warning is already given
+            return self._aside(ctx, Reply() if ctx.extra.get("identifier") else wants.identifier_warning([]))
+        offer = ctx.extra.get("offer") or ""
+        if action == "affirm" and offer == "check":
+            return self._begin_check(session)
+        if action == "affirm" and offer.startswith("entry:") and offer[6:] in self.kb.entries:
+            return self._fire(faq.MACHINE, "open_entry", session, (offer[6:], session.product))
+        if action == "affirm" and session.paused:
+            return self._resume(session, next(reversed(session.paused)))
+        if action == "affirm" and offer == "resume":
+            return self._resume(session, session.flow)
+        if action in ("affirm", "deny") and self._resumable(session.flow, session.state, session):
+            # a plain 「好」「行 知道了」 mid-flow answers nothing (「行」 is not 「能看到入口」):
+            # acknowledged, and the pending question again
+            return self._aside(ctx, Reply().add(_("好的，我们接着来。")))
+        # thanks, goodbye, a laugh: answered, and the flow in progress offered back rather than asked again
+        ctx.hold = action != "greet"
+        return self._aside(ctx, wants.small_talk(action, session))  # type: ignore[arg-type]
+
+    def on_check_situation(self, ctx: TurnContext, _facts: dict[str, Any]) -> Reply:
+        """A situation and 「能批吗」: the self-check with the facts, for the products named (or the one the
+        person is looking at)."""
+        return self._begin_check(ctx.session, self._products_for_check(ctx, ctx.reading.products))
+
+    def _products_for_check(self, ctx: TurnContext, named: list[str]) -> list[str] | None:
+        """The checkable products a message asks about; none named: the product in view, if checkable."""
+        chosen = eligibility.checkable_named(self.kb, named, ctx.reading.text)
+        if not chosen and ctx.session.product in checkable_products(self.kb):
+            chosen = [ctx.session.product]  # 「我能开不」 right after the answer about 微粒贷
+        return chosen or None
+
+    def on_offer_check(self, ctx: TurnContext, facts: dict[str, Any]) -> Reply:
+        """Facts stated outside the self-check: kept, said back, and a check with them offered."""
+        known = eligibility.facts_text(facts)
+        if self._resumable(ctx.session.flow, ctx.session.state, ctx.session):
+            return self._aside(ctx, Reply().add(_("记下了：{facts}。").format(facts=known)))
+        ctx.session.offer = "check"
+        return wants.offer_check(self.kb, known)
+
+    def on_ask(self, ctx: TurnContext, match: FaqMatch) -> Reply:
+        """An FAQ question: answered, met with suggestions, or declined (worded afresh the second time)."""
+        session = ctx.session
+        if ctx.extra.get("identifier") and match.band != "answer":
+            return self._aside(ctx, Reply())  # nothing asked beside the number: the warning says it all
+        if match.band != "answer" and ctx.reading.cued:
+            # nothing understood but a 「谢谢」 or a 「拜拜」 in it: that is what the message is
+            return self.on_want(ctx, self.kb.entries[ctx.reading.cued[0]].action or "")
+        if match.band != "answer":
+            self.log_unanswered(match)
+        answering = session.flow == "check" and session.state == "asking"
+        if match.band == "decline" and answering and not ctx.reading.is_question:
+            return self._fire(eligibility.MACHINE, "unclear", session)  # 「没看明白这个回答」, asked again
+        again = False
+        if match.band == "decline":
+            session.fallbacks = ctx.extra.get("fallbacks", 0) + 1
+            again = session.fallbacks >= 2
+            ctx.extra["declined"] = True
+        if self._resumable(session.flow, session.state, session) or session.flow in ("calc", "compare"):
+            if again:
+                return self._aside(ctx, render_match(self.kb, match, again=True))
+            return self._aside(ctx, answer_aside(self.kb, session, match))
+        if again:
+            return render_match(self.kb, match, again=True)
+        reply = self._fire(faq.MACHINE, "ask", session, match)
+        if "act.scammed" in ctx.reading.cued:
+            # 「你是哪个平台的 能帮我追回来吗」: the question answered, and money lost is never left unmet
+            reply.extend(wants.scammed_reply(self.kb))
+        if len(ctx.reading.facts) >= 2 and reply.messages:
+            # the situation told beside the question is kept: offer the check that uses it
+            reply.messages[-1].buttons.insert(0, [CheckStart().button(_("按我的情况测一下能不能申请"))])
+            session.offer = "check"
+        return reply
+
+    # --- handlers of the self-check's routes --------------------------------------------------------
+
+    def on_choose(self, ctx: TurnContext, products: list[str]) -> Reply:
+        return self._fire(eligibility.MACHINE, "choose", ctx.session, products)
+
+    def on_skip(self, ctx: TurnContext, _payload: object) -> Reply:
+        return self._fire(eligibility.MACHINE, "skip", ctx.session)
+
+    def on_answer(self, ctx: TurnContext, value: object) -> Reply:
+        return self._fire(eligibility.MACHINE, "answer", ctx.session, value)
+
+    def on_check_product(self, ctx: TurnContext, products: list[str]) -> Reply:
+        """「那微粒贷呢」 in a check: the same check for that product, from the facts already given."""
+        return self._begin_check(ctx.session, products)
+
+    def on_prefill(self, ctx: TurnContext, facts: dict[str, Any]) -> Reply:
+        draft = ctx.session.check
+        corrected = [k for k in facts if draft.answers.get(k) not in (None, facts[k])]
+        draft.answers.update(facts)
+        return self._fire(eligibility.MACHINE, "prefill", ctx.session, (facts, corrected))
+
+    def on_recheck(self, ctx: TurnContext, facts: dict[str, Any]) -> Reply:
+        draft = ctx.session.check
+        corrected = [k for k in facts if draft.answers.get(k) not in (None, facts[k])]
+        draft.answers.update(facts)
+        reply = Reply()
+        if corrected or set(facts) - set(draft.asked):
+            reply.add(_("按新的信息重新判断："))
+        return reply.extend(self._fire(eligibility.MACHINE, "recheck", ctx.session, (facts, corrected)))
+
+    # --- handlers of the calculator's routes --------------------------------------------------------
+
+    def on_calc_input(self, ctx: TurnContext, text: str) -> Reply:
+        mentions = ctx.reading.mentions if text == ctx.reading.text else []
+        return self._fire(calc_flow.MACHINE, "input", ctx.session, (text, mentions))
+
+
+#: the want each shared route serves a message as (see :meth:`Engine.want_served`)
+_WANT_OF_ROUTE: dict[str, Callable[[TurnContext, Any], str | None]] = {
+    "global_word": lambda ctx, word: {"help": "act.help", "cancel": "act.deny"}.get(word),
+    "despair": lambda ctx, _p: ctx.reading.want,
+    "scammed": lambda ctx, _p: ctx.reading.want,
+    "marked": lambda ctx, _p: ctx.reading.want,
+    "want": lambda ctx, _p: ctx.reading.want,
+    "identifier": lambda ctx, _p: "act.identifier",
+    "situation": lambda ctx, _p: "act.check",
+    "states_facts": lambda ctx, _p: "act.check",
+    "comparison": lambda ctx, _p: "act.compare",
+    "calculation": lambda ctx, _p: "act.calc",
+    "figure_for_last_answer": lambda ctx, _p: "act.calc",
+    "anything": lambda ctx, match: _cued_instead(ctx, match),
+}
+
+
+def _cued_instead(ctx: TurnContext, match: FaqMatch) -> str | None:
+    """The FAQ's route serves a want only when nothing was understood but a 「谢谢」 (see Engine.on_ask)."""
+    return ctx.reading.cued[0] if match.band != "answer" and ctx.reading.cued else None
