@@ -169,6 +169,7 @@ ROUTES = {
         "names_other_product -> check_product",
         "states_facts -> prefill",
         "answers_pending -> answer",
+        "answers_another -> prefill",
     ),
     "done": routes("names_other_product -> check_product", "states_facts -> recheck"),
 }
@@ -520,3 +521,31 @@ def _answers_pending(ctx: TurnContext) -> AnswerValue | None:
         return None
     question: Question = QUESTIONS[asked[-1]]  # type: ignore[index]
     return question.parse(ctx.reading.text)
+
+
+#: a bare number that cannot answer the question asked, read as the answer to the one other question
+#: whose likely values it falls in: 「28」 to 「是在校学生吗」 is an age, 「四千多」 to the age question an
+#: income (a pay score is 300–850; an income below 1000 or an age above 99 is more likely something else)
+LIKELY_NUMBERS: dict[str, tuple[int, int]] = {
+    "age": (16, 99),
+    "wechat_pay_score": (300, 850),
+    "monthly_income": (1000, 10**6),
+}
+
+
+@recogniser("answers_another")
+def _answers_another(ctx: TurnContext) -> dict[str, AnswerValue] | None:
+    """A bare number answering, it seems, another question still open than the one asked."""
+    draft, text = ctx.session.check, ctx.reading.text
+    if not draft.asked or ctx.reading.facts or not ctx.reading.numbers:
+        return None
+    kb, profile = ctx.engine.kb, draft_profile(draft)
+    needed = questions_needed(kb, draft.products, profile, skipped=skipped_keys(draft))
+    fits = []
+    for key in [k for k in needed if k in LIKELY_NUMBERS and k != draft.asked[-1]]:
+        value = QUESTIONS[key].parse(text)
+        low, high = LIKELY_NUMBERS[key]
+        if isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high:
+            fits.append((key, value))
+    return {fits[0][0]: fits[0][1]} if len(fits) == 1 else None
+

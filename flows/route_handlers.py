@@ -135,11 +135,16 @@ class RouteHandlers(EngineBase):
 
     def on_offer_check(self, ctx: TurnContext, facts: dict[str, Any]) -> Reply:
         """Facts stated outside the self-check: kept, said back, and a check with them offered."""
-        known = eligibility.facts_text(facts)
         if self._resumable(ctx.session.flow, ctx.session.state, ctx.session):
+            known = eligibility.facts_text(facts)
             return self._aside(ctx, Reply().add(_("记下了：{facts}。").format(facts=known)))
         ctx.session.offer = "check"
-        return wants.offer_check(self.kb, known)
+        # everything told so far, not only this message's part: the check would start from all of it
+        return wants.offer_check(self.kb, eligibility.facts_text(ctx.session.profile))
+
+    def on_what_now(self, ctx: TurnContext, entry_id: str) -> Reply:
+        """「那咋办」 after an answer: not a question to decline, but the next step about that answer."""
+        return wants.what_now(self.kb, entry_id, ctx.session.product)
 
     def on_ask(self, ctx: TurnContext, match: FaqMatch) -> Reply:
         """An FAQ question: answered, met with suggestions, or declined (worded afresh the second time)."""

@@ -116,6 +116,7 @@ LAST = routes(
     "want -> want",
     "calculation -> calc",
     "states_facts -> offer_check",
+    "what_now -> what_now",
     "anything -> ask",
 )
 
@@ -263,14 +264,33 @@ def _want(ctx: TurnContext) -> str | None:
 
 @recogniser("states_facts")
 def _states_facts(ctx: TurnContext) -> dict[str, Any] | None:
-    """Facts stated: in a flow that keeps them, any; elsewhere a situation told (two facts or more, and
-    not a question, which the FAQ answers: 「17岁能贷款吗」)."""
+    """Facts stated: in a flow that keeps them, any; elsewhere a situation told (two facts or more, or one
+    more after the check was offered for the ones told before), and not a question, which the FAQ answers
+    (「17岁能贷款吗」)."""
     facts = ctx.reading.facts
     if ctx.session.flow == "check":
         return dict(facts) or None
-    if len(facts) >= 2 and not ctx.reading.is_question:
+    # 「我28 一个月四千多」 then 「也没逾期过」; but 「微粒贷入口我找不到」 is a question the FAQ answers
+    adding = ctx.extra.get("offer") == "check" and ctx.meaning.band != "answer"
+    if facts and (len(facts) >= 2 or adding) and not ctx.reading.is_question:
         return dict(facts)
     return None
+
+
+#: 「那咋办」「然后呢」: what to do next about the answer just read, asked with no words of its own
+_WHAT_NOW = re.compile(
+    r"(?:那|那我|那么|所以|然后)?(?:该|要|应该)?(?:咋办|怎么办|怎么弄|咋弄|咋整|怎么整|怎么做|咋做|然后呢|接下来呢|那呢)"
+    r"[呀啊呢哇吧]*"
+)
+
+
+@recogniser("what_now")
+def _what_now(ctx: TurnContext) -> str | None:
+    """The entry whose answer the person just read, when they ask 「那咋办」 about it and nothing more."""
+    entry = ctx.session.faq.entry_id
+    if entry is None or ctx.session.flow != "faq" or ctx.meaning.band == "answer":
+        return None
+    return entry if _WHAT_NOW.fullmatch(ctx.reading.text.replace(" ", "")) else None
 
 
 @recogniser("anything")

@@ -188,6 +188,22 @@ def english_reply(kb: KnowledgeBase, topics: list[str], *, introduced: bool = Fa
     return Reply().add(text, rows)
 
 
+def what_now(kb: KnowledgeBase, entry_id: str, product: str | None) -> Reply:
+    """「那咋办」 after the answer to ``entry_id``: where the steps are, and the questions that come next."""
+    entry = kb.entries[entry_id]
+    text = _("接着「{question}」问的话：能做的在上面那条回答里；再往下，这些可能有用：").format(
+        question=esc(entry.question)
+    )
+    rows = [
+        [Button(id=entry_button_id(e, product), label=kb.entries[e].question)]
+        for e in entry.related
+        if e in kb.entries
+    ][:3]
+    rows.append([Button(id=entry_button_id(entry_id, product), label=_("再看一遍这条回答"))])
+    rows.append([home_button()])
+    return Reply().add(text, rows)
+
+
 def offer_check(kb: KnowledgeBase, known: str) -> Reply:
     """Facts stated outside the self-check: say them back and offer to check with them."""
     text = _("我记下了：{facts}。要我用这些信息测一下能申请哪个产品吗？选一个，或者全部都测：").format(

@@ -1,0 +1,46 @@
+"""The self-check takes what people tell it in the order they tell it, and asks nothing twice."""
+
+from __future__ import annotations
+
+from flows.engine import Engine
+from tests.flows.chat import Chat
+
+UNCLEAR = "没看明白"
+
+
+def test_a_bare_number_that_fits_only_another_open_question_answers_that_one(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("帮我测测小米贷款")
+    assert chat.pending == "student"
+    chat.say("28")  # no answer to 「是在校学生吗」, but an age, which is asked later
+    assert chat.session.check.answers.get("age") == 28 and UNCLEAR not in chat.text
+    assert chat.pending == "student"
+    chat.say("不是")
+    chat.say("四千多")  # an income, whatever is asked now
+    assert chat.session.check.answers.get("monthly_income") == 4000
+    assert "age" not in chat.session.check.asked  # told, so never asked
+
+
+def test_a_number_no_open_question_would_take_is_not_guessed_at(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("帮我测测小米贷款")
+    chat.say("650")  # a pay score, but the check of 小米贷款 never asks one
+    assert UNCLEAR in chat.text and "wechat_pay_score" not in chat.session.check.answers
+
+
+def test_one_more_fact_after_the_offer_to_check_is_kept_and_the_offer_made_again(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我28 在厂里上班 一个月四千多")
+    assert chat.session.offer == "check"
+    chat.say("没有信用卡 也没逾期过")
+    assert "28岁" in chat.text and "征信没有逾期" in chat.text and "暂时答不了" not in chat.text
+
+
+def test_what_now_after_an_answer_points_to_its_steps_and_the_next_questions(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("微粒贷入口我找不到")
+    entry = chat.session.faq.entry_id
+    assert entry is not None
+    chat.say("那咋办")
+    assert "暂时答不了" not in chat.text and engine.kb.entries[entry].question in chat.text
+    assert len(chat.reply.buttons()) >= 2
