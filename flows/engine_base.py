@@ -40,6 +40,11 @@ FLOW_ROUTES: dict[str, dict[str, tuple[Route, ...]]] = {
 }
 
 
+#: typed messages read in the light of a concern (a scam going on, despair, a message just checked) after
+#: the last one that served it
+CONCERN_TURNS = 4
+
+
 class UnansweredLog(Protocol):
     """Where declined and unsure questions are recorded for editors (knowledge.unanswered.UnansweredLog)."""
 
@@ -85,6 +90,10 @@ class EngineBase:
     def _route(self, ctx: TurnContext, *, skip: frozenset[str] = frozenset()) -> Reply:
         session = ctx.session
         self._remember_facts(ctx)
+        if session.concern is not None and not skip:  # (a second routing of the same message counts once)
+            session.concern_left -= 1
+            if session.concern_left <= 0:
+                session.concern, session.checked = None, None
         for route in self.routes_for(session):
             if route.means in skip:
                 continue

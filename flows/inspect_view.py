@@ -19,10 +19,11 @@ from flows.formatting import pct, yuan
 from flows.i18n import _
 from flows.render import entry_button_id, home_button, source_line
 from flows.reply import Button, Reply, esc
+from flows.session import CheckedMessage
 from knowledge.base import KnowledgeBase
 from knowledge.inspection import Inspection
 from knowledge.inspection.figures import CostFigures
-from knowledge.inspection.signs import SignFound
+from knowledge.inspection.signs import SignFound, default_signs
 
 #: characters of a photo's text shown back, so the person can spot a misreading without a wall of text
 READ_PREVIEW_CHARS = 120
@@ -153,3 +154,34 @@ def _figures_text(kb: KnowledgeBase, figures: CostFigures) -> str:
         )
     )
     return "\n".join(lines)
+
+
+def checked_message_reply(kb: KnowledgeBase, checked: CheckedMessage) -> Reply:
+    """A question about the message just checked (「就是说我要先给600?」「他说放款后会退」「这利息高吗」):
+    what it came to in a few lines, then what to do about a scam going on."""
+    from flows.wants import scam_ongoing_reply
+
+    lines = []
+    if checked.signs:
+        book = default_signs()
+        titles = "；".join(book.sign(s).title for s in checked.signs if s in {x.id for x in book.signs})
+        lines.append(
+            _("刚才那条消息有 {count} 个诈骗常见迹象：{titles}。").format(
+                count=len(checked.signs), titles=esc(titles)
+            )
+        )
+    else:
+        lines.append(_("刚才那条消息里没查到文章提到的诈骗迹象，但这不等于它就安全。"))
+    if checked.fee > 0:
+        lines.append(_("放款前要你先交的 {fee}，一分钱也不要给。").format(fee=yuan(checked.fee)))
+    if checked.irr is not None and checked.band is not None:
+        lines.append(
+            _("按消息里的数字，真实年化约 {rate}，{verdict}（{lines}）。").format(
+                rate=pct(checked.irr),
+                verdict=judgement(checked.band, checked.irr),  # type: ignore[arg-type]
+                lines=line_citations(kb),
+            )
+        )
+    reply = Reply().add("\n".join(lines))
+    return reply.extend(scam_ongoing_reply(kb)) if checked.signs or checked.fee > 0 else reply
+

@@ -9,13 +9,14 @@ from typing import Any
 
 from flows import calc_flow, compare_flow, eligibility, faq, menu, wants
 from flows.buttons import CheckStart
-from flows.engine_base import EngineBase
+from flows.engine_base import CONCERN_TURNS, EngineBase
 from flows.faq import answer_aside
 from flows.i18n import _
-from flows.inspect_view import inspection_reply
+from flows.inspect_view import checked_message_reply, inspection_reply
 from flows.render import render_entry, render_match
 from flows.reply import Reply
 from flows.routes import TurnContext
+from flows.session import CheckedMessage
 from knowledge.eligibility import checkable_products
 from knowledge.inspection import inspect_message
 from knowledge.understanding.api import FaqMatch
@@ -29,17 +30,44 @@ class RouteHandlers(EngineBase):
         progress goes on after it."""
         report = inspect_message(ctx.reading.plain, normalised=True)
         read_text = report.text if ctx.origin == "photo" else None
+        figures = report.figures
+        ctx.session.checked = CheckedMessage(
+            signs=report.sign_ids,
+            fee=figures.fee if figures is not None else 0.0,
+            irr=figures.irr_annual_pct if figures is not None else None,
+            band=figures.solved.band if figures is not None else None,
+        )
+        self._keep_concern(ctx, "message")
         return self._aside(ctx, inspection_reply(self.kb, report, read_text=read_text))
 
     def on_crisis(self, ctx: TurnContext, _payload: object) -> Reply:
         ctx.hold = True
+        self._keep_concern(ctx, "crisis")
         reply = self._aside(ctx, wants.crisis_reply(self.kb))
         ctx.session.offer = "entry:overdue.cant_repay"  # 「嗯」 then opens the help with the debt
         return reply
 
     def on_scammed(self, ctx: TurnContext, _payload: object) -> Reply:
         ctx.hold = True
+        self._keep_concern(ctx, "scam")
         return self._aside(ctx, wants.scammed_reply(self.kb))
+
+    def on_concern(self, ctx: TurnContext, concern: str) -> Reply:
+        """A follow-up read in the light of the last turns: despair met warmly again with the lines to call
+        and the next steps with the debt; a scam going on, what to do now; a message just checked, what it
+        comes to (its signs, the fee it asks first, its true rate)."""
+        ctx.hold = True
+        self._keep_concern(ctx, concern)
+        if concern == "crisis":
+            return self._aside(ctx, wants.comfort_reply(self.kb, ctx.session))
+        if concern == "message" and ctx.session.checked is not None:
+            return self._aside(ctx, checked_message_reply(self.kb, ctx.session.checked))
+        return self._aside(ctx, wants.scam_ongoing_reply(self.kb))
+
+    @staticmethod
+    def _keep_concern(ctx: TurnContext, concern: str) -> None:
+        """Read the next few messages in the light of ``concern`` (see :attr:`Session.concern`)."""
+        ctx.session.concern, ctx.session.concern_left = concern, CONCERN_TURNS
 
     def on_identifier(self, ctx: TurnContext, kinds: list[str]) -> Reply:
         """Warn, never echo; then serve whatever else the message asks, as if the number were not there.
@@ -52,6 +80,8 @@ class RouteHandlers(EngineBase):
         return reply.extend(rest)
 
     def on_english(self, ctx: TurnContext, _payload: object) -> Reply:
+        if ctx.session.concern == "crisis":  # 「is there anyone i can talk to」 after despair
+            return self.on_crisis(ctx, None)
         if "act.scammed" in ctx.reading.cued:  # 「is it possible to get the money back」
             return self.on_scammed(ctx, None)
         if ctx.reading.cued and len(ctx.reading.text.split()) <= 4:
@@ -98,7 +128,12 @@ class RouteHandlers(EngineBase):
             return self.on_scammed(ctx, None)
         if action == "comfort":
             ctx.hold = True
+            self._keep_concern(ctx, "crisis")
             return self._aside(ctx, wants.comfort_reply(self.kb, session))
+        if action == "scam_ongoing":
+            return self.on_concern(ctx, "scam")
+        if action == "inspect_prompt":
+            return self._aside(ctx, wants.inspect_prompt())
         if action == "answer":
             want = reading.want or ""
             return self._aside(ctx, wants.related_answer(self.kb, want, session.product))
@@ -117,6 +152,10 @@ class RouteHandlers(EngineBase):
             # a plain 「好」「行 知道了」 mid-flow answers nothing (「行」 is not 「能看到入口」):
             # acknowledged, and the pending question again
             return self._aside(ctx, Reply().add(_("好的，我们接着来。")))
+        if session.concern == "crisis" and action in ("thanks", "bye", "laugh"):
+            # 「谢谢你 我没事 就是想说说」 after despair: not a breezy 「还有别的问题随时问」
+            ctx.hold = True
+            return self._aside(ctx, wants.crisis_goodbye())
         # thanks, goodbye, a laugh: answered, and the flow in progress offered back rather than asked again
         ctx.hold = action != "greet"
         return self._aside(ctx, wants.small_talk(action, session))  # type: ignore[arg-type]

@@ -114,6 +114,7 @@ LAST = routes(
     "situation -> check_situation",
     "english -> english",
     "want -> want",
+    "concern -> concern",
     "calculation -> calc",
     "states_facts -> offer_check",
     "what_now -> what_now",
@@ -201,11 +202,17 @@ _DEBT_STORY = re.compile(r"欠了?|逾期了|还不上|好几家|几个平台")
 _CALC_ASKED = re.compile(r"罚|利息|多少钱|还多少|要还|年化|利率|费率|算|划算|贵不贵|成本")
 
 
+#: words without which figures typed in the self-check are not a loan to price
+_LOAN_WORDS = re.compile(r"借|贷|利率|利息|年化|费率|每期|分[0-9一二两三四五六七八九十]+期|罚息|多少钱")
+
+
 @recogniser("calculation")
 def _calculation(ctx: TurnContext) -> str | None:
     from knowledge.calc_parse import looks_like_calculation
 
     reading = ctx.reading
+    if ctx.session.flow == "check" and not _LOAN_WORDS.search(reading.text):
+        return None  # 「一个月五六千吧」 in the self-check answers it; a cost question says what it costs
     if len(reading.facts) >= 2 or "monthly_income" in reading.facts:
         return None  # 「24 奶茶店上班 月薪三千二 没逾期过」 is a situation: its figures are not a loan
     if _DEBT_STORY.search(reading.text) and not _CALC_ASKED.search(reading.text):
@@ -233,6 +240,10 @@ _QUALIFY = re.compile(
 
 
 _PARTICLES = re.compile(r"[吗呢啊呀吧么不]|那|这个|请问|你好|想问")
+#: a product named to be tested, and nothing else: 「测一下小米贷款」「帮我测测微粒贷」「WE2000自测」
+_TEST_IT = re.compile(
+    r"(?:帮我|给我|我想|想|再|先|也)?(?:测|测测|测一测|自测|测试)(?:一下|下)?(?:吧|呗|看|看看)?"
+)
 #: 「能借多少」「能批几万」 ask about the amount, not whether one qualifies
 _HOW_MUCH = re.compile(r"多少|几万|几千|多大|多高|额度|多久|利息|利率")
 
@@ -243,6 +254,8 @@ def _situation(ctx: TurnContext) -> dict[str, Any] | None:
     check, fed with the facts stated. A question about the rules for others (「学生能申请微粒贷吗」) is
     not one: it names no 我 and states nothing."""
     reading = ctx.reading
+    if reading.products and _TEST_IT.fullmatch(reading.analysis.topic_text.replace("|", "").replace(" ", "")):
+        return dict(reading.facts)  # 「测一下小米贷款」「测测微粒贷」: nothing else can be meant
     asked = _QUALIFY.search(reading.text)
     if asked is None or _HOW_MUCH.search(reading.text):
         return None
@@ -274,6 +287,36 @@ def _states_facts(ctx: TurnContext) -> dict[str, Any] | None:
     adding = ctx.extra.get("offer") == "check" and ctx.meaning.band != "answer"
     if facts and (len(facts) >= 2 or adding) and not ctx.reading.is_question:
         return dict(facts)
+    return None
+
+
+#: what a scammer is reported to have said or asked (「他说放款后会退」「对方让我先交」): in a scam, or
+#: about a message just checked, that is the scam talking, whatever FAQ entry its words resemble
+_REPORTED = re.compile(r"(?:他|她|对方|客服|他们|那人|骗子|中介)(?:们)?(?:说|让|叫|要|讲|非要|一直)")
+#: FAQ topics whose confident answer is right even in a scam (how to tell one, where to complain)
+_SCAM_TOPICS = frozenset({"safety", "complaints"})
+
+
+@recogniser("concern")
+def _concern(ctx: TurnContext) -> str | None:
+    """The concern of the last turns (a scam going on, despair, a message just checked) when the message
+    reads as a follow-up to it: what the FAQ cannot answer, and in a scam or about a checked message what
+    the scammer said or threatened (「他说不交就影响征信 还要起诉我」 is no question about overdue debt)."""
+    concern = ctx.session.concern
+    if concern is None or ctx.reading.cued:
+        return None  # 「好 我不回他了 谢谢」: small talk is answered as such (warmly after despair)
+    match = ctx.meaning
+    if match.band != "answer" or match.entry_id not in ctx.engine.kb.entries:
+        return concern
+    topic = ctx.engine.kb.entries[match.entry_id].topic
+    if concern == "crisis" or topic in _SCAM_TOPICS:
+        return None
+    if _REPORTED.search(ctx.reading.text):
+        return concern
+    if concern == "scam" and topic in ("credit", "overdue"):
+        return concern  # 「那我征信真的会受影响吗」: the scammer's threat, not a question about overdue debt
+    if concern == "message" and topic == "rates":
+        return concern  # 「每期1980 这利息高吗」: that message's rate, not the articles' ranges
     return None
 
 

@@ -41,6 +41,15 @@ class CheckDraft(BaseModel):
     failures: int = 0
 
 
+class CheckedMessage(BaseModel):
+    """Of a message just checked for scam signs, only what questions about it need; never its text."""
+
+    signs: list[str] = Field(default_factory=list, description="ids of the scam signs found")
+    fee: float = 0.0
+    irr: float | None = None
+    band: str | None = None
+
+
 #: a self-check answer as kept: a number (age, income, score), yes/no, or a credit status
 FactValue = int | bool | str
 
@@ -72,6 +81,13 @@ class Session(BaseModel):
     #: what the last reply offered that a plain 「好」 accepts: ``check`` (a check with the stated facts) or
     #: ``resume`` (the paused flow)
     offer: str | None = None
+    #: what the last turns were about, so that the next messages are read in its light for a while:
+    #: ``scam`` (a scam going on), ``crisis`` (despair), ``message`` (a message just checked)
+    concern: str | None = None
+    #: typed messages left before ``concern`` is let go (a message it serves renews them)
+    concern_left: int = 0
+    #: the message just checked (while ``concern`` is ``message``)
+    checked: CheckedMessage | None = None
     #: the introduction for English writers was given: later English messages get the topics alone
     english_introduced: bool = False
     #: replies of small talk and fallbacks so far, so that the next one is worded differently

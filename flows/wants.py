@@ -154,6 +154,34 @@ def scammed_reply(kb: KnowledgeBase) -> Reply:
     return _lines_first(knowledge_reply(kb, "act.scammed", rows), SCAMMED_LINES)
 
 
+def scam_ongoing_reply(kb: KnowledgeBase) -> Reply:
+    """A scam still going on (「他还在等我回电话」「他说不交就影响征信」): stop, what not to do, whom
+    to call."""
+    rows = [
+        [Button(id=entry_button_id(e), label=kb.entries[e].question)]
+        for e in ("safety.scam_signs", "complaint.channels")
+        if e in kb.entries
+    ]
+    return _lines_first(knowledge_reply(kb, "act.scam_ongoing", rows), SCAMMED_LINES)
+
+
+def inspect_prompt() -> Reply:
+    """「帮我看看这条消息」 with no message yet: ask for it, and say what is done with it."""
+    return Reply().add(
+        _(
+            "把收到的消息原文直接粘贴发过来（转发也行），或者发截图，我帮你看有没有诈骗的常见迹象、"
+            "真实年化是多少。消息里的号码我会隐去，原文不保存；你自己的身份证号、手机号不用发。"
+        )
+    )
+
+
+def crisis_goodbye() -> Reply:
+    """Thanks or goodbye after despair: warm, and the line to call kept in view."""
+    return Reply().add(
+        _("不客气，愿意说出来就很好。想聊的时候随时来找我；如果又觉得撑不住，可以拨打全国心理援助热线12356。")
+    )
+
+
 IDENTIFIER_NAMES = {"id_card": N_("身份证号"), "mobile": N_("手机号"), "bank_card": N_("银行卡号")}
 
 

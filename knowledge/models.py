@@ -257,6 +257,8 @@ Action = Literal[
     "scammed",
     "identifier",
     "comfort",
+    "scam_ongoing",  # a scam still going on (「他还在等我回电话」): what to do, and the scam kept in mind
+    "inspect_prompt",  # 「帮我看看这条消息」 without the message: ask for it
     "answer",  # answer the want's first related FAQ entry (「不看征信的口子」 → the scam signs)
 ]
 

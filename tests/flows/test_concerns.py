@@ -1,0 +1,71 @@
+"""What follows a scam, despair or a checked message is read in its light for a few messages."""
+
+from __future__ import annotations
+
+from flows.engine import Engine
+from flows.engine_base import CONCERN_TURNS
+from flows.formatting import pct
+from tests.flows.chat import Chat
+
+DECLINE = ("暂时答不了", "还是答不上来", "您是不是想问")
+AGENT_MESSAGE = (
+    "您好，您申请的贷款已审核通过，借款金额20000元，分12期，每期还款1980元，到账前需支付3%的工本费600元，"
+    "请在30分钟内完成，逾期视为放弃"
+)
+
+
+def _declined(text: str) -> bool:
+    return any(d in text for d in DECLINE)
+
+
+def test_a_scam_going_on_is_met_at_every_follow_up(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("他让我把微粒贷里的钱借出来转到安全账户")
+    assert "110" in chat.text and "安全账户" in chat.text
+    chat.say("我还没转 他还在等我回电话")
+    assert not _declined(chat.text) and "拉黑" in chat.text
+    # the scammer's threat is not a question about overdue debt to be answered as one
+    chat.say("他说不交的话会影响征信 还要起诉我")
+    assert "骗" in chat.text and "逾期会有什么后果" not in chat.text
+
+
+def test_questions_about_a_checked_message_are_answered_from_its_figures(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("这是中介发我的 你看看靠谱不")
+    assert "粘贴" in chat.text and not _declined(chat.text)
+    chat.say(AGENT_MESSAGE)
+    checked = chat.session.checked
+    assert checked is not None and checked.fee == 600 and checked.irr is not None
+    irr = pct(checked.irr)  # the true rate of that message, as the reply writes it
+    chat.say("就是说我要先给600?")
+    assert "600" in chat.text and "不要给" in chat.text and irr in chat.text
+    chat.say("每期1980 这利息高吗")
+    assert irr in chat.text and "36%" in chat.text and not _declined(chat.text)
+
+
+def test_what_a_checked_message_leaves_in_the_session_is_no_text_of_it(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say(AGENT_MESSAGE)
+    kept = chat.session.model_dump_json()
+    assert "工本费" not in kept and "审核通过" not in kept and "20000" not in kept
+
+
+def test_despair_stays_in_mind_and_a_thank_you_after_it_is_met_warmly(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("活着没意思 真想一了百了")
+    assert "12356" in chat.text
+    chat.say("没用的 谁也帮不了我")
+    assert "12356" in chat.text and not _declined(chat.text)
+    chat.say("谢谢你 我没事 就是想说说")
+    assert "12356" in chat.text and "还有别的问题随时问" not in chat.text
+
+
+def test_a_concern_is_let_go_after_a_few_messages_that_do_not_serve_it(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("活着没意思 真想一了百了")
+    elsewhere = ["小米贷款上征信吗", "微粒贷利息多少", "WE2000是什么", "借呗和微粒贷哪个好"]
+    for question in elsewhere[:CONCERN_TURNS]:
+        chat.say(question)
+    assert chat.session.concern is None
+    chat.say("那个东西咋弄")
+    assert "12356" not in chat.text
