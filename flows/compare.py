@@ -91,9 +91,9 @@ def detect_comparison(kb: KnowledgeBase, text: str) -> list[str] | None:
     return named
 
 
-
-
-def compare_reply(kb: KnowledgeBase, product_ids: list[str], *, full: bool = False) -> Reply:
+def compare_reply(
+    kb: KnowledgeBase, product_ids: list[str], *, full: bool = False, only: AttributeKey | None = None
+) -> Reply:
     """The side-by-side comparison of ``product_ids`` (unknown ids are skipped, repeats dropped): short
     (limits, rates and what a sample loan costs) unless ``full``, with the whole table behind a button.
 
@@ -101,6 +101,7 @@ def compare_reply(kb: KnowledgeBase, product_ids: list[str], *, full: bool = Fal
         kb: the knowledge base.
         product_ids: two or more product ids; fewer gives a chooser.
         full: every row (penalties, early repayment, credit reporting, speed, ages).
+        only: just this row (「这俩哪个上征信」 asked about the comparison in view).
     """
     ids = [p for p in dict.fromkeys(product_ids) if p in kb.products]
     if len(ids) < 2:
@@ -108,6 +109,8 @@ def compare_reply(kb: KnowledgeBase, product_ids: list[str], *, full: bool = Fal
     cells = {(p, key): _cell(kb, p, key) for p in ids for key, _label in ROWS}
     present = [(key, label) for key, label in ROWS if any(cells[(p, key)] is not None for p in ids)]
     rows = present if full else [(key, label) for key, label in present if key in SHORT_ROWS]
+    if only is not None:
+        rows = [(key, label) for key, label in present if key == only] or rows
     names = " / ".join(esc(kb.product_name(p)) for p in ids)
     table_lines: list[str] = []
     for key, label in rows:
@@ -136,7 +139,7 @@ def compare_reply(kb: KnowledgeBase, product_ids: list[str], *, full: bool = Fal
                 "“借1万分12期利息”按等额本息和知识库里的利率范围估算，日利率×365÷12折成月利率；"
                 "细算请用 /calc。"
             )
-            if any(rate_range(kb.products[p]) for p in ids)
+            if shown & {"annual_rate", "daily_rate"} and any(rate_range(kb.products[p]) for p in ids)
             else "",
             _("带 * 的格子各来源说法不一，详见下一条。")
             if any(c and c.conflict and key in shown for (_p, key), c in cells.items())

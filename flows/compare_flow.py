@@ -13,6 +13,7 @@ from flows.buttons import CompareFull
 from flows.compare import compare_reply
 from flows.machine import ANY, FlowMachine, FlowTable, FlowTurn, Row
 from flows.routes import TurnContext, recogniser, routes
+from knowledge.models import AttributeKey
 
 COMPARE = FlowTable(
     name="compare",
@@ -29,8 +30,21 @@ COMPARE = FlowTable(
 #: what a typed message does in the comparison, before the shared routes (flows.routes)
 ROUTES = {
     "picking": routes("names_products_to_compare -> compare_more"),
-    "shown": routes("adds_to_comparison -> compare_more"),
+    "shown": routes("adds_to_comparison -> compare_more", "asks_about_compared -> compare_row"),
 }
+
+#: what a question about the comparison in view asks, by the words it uses (first match wins)
+ROW_CUES: list[tuple[AttributeKey, re.Pattern[str]]] = [
+    ("credit_reporting", re.compile(r"征信|上报|百行|人行")),
+    ("early_repayment_fee", re.compile(r"提前还|提前结清|违约金")),
+    ("penalty", re.compile(r"罚息|逾期")),
+    ("speed", re.compile(r"到账|放款|审批|多快|多久")),
+    ("age_range", re.compile(r"年龄|岁|多大")),
+    ("limit", re.compile(r"额度|借多少|能借多|最多")),
+    ("annual_rate", re.compile(r"利息|利率|年化|贵|便宜|划算|成本")),
+]
+#: words that point at the products compared rather than at one of them or at loans in general
+_THE_COMPARED = re.compile(r"这俩|这两|这几|它俩|它们|他俩|哪个|哪家|哪一个|谁|分别|都")
 
 
 class CompareTurn(FlowTurn):
@@ -82,4 +96,16 @@ def _adds_to_comparison(ctx: TurnContext) -> list[str] | None:
     if not new:
         return None
     bare = ctx.engine.reader.matcher.is_bare_follow_up(reading.analysis)
-    return new if bare or re.search(r"加|也|一起|再比|还有|放进来|算上", reading.text) else None
+    return new if bare or re.search(r"加|也|一起|比|还有|放进来|算上", reading.text) else None
+
+
+@recogniser("asks_about_compared")
+def _asks_about_compared(ctx: TurnContext) -> AttributeKey | None:
+    """「这俩哪个上征信」「哪个利息低」 after a comparison: that row of the table, for the products in
+    view."""
+    reading = ctx.reading
+    if len(ctx.session.compare) < 2 or any(p not in ctx.session.compare for p in reading.products):
+        return None
+    if not _THE_COMPARED.search(reading.text):
+        return None
+    return next((key for key, cue in ROW_CUES if cue.search(reading.text)), None)

@@ -3,6 +3,8 @@ buttons, each dispatched by a table or by the type of its data."""
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable
 
 from flows import eligibility, faq, menu, wants
@@ -27,20 +29,49 @@ from flows.buttons import (
     Resume,
     Topic,
     Topics,
+    unpack,
 )
 from flows.globals import GlobalWord
 from flows.i18n import LOCALE_NAMES, SUPPORTED_LOCALES, _, locale_named, normalise_locale, using_locale
 from flows.questions import QUESTIONS, decode_token
-from flows.render import home_button
+from flows.render import home_button, main_menu_rows
 from flows.reply import Reply
 from flows.route_handlers import RouteHandlers
-from flows.routes import TurnContext
+from flows.routes import TurnContext, recogniser
 from flows.session import Session
 from knowledge.eligibility import checkable_products
+
+#: what a typed label is compared by: letters and Han characters only, case folded
+_NOT_LABEL = re.compile(r"[\s?？()（）!！.。,，:：、]+")
+
+
+def _label_key(text: str) -> str:
+    return _NOT_LABEL.sub("", text).casefold()
+
+
+@functools.cache
+def _menu_labels() -> dict[str, str]:
+    """Every main-menu button's label in every locale (as :func:`_label_key` folds it) -> its id."""
+    found: dict[str, str] = {}
+    for locale in SUPPORTED_LOCALES:
+        with using_locale(locale):
+            found.update((_label_key(b.label), b.id) for row in main_menu_rows() for b in row)
+    return found
+
+
+@recogniser("typed_button")
+def _typed_button(ctx: TurnContext) -> str | None:
+    """The id of the main-menu button whose label the message is, typed out rather than pressed."""
+    return _menu_labels().get(_label_key(ctx.reading.text))
 
 
 class Controls(RouteHandlers):
     """Commands, global words and buttons."""
+
+    def on_press(self, ctx: TurnContext, button_id: str) -> Reply:
+        """The label of a main-menu button typed out (「Can I apply? (self-check)」): that button pressed."""
+        data = unpack(button_id)
+        return self._stale(ctx.session) if data is None else self._button(ctx.session, data)
 
     def on_steer(self, ctx: TurnContext, word: GlobalWord) -> Reply:
         """A global word typed (「返回」「菜单」), whatever flow is open."""

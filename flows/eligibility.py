@@ -20,7 +20,7 @@ from flows.machine import ANY, FlowMachine, FlowTable, FlowTurn, Row
 from flows.questions import QUESTIONS, AnswerValue, Question, question_buttons
 from flows.render import entry_button_id, home_button, source_line, with_language_note
 from flows.reply import Button, Reply, esc
-from flows.routes import TurnContext, recogniser, routes
+from flows.routes import WHAT_NOW, TurnContext, recogniser, routes
 from flows.session import CheckDraft, Session
 from knowledge.base import KnowledgeBase
 from knowledge.eligibility import (
@@ -170,8 +170,11 @@ ROUTES = {
         "states_facts -> prefill",
         "answers_pending -> answer",
         "answers_another -> prefill",
+        "asks_which_first -> next_step",
     ),
-    "done": routes("names_other_product -> check_product", "states_facts -> recheck"),
+    "done": routes(
+        "asks_next_step -> next_step", "names_other_product -> check_product", "states_facts -> recheck"
+    ),
 }
 #: how each fact is said back to the person (「我记下了：27岁 · 月入6500元」)
 FACT_LABELS: dict[str, dict[object, str]] = {
@@ -483,6 +486,32 @@ MACHINE = FlowMachine(CHECK, CheckTurn)
 # --- recognisers of the self-check's routes ------------------------------------------------------------
 
 
+#: 「先申请哪个好」「哪个好批」: which of the products checked to apply for first
+_WHICH_FIRST = re.compile(
+    r"先(?:申请|借|办|试)哪|(?:申请|借|办|选|试)哪(?:个|家|一个|款)"
+    r"|哪(?:个|家|一个)(?:先|好批|容易|更容易|好通过|下款快|好申请)"
+)
+#: 「有没有别的办法」「怎么才能开通」: what else can be done about a requirement not met
+_OTHER_WAYS = re.compile(r"(?:别的|其他|其它|什么)(?:办法|方法|路子|途径)|还有(?:没有)?办法|怎么(?:样)?才能")
+
+
+@recogniser("asks_next_step")
+def _asks_next_step(ctx: TurnContext) -> str | None:
+    """After a verdict: 「先申请哪个好」 (``which_first``), or 「那咋办」「有没有别的办法」 (``what_now``)."""
+    text = ctx.reading.text.replace(" ", "")
+    if _WHICH_FIRST.search(text):
+        return "which_first"
+    if WHAT_NOW.fullmatch(text) or _OTHER_WAYS.search(text):
+        return "what_now"
+    return None
+
+
+@recogniser("asks_which_first")
+def _asks_which_first(ctx: TurnContext) -> str | None:
+    """「先申请哪个好」 before the check is over: answered from the verdicts so far, the question kept."""
+    return "which_first" if _WHICH_FIRST.search(ctx.reading.text.replace(" ", "")) else None
+
+
 @recogniser("names_products")
 def _names_products(ctx: TurnContext) -> list[str] | None:
     """「小米」「都测」 choose; 「小米贷款上征信吗？」 names a product but is a question (shared routes)."""
@@ -548,4 +577,3 @@ def _answers_another(ctx: TurnContext) -> dict[str, AnswerValue] | None:
         if isinstance(value, int | float) and not isinstance(value, bool) and low <= value <= high:
             fits.append((key, value))
     return {fits[0][0]: fits[0][1]} if len(fits) == 1 else None
-

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flows import calc_flow, compare_flow, eligibility, faq, menu, wants
+from flows import calc_flow, compare_flow, eligibility, faq, menu, next_steps, wants
 from flows.buttons import CheckStart
+from flows.compare import compare_reply
 from flows.engine_base import CONCERN_TURNS, EngineBase
 from flows.faq import answer_aside
 from flows.i18n import _
@@ -19,6 +20,7 @@ from flows.routes import TurnContext
 from flows.session import CheckedMessage
 from knowledge.eligibility import checkable_products
 from knowledge.inspection import inspect_message
+from knowledge.models import AttributeKey
 from knowledge.understanding.api import FaqMatch
 
 
@@ -101,6 +103,10 @@ class RouteHandlers(EngineBase):
 
     def on_compare_more(self, ctx: TurnContext, products: list[str]) -> Reply:
         return self._fire(compare_flow.MACHINE, "show", ctx.session, products)
+
+    def on_compare_row(self, ctx: TurnContext, key: AttributeKey) -> Reply:
+        """A question about the products compared (「这俩哪个上征信」): that row of their table."""
+        return compare_reply(self.kb, ctx.session.compare, only=key)
 
     def on_calc(self, ctx: TurnContext, text: str) -> Reply:
         mentions = ctx.reading.mentions if text == ctx.reading.text else []
@@ -190,6 +196,9 @@ class RouteHandlers(EngineBase):
         session = ctx.session
         if ctx.extra.get("identifier") and match.band != "answer":
             return self._aside(ctx, Reply())  # nothing asked beside the number: the warning says it all
+        several = ctx.questions
+        if several:
+            return self._answer_each(ctx, several)
         if match.band != "answer" and ctx.reading.cued:
             # nothing understood but a 「谢谢」 or a 「拜拜」 in it: that is what the message is
             return self.on_want(ctx, self.kb.entries[ctx.reading.cued[0]].action or "")
@@ -219,7 +228,33 @@ class RouteHandlers(EngineBase):
             session.offer = "check"
         return reply
 
+    def _answer_each(self, ctx: TurnContext, matches: list[FaqMatch]) -> Reply:
+        """「额度多少 利息多少 逾期咋罚」: every question of the message answered, in the order asked; the
+        last one answered is the one a follow-up refers to."""
+        session = ctx.session
+        if self._resumable(session.flow, session.state, session) or session.flow in ("calc", "compare"):
+            reply = Reply()
+            for match in matches:
+                reply.extend(answer_aside(self.kb, session, match))
+            for message in reply.messages:
+                message.buttons = []  # the pending question's buttons follow
+            return self._aside(ctx, reply)
+        reply = self._fire(faq.MACHINE, "ask", session, matches[0])
+        for match in matches[1:]:
+            reply.extend(answer_aside(self.kb, session, match))
+        for message in reply.messages[:-1]:
+            message.buttons = []  # one keyboard, under the last answer: three would fill a phone's screen
+        return reply
+
     # --- handlers of the self-check's routes --------------------------------------------------------
+
+    def on_next_step(self, ctx: TurnContext, step: str) -> Reply:
+        """「那咋办」「先申请哪个好」 after a verdict: answered from that verdict, nothing asked again."""
+        if step == "which_first" and ctx.session.state == "asking":
+            return self._aside(ctx, next_steps.which_first(self.kb, ctx.session))
+        if step == "which_first":
+            return next_steps.which_first(self.kb, ctx.session)
+        return next_steps.what_now(self.kb, ctx.session)
 
     def on_choose(self, ctx: TurnContext, products: list[str]) -> Reply:
         return self._fire(eligibility.MACHINE, "choose", ctx.session, products)

@@ -74,6 +74,13 @@ class TurnContext:
             previous_entry=self.session.faq.entry_id, previous_product=self.session.product
         )
 
+    @property
+    def questions(self) -> list[FaqMatch]:
+        """The questions of a message that asks several at once, each understood apart (else empty)."""
+        return self.reading.questions(
+            previous_entry=self.session.faq.entry_id, previous_product=self.session.product
+        )
+
     def want(self) -> str | None:
         """The action of the want the message expresses (greet, check, crisis …), or ``None``."""
         want = self.reading.want
@@ -106,6 +113,7 @@ FIRST = routes(
     "scammed -> scammed",
     "marked -> want",
     "identifier -> identifier",
+    "typed_button -> press",
 )
 LAST = routes(
     "figure_for_last_answer -> calc",
@@ -256,6 +264,8 @@ def _situation(ctx: TurnContext) -> dict[str, Any] | None:
     reading = ctx.reading
     if reading.products and _TEST_IT.fullmatch(reading.analysis.topic_text.replace("|", "").replace(" ", "")):
         return dict(reading.facts)  # 「测一下小米贷款」「测测微粒贷」: nothing else can be meant
+    if len(reading.facts) >= 2 and _TEST_IT.search(reading.text):
+        return dict(reading.facts)  # 「帮我测一下全部产品 我30 没逾期 …」: asked to test, with the facts
     asked = _QUALIFY.search(reading.text)
     if asked is None or _HOW_MUCH.search(reading.text):
         return None
@@ -321,7 +331,7 @@ def _concern(ctx: TurnContext) -> str | None:
 
 
 #: 「那咋办」「然后呢」: what to do next about the answer just read, asked with no words of its own
-_WHAT_NOW = re.compile(
+WHAT_NOW = re.compile(
     r"(?:那|那我|那么|所以|然后)?(?:该|要|应该)?(?:咋办|怎么办|怎么弄|咋弄|咋整|怎么整|怎么做|咋做|然后呢|接下来呢|那呢)"
     r"[呀啊呢哇吧]*"
 )
@@ -333,7 +343,7 @@ def _what_now(ctx: TurnContext) -> str | None:
     entry = ctx.session.faq.entry_id
     if entry is None or ctx.session.flow != "faq" or ctx.meaning.band == "answer":
         return None
-    return entry if _WHAT_NOW.fullmatch(ctx.reading.text.replace(" ", "")) else None
+    return entry if WHAT_NOW.fullmatch(ctx.reading.text.replace(" ", "")) else None
 
 
 @recogniser("anything")

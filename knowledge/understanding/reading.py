@@ -26,6 +26,8 @@ from knowledge.understanding.profile import Facts, facts_in
 MAX_CHARS = 300
 #: longest text kept to be checked as a message received (Telegram's own limit on a message)
 MAX_RECEIVED_CHARS = 4096
+#: most questions of one message answered apart (more would not fit on a phone's screen)
+MAX_QUESTIONS = 3
 #: common English words: a message of Latin letters holding some of them is English, not pinyin
 _ENGLISH_WORDS = frozenset(
     (
@@ -38,6 +40,8 @@ _ENGLISH_WORDS = frozenset(
 )
 _LATIN_WORDS = re.compile(r"[a-z]+")
 _CLAUSE_BREAK = re.compile(r"[，,。!！?？;；~～\s]+")
+#: 「先说额度」「讲讲利息」: a request to be told about a topic, asked without a question word
+_TELL_ME = re.compile(r"(?:先|再|就)?(?:说说|说下|说一下|讲讲|讲下|讲一下|介绍下|介绍一下|说|讲)(?!不|了)")
 #: something to read besides figures and symbols: a Han character or a Latin word
 _WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z]{2,}")
 
@@ -138,12 +142,45 @@ class Reading:
             self._meanings[key] = found
         return found
 
+    def questions(
+        self, *, previous_entry: str | None = None, previous_product: str | None = None
+    ) -> list[FaqMatch]:
+        """Each question of a message that asks several (「小米贷款额度多少 利息多少 逾期咋罚」), answered
+        apart, in the order asked; empty when it asks fewer than two answerable questions.
+
+        A clause counts when it reads as a question and is answered with confidence on its own; one that
+        names no product is read for the product the message names (「利息多少」 is about 小米贷款 here).
+        """
+        clauses = [c for c in _CLAUSE_BREAK.split(self.text) if len(c) >= 3 and looks_like_question(c)]
+        if len(clauses) < 2:
+            return []
+        matcher = self._reader.matcher
+        named = self.products[0] if len(set(self.products)) == 1 else None
+        found: dict[str, FaqMatch] = {}
+        for clause in clauses[:MAX_QUESTIONS]:
+            analysis = matcher.analyse_folded(clause)
+            if named is not None and not analysis.products:
+                analysis = matcher.analyse_folded(self._reader.kb.product_name(named) + clause)
+            match = matcher.ask(
+                clause, previous_entry=previous_entry, previous_product=previous_product, analysis=analysis
+            )
+            if match.band == "answer" and match.entry_id is not None:
+                found.setdefault(match.entry_id, match)
+        return list(found.values()) if len(found) >= 2 else []
+
     def _last_clause(self) -> str | None:
-        """The last clause of a message of several, when it is a question of its own (else ``None``)."""
+        """The last clause of a message of several, when it is a question of its own, or the topic of a
+        「先说额度」「讲讲利息」 (the words asking to be told cut off); else ``None``."""
         clauses = [c for c in _CLAUSE_BREAK.split(self.text) if c]
-        if len(clauses) < 2 or not looks_like_question(clauses[-1]) or len(clauses[-1]) < 4:
+        if not clauses:
             return None
-        return clauses[-1]
+        last = clauses[-1]
+        told = _TELL_ME.match(last)
+        if told and len(last) - told.end() >= 2:
+            return last[told.end() :]
+        if len(clauses) < 2 or len(last) < 4 or not looks_like_question(last):
+            return None
+        return last
 
 
 class Reader:

@@ -136,6 +136,7 @@ def test_shipped_comparison_of_xiaomi_and_weilidai_shows_rates_and_conflicts() -
 def test_which_is_cheaper_gets_the_interest_on_a_sample_loan_per_product(kb: KnowledgeBase) -> None:
     lines = _table(compare_reply(kb, ["xiaomi", "weilidai", "we2000"], full=True))
     block = lines[lines.index("借1万分12期利息") + 1 : lines.index("逾期罚息")]
+
     # 等额本息 on actual days (a daily rate d is d × 365 / 12 a month), computed with numpy-financial
     def cost(daily_pct: float) -> str:
         return f"{round(npf.pmt(daily_pct / 100 * 365 / 12, 12, -10_000) * 12 - 10_000):,}"
@@ -163,3 +164,18 @@ def test_after_a_comparison_a_follow_up_asks_about_every_product_compared(engine
     chat.say("小米贷款和WE2000比一下")
     chat.say("那年龄限制呢")
     assert "小米贷款" in chat.text and "WE2000" in chat.text
+
+
+def test_a_question_about_the_products_compared_gets_that_row_of_their_table(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("微粒贷和WE2000哪个好")
+    chat.say("这俩哪个上征信")
+    assert "征信上报" in chat.text and "年化利率" not in chat.text and "百行" in chat.text
+    assert chat.session.compare == ["weilidai", "we2000"]
+
+
+def test_another_product_to_compare_with_is_added_to_the_comparison(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("小米贷款和微粒贷哪个好")
+    chat.say("那跟WE2000比呢")
+    assert chat.session.compare == ["xiaomi", "weilidai", "we2000"] and "WE2000" in chat.text

@@ -196,3 +196,16 @@ def test_a_comparison_grows_by_a_product_named_after_it(engine: Engine) -> None:
     assert "对比：小米贷款 / 微粒贷" in chat.text
     chat.say("加个借呗一起比")
     assert "对比：小米贷款 / 微粒贷 / 蚂蚁借呗" in chat.text
+
+
+def test_the_label_of_a_main_menu_button_typed_out_presses_it_in_any_language(engine: Engine) -> None:
+    for typed in ("Can I apply? (self-check)", "can i apply self-check", "我能申请吗？（资格自测）"):
+        chat = Chat(engine)
+        chat.say(typed)
+        assert chat.session.flow == "check" and chat.session.state == "choosing", typed
+
+
+def test_a_foreigner_asking_in_english_gets_the_requirements_on_identity(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("I have a passport, not a Chinese ID")
+    assert engine.kb.entries["req.conditions"].question in chat.text and "大陆居民身份证" in chat.text
