@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from knowledge.models import CreditStatus
 from knowledge.numerals import read_numeral
+from knowledge.understanding.english_facts import english_yes_no
 
 _NUMBER_RUN = re.compile(r"[0-9.零〇一二两三四五六七八九十百千万亿]+")
 #: words after a number that make it a count of something else (「一个月」「两部手机」), not the answer
@@ -134,7 +135,7 @@ def parse_yes_no(text: str) -> bool | None:
         return False
     if _YES.match(norm):
         return True
-    return None
+    return english_yes_no(text)
 
 
 _NOT_STUDENT = re.compile(

@@ -1,0 +1,87 @@
+"""Self-check facts and yes/no answers written in English: 「I am 29」「no overdue」「about 9000 rmb per
+month」「no, only a passport」.
+
+Foreigners working in China and Chinese people who type in English take the self-check too (the English
+menus invite them to). Their answers are read here with the same caution as Chinese ones
+(:mod:`knowledge.understanding.profile`): a fact only where a cue says what a number or a phrase is.
+Standalone (regular expressions only), so that the Chinese readers can call it without a cycle.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: a message that may hold English words
+_LATIN = re.compile(r"[a-z]{2,}")
+_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(k)?"
+#: an income: a figure per month, or a figure after earn/salary/income
+_INCOME = (
+    re.compile(_NUMBER + r"\s*(?:rmb|yuan|cny|元|块)?\s*(?:a|per|each|every|/)\s*(?:month|mo)\b"),
+    re.compile(r"(?:earn|earning|make|making|salary|income|paid)\D{0,20}?" + _NUMBER),
+)
+#: credit history, most specific first: overdue now, overdue once and repaid, clean
+_CREDIT: list[tuple[str, re.Pattern[str]]] = [
+    ("current_overdue", re.compile(r"\b(?:currently|still|now)\s+(?:overdue|late|behind)|\bbehind on\b|"
+                                   r"\boverdue (?:now|right now|at the moment)")),
+    ("settled_overdue", re.compile(r"\b(?:was|were|been) (?:overdue|late)\b.*\b(?:paid|repaid|settled|"
+                                   r"cleared)|\b(?:paid|repaid|settled) (?:it|them)? ?(?:off|back)\b.*"
+                                   r"\b(?:overdue|late)")),
+    ("clean", re.compile(r"\bno (?:overdue|late payments?|missed payments?|bad (?:credit|record))|"
+                         r"\bnever (?:been )?(?:overdue|late|missed)|\b(?:clean|good|perfect) credit\b")),
+]  # fmt: skip
+_STUDENT = re.compile(r"\bi(?:'m| am) (?:a |an )?(?:university |college )?student\b")
+_NOT_STUDENT = re.compile(
+    r"\bnot (?:a )?student\b|\bi (?:work|have a job)\b|\bi(?:'m| am) working\b|\bgraduated\b"
+)
+_NO_MAINLAND_ID = re.compile(
+    r"\bonly (?:a |my )?passport\b|\bno (?:chinese |mainland )?id\b|\bforeigner\b|"
+    r"\b(?:don'?t|do not) have (?:a |an )?(?:chinese |mainland )?(?:id|identity card)\b|"
+    r"\bnot (?:a )?chinese\b"
+)
+_MAINLAND_ID = re.compile(r"\bi have (?:a |an )?(?:chinese |mainland )?(?:id|identity card)\b")
+_XIAOMI_DEVICE = re.compile(r"\b(?:xiaomi|redmi|mi) (?:phone|device|\d+)\b|\bredmi\b")
+#: a reply to a yes/no question that starts with yes or no and may go on (「no, only a passport」)
+_EN_NO = re.compile(r"\s*(?:no|nope|nah|not really|never|none|i don'?t|i do not)\b")
+_EN_YES = re.compile(r"\s*(?:yes|yeah|yep|yup|sure|of course|correct|i do)\b")
+
+
+def english_yes_no(text: str) -> bool | None:
+    """A yes or a no at the start of an English reply (「yes I do」「no, only a passport」), else ``None``."""
+    lowered = text.lower()
+    if _EN_NO.match(lowered):
+        return False
+    if _EN_YES.match(lowered):
+        return True
+    return None
+
+
+def english_facts(folded: str) -> dict[str, Any]:
+    """The self-check facts an English message states (empty for a message with no English words).
+
+    Args:
+        folded: the message folded (lower case, half-width), as the Chinese readers take it.
+    """
+    if not _LATIN.search(folded):
+        return {}
+    facts: dict[str, Any] = {}
+    for pattern in _INCOME:
+        found = pattern.search(folded)
+        if found:
+            value = float(found.group(1).replace(",", "")) * (1000 if found.group(2) else 1)
+            facts["monthly_income"] = int(value)
+            break
+    status = next((s for s, pattern in _CREDIT if pattern.search(folded)), None)
+    if status is not None:
+        facts["credit"] = status
+    if _NOT_STUDENT.search(folded):
+        facts["student"] = False
+    elif _STUDENT.search(folded):
+        facts["student"] = True
+    if _NO_MAINLAND_ID.search(folded):
+        facts["mainland_id"] = False
+    elif _MAINLAND_ID.search(folded):
+        facts["mainland_id"] = True
+    if _XIAOMI_DEVICE.search(folded):
+        facts["xiaomi_device"] = True
+    return facts

@@ -1,0 +1,42 @@
+"""Self-check facts and yes/no replies typed in English are read with the same caution as Chinese ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.understanding.english_facts import english_facts, english_yes_no
+from knowledge.understanding.profile import facts_in
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        ("about 9000 rmb per month", {"monthly_income": 9000}),
+        ("i earn 12k a month", {"monthly_income": 12000}),
+        ("my salary is 8,500", {"monthly_income": 8500}),
+        ("no overdue", {"credit": "clean"}),
+        ("never been late", {"credit": "clean"}),
+        ("i am still overdue on one loan", {"credit": "current_overdue"}),
+        ("i was late once but paid it off", {"credit": "settled_overdue"}),
+        ("i'm a student", {"student": True}),
+        ("not a student, i work", {"student": False}),
+        ("i have a passport, not a chinese id", {"mainland_id": False}),
+        ("i use a redmi", {"xiaomi_device": True}),
+        ("how much interest", {}),
+    ],
+)
+def test_an_english_phrase_gives_the_fact_it_states_and_nothing_else(text: str, facts: dict[str, object]) -> None:
+    assert english_facts(text) == facts
+
+
+def test_english_facts_join_the_chinese_ones_and_a_chinese_reading_wins() -> None:
+    assert facts_in("i am 29, no overdue") == {"age": 29, "credit": "clean"}
+    assert english_facts("月入8000") == {}  # no English words: nothing read here
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("yes", True), ("Yes I do", True), ("no, only a passport", False), ("nope", False), ("maybe", None)],
+)
+def test_a_reply_that_starts_with_yes_or_no_is_that_answer(text: str, said: bool | None) -> None:
+    assert english_yes_no(text) is said
