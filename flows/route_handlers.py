@@ -16,7 +16,7 @@ from flows.i18n import _
 from flows.inspect_view import checked_message_reply, inspection_reply
 from flows.render import render_entry, render_match
 from flows.reply import Reply
-from flows.routes import TurnContext
+from flows.routes import REPORTED, TurnContext
 from flows.session import CheckedMessage
 from knowledge.eligibility import checkable_products
 from knowledge.inspection import inspect_message
@@ -64,6 +64,13 @@ class RouteHandlers(EngineBase):
             return self._aside(ctx, wants.comfort_reply(self.kb, ctx.session))
         if concern == "message" and ctx.session.checked is not None:
             return self._aside(ctx, checked_message_reply(self.kb, ctx.session.checked))
+        match = ctx.meaning
+        reported = REPORTED.search(ctx.reading.text)  # 「他说不交就影响征信」: the scammer's words
+        if match.band == "answer" and match.entry_id in self.kb.entries and not reported:
+            # 「那我征信还能好吗」 mid-scam: the question answered, and one line on what the scammer said
+            # (the whole scam reply again, word for word, would answer nothing)
+            reply = answer_aside(self.kb, ctx.session, match)
+            return self._aside(ctx, reply.add(wants.scam_threat_line()))
         return self._aside(ctx, wants.scam_ongoing_reply(self.kb))
 
     @staticmethod
@@ -136,8 +143,10 @@ class RouteHandlers(EngineBase):
             ctx.hold = True
             self._keep_concern(ctx, "crisis")
             return self._aside(ctx, wants.comfort_reply(self.kb, session))
-        if action == "scam_ongoing":
-            return self.on_concern(ctx, "scam")
+        if action == "scam_ongoing":  # the message itself tells of the scam: the whole reply
+            ctx.hold = True
+            self._keep_concern(ctx, "scam")
+            return self._aside(ctx, wants.scam_ongoing_reply(self.kb))
         if action == "inspect_prompt":
             return self._aside(ctx, wants.inspect_prompt())
         if action == "answer":

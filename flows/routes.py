@@ -302,7 +302,7 @@ def _states_facts(ctx: TurnContext) -> dict[str, Any] | None:
 
 #: what a scammer is reported to have said or asked (「他说放款后会退」「对方让我先交」): in a scam, or
 #: about a message just checked, that is the scam talking, whatever FAQ entry its words resemble
-_REPORTED = re.compile(r"(?:他|她|对方|客服|他们|那人|骗子|中介)(?:们)?(?:说|让|叫|要|讲|非要|一直)")
+REPORTED = re.compile(r"(?:他|她|对方|客服|他们|那人|骗子|中介)(?:们)?(?:说|让|叫|要|讲|非要|一直)")
 #: FAQ topics whose confident answer is right even in a scam (how to tell one, where to complain)
 _SCAM_TOPICS = frozenset({"safety", "complaints"})
 
@@ -321,7 +321,7 @@ def _concern(ctx: TurnContext) -> str | None:
     topic = ctx.engine.kb.entries[match.entry_id].topic
     if concern == "crisis" or topic in _SCAM_TOPICS:
         return None
-    if _REPORTED.search(ctx.reading.text):
+    if REPORTED.search(ctx.reading.text):
         return concern
     if concern == "scam" and topic in ("credit", "overdue"):
         return concern  # 「那我征信真的会受影响吗」: the scammer's threat, not a question about overdue debt
@@ -341,7 +341,8 @@ WHAT_NOW = re.compile(
 def _what_now(ctx: TurnContext) -> str | None:
     """The entry whose answer the person just read, when they ask 「那咋办」 about it and nothing more."""
     entry = ctx.session.faq.entry_id
-    if entry is None or ctx.session.flow != "faq" or ctx.meaning.band == "answer":
+    answered = (ctx.session.flow, ctx.session.state) == ("faq", "answered")  # not after a fallback
+    if entry is None or not answered or ctx.meaning.band == "answer":
         return None
     return entry if WHAT_NOW.fullmatch(ctx.reading.text.replace(" ", "")) else None
 

@@ -165,6 +165,14 @@ def scam_ongoing_reply(kb: KnowledgeBase) -> Reply:
     return _lines_first(knowledge_reply(kb, "act.scam_ongoing", rows), SCAMMED_LINES)
 
 
+def scam_threat_line() -> str:
+    """One line beside an answer given in the middle of a scam: what to make of the scammer's threats."""
+    return _(
+        "至于对方说的：不转钱、不照做就“影响征信”“要起诉”，都是吓唬人的；收费“消除逾期记录”也是骗局。"
+        "别再联系他，已经转了钱就打 110 或 96110。"
+    )
+
+
 def inspect_prompt() -> Reply:
     """「帮我看看这条消息」 with no message yet: ask for it, and say what is done with it."""
     return Reply().add(

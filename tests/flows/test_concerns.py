@@ -69,3 +69,22 @@ def test_a_concern_is_let_go_after_a_few_messages_that_do_not_serve_it(engine: E
     assert chat.session.concern is None
     chat.say("那个东西咋弄")
     assert "12356" not in chat.text
+
+
+def test_an_offer_to_wipe_a_bad_record_for_a_fee_is_met_as_a_scam(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("有人打电话说可以帮我消除逾期记录 要收费")
+    assert chat.session.concern == "scam" and "骗" in chat.text and "这个我不能帮忙" not in chat.text
+
+
+def test_a_question_answered_in_the_middle_of_a_scam_gets_one_line_on_the_threats_not_the_scam_reply_again(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say("有人打电话说可以帮我消除逾期记录 要收费")
+    first = chat.text
+    chat.say("我已经转了500给他")
+    assert "110" in chat.text and chat.text != first
+    chat.say("那我的征信还能好吗")
+    assert engine.kb.entries["credit.recover"].question in chat.text
+    assert "吓唬人" in chat.text and first not in chat.text

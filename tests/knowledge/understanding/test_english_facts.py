@@ -25,7 +25,9 @@ from knowledge.understanding.profile import facts_in
         ("how much interest", {}),
     ],
 )
-def test_an_english_phrase_gives_the_fact_it_states_and_nothing_else(text: str, facts: dict[str, object]) -> None:
+def test_an_english_phrase_gives_the_fact_it_states_and_nothing_else(
+    text: str, facts: dict[str, object]
+) -> None:
     assert english_facts(text) == facts
 
 
