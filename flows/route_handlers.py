@@ -208,8 +208,9 @@ class RouteHandlers(EngineBase):
         several = ctx.questions
         if several:
             return self._answer_each(ctx, several)
-        if match.band != "answer" and ctx.reading.cued:
-            # nothing understood but a 「谢谢」 or a 「拜拜」 in it: that is what the message is
+        if match.band != "answer" and ctx.reading.cued and not _question_beside_ok(ctx):
+            # nothing understood but a 「谢谢」 or a 「拜拜」 in it: that is what the message is (a question
+            # beside it, 「好吧 助学贷款咋申请」, is not a 「好」)
             return self.on_want(ctx, self.kb.entries[ctx.reading.cued[0]].action or "")
         if match.band != "answer":
             self.log_unanswered(match)
@@ -317,6 +318,12 @@ _WANT_OF_ROUTE: dict[str, Callable[[TurnContext, Any], str | None]] = {
 }
 
 
+def _question_beside_ok(ctx: TurnContext) -> bool:
+    """「好吧 助学贷款咋申请」: a 「好」 or a 「不」 cued beside a question does not make the message one."""
+    return ctx.reading.cued[0] in ("act.affirm", "act.deny") and ctx.reading.is_question
+
+
 def _cued_instead(ctx: TurnContext, match: FaqMatch) -> str | None:
     """The FAQ's route serves a want only when nothing was understood but a 「谢谢」 (see Engine.on_ask)."""
-    return ctx.reading.cued[0] if match.band != "answer" and ctx.reading.cued else None
+    taken = match.band != "answer" and ctx.reading.cued and not _question_beside_ok(ctx)
+    return ctx.reading.cued[0] if taken else None

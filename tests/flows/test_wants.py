@@ -209,3 +209,15 @@ def test_a_foreigner_asking_in_english_gets_the_requirements_on_identity(engine:
     chat = Chat(engine)
     chat.say("I have a passport, not a Chinese ID")
     assert engine.kb.entries["req.conditions"].question in chat.text and "大陆居民身份证" in chat.text
+
+
+def test_a_question_after_an_ok_is_the_question_not_the_ok(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("好吧 助学贷款咋申请")
+    assert engine.kb.entries["req.student_aid"].question in chat.text
+
+
+def test_crying_faces_alone_are_met_as_a_feeling(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("😭😭")
+    assert "12356" in chat.text and "暂时答不了" not in chat.text
