@@ -170,7 +170,7 @@ ROUTES = {
         "states_facts -> prefill",
         "answers_pending -> answer",
         "answers_another -> prefill",
-        "asks_which_first -> next_step",
+        "asks_mid_check -> next_step",
     ),
     "done": routes(
         "asks_next_step -> next_step", "names_other_product -> check_product", "states_facts -> recheck"
@@ -506,10 +506,14 @@ def _asks_next_step(ctx: TurnContext) -> str | None:
     return None
 
 
-@recogniser("asks_which_first")
-def _asks_which_first(ctx: TurnContext) -> str | None:
-    """「先申请哪个好」 before the check is over: answered from the verdicts so far, the question kept."""
-    return "which_first" if _WHICH_FIRST.search(ctx.reading.text.replace(" ", "")) else None
+@recogniser("asks_mid_check")
+def _asks_mid_check(ctx: TurnContext) -> str | None:
+    """「先申请哪个好」 or 「那咋办」 before the check is over: answered from the verdicts so far (or, with
+    nothing ruled out yet, what the remaining questions are for), the question kept."""
+    text = ctx.reading.text.replace(" ", "")
+    if _WHICH_FIRST.search(text):
+        return "which_first"
+    return "what_now" if WHAT_NOW.fullmatch(text) else None
 
 
 @recogniser("names_products")

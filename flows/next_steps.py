@@ -82,6 +82,16 @@ def what_now(kb: KnowledgeBase, session: Session) -> Reply:
     return Reply().add("\n".join(lines), _buttons(kb, open_ones))
 
 
+def what_now_so_far(kb: KnowledgeBase, session: Session) -> Reply:
+    """「那咋办」 in the middle of the check: what the articles say about a requirement already failed, or,
+    with none failed yet, that the questions left are what a verdict needs (skipping is allowed)."""
+    if any(v.verdict == "ineligible" for v in verdicts(kb, session)):
+        return what_now(kb, session)
+    return Reply().add(
+        _("把下面几个问题答完，我就能按文章写的条件告诉你能不能申请、差在哪里；不清楚的可以点「跳过」，不想测了点「退出」。")
+    )
+
+
 def which_first(kb: KnowledgeBase, session: Session) -> Reply:
     """「先申请哪个好」 after a verdict: the products grouped by verdict and neutral habits, not a pick."""
     found = verdicts(kb, session)

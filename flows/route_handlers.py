@@ -50,9 +50,12 @@ class RouteHandlers(EngineBase):
         return reply
 
     def on_scammed(self, ctx: TurnContext, _payload: object) -> Reply:
+        """Money already lost to a scam: what to do now. Told again in the next messages (「他们说再交3000
+        就能放款」), the few lines that matter, not the same paragraph word for word."""
         ctx.hold = True
-        self._keep_concern(ctx, "scam")
-        return self._aside(ctx, wants.scammed_reply(self.kb))
+        again = ctx.session.concern == "scam_paid"
+        self._keep_concern(ctx, "scam_paid")
+        return self._aside(ctx, wants.scam_again_reply(self.kb) if again else wants.scammed_reply(self.kb))
 
     def on_concern(self, ctx: TurnContext, concern: str) -> Reply:
         """A follow-up read in the light of the last turns: despair met warmly again with the lines to call
@@ -260,8 +263,9 @@ class RouteHandlers(EngineBase):
 
     def on_next_step(self, ctx: TurnContext, step: str) -> Reply:
         """「那咋办」「先申请哪个好」 after a verdict: answered from that verdict, nothing asked again."""
-        if step == "which_first" and ctx.session.state == "asking":
-            return self._aside(ctx, next_steps.which_first(self.kb, ctx.session))
+        if ctx.session.state == "asking":
+            found = next_steps.which_first if step == "which_first" else next_steps.what_now_so_far
+            return self._aside(ctx, found(self.kb, ctx.session))
         if step == "which_first":
             return next_steps.which_first(self.kb, ctx.session)
         return next_steps.what_now(self.kb, ctx.session)

@@ -303,6 +303,8 @@ def _states_facts(ctx: TurnContext) -> dict[str, Any] | None:
 #: what a scammer is reported to have said or asked (「他说放款后会退」「对方让我先交」): in a scam, or
 #: about a message just checked, that is the scam talking, whatever FAQ entry its words resemble
 REPORTED = re.compile(r"(?:他|她|对方|客服|他们|那人|骗子|中介)(?:们)?(?:说|让|叫|要|讲|非要|一直)")
+#: the concerns of a scam: going on, or money already paid to it
+SCAM_CONCERNS = frozenset({"scam", "scam_paid"})
 #: FAQ topics whose confident answer is right even in a scam (how to tell one, where to complain)
 _SCAM_TOPICS = frozenset({"safety", "complaints"})
 
@@ -323,7 +325,7 @@ def _concern(ctx: TurnContext) -> str | None:
         return None
     if REPORTED.search(ctx.reading.text):
         return concern
-    if concern == "scam" and topic in ("credit", "overdue"):
+    if concern in SCAM_CONCERNS and topic in ("credit", "overdue"):
         return concern  # 「那我征信真的会受影响吗」: the scammer's threat, not a question about overdue debt
     if concern == "message" and topic == "rates":
         return concern  # 「每期1980 这利息高吗」: that message's rate, not the articles' ranges

@@ -82,7 +82,8 @@ class Session(BaseModel):
     #: ``resume`` (the paused flow)
     offer: str | None = None
     #: what the last turns were about, so that the next messages are read in its light for a while:
-    #: ``scam`` (a scam going on), ``crisis`` (despair), ``message`` (a message just checked)
+    #: ``scam`` (a scam going on), ``scam_paid`` (money already paid to one), ``crisis`` (despair),
+    #: ``message`` (a message just checked)
     concern: str | None = None
     #: typed messages left before ``concern`` is let go (a message it serves renews them)
     concern_left: int = 0

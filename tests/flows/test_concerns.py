@@ -88,3 +88,22 @@ def test_a_question_answered_in_the_middle_of_a_scam_gets_one_line_on_the_threat
     chat.say("那我的征信还能好吗")
     assert engine.kb.entries["credit.recover"].question in chat.text
     assert "吓唬人" in chat.text and first not in chat.text
+
+
+def test_money_paid_to_a_scam_told_again_gets_the_lines_that_matter_not_the_same_paragraph(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say("我转了2000解冻费 还能要回来吗")
+    first = chat.text
+    assert "110" in first and "96110" in first
+    chat.say("他们说再交3000就能放款")
+    assert chat.text != first and len(chat.text) < len(first)
+    assert "别再转钱" in chat.text and "96110" in chat.text
+
+
+def test_lying_on_an_application_is_refused_even_in_the_middle_of_a_scam(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我转了2000解冻费 还能要回来吗")
+    chat.say("我可以在申请的时候说我不是学生吗 其实我是")
+    assert "如实" in chat.text and "安全账户" not in chat.text

@@ -60,6 +60,26 @@ def test_which_first_in_the_middle_of_the_check_answers_and_keeps_the_pending_qu
     assert "自测还没做完" in chat.text and chat.pending == pending
 
 
+def test_what_now_in_the_middle_of_the_check_says_what_the_questions_left_are_for(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("帮我测测微粒贷能不能申请")
+    pending = chat.pending
+    chat.say("那咋办")
+    assert "跳过" in chat.text and FALLBACK not in chat.text and chat.pending == pending
+
+
+def test_what_now_in_the_middle_of_the_check_after_a_product_is_ruled_out_answers_from_it(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say("帮我测测全部产品")
+    chat.say("我是学生")  # 小米贷款 rules students out; the check goes on for the others
+    assert chat.session.state == "asking"
+    pending = chat.pending
+    chat.say("那咋办")
+    assert "小米贷款" in chat.text and FALLBACK not in chat.text and chat.pending == pending
+
+
 def test_every_further_reading_entry_exists(engine: Engine) -> None:
     missing = {key: entry for key, entry in FURTHER_READING.items() if entry not in engine.kb.entries}
     assert not missing

@@ -176,6 +176,11 @@ def test_questions_look_like_questions(text: str) -> None:
     assert looks_like_question(text)
 
 
+@pytest.mark.parametrize("text", ["这么高 那不借了", "那么多啊", "要么就算了"])
+def test_an_exclamation_with_this_or_that_is_no_question(text: str) -> None:
+    assert not looks_like_question(text)
+
+
 def test_counts_are_not_taken_for_the_number() -> None:
     assert parse_number("两个月前借了8000") == 8000
 
