@@ -221,3 +221,18 @@ def test_crying_faces_alone_are_met_as_a_feeling(engine: Engine) -> None:
     chat = Chat(engine)
     chat.say("😭😭")
     assert "12356" in chat.text and "暂时答不了" not in chat.text
+
+
+def test_a_thumbs_up_alone_is_an_ok_and_says_yes_to_the_offer_made(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("👍")
+    assert "暂时答不了" not in chat.text
+    chat.say("我28 月入一万 有红米")  # offers to check with these facts
+    chat.say("👍")
+    assert chat.session.flow == "check"
+
+
+def test_folded_hands_alone_are_thanks(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("🙏")
+    assert "不用谢" in chat.text or "不客气" in chat.text or "客气" in chat.text
