@@ -207,6 +207,7 @@ class Controls(RouteHandlers):
         self._reset(session)
         reply = Reply()
         if not quiet and was == "check":
+            session.profile = {}  # 「刚才的回答没有保留」 must be true: the facts stated go with the answers
             reply.add(_("已退出资格自测，刚才的回答没有保留。"))
         elif not quiet and was == "calc":
             reply.add(_("已退出利息计算。"))

@@ -102,7 +102,8 @@ class EngineBase:
                 continue
             before = (session.flow, session.state)
             reply: Reply = getattr(self, "on_" + route.to)(ctx, payload)
-            self._note_pause(session, before)
+            if route.to != "steer":  # 「退出」「菜单」 leave the flow for good: nothing to offer back
+                self._note_pause(session, before)
             return reply
         raise AssertionError("the last route takes anything")  # pragma: no cover
 

@@ -15,13 +15,32 @@ GlobalWord = Literal["back", "skip", "cancel", "restart", "menu", "help"]
 WORDS: dict[str, GlobalWord] = {
     **dict.fromkeys(["返回", "上一步", "上一题", "后退", "回退", "back"], "back"),
     **dict.fromkeys(["跳过", "跳过这题", "跳过这个", "下一题", "略过", "skip"], "skip"),
-    **dict.fromkeys(["取消", "退出", "不测了", "结束", "算了", "cancel", "exit", "quit"], "cancel"),
+    **dict.fromkeys(
+        [
+            "取消",
+            "退出",
+            "不测了",
+            "不想测了",
+            "不用测了",
+            "不做了",
+            "不算了",
+            "结束",
+            "算了",
+            "cancel",
+            "exit",
+            "quit",
+        ],
+        "cancel",
+    ),
     **dict.fromkeys(["重新开始", "重来", "从头开始", "重新来", "restart"], "restart"),
     **dict.fromkeys(["菜单", "主菜单", "首页", "menu", "home"], "menu"),
     **dict.fromkeys(["帮助", "help", "?", "？", "怎么用", "使用说明"], "help"),
 }
 
 _TRAILING = re.compile(r"[\s。.!！~～…]+$")
+#: the words people put before a steering word in chat (「好吧 那我不测了」「那还是退出吧」)
+_LEADING = re.compile(r"^(?:(?:好吧|好的|行吧|嗯+|那么|那|我|还是|先)[\s,，]*)+")
+_PARTICLE = re.compile(r"(?<=.)[吧啊呀哈]+$")
 
 
 def global_word(folded: str) -> GlobalWord | None:
@@ -30,4 +49,7 @@ def global_word(folded: str) -> GlobalWord | None:
     if word in ("?", "？"):
         return "help"
     word = re.sub(r"[?？]+$", "", word)
-    return WORDS.get(word)
+    found = WORDS.get(word)
+    if found is None:
+        found = WORDS.get(_PARTICLE.sub("", _LEADING.sub("", word)))
+    return found
