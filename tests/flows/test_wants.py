@@ -236,3 +236,10 @@ def test_folded_hands_alone_are_thanks(engine: Engine) -> None:
     chat = Chat(engine)
     chat.say("🙏")
     assert "不用谢" in chat.text or "不客气" in chat.text or "客气" in chat.text
+
+
+def test_saying_the_answer_said_nothing_is_a_complaint_met_with_an_apology(engine: Engine) -> None:
+    for text in ("你这回答跟没说一样", "这不是我要问的", "你没回答我的问题啊"):
+        chat = Chat(engine)
+        chat.say(text)
+        assert ("抱歉" in chat.text or "对不起" in chat.text) and "暂时答不了" not in chat.text, text
