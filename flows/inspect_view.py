@@ -159,7 +159,7 @@ def _figures_text(kb: KnowledgeBase, figures: CostFigures) -> str:
 def checked_message_reply(kb: KnowledgeBase, checked: CheckedMessage) -> Reply:
     """A question about the message just checked (「就是说我要先给600?」「他说放款后会退」「这利息高吗」):
     what it came to in a few lines, then what to do about a scam going on."""
-    from flows.wants import scam_ongoing_reply
+    from flows.wants import scam_rows
 
     lines = []
     if checked.signs:
@@ -182,6 +182,14 @@ def checked_message_reply(kb: KnowledgeBase, checked: CheckedMessage) -> Reply:
                 lines=line_citations(kb),
             )
         )
-    reply = Reply().add("\n".join(lines))
-    return reply.extend(scam_ongoing_reply(kb)) if checked.signs or checked.fee > 0 else reply
+    if not (checked.signs or checked.fee > 0):
+        return Reply().add("\n".join(lines))
+    # what to do about a message, not about a caller: the scam-call reply (「不回电话」「安全账户」) is not it
+    lines.append(
+        _(
+            "不点里面的链接、不回复、不转钱、不给验证码，就不会有损失，删掉即可；已经点开填了信息或转了钱的，"
+            "马上改密码、联系银行，并打 110 报警或 96110 反诈专线（常识）。"
+        )
+    )
+    return Reply().add("\n".join(lines), scam_rows(kb))
 

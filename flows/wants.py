@@ -154,32 +154,31 @@ def scammed_reply(kb: KnowledgeBase) -> Reply:
     return _lines_first(knowledge_reply(kb, "act.scammed", rows), SCAMMED_LINES)
 
 
-def scam_ongoing_reply(kb: KnowledgeBase) -> Reply:
-    """A scam still going on (「他还在等我回电话」「他说不交就影响征信」): stop, what not to do, whom
-    to call."""
-    rows = [
+def scam_rows(kb: KnowledgeBase) -> list[list[Button]]:
+    """The buttons under a reply about a scam: how to tell one, where to complain."""
+    return [
         [Button(id=entry_button_id(e), label=kb.entries[e].question)]
         for e in ("safety.scam_signs", "complaint.channels")
         if e in kb.entries
     ]
-    return _lines_first(knowledge_reply(kb, "act.scam_ongoing", rows), SCAMMED_LINES)
+
+
+def scam_ongoing_reply(kb: KnowledgeBase) -> Reply:
+    """A scam still going on (「他还在等我回电话」「他说不交就影响征信」): stop, what not to do, whom
+    to call."""
+    return _lines_first(knowledge_reply(kb, "act.scam_ongoing", scam_rows(kb)), SCAMMED_LINES)
 
 
 def scam_again_reply(kb: KnowledgeBase) -> Reply:
     """The same scam, a message later (「他们说再交3000就能放款」): the few lines that matter, as buttons
     the signs and where to complain (the whole reply was just given)."""
-    rows = [
-        [Button(id=entry_button_id(e), label=kb.entries[e].question)]
-        for e in ("safety.scam_signs", "complaint.channels")
-        if e in kb.entries
-    ]
     text = _(
         "还是那句话：别再转钱，也别给验证码。“再交一笔就放款、解冻、退款”正是这类骗局的下一步，"
         "交了还会有下一笔；正规贷款放款前不收任何费用。"
         "装过对方让下的 App、填过银行卡的，卸载 App、改密码，请银行冻结或挂失那张卡。"
         "打 110 报警或 96110 反诈专线，转账和聊天记录都留好（常识）。"
     )
-    return Reply().add(text, rows)
+    return Reply().add(text, scam_rows(kb))
 
 
 def scam_threat_line() -> str:

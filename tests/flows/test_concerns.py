@@ -107,3 +107,15 @@ def test_lying_on_an_application_is_refused_even_in_the_middle_of_a_scam(engine:
     chat.say("我转了2000解冻费 还能要回来吗")
     chat.say("我可以在申请的时候说我不是学生吗 其实我是")
     assert "如实" in chat.text and "安全账户" not in chat.text
+
+
+def test_a_follow_up_on_a_checked_text_message_says_what_to_do_with_a_message_not_with_a_caller(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say("帮我看看这条短信")
+    assert "粘贴" in chat.text
+    chat.say("【微粒贷】您的额度已提升至50000元，点击 wx.dl-vip.cc 领取，需先缴纳保证金500元激活，逾期作废")
+    chat.say("那我不点就没事吧")
+    assert "不点" in chat.text and "96110" in chat.text
+    assert "安全账户" not in chat.text and "回电话" not in chat.text
