@@ -11,7 +11,7 @@ FAQ entry or a want). Every flow reads the same reading; none parses the text ag
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from knowledge.base import KnowledgeBase
 from knowledge.privacy import Identifier, identifiers_in, redact
@@ -26,6 +26,9 @@ from knowledge.understanding.profile import Facts, facts_in
 MAX_CHARS = 300
 #: longest text kept to be checked as a message received (Telegram's own limit on a message)
 MAX_RECEIVED_CHARS = 4096
+#: 「这合法吗」「那这个正常吗」: a question about what the person just read, by a word that points at it
+_ABOUT_THIS = re.compile(r"这|那个|那样|它|他们|对方")
+_ABOUT_THIS_MAX_CHARS = 10
 #: most questions of one message answered apart (more would not fit on a phone's screen)
 MAX_QUESTIONS = 3
 #: common English words: a message of Latin letters holding some of them is English, not pinyin
@@ -139,7 +142,18 @@ class Reading:
                 )
                 if alone.band == "answer":
                     found = alone
+            if found.band != "answer" and previous_entry is not None:
+                found = self._about_the_answer(found, previous_entry)
             self._meanings[key] = found
+        return found
+
+    def _about_the_answer(self, found: FaqMatch, previous_entry: str) -> FaqMatch:
+        """「这合法吗」 after an answer on collection: a short question about 「this」, whose likeliest
+        entry is the one just answered, asks about that answer; it is answered, not met with
+        「您是不是想问」."""
+        short = len(self.text.replace(" ", "")) <= _ABOUT_THIS_MAX_CHARS
+        if short and found.suggestions[:1] == [previous_entry] and _ABOUT_THIS.search(self.text):
+            return replace(found, band="answer", entry_id=previous_entry, suggestions=[])
         return found
 
     def questions(

@@ -118,3 +118,17 @@ def test_a_message_is_normalised_once_per_turn(engine: Engine, monkeypatch: pyte
         calls.clear()
         engine.handle(session, Turn.from_text(text))
         assert calls == [text], (text, calls)
+
+
+def test_a_short_question_about_this_asks_about_the_answer_just_read(reader: Reader) -> None:
+    alone = reader.read("这合法吗").meaning()
+    assert alone.band != "answer"  # with nothing in view, 「这」 could be anything
+    after = reader.read("这合法吗").meaning(previous_entry=alone.suggestions[0])
+    assert after.band == "answer" and after.entry_id == alone.suggestions[0]
+
+
+def test_a_question_about_this_whose_likeliest_entry_is_another_is_not_forced_onto_the_answer(
+    reader: Reader,
+) -> None:
+    found = reader.read("这合法吗").meaning(previous_entry="repay.methods")
+    assert found.entry_id != "repay.methods"
