@@ -99,6 +99,15 @@ def _answers_calc(ctx: TurnContext) -> str | None:
     return _AS_ANSWER[wanted].format(n=figure)
 
 
+def _asks_about_a_rate(ctx: TurnContext, request: CalcRequest) -> bool:
+    """A question whose only figure is a rate (「年化40% 还要还吗」), confidently answered by the FAQ, when
+    the calculator did not ask for a rate: a question about that rate, not a new rate for the sum."""
+    others = (request.amount, request.term_months, request.term_days, request.method, request.overdue_days)
+    if request.price is None or any(value is not None for value in others):
+        return False
+    return ctx.reading.is_question and asked(ctx.session) != "price" and ctx.meaning.band == "answer"
+
+
 @recogniser("calc_request")
 def _calc_request(ctx: TurnContext) -> str | None:
     """Something a calculation can use: figures, a product to price it by, or a change to the last one."""
@@ -108,6 +117,8 @@ def _calc_request(ctx: TurnContext) -> str | None:
         value is not None
         for value in (request.amount, request.term_months, request.term_days, request.price, request.method)
     )
+    if _asks_about_a_rate(ctx, request):
+        return None  # 「网上说的年化36%合法吗」: the FAQ answers it; the sum in progress is kept
     if figures or request.overdue_days is not None:
         return reading.text
     if request.product is not None and not reading.is_question:

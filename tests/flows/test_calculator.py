@@ -383,3 +383,23 @@ def test_which_is_cheapest_in_the_dialogue_is_one_ranked_reply(engine: Engine) -
     assert len(reply.messages) == 1
     assert "1. 微粒贷" in chat.text or "1. 小米贷款" in chat.text
     assert "区间重叠" in chat.text
+
+
+def test_a_question_about_a_rate_inside_the_calculator_is_answered_not_taken_as_a_new_rate(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say("借3000 一个月 哪个便宜")
+    ranking = chat.text
+    chat.say("网上说的年化36%合法吗")
+    assert chat.text != ranking and "24%" in chat.text and "红线" in chat.text
+    assert chat.session.calc  # the sum in progress is kept
+
+
+def test_a_rate_typed_when_the_calculator_asked_for_one_is_still_the_rate(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("/calc")
+    chat.say("借1万")
+    chat.say("12期")
+    chat.say("年化24%高吗")
+    assert "IRR" in chat.text
