@@ -122,6 +122,13 @@ class RouteHandlers(EngineBase):
         mentions = ctx.reading.mentions if text == ctx.reading.text else []
         return self._calc(ctx.session, (text, mentions))
 
+    def on_borrow(self, ctx: TurnContext, text: str) -> Reply:
+        """「借5000」: what that loan costs, asked for as the calculator does, and the self-check beside it
+        (whether they can get it is the other half of the question; neither is urged)."""
+        reply = self._calc(ctx.session, (text, []))
+        reply.messages[-1].buttons.append([CheckStart().button(_("我能申请吗？（资格自测）"))])
+        return reply
+
     def on_want(self, ctx: TurnContext, action: str) -> Reply:
         session, reading = ctx.session, ctx.reading
         if action == "check":

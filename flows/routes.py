@@ -124,6 +124,7 @@ LAST = routes(
     "want -> want",
     "concern -> concern",
     "calculation -> calc",
+    "borrow_amount -> borrow",
     "states_facts -> offer_check",
     "what_now -> what_now",
     "anything -> ask",
@@ -226,6 +227,31 @@ def _calculation(ctx: TurnContext) -> str | None:
     if _DEBT_STORY.search(reading.text) and not _CALC_ASKED.search(reading.text):
         return None  # 「欠了六万多 好几家都逾期了」 tells of a debt; it does not ask for a sum
     return reading.text if looks_like_calculation(reading.text, mentions=reading.mentions) else None
+
+
+#: 「借5000」「我想借两万」「急需3000块钱」, or a bare 「5000」 with nothing asked: a sum to borrow
+_BORROW = re.compile(r"^(?:我)?(?:(?:想|要|打算|准备)?(?:借|贷)|(?:急需|需要|缺)(?:借|贷)?)(?:个|点|款)?")
+_BARE_SUM = re.compile(r"^[0-9]+(?:\.[0-9]+)?\s*(?:w|k|万|千)?\s*(?:元|块|块钱)?$")
+
+
+@recogniser("borrow_amount")
+def _borrow_amount(ctx: TurnContext) -> str | None:
+    """A sum to borrow and nothing else (「借5000」「5000」 at the menu): what that loan costs is worked out,
+    and the self-check is offered beside it. Inside a flow, a bare figure belongs to its question."""
+    from knowledge.calc_parse import parse
+
+    reading = ctx.reading
+    text = reading.text.replace(" ", "")
+    if reading.is_question or ctx.session.flow not in ("menu", "faq"):
+        return None
+    if _BARE_SUM.match(text):
+        text = "借" + text
+    elif not _BORROW.match(text):
+        return None
+    request = parse(text, mentions=reading.mentions)
+    if request.amount is None or request.amount < 100 or request.missing() != ["term", "price"]:
+        return None
+    return text
 
 
 @recogniser("cheapest")

@@ -403,3 +403,21 @@ def test_a_rate_typed_when_the_calculator_asked_for_one_is_still_the_rate(engine
     chat.say("12期")
     chat.say("年化24%高吗")
     assert "IRR" in chat.text
+
+
+@pytest.mark.parametrize("text", ["5000", "借5000", "我想借两万", "急需3000块钱"])
+def test_a_sum_to_borrow_and_nothing_else_asks_the_term_and_offers_the_check_beside(
+    engine: Engine, text: str
+) -> None:
+    chat = Chat(engine)
+    chat.say(text)
+    assert chat.session.flow == "calc" and "借多久" in chat.text
+    assert "check:start" in chat.ids and "暂时答不了" not in chat.text
+
+
+def test_a_bare_figure_in_the_self_check_answers_its_question_not_the_calculator(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("帮我测测小米贷款")
+    chat.say("不是")  # student: no
+    chat.say("5000")
+    assert chat.session.flow == "check"
