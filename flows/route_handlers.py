@@ -122,6 +122,11 @@ class RouteHandlers(EngineBase):
         mentions = ctx.reading.mentions if text == ctx.reading.text else []
         return self._calc(ctx.session, (text, mentions))
 
+    def on_product_card(self, ctx: TurnContext, product: str) -> Reply:
+        """「我想了解一下WE2000」: the product's card, as the product menu shows it."""
+        ctx.session.product = product
+        return self._fire(menu.MACHINE, "open_product", ctx.session, product)
+
     def on_borrow(self, ctx: TurnContext, text: str) -> Reply:
         """「借5000」: what that loan costs, asked for as the calculator does, and the self-check beside it
         (whether they can get it is the other half of the question; neither is urged)."""

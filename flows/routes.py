@@ -127,6 +127,7 @@ LAST = routes(
     "borrow_amount -> borrow",
     "states_facts -> offer_check",
     "what_now -> what_now",
+    "introduces_product -> product_card",
     "anything -> ask",
 )
 
@@ -227,6 +228,24 @@ def _calculation(ctx: TurnContext) -> str | None:
     if _DEBT_STORY.search(reading.text) and not _CALC_ASKED.search(reading.text):
         return None  # 「欠了六万多 好几家都逾期了」 tells of a debt; it does not ask for a sum
     return reading.text if looks_like_calculation(reading.text, mentions=reading.mentions) else None
+
+
+#: 「我想了解一下WE2000」「给我介绍下小米贷款」: tell me about this product
+_INTRODUCE = re.compile(
+    r"^(?:我)?(?:想|要|想要)?(?:了解|介绍|说说|讲讲|科普|聊聊|看看)(?:一下|下)?(?:这个|那个)?"
+    r"|^(?:给我|帮我|跟我|和我)(?:介绍|说说|讲讲|科普)(?:一下|下)?"
+)
+
+
+@recogniser("introduces_product")
+def _introduces_product(ctx: TurnContext) -> str | None:
+    """「我想了解一下WE2000」: one product named with words asking to hear about it, and no question the
+    FAQ answers: that product's card (what it is, its figures, where to go next)."""
+    reading = ctx.reading
+    named = [p for p in reading.products if p in ctx.engine.kb.products]
+    if len(named) != 1 or not _INTRODUCE.search(reading.text.replace(" ", "")):
+        return None
+    return named[0] if ctx.meaning.band != "answer" else None
 
 
 #: 「借5000」「我想借两万」「急需3000块钱」, or a bare 「5000」 with nothing asked: a sum to borrow

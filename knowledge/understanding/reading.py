@@ -29,6 +29,8 @@ MAX_RECEIVED_CHARS = 4096
 #: 「这合法吗」「那这个正常吗」: a question about what the person just read, by a word that points at it
 _ABOUT_THIS = re.compile(r"这|那个|那样|它|他们|对方")
 _ABOUT_THIS_MAX_CHARS = 10
+#: 「那利息呢」「额度呢」: a topic and 呢, nothing else
+_TOPIC_ALONE = re.compile(r"(?:那|那么|还有|再问下?)?[^呢]{2,6}呢")
 #: most questions of one message answered apart (more would not fit on a phone's screen)
 MAX_QUESTIONS = 3
 #: common English words: a message of Latin letters holding some of them is English, not pinyin
@@ -144,8 +146,22 @@ class Reading:
                     found = alone
             if found.band != "answer" and previous_entry is not None:
                 found = self._about_the_answer(found, previous_entry)
+            if found.band != "answer" and previous_product is None:
+                found = self._topic_alone(found)
             self._meanings[key] = found
         return found
+
+    def _topic_alone(self, found: FaqMatch) -> FaqMatch:
+        """「那利息呢」「额度呢」 with no product in view: the topic asked about every product, when the topic
+        names one entry (with a product in view, the matcher asks it about that product)."""
+        analysis = self.analysis
+        if analysis.products or not _TOPIC_ALONE.fullmatch(analysis.text):
+            return found
+        topic = self._reader.matcher.topic_entry(analysis)
+        entry = self._reader.kb.entries.get(topic) if topic is not None else None
+        if entry is None or entry.kind == "refusal":
+            return found
+        return replace(found, band="answer", entry_id=entry.id, product=None, suggestions=[])
 
     def _about_the_answer(self, found: FaqMatch, previous_entry: str) -> FaqMatch:
         """「这合法吗」 after an answer on collection: a short question about 「this」, whose likeliest

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from flows import engine as engine_module
+from flows.engine import Engine
 from flows.routes import FIRST, LAST, RECOGNISERS, Route, routes
 from flows.session import Session
+from tests.flows.chat import Chat
 
 
 def test_a_route_reads_recogniser_then_handler() -> None:
@@ -34,3 +36,12 @@ def test_the_moments_that_matter_come_before_any_flow(engine: engine_module.Engi
     tried = [r.means for r in engine.routes_for(session)]
     assert tried[:5] == ["global_word", "received_message", "despair", "scammed", "marked"]
     assert tried.index("answers_pending") < tried.index("want") < tried.index("anything")
+
+
+def test_asking_to_hear_about_one_product_opens_its_card(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我想了解一下WE2000")
+    assert "WE2000" in chat.text and "2000元" in chat.text and "来源" in chat.text
+    assert chat.session.product == "we2000"
+    chat.say("我29 支付分680 能开通吗")  # the product in view is the one checked
+    assert chat.session.check.products == ["we2000"]

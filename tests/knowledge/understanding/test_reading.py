@@ -132,3 +132,9 @@ def test_a_question_about_this_whose_likeliest_entry_is_another_is_not_forced_on
 ) -> None:
     found = reader.read("这合法吗").meaning(previous_entry="repay.methods")
     assert found.entry_id != "repay.methods"
+
+
+def test_a_topic_alone_with_nothing_in_view_is_asked_about_every_product(reader: Reader) -> None:
+    found = reader.read("那利息呢").meaning()
+    assert found.band == "answer" and found.entry_id == "rate.level" and found.product is None
+    assert reader.read("今天天气呢").meaning().band != "answer"
