@@ -15,7 +15,7 @@ from flows.faq import answer_aside
 from flows.i18n import _
 from flows.inspect_view import checked_message_reply, inspection_reply
 from flows.render import render_entry, render_match
-from flows.reply import Reply
+from flows.reply import Message, Reply, esc
 from flows.routes import REPORTED, TurnContext
 from flows.session import CheckedMessage
 from knowledge.eligibility import checkable_products
@@ -243,7 +243,11 @@ class RouteHandlers(EngineBase):
             return self._aside(ctx, answer_aside(self.kb, session, match))
         if again:
             return render_match(self.kb, match, again=True)
+        shown = (session.flow, session.faq.entry_id, session.faq.product)
         reply = self._fire(faq.MACHINE, "ask", session, match)
+        if match.band == "answer" and shown == ("faq", match.entry_id, match.product) and reply.messages:
+            # 「多久能再申请」 right after that very answer: said so, rather than the same text as if new
+            reply.messages.insert(0, Message(text=esc(_("刚才的回答里就讲到了，再贴一次："))))
         if "act.scammed" in ctx.reading.cued:
             # 「你是哪个平台的 能帮我追回来吗」: the question answered, and money lost is never left unmet
             reply.extend(wants.scammed_reply(self.kb))

@@ -26,9 +26,10 @@ from knowledge.understanding.profile import Facts, facts_in
 MAX_CHARS = 300
 #: longest text kept to be checked as a message received (Telegram's own limit on a message)
 MAX_RECEIVED_CHARS = 4096
-#: 「这合法吗」「那这个正常吗」: a question about what the person just read, by a word that points at it
-_ABOUT_THIS = re.compile(r"这|那个|那样|它|他们|对方")
+#: longest question read as one about the answer just read (「这合法吗」「多久能再申请」)
 _ABOUT_THIS_MAX_CHARS = 10
+#: 「这合法吗」「那这个正常吗」: a word that points at what the person just read
+_ABOUT_THIS = re.compile(r"这|那个|那样|它|他们|对方")
 #: 「那利息呢」「额度呢」: a topic and 呢, nothing else
 _TOPIC_ALONE = re.compile(r"(?:那|那么|还有|再问下?)?[^呢]{2,6}呢")
 #: most questions of one message answered apart (more would not fit on a phone's screen)
@@ -164,11 +165,12 @@ class Reading:
         return replace(found, band="answer", entry_id=entry.id, product=None, suggestions=[])
 
     def _about_the_answer(self, found: FaqMatch, previous_entry: str) -> FaqMatch:
-        """「这合法吗」 after an answer on collection: a short question about 「this」, whose likeliest
-        entry is the one just answered, asks about that answer; it is answered, not met with
-        「您是不是想问」."""
+        """「这合法吗」 after an answer on collection, 「多久能再申请」 after one on being turned down:
+        a short question whose likeliest entry is the one just answered asks about that answer; it is
+        answered, not met with 「您是不是想问」 offering the answer just read."""
         short = len(self.text.replace(" ", "")) <= _ABOUT_THIS_MAX_CHARS
-        if short and found.suggestions[:1] == [previous_entry] and _ABOUT_THIS.search(self.text):
+        pointed = found.band == "suggest" or _ABOUT_THIS.search(self.text)  # declined: only if 「这」 says so
+        if short and found.suggestions[:1] == [previous_entry] and pointed:
             return replace(found, band="answer", entry_id=previous_entry, suggestions=[])
         return found
 

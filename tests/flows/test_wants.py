@@ -243,3 +243,20 @@ def test_saying_the_answer_said_nothing_is_a_complaint_met_with_an_apology(engin
         chat = Chat(engine)
         chat.say(text)
         assert ("抱歉" in chat.text or "对不起" in chat.text) and "暂时答不了" not in chat.text, text
+
+
+def test_a_follow_up_the_answer_just_read_covers_is_answered_and_said_to_be_that_answer(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say("小米贷款被拒了")
+    first = chat.text
+    chat.say("多久能再申请")
+    assert "再贴一次" in chat.text and "您是不是想问" not in chat.text
+    assert first.splitlines()[0] in chat.text
+
+
+def test_someone_offering_to_open_weilidai_for_you_is_met_with_the_scam_signs(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("能不能找人帮我开通微粒贷")
+    assert "强开额度" in chat.text and "暂时答不了" not in chat.text
