@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -99,6 +100,11 @@ class RouteHandlers(EngineBase):
         if ctx.reading.cued and len(ctx.reading.text.split()) <= 4:
             # 「ok thanks a lot」: small talk, answered (in English); a longer message is introduced to
             return self.on_want(ctx, self.kb.entries[ctx.reading.cued[0]].action or "")
+        if _ENGLISH_CHECK.search(ctx.reading.text):  # 「can I check if I qualify for xiaomi loan」
+            ctx.session.english_introduced = True
+            return self._begin_check(ctx.session, self._products_for_check(ctx, ctx.reading.products))
+        if ctx.reading.facts and ctx.session.english_introduced:  # 「I am 31」: kept, and the check offered
+            return self.on_offer_check(ctx, dict(ctx.reading.facts))
         topics = self.reader.english_topics(ctx.reading)
         entry = self.reader.english_entry(ctx.reading)
         reply = wants.english_reply(self.kb, topics, introduced=ctx.session.english_introduced)
@@ -322,6 +328,10 @@ class RouteHandlers(EngineBase):
 
 
 #: the want each shared route serves a message as (see :meth:`Engine.want_served`)
+#: an English message asking for the self-check: 「am I eligible」「check if I qualify」 (「can I apply」 is
+#: a question the requirements answer, with the self-check among the buttons)
+_ENGLISH_CHECK = re.compile(r"\b(?:qualify|eligib\w*|self[- ]?check)\b|\bcheck (?:if|whether) i\b")
+
 _WANT_OF_ROUTE: dict[str, Callable[[TurnContext, Any], str | None]] = {
     "global_word": lambda ctx, word: {"help": "act.help", "cancel": "act.deny"}.get(word),
     "despair": lambda ctx, _p: ctx.reading.want,

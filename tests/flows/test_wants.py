@@ -260,3 +260,19 @@ def test_someone_offering_to_open_weilidai_for_you_is_met_with_the_scam_signs(en
     chat = Chat(engine)
     chat.say("能不能找人帮我开通微粒贷")
     assert "强开额度" in chat.text and "暂时答不了" not in chat.text
+
+
+def test_an_english_request_for_the_self_check_starts_it_for_the_product_named(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("can I check if I qualify for xiaomi loan")
+    assert chat.session.flow == "check" and chat.session.check.products == ["xiaomi"]
+    assert "Question 1" in chat.text
+
+
+def test_a_fact_stated_in_english_after_the_introduction_is_kept_and_the_check_offered(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say("hi, what can you do")
+    chat.say("I am 31")
+    assert chat.session.profile.get("age") == 31 and "Noted" in chat.text and chat.session.offer == "check"
