@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from knowledge.models import CreditStatus
 from knowledge.numerals import read_numeral
@@ -72,8 +73,35 @@ def parse_number(text: str) -> float | None:
     return mentions[0].value
 
 
+#: a year of birth: 「95年的」「1995年生」「我是01年出生的」「九五年的」
+_BIRTH_YEAR = re.compile(
+    r"(?<![0-9])((?:19|20)?[0-9]{2}|[零〇一二三四五六七八九]{2,4})\s*年(?:的|生|出生|生人|人)"
+)
+_YEAR_DIGITS = dict(zip("零〇一二三四五六七八九", "0012345678 9".replace(" ", ""), strict=True))
+
+
+def age_from_birth_year(text: str, today: date | None = None) -> int | None:
+    """The age of someone born in the year a message names (「95年的」 → 31 in 2026), as of this year's
+    birthday; ``None`` when no year of birth is named or it gives no age from 10 to 100 (「2025年的话」
+    is no year of birth)."""
+    match = _BIRTH_YEAR.search(text)
+    if match is None:
+        return None
+    digits = "".join(_YEAR_DIGITS.get(c, c) for c in match.group(1))
+    this_year = (today or date.today()).year
+    year = int(digits)
+    if len(digits) == 2:  # 「95」: the latest year ending so that is not in the future
+        year += 2000 if 2000 + year <= this_year else 1900
+    age = this_year - year
+    return age if 10 <= age <= 100 else None
+
+
 def parse_age(text: str) -> int | None:
-    """An age in whole years: 「25」「25岁」「二十五」「我今年二十五了」. ``None`` if unclear or not 1–120."""
+    """An age in whole years: 「25」「25岁」「二十五」「我今年二十五了」「95年的」. ``None`` if unclear or
+    not 1–120."""
+    born = age_from_birth_year(text)
+    if born is not None:
+        return born
     mentions = numbers_in(text)
     with_unit = [m for m in mentions if m.after.startswith(("岁", "周岁"))]
     candidates = with_unit or [m for m in mentions if m.after[:1] not in _COUNTERS or not m.after]

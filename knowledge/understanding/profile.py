@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from knowledge.models import CriterionKey
 from knowledge.understanding.answers import (
+    age_from_birth_year,
     numbers_in,
     parse_credit,
     parse_income,
@@ -100,7 +101,12 @@ def facts_in(folded: str) -> Facts:
             continue
         following = clauses[index + 1] if index + 1 < len(clauses) else ""
         for key, reader in _READERS:
-            if key == "age" and len(clauses) == 1 and _AGE_UNIT.search(clause) is None and "我" not in clause:
+            bare = (
+                _AGE_UNIT.search(clause) is None
+                and "我" not in clause
+                and age_from_birth_year(clause) is None
+            )
+            if key == "age" and len(clauses) == 1 and bare:
                 continue  # a bare 「30」 alone is an answer to whatever was asked, not an age
             value = reader(clause, following)
             if value is not None:
@@ -112,6 +118,9 @@ def facts_in(folded: str) -> Facts:
 
 
 def _age(clause: str, _following: str) -> int | None:
+    born = age_from_birth_year(clause)
+    if born is not None:
+        return born if 14 <= born <= 100 else None
     match = _AGE_UNIT.search(clause) or _AGE_CUE.search(clause)
     if match is None:
         return None

@@ -3,6 +3,8 @@ reads the folded message, as the reader hands it over)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -299,3 +301,17 @@ def test_wechat_activity_answers(text: str, active: bool) -> None:
 )
 def test_xiaomi_purchase_answers(text: str, bought: bool) -> None:
     assert parse_xiaomi_purchases(text) is bought
+
+
+@pytest.mark.parametrize(
+    ("text", "born"),
+    [("95年的", 1995), ("1995年生", 1995), ("我是01年出生的", 2001), ("九五年的", 1995), ("88年人", 1988)],
+)
+def test_a_year_of_birth_gives_the_age_as_of_this_year(text: str, born: int) -> None:
+    assert answers.age_from_birth_year(fold(text), date(2026, 12, 7)) == 2026 - born
+    assert parse_age(text) == date.today().year - born
+
+
+@pytest.mark.parametrize("text", ["2025年的话", "95", "借了一年的"])
+def test_no_year_of_birth_no_age_from_it(text: str) -> None:
+    assert answers.age_from_birth_year(fold(text), date(2026, 12, 7)) is None
