@@ -201,6 +201,8 @@ def _english(ctx: TurnContext) -> bool | None:
 @recogniser("comparison")
 def _comparison(ctx: TurnContext) -> list[str] | None:
     products = [p for p in ctx.reading.products if p in ctx.engine.kb.products]
+    if len(ctx.reading.facts) >= 2 and _QUALIFY.search(ctx.reading.text):
+        return None  # 「我26 月薪一万二 征信良好 微粒贷和小米贷款哪个能批」: the check answers it, for both
     if len(products) >= 2 and _COMPARE_CUES.search(ctx.reading.text):
         return products
     return None

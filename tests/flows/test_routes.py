@@ -45,3 +45,12 @@ def test_asking_to_hear_about_one_product_opens_its_card(engine: Engine) -> None
     assert chat.session.product == "we2000"
     chat.say("我29 支付分680 能开通吗")  # the product in view is the one checked
     assert chat.session.check.products == ["we2000"]
+
+
+def test_a_situation_asking_which_of_two_products_passes_is_the_check_for_both_not_a_comparison(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say("我26 在深圳上班 月薪一万二 征信良好 微粒贷和小米贷款哪个能批")
+    assert chat.session.flow == "check" and set(chat.session.check.products) == {"xiaomi", "weilidai"}
+    assert chat.session.check.answers.get("age") == 26
