@@ -169,7 +169,9 @@ class Reading:
         a short question whose likeliest entry is the one just answered asks about that answer; it is
         answered, not met with 「您是不是想问」 offering the answer just read."""
         short = len(self.text.replace(" ", "")) <= _ABOUT_THIS_MAX_CHARS
-        pointed = found.band == "suggest" or _ABOUT_THIS.search(self.text)  # declined: only if 「这」 says so
+        # declined: only when 「这」 points at the answer, or 「买房首付呢」 asks on in its very form
+        text = self.text
+        pointed = found.band == "suggest" or _ABOUT_THIS.search(text) or _TOPIC_ALONE.fullmatch(text)
         if short and found.suggestions[:1] == [previous_entry] and pointed:
             return replace(found, band="answer", entry_id=previous_entry, suggestions=[])
         return found

@@ -138,3 +138,10 @@ def test_a_topic_alone_with_nothing_in_view_is_asked_about_every_product(reader:
     found = reader.read("那利息呢").meaning()
     assert found.band == "answer" and found.entry_id == "rate.level" and found.product is None
     assert reader.read("今天天气呢").meaning().band != "answer"
+
+
+def test_a_topic_asked_on_in_the_form_of_a_follow_up_keeps_to_the_answer_it_follows(reader: Reader) -> None:
+    first = reader.read("借的钱能拿去炒股吗").meaning()
+    assert first.band == "answer"
+    found = reader.read("买房首付呢").meaning(previous_entry=first.entry_id)
+    assert found.band == "answer" and found.entry_id == first.entry_id
