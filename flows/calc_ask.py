@@ -153,7 +153,12 @@ def ask(kb: KnowledgeBase, request: CalcRequest, missing: list[Missing], lead: s
     first = missing[0]
     lines = [line for line in [lead, understood(request)] if line]
     buttons: list[list[Button]] = []
-    if first == "amount":
+    if first == "amount" and request.intent == "penalty" and request.overdue_days is not None:
+        lines.append(
+            _("逾期的是多少钱？例如「欠5000」「一万」，我按这{days}天算。").format(days=request.overdue_days)
+        )
+        buttons.append([CalcAmount(yuan=a).button(yuan_short(a)) for a in (2000, 5000, 10_000, 50_000)])
+    elif first == "amount":
         lines.append(_("想借多少钱？例如「借1万」「5000元」「两万五」。"))
         buttons.append([CalcAmount(yuan=a).button(yuan_short(a)) for a in (2000, 5000, 10_000, 50_000)])
     elif first == "term":

@@ -71,8 +71,10 @@ class CalcTurn(FlowTurn):
             # the introduction asks for a loan; a bare 「8000」 in reply is its amount
             reply, state = calculator.calc_intro(), {"asked": "amount"}
         else:
-            text, mentions = self.payload
-            reply, state = calculator.calc_reply(kb, text, previous or None, mentions=mentions)
+            text, mentions, *in_view = self.payload  # (text, mentions[, product in view])
+            reply, state = calculator.calc_reply(
+                kb, text, previous or None, mentions=mentions, in_view=in_view[0] if in_view else None
+            )
         self.session.calc = _state_after(state)
         product = self.session.calc.get("product")
         if isinstance(product, str):
@@ -108,10 +110,12 @@ def _calc_request(ctx: TurnContext) -> str | None:
         value is not None
         for value in (request.amount, request.term_months, request.term_days, request.price, request.method)
     )
-    if figures or request.overdue_days is not None:
+    if figures or request.overdue_days is not None or request.paid_periods is not None:
         return reading.text
     if request.product is not None and not reading.is_question:
         return reading.text  # 「微粒贷」「用小米贷款的利率」: price it by that product
     if ctx.session.calc and calculator.FOLLOW_UP.search(reading.text):
         return reading.text  # 「那微粒贷呢」「改成6期」
+    if not asked(ctx.session) and ctx.session.calc and calculator.ABOUT_THE_LOAN.search(reading.text):
+        return reading.text  # 「那每个月还多少」 after the answer: about that loan, not a new calculation
     return None

@@ -9,6 +9,7 @@ from typing import Any
 
 from flows import calc_flow, compare_flow, eligibility, faq, menu, next_steps, wants
 from flows.buttons import CheckStart
+from flows.calc_charges import PENALTY, charges_reply
 from flows.compare import compare_reply
 from flows.engine_base import CONCERN_TURNS, EngineBase
 from flows.faq import answer_aside
@@ -18,6 +19,7 @@ from flows.render import render_entry, render_match
 from flows.reply import Reply
 from flows.routes import REPORTED, TurnContext
 from flows.session import CheckedMessage
+from knowledge.calc_request import CalcRequest
 from knowledge.eligibility import checkable_products
 from knowledge.inspection import inspect_message
 from knowledge.models import AttributeKey
@@ -116,8 +118,33 @@ class RouteHandlers(EngineBase):
         return compare_reply(self.kb, ctx.session.compare, only=key)
 
     def on_calc(self, ctx: TurnContext, text: str) -> Reply:
+        """A calculation asked outside the calculator; a loan that names no product nor rate, asked right
+        after an answer about one product (「WE2000利息多少」 then 「那借2000分3期要还多少」), is priced by
+        that product's rates."""
+        session = ctx.session
         mentions = ctx.reading.mentions if text == ctx.reading.text else []
-        return self._calc(ctx.session, (text, mentions))
+        in_view = session.product if session.flow == "faq" and session.faq.entry_id else None
+        return self._calc(session, (text, mentions, in_view))
+
+    def on_overdue_now(self, ctx: TurnContext, days: int) -> Reply:
+        """「我已经逾期三天了」: pay it back soon, what those days cost per 1万 under each product's rule
+        (the product in view, if any), and the calculator open for the sum owed; a question asked beside
+        it (「会上征信吗」) answered first."""
+        session = ctx.session
+        in_view = session.product if session.flow == "faq" and session.faq.entry_id else None
+        reply = Reply()
+        match = ctx.meaning
+        if ctx.reading.is_question and match.band == "answer" and match.entry_id != "overdue.one_day":
+            reply.extend(answer_aside(self.kb, session, match))
+            for message in reply.messages:
+                message.buttons = []
+        reply.add(_("逾期{days}天了，先尽快把欠的钱还上：罚息按天算，拖得越久越多。").format(days=days))
+        product = next((p for p in ctx.reading.products if p in self.kb.products), None) or in_view
+        example = CalcRequest(intent="penalty", amount=10_000, overdue_days=days, product=product)
+        reply.extend(charges_reply(self.kb, example, PENALTY))
+        for message in reply.messages:
+            message.buttons = []  # the calculator's own buttons follow
+        return reply.extend(self._calc(session, (ctx.reading.text, ctx.reading.mentions, in_view)))
 
     def on_want(self, ctx: TurnContext, action: str) -> Reply:
         session, reading = ctx.session, ctx.reading
@@ -173,6 +200,8 @@ class RouteHandlers(EngineBase):
             return self._aside(ctx, wants.crisis_goodbye())
         # thanks, goodbye, a laugh: answered, and the flow in progress offered back rather than asked again
         ctx.hold = action != "greet"
+        if action == "bye" and wants.DEFERRAL.search(reading.text):
+            action = "later"  # 「那我毕业了再来」: put off, not gone
         return self._aside(ctx, wants.small_talk(action, session))  # type: ignore[arg-type]
 
     def on_check_situation(self, ctx: TurnContext, _facts: dict[str, Any]) -> Reply:
@@ -281,6 +310,7 @@ class RouteHandlers(EngineBase):
 
     def on_prefill(self, ctx: TurnContext, facts: dict[str, Any]) -> Reply:
         draft = ctx.session.check
+        facts = {**facts, **eligibility.pending_answer_beside(ctx, facts)}
         corrected = [k for k in facts if draft.answers.get(k) not in (None, facts[k])]
         draft.answers.update(facts)
         return self._fire(eligibility.MACHINE, "prefill", ctx.session, (facts, corrected))

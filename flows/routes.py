@@ -123,6 +123,7 @@ LAST = routes(
     "english -> english",
     "want -> want",
     "concern -> concern",
+    "overdue_now -> overdue_now",
     "calculation -> calc",
     "states_facts -> offer_check",
     "what_now -> what_now",
@@ -226,6 +227,23 @@ def _calculation(ctx: TurnContext) -> str | None:
     if _DEBT_STORY.search(reading.text) and not _CALC_ASKED.search(reading.text):
         return None  # 「欠了六万多 好几家都逾期了」 tells of a debt; it does not ask for a sum
     return reading.text if looks_like_calculation(reading.text, mentions=reading.mentions) else None
+
+
+#: one's own overdue told (「我已经逾期三天了」「逾期5天了怎么办」), not a question about anyone's
+_MY_OVERDUE = re.compile(r"我|已经|已|都|天了|日了")
+
+
+@recogniser("overdue_now")
+def _overdue_now(ctx: TurnContext) -> int | None:
+    """Days one's own loan is overdue, told without the sum owed: the penalty for those days, and the
+    sum asked for."""
+    from knowledge.calc_parse import parse
+
+    reading = ctx.reading
+    request = parse(reading.text, mentions=reading.mentions)
+    if request.overdue_days is None or request.amount is not None or not _MY_OVERDUE.search(reading.text):
+        return None
+    return request.overdue_days if 0 < request.overdue_days <= 3650 else None
 
 
 @recogniser("cheapest")

@@ -83,7 +83,22 @@ def uniform_symbols(folded: str) -> str:
     folded = folded.replace("￥", "¥").replace("块钱", "元").replace("块", "元")
     folded = _YUAN_JIAO.sub(r"\1.\2元", folded)
     folded = _POINT.sub(_as_decimal, folded)
+    folded = _RATE_IN_WORDS.sub(_rate_in_digits, folded)
     return _PER_CENT.sub(_as_percent, folded)
+
+
+#: a rate written in words after its name: 「年化十八」「月费率一」 (not 「年息一分」, read as a folk rate)
+_RATE_IN_WORDS = re.compile(
+    r"(年化利率|年化|年利率|月利率|月费率|费率)\s*(是|为|约|大概|在)?\s*([一二两三四五六七八九十]+)"
+    r"(?![零〇一二两三四五六七八九十百千万元期个天月年分厘])"
+)
+
+
+def _rate_in_digits(match: re.Match[str]) -> str:
+    value = cn_number(match.group(3))
+    if value is None:
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2) or ''}{value:g}"
 
 
 def _as_decimal(match: re.Match[str]) -> str:
@@ -234,6 +249,12 @@ _METHODS: list[tuple[Method, str]] = [
 #: 「到期还本」 is 先息后本 when interest is paid monthly, else one repayment at the end
 _REPAY_PRINCIPAL = re.compile(r"到期还本")
 _MONTHLY_INTEREST = re.compile(r"每月(?:还|付)?利息|每个月(?:还|付)?利息|按月付息")
+#: instalments paid before settling: 「已经还了6期」「已还6个月」, or the month it is settled in (「第6个月」)
+_PAID = re.compile(
+    rf"(?:已经|已)?(?:还了|已还|还过)\s*({_COUNT})\s*(?:期|个月)|第\s*({_COUNT})\s*(?:期|个月)"
+)
+#: paying off what is left (after instalments paid): settling early
+_SETTLE = re.compile(r"(?:提前|一次性?|全部|都)?(?:还清|结清|还完|还掉)|一次性?还")
 _OVERDUE = re.compile(rf"(?:逾期|晚还|延迟还款|迟还|拖欠|超期)\s*了?\s*({_COUNT})\s*(?:天|日)")
 _OVERDUE_WORDS = re.compile(r"逾期|罚息|滞纳金|晚还|迟还|罚金|罚多少")
 _EARLY_WORDS = re.compile(r"(?<!不)(?:提前还款|提前还清|提前结清|提前还|提前清贷|提前偿还)|违约金")
@@ -465,6 +486,18 @@ def parse(
         work = _cut(work, per_10k)
     else:
         price, guessed, work = _take_price(work)
+    paid_periods, settles = None, False
+    paid = _PAID.search(work)
+    if paid:
+        count = _number(paid.group(1) or paid.group(2))
+        if count is not None and count >= 1:
+            # 「已经还了6期」: six paid; 「第6个月还清」: five paid, the sixth settles it
+            paid_periods = int(count) - (1 if paid.group(2) else 0)
+            work = _cut(work, paid)
+            settle = _SETTLE.search(work)
+            settles = settle is not None
+            if settle is not None:
+                work = _cut(work, settle)  # 「一次还清」 here settles early; it is no repayment method
     sums, work = _take_sums(work)
     overdue_days = None
     overdue = _OVERDUE.search(work)
@@ -474,7 +507,7 @@ def parse(
     intent: Intent = "cost"
     if overdue is not None or _OVERDUE_WORDS.search(work):
         intent = "penalty"
-    elif _EARLY_WORDS.search(work):
+    elif _EARLY_WORDS.search(work) or settles:
         intent = "early"
     elif _CHEAPEST.search(words):
         intent = "cheapest"
@@ -510,6 +543,7 @@ def parse(
         products=",".join(named) or None,
         overdue_days=int(overdue_days) if overdue_days is not None else None,
         fee_upfront_pct=fee_pct,
+        paid_periods=paid_periods or None,
         wants_money=bool(_MONEY_ASKED.search(words)),
         judges=bool(_JUDGED.search(words)),
         **sums,

@@ -138,6 +138,11 @@ def parse_yes_no(text: str) -> bool | None:
     return english_yes_no(text)
 
 
+#: about to graduate, so a student still: 「下个月就毕业了」「快毕业了」「明年毕业」「今年六月毕业」
+STILL_STUDYING = re.compile(
+    r"(?:快|快要|就要|要|将|即将|马上|准备|等|下个?月|下学期|明年|今年|年底|年中|月底|[0-9一二三四五六七八九十]+月)"
+    r"(?:份)?(?:就|才|就要|要)?毕业|还没毕业|没毕业|未毕业|等(?:我)?毕业|毕业(?:了|以后|之后|后)再"
+)
 _NOT_STUDENT = re.compile(
     r"(不是|非|不再是|已经不是)(在校)?(学生|大学生)|毕业|工作了|上班|已工作|在职|打工|退休|(没|不)(在)?(上学|读书|念书)"
 )
@@ -147,6 +152,10 @@ _STUDENT = re.compile(r"学生|在校|在读|大一|大二|大三|大四|研一|
 def parse_student(text: str) -> bool | None:
     """Whether the user is a student: 「我是大学生」「在读研究生」 / 「已经工作了」「不是学生」."""
     norm = text
+    if re.search(r"(不是|不再是|已经不是)(在校)?(学生|大学生)", norm):
+        return False
+    if STILL_STUDYING.search(norm):
+        return True  # 「是学生 不过下个月就毕业了」: a student until the day
     if _NOT_STUDENT.search(norm):
         return False
     if _STUDENT.search(norm):
@@ -286,7 +295,7 @@ _SETTLED_OVERDUE = re.compile(
     r"逾期.*(已经?|都)?(还清|结清|还上|还完|还了)|(以前|之前|曾经|有过|过去).*逾期|逾期过"
 )
 _CLEAN = re.compile(
-    r"良好|很好|不错|干净|白户|正常|没问题|没有问题|没毛病|无不良|没有不良|信用好|记录好|一直好|挺好|还行|还可以|"
+    r"良好|很好|不错|干净|白户|正常|没(?:啥|什么|有什么)?问题|没有问题|没毛病|无不良|没有不良|信用好|记录好|一直好|挺好|还行|还可以|"
     r"没欠过|从不欠|没拖欠"
 )
 
@@ -329,6 +338,16 @@ _QUESTION = re.compile(
 )
 
 
+#: 啥/什么/怎么 after a negation are indefinite, not question words: 「征信没啥问题」「没什么逾期」
+_INDEFINITE = re.compile(r"(?<!有)(?:没有|没|不|也没|从没)(?:啥|什么|怎么|咋)(?!办|回事|样)")
+
+
+def without_indefinites(text: str) -> str:
+    """``text`` without the indefinites 「没啥」「没什么」「不怎么」, which ask nothing."""
+    return _INDEFINITE.sub("", text)
+
+
 def looks_like_question(text: str) -> bool:
-    """Whether ``text`` reads as a question (「这个上征信吗？」) rather than an answer."""
-    return bool(_QUESTION.search(text))
+    """Whether ``text`` reads as a question (「这个上征信吗？」) rather than an answer; 「征信没啥问题」 does
+    not."""
+    return bool(_QUESTION.search(without_indefinites(text)))

@@ -251,3 +251,29 @@ def test_a_flood_of_digits_is_noise_and_the_question_beside_it_is_still_read() -
     # a run of thousands of digits made one regex quadratic (seconds per message); it is cut out first
     assert parse("1" * 5000).amount is None
     assert parse("1" * 5000 + " 借1万分12期").amount == 10_000
+
+
+def test_a_rate_in_words_after_its_name() -> None:
+    price = parse("年化十八").price
+    assert price is not None and (price.kind, price.value_pct) == ("annual", 18)
+    assert parse("年息一分").price == Price("annual", 10)  # a folk rate stays one
+
+
+def test_instalments_paid_before_settling_early() -> None:
+    request = parse("借了两万 分12期 已经还了6期 现在提前还清要多少钱")
+    assert (request.intent, request.amount, request.term_months, request.paid_periods) == (
+        "early",
+        20_000,
+        12,
+        6,
+    )
+    assert parse("如果我第6个月想一次还清呢").paid_periods == 5  # the sixth settles it
+    assert parse("借3万 分24期 一次还清").paid_periods is None
+
+
+def test_what_is_left_of_the_principal() -> None:
+    # no rate: paid off in equal parts
+    assert parse("借两万 分12期 已经还了6期 提前还清").remaining_principal() == (10_000, False)
+    # a rate: the schedule's balance (equal instalments leave more than half after half the term)
+    left, exact = parse("借两万 分12期 月利率1% 已经还了6期 提前还清").remaining_principal() or (0, False)
+    assert exact and 10_000 < left < 10_500

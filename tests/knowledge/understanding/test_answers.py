@@ -294,3 +294,18 @@ def test_wechat_activity_answers(text: str, active: bool) -> None:
 )
 def test_xiaomi_purchase_answers(text: str, bought: bool) -> None:
     assert parse_xiaomi_purchases(text) is bought
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [("征信没啥问题", False), ("没什么逾期", False), ("有没有啥办法", True), ("微粒贷利息多少", True)],
+)
+def test_an_indefinite_after_a_negation_asks_nothing(text: str, question: bool) -> None:
+    assert answers.looks_like_question(text) is question
+
+
+def test_about_to_graduate_is_a_student_still() -> None:
+    assert answers.parse_student("是学生 不过下个月就毕业了") is True
+    assert answers.parse_student("快毕业了") is True
+    assert answers.parse_student("已经毕业了") is False
+    assert answers.parse_student("不是学生 下个月毕业") is False

@@ -1,0 +1,71 @@
+"""What people say in passing reaches the part that needs it: a loan's figures, an overdue of their own,
+the pending question answered beside other facts, the product they were just reading about."""
+
+from __future__ import annotations
+
+from flows.engine import Engine
+from tests.flows.chat import Chat
+
+
+def test_the_pending_question_answered_beside_other_facts(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("为粒贷能借不")
+    assert chat.pending == "age"
+    chat.say("俺26 送外卖的")  # the age in a clause of its own, a job in the other
+    assert chat.session.check.answers["age"] == 26
+    assert chat.session.check.answers["student"] is False
+    assert chat.pending != "age"
+
+
+def test_a_personal_overdue_gets_the_penalty_for_those_days_then_for_the_sum(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我已经逾期三天了")
+    assert "逾期 3 天的罚息估算" in chat.text and "逾期一两天有影响吗" not in chat.text
+    assert "逾期的是多少钱" in chat.text
+    chat.say("欠了五千")
+    assert "按逾期金额＝5,000元" in chat.text and "¥7.50" in chat.text
+
+
+def test_a_question_about_the_overdue_is_answered_beside_the_penalty(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我逾期3天了会上征信吗")
+    assert "征信" in chat.text and "逾期 3 天的罚息估算" in chat.text
+
+
+def test_a_loan_asked_after_an_answer_on_one_product_is_priced_by_it(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("WE2000利息多少")
+    chat.say("那借2000分3期要还多少")
+    assert "WE2000" in chat.text and "利率或费率是多少" not in chat.text
+    chat.say("借1万分12期 日息万五")  # a rate typed wins over the product in view
+    assert "0.05%" in chat.text
+
+
+def test_the_loan_worked_out_stays_for_the_questions_about_it(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("借3万 24期")
+    chat.say("年化十八")
+    assert "1,497" in chat.text
+    chat.say("那每个月还多少")
+    assert "1,497" in chat.text and "借款成本计算器" not in chat.text
+    chat.say("如果我第6个月想一次还清呢")
+    assert "提前还款手续费估算" in chat.text and "已还5期" in chat.text
+    chat.say("那这个利息合法吗")
+    assert "18.00%" in chat.text and "24%" in chat.text
+
+
+def test_an_early_fee_tried_at_a_percentage(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("微粒贷借了两万 分12期 已经还了6期 现在提前还清要多少钱")
+    assert "剩余本金约1万元" in chat.text
+    chat.say("剩下一万 按2%算呢")
+    assert "¥200.00" in chat.text and "借多久" not in chat.text
+    chat.say("那按1%呢")
+    assert "¥100.00" in chat.text
+
+
+def test_putting_it_off_is_a_goodbye_that_keeps_the_door_open(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("小米贷款能借吗")
+    chat.say("好吧 那我毕业了再来")
+    assert "再来" in chat.text and "第" not in chat.text.split("\n")[0]
