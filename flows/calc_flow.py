@@ -15,7 +15,7 @@ import re
 from flows import calculator
 from flows.buttons import ButtonData
 from flows.machine import ANY, FlowMachine, FlowTable, FlowTurn, Row
-from flows.routes import TurnContext, recogniser, routes
+from flows.routes import PRICED_ENTRIES, TurnContext, recogniser, routes
 from flows.session import Session
 from knowledge.calc_parse import CalcRequest, parse
 
@@ -117,5 +117,10 @@ def _calc_request(ctx: TurnContext) -> str | None:
     if ctx.session.calc and calculator.FOLLOW_UP.search(reading.text):
         return reading.text  # 「那微粒贷呢」「改成6期」
     if not asked(ctx.session) and ctx.session.calc and calculator.ABOUT_THE_LOAN.search(reading.text):
-        return reading.text  # 「那每个月还多少」 after the answer: about that loan, not a new calculation
+        # 「那每个月还多少」「要是我提前还呢」 after the answer: about that loan; but 「逾期会咋样」 has an
+        # answer of its own that no sum gives
+        match = ctx.meaning
+        if match.band == "answer" and match.entry_id not in PRICED_ENTRIES:
+            return None
+        return reading.text
     return None

@@ -134,7 +134,7 @@ class RouteHandlers(EngineBase):
         in_view = session.product if session.flow == "faq" and session.faq.entry_id else None
         reply = Reply()
         match = ctx.meaning
-        if ctx.reading.is_question and match.band == "answer" and match.entry_id != "overdue.one_day":
+        if ctx.reading.is_question and match.band == "answer":
             reply.extend(answer_aside(self.kb, session, match))
             for message in reply.messages:
                 message.buttons = []
@@ -334,6 +334,7 @@ class RouteHandlers(EngineBase):
 #: the want each shared route serves a message as (see :meth:`Engine.want_served`)
 _WANT_OF_ROUTE: dict[str, Callable[[TurnContext, Any], str | None]] = {
     "global_word": lambda ctx, word: {"help": "act.help", "cancel": "act.deny"}.get(word),
+    "quits": lambda ctx, _p: "act.deny",
     "despair": lambda ctx, _p: ctx.reading.want,
     "scammed": lambda ctx, _p: ctx.reading.want,
     "marked": lambda ctx, _p: ctx.reading.want,

@@ -114,6 +114,7 @@ FIRST = routes(
     "marked -> want",
     "identifier -> identifier",
     "typed_button -> press",
+    "quits -> steer",
 )
 LAST = routes(
     "figure_for_last_answer -> calc",
@@ -137,6 +138,19 @@ _COMPARE_CUES = re.compile(r"比|哪个|哪一个|哪家|还是|区别|不同|vs
 @recogniser("global_word")
 def _global_word(ctx: TurnContext) -> str | None:
     return global_word(ctx.reading.text)
+
+
+#: a 「no」 that leaves what is under way (「那我不借了 算了」「不用了」), not one that answers a question
+QUITTING = re.compile(r"不借了|算了|不要了|不弄了|不用了|不需要了|不算了|不测了|不想借了")
+
+
+@recogniser("quits")
+def _quits(ctx: TurnContext) -> str | None:
+    """「那我不借了 算了」 in the self-check or the calculator: leaving it, as 「算了」 alone does."""
+    reading = ctx.reading
+    if ctx.session.flow not in ("check", "calc") or reading.is_question or not QUITTING.search(reading.text):
+        return None
+    return "cancel" if "act.deny" in reading.cued else None
 
 
 @recogniser("despair")
@@ -175,6 +189,8 @@ _CALC_AFTER = {
     "overdue.one_day": "借{n}逾期罚多少",
     "repay.early": "借{n}提前还款手续费多少",
 }
+#: FAQ entries whose question the calculator answers for a loan in view (the penalty, the early fee)
+PRICED_ENTRIES = frozenset(_CALC_AFTER)
 
 
 @recogniser("figure_for_last_answer")
@@ -230,7 +246,7 @@ def _calculation(ctx: TurnContext) -> str | None:
 
 
 #: one's own overdue told (「我已经逾期三天了」「逾期5天了怎么办」), not a question about anyone's
-_MY_OVERDUE = re.compile(r"我|已经|已|都|天了|日了")
+_MY_OVERDUE = re.compile(r"我|已经|已|都|天了|日了|(?:逾期|晚还|迟还|拖欠|超期|拖)了")
 
 
 @recogniser("overdue_now")

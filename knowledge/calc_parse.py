@@ -21,6 +21,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.calc_request import CalcRequest, Intent, Missing
 from knowledge.costs import DAYS_PER_MONTH, Method, Price, PriceKind
 from knowledge.numerals import read_numeral
+from knowledge.understanding.answers import lower_end
 from knowledge.understanding.normalize import fold
 from knowledge.understanding.products import Mention, ProductFinder
 
@@ -82,6 +83,7 @@ def uniform_symbols(folded: str) -> str:
         folded = folded.replace(wrong, right)
     folded = folded.replace("￥", "¥").replace("块钱", "元").replace("块", "元")
     folded = _YUAN_JIAO.sub(r"\1.\2元", folded)
+    folded = lower_end(folded)  # 「借五六千」 is 5000, the cautious reading, shown back in the reply
     folded = _POINT.sub(_as_decimal, folded)
     folded = _RATE_IN_WORDS.sub(_rate_in_digits, folded)
     return _PER_CENT.sub(_as_percent, folded)

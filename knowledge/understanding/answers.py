@@ -32,7 +32,12 @@ class NumberMention:
 
 
 #: 「两三千」「一两万」: two neighbouring digits before a unit are a rough range, not 23000
-_ROUGH_RANGE = re.compile(r"(一两|两三|二三|三四|四五|五六|六七|七八|八九)(?=[十百千万])")
+ROUGH_RANGE = re.compile(r"(一两|两三|二三|三四|四五|五六|六七|七八|八九)(?=[十百千万])")
+
+
+def lower_end(text: str) -> str:
+    """``text`` with each rough range as its lower end: 「五六千」 → 「五千」, 「一两万」 → 「一万」."""
+    return ROUGH_RANGE.sub(lambda m: m.group()[0], text)
 
 
 def numbers_in(text: str) -> list[NumberMention]:
@@ -44,7 +49,7 @@ def numbers_in(text: str) -> list[NumberMention]:
     # 「8k」「1.2w」 are shorthand for 千 and 万
     norm = re.sub(r"(?<=\d)\s*k", "千", norm)
     norm = re.sub(r"(?<=\d)\s*w", "万", norm)
-    norm = _ROUGH_RANGE.sub(lambda m: m.group()[0], norm)
+    norm = lower_end(norm)
     mentions = []
     for match in _NUMBER_RUN.finditer(norm):
         run = match.group().strip(".")
@@ -86,6 +91,8 @@ def parse_age(text: str) -> int | None:
 
 
 _NO_INCOME = re.compile(r"(没有|没|无|零)(收入|工资|工作)|收入(为|是)?(0|零|没有|无)")
+#: 「月入过万」「工资上万」: ten thousand at least, read as ten thousand (the cautious reading)
+OVER_TEN_THOUSAND = re.compile(r"(?:过|上|破)万")
 _YEARLY = re.compile(r"年薪|年收入|一年|每年|年入")
 _INCOME_CUE = re.compile(r"(月入|月薪|收入|工资|到手|挣|赚)$")
 
@@ -95,7 +102,7 @@ def parse_income(text: str) -> int | None:
 
     Small bare numbers (「8」) are unclear rather than guessed to be thousands.
     """
-    norm = text
+    norm = OVER_TEN_THOUSAND.sub("一万", text)
     if _NO_INCOME.search(norm):
         return 0
     mentions = [m for m in numbers_in(norm) if m.after[:1] not in "个次部台张家天周笔期岁" or not m.after]
@@ -250,7 +257,8 @@ def parse_wechat_active(text: str) -> bool | None:
     return _said(norm, _NOT_ACTIVE, _ACTIVE)
 
 
-_NO_PURCHASES = re.compile(r"(没有|没|从没|从来没|未|不)(在小米|在米家|在商城)?(买过|买|消费过|消费|下过单)")
+#: the negation may stand before where: 「没在小米商城买过东西」
+_NO_PURCHASES = re.compile(r"(没有|没|从没|从来没|未|不)(?:在[^买消下]{0,8})?(买过|买|消费过|消费|下过单)")
 _PURCHASES = re.compile(r"买过|买了|消费过|下过单|有消费|有订单|在小米商城|在米家|小米之家")
 
 
@@ -338,8 +346,9 @@ _QUESTION = re.compile(
 )
 
 
-#: 啥/什么/怎么 after a negation are indefinite, not question words: 「征信没啥问题」「没什么逾期」
-_INDEFINITE = re.compile(r"(?<!有)(?:没有|没|不|也没|从没)(?:啥|什么|怎么|咋)(?!办|回事|样)")
+#: 啥/什么/怎么 after a negation are indefinite, not question words (「征信没啥问题」「没什么逾期」), and
+#: 这么/那么/多么 point or exclaim (「这么高 那不借了」)
+_INDEFINITE = re.compile(r"(?<!有)(?:没有|没|不|也没|从没)(?:啥|什么|怎么|咋)(?!办|回事|样)|这么|那么|多么")
 
 
 def without_indefinites(text: str) -> str:

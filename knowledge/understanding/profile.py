@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from knowledge.models import CriterionKey
 from knowledge.understanding.answers import (
+    OVER_TEN_THOUSAND,
     STILL_STUDYING,
     numbers_in,
     parse_credit,
@@ -154,7 +155,7 @@ def _income(clause: str, following: str) -> int | None:
 
 
 def _income_after(cue: re.Match[str], clause: str, following: str) -> int | None:
-    rest = _CORRECTION.sub("", clause[cue.end() :])
+    rest = OVER_TEN_THOUSAND.sub("一万", _CORRECTION.sub("", clause[cue.end() :]))
     if not rest and following and not _NOT_INCOME.search(following):
         rest = following  # 「收入说错了 五千」: the figure is in the next clause
     if _NOT_INCOME.search(rest[:4]) or (cue.group(1) in ("一个月", "每个月", "每月", "一年") and not rest):

@@ -69,3 +69,20 @@ def test_putting_it_off_is_a_goodbye_that_keeps_the_door_open(engine: Engine) ->
     chat.say("小米贷款能借吗")
     chat.say("好吧 那我毕业了再来")
     assert "再来" in chat.text and "第" not in chat.text.split("\n")[0]
+
+
+def test_a_rough_amount_is_its_lower_end_and_a_quit_leaves(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("想借五六千 分三个月 利息大概多少")
+    assert "借 5,000元" in chat.text
+    chat.say("那我不借了 算了")
+    assert chat.session.flow != "calc" and "接着来" not in chat.text
+
+
+def test_a_question_the_faq_answers_is_not_taken_for_the_loan_in_view(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("借5000 分3期 日息万五")
+    chat.say("逾期会咋样")
+    assert "征信" in chat.text and "逾期多少天" not in chat.text
+    chat.say("要是我提前还呢")
+    assert "提前还款手续费估算" in chat.text

@@ -277,3 +277,8 @@ def test_what_is_left_of_the_principal() -> None:
     # a rate: the schedule's balance (equal instalments leave more than half after half the term)
     left, exact = parse("借两万 分12期 月利率1% 已经还了6期 提前还清").remaining_principal() or (0, False)
     assert exact and 10_000 < left < 10_500
+
+
+def test_a_rough_amount_is_read_as_its_lower_end() -> None:
+    assert parse("想借五六千 分三个月").amount == 5000
+    assert parse("借一两万 一年").amount == 10_000

@@ -309,3 +309,16 @@ def test_about_to_graduate_is_a_student_still() -> None:
     assert answers.parse_student("快毕业了") is True
     assert answers.parse_student("已经毕业了") is False
     assert answers.parse_student("不是学生 下个月毕业") is False
+
+
+def test_a_pointing_or_exclaiming_me_asks_nothing() -> None:
+    assert not answers.looks_like_question("这么高 那不借了")
+    assert answers.looks_like_question("那么高吗")
+
+
+@pytest.mark.parametrize(
+    ("text", "bought"),
+    [("没在小米商城买过东西", False), ("从来没在米家下过单", False), ("在小米商城买过手机", True)],
+)
+def test_purchases_negated_before_the_shop(text: str, bought: bool) -> None:
+    assert answers.parse_xiaomi_purchases(text) is bought

@@ -81,3 +81,8 @@ def test_facts_told_in_plain_words(text: str, expected: dict[str, object]) -> No
 
 def test_a_question_with_an_indefinite_is_still_a_question() -> None:
     assert facts("征信有没有啥问题") == {}
+
+
+def test_over_ten_thousand_is_ten_thousand() -> None:
+    assert facts("月入过万") == {"monthly_income": 10_000}
+    assert facts("上万块的手机") == {}
