@@ -281,6 +281,8 @@ _QUALIFY = re.compile(
 )
 
 
+#: the FAQ entry listing the conditions: asked about oneself, the check answers it
+_CONDITIONS = "req.conditions"
 _PARTICLES = re.compile(r"[吗呢啊呀吧么不]|那|这个|请问|你好|想问")
 #: a product named to be tested, and nothing else: 「测一下小米贷款」「帮我测测微粒贷」「WE2000自测」
 _TEST_IT = re.compile(
@@ -300,16 +302,20 @@ def _situation(ctx: TurnContext) -> dict[str, Any] | None:
         return dict(reading.facts)  # 「测一下小米贷款」「测测微粒贷」: nothing else can be meant
     if len(reading.facts) >= 2 and _TEST_IT.search(reading.text):
         return dict(reading.facts)  # 「帮我测一下全部产品 我30 没逾期 …」: asked to test, with the facts
-    asked = _QUALIFY.search(reading.text)
+    # 「我能借小米贷款吗」: the product named inside the question is taken out to find it
+    without_products = reading.analysis.topic_text.replace("|", "").replace(" ", "")
+    asked = _QUALIFY.search(reading.text) or _QUALIFY.search(without_products)
     if asked is None or _HOW_MUCH.search(reading.text):
         return None
     if len(reading.facts) >= 2:
         return dict(reading.facts)  # a situation told, and the question: the check answers it best
-    rest = _PARTICLES.sub("", reading.analysis.topic_text.replace(asked.group(0), ""))
-    mine = reading.facts or "我" in reading.text or not rest.replace("|", "")  # 「能借吗」 alone asks it
-    if mine and ctx.meaning.band != "answer":
+    rest = _PARTICLES.sub("", without_products.replace(asked.group(0), ""))
+    mine = reading.facts or "我" in reading.text or not rest  # 「能借吗」 alone asks it
+    match = ctx.meaning
+    if mine and (match.band != "answer" or match.entry_id == _CONDITIONS):
         # 「每月工资2500够申请吗」 has its FAQ answer (with the offer to check); what the FAQ cannot
-        # answer with confidence is better met by the check itself
+        # answer with confidence is better met by the check itself, and so is the list of conditions,
+        # which the check applies to the person asking
         return dict(reading.facts)
     return None
 
@@ -327,8 +333,10 @@ def _states_facts(ctx: TurnContext) -> dict[str, Any] | None:
     facts = ctx.reading.facts
     if ctx.session.flow == "check":
         return dict(facts) or None
-    # 「我28 一个月四千多」 then 「也没逾期过」; but 「微粒贷入口我找不到」 is a question the FAQ answers
-    adding = ctx.extra.get("offer") == "check" and ctx.meaning.band != "answer"
+    # 「我28 一个月四千多」 then 「也没逾期过」 or 「不对 我是26」 (the situation told over several messages);
+    # but 「微粒贷入口我找不到」 is a question the FAQ answers
+    told = ctx.extra.get("offer") == "check" or ctx.extra.get("told_before")
+    adding = bool(told) and ctx.meaning.band != "answer"
     if facts and (len(facts) >= 2 or adding) and not ctx.reading.is_question:
         return dict(facts)
     return None

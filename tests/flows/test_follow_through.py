@@ -86,3 +86,21 @@ def test_a_question_the_faq_answers_is_not_taken_for_the_loan_in_view(engine: En
     assert "征信" in chat.text and "逾期多少天" not in chat.text
     chat.say("要是我提前还呢")
     assert "提前还款手续费估算" in chat.text
+
+
+def test_can_i_borrow_a_named_product_is_the_check_in_either_order(engine: Engine) -> None:
+    for text in ("我能借小米贷款吗", "小米贷款我能借吗", "我能借小米貸款嗎"):
+        chat = Chat(engine)
+        chat.say(text)
+        assert chat.session.flow == "check" and chat.session.check.products == ["xiaomi"], text
+    chat = Chat(engine)
+    chat.say("学生能申请微粒贷吗")  # about students, not about me: the FAQ answers it
+    assert chat.session.flow != "check"
+
+
+def test_a_situation_told_over_several_messages_is_kept_and_offered(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("不是学生 今年二十八")
+    chat.say("小米贷款上征信吗")  # a question between
+    chat.say("不对 我是26")
+    assert "26岁" in chat.text and "测一下" in chat.text
