@@ -116,9 +116,12 @@ def line_citations(kb: KnowledgeBase) -> str:
 # --- asking for what is missing ----------------------------------------------------------------------
 
 
-def understood(request: CalcRequest) -> str:
-    """「已记下：借 1万元 · 12期」 — what was understood so far, so the person can correct it."""
+def understood(request: CalcRequest, kb: KnowledgeBase | None = None) -> str:
+    """「已记下：微粒贷 · 借 1万元 · 12期」 — what was understood so far, so the person can correct it (the
+    product priced by, when ``kb`` names it)."""
     parts = []
+    if kb is not None and request.product in kb.products:
+        parts.append(kb.product_name(request.product or ""))
     if request.amount is not None:
         parts.append(_("借 {amount}").format(amount=yuan_short(request.amount)))
     if term_text(request):
@@ -151,7 +154,7 @@ SUMS_UNDERSTOOD = [
 def ask(kb: KnowledgeBase, request: CalcRequest, missing: list[Missing], lead: str = "") -> Reply:
     """Ask for the first thing missing, after what was understood (and ``lead``, e.g. a rate's verdict)."""
     first = missing[0]
-    lines = [line for line in [lead, understood(request)] if line]
+    lines = [line for line in [lead, understood(request, kb)] if line]
     buttons: list[list[Button]] = []
     if first == "amount" and request.intent == "penalty" and request.overdue_days is not None:
         lines.append(

@@ -17,7 +17,7 @@ from flows.buttons import ButtonData
 from flows.machine import ANY, FlowMachine, FlowTable, FlowTurn, Row
 from flows.routes import PRICED_ENTRIES, TurnContext, recogniser, routes
 from flows.session import Session
-from knowledge.calc_parse import CalcRequest, parse
+from knowledge.calc_parse import CalcRequest
 
 CALC = FlowTable(
     name="calc",
@@ -105,7 +105,7 @@ def _answers_calc(ctx: TurnContext) -> str | None:
 def _calc_request(ctx: TurnContext) -> str | None:
     """Something a calculation can use: figures, a product to price it by, or a change to the last one."""
     reading = ctx.reading
-    request = parse(reading.text, mentions=reading.mentions)
+    request = reading.loan
     figures = any(
         value is not None
         for value in (request.amount, request.term_months, request.term_days, request.price, request.method)

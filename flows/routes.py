@@ -118,6 +118,7 @@ FIRST = routes(
 )
 LAST = routes(
     "figure_for_last_answer -> calc",
+    "loan_for_rate_answer -> calc",
     "cheapest -> calc",
     "comparison -> compare",
     "situation -> check_situation",
@@ -203,6 +204,20 @@ def _figure_for_last_answer(ctx: TurnContext) -> str | None:
     return template.format(n=text if text[-1] in "元块天万千kw" else text + "元")
 
 
+@recogniser("loan_for_rate_answer")
+def _loan_for_rate_answer(ctx: TurnContext) -> str | None:
+    """「借一万的话」「那分12期呢」 right after an answer on a product's rates: that loan, priced by them (the
+    calculator asks what is still missing)."""
+    session, reading = ctx.session, ctx.reading
+    entry = ctx.engine.kb.entries.get(session.faq.entry_id or "")
+    if entry is None or entry.topic != "rates" or session.flow != "faq" or session.product is None:
+        return None
+    request = reading.loan
+    if (request.amount is None and not request.has_term()) or ctx.meaning.band == "answer":
+        return None
+    return reading.text
+
+
 @recogniser("identifier")
 def _identifier(ctx: TurnContext) -> list[str] | None:
     return [i.kind for i in ctx.reading.identifiers] or None
@@ -242,7 +257,8 @@ def _calculation(ctx: TurnContext) -> str | None:
         return None  # 「24 奶茶店上班 月薪三千二 没逾期过」 is a situation: its figures are not a loan
     if _DEBT_STORY.search(reading.text) and not _CALC_ASKED.search(reading.text):
         return None  # 「欠了六万多 好几家都逾期了」 tells of a debt; it does not ask for a sum
-    return reading.text if looks_like_calculation(reading.text, mentions=reading.mentions) else None
+    calculation = looks_like_calculation(reading.text, mentions=reading.mentions, request=reading.loan)
+    return reading.text if calculation else None
 
 
 #: one's own overdue told (「我已经逾期三天了」「逾期5天了怎么办」), not a question about anyone's
@@ -253,10 +269,8 @@ _MY_OVERDUE = re.compile(r"我|已经|已|都|天了|日了|(?:逾期|晚还|迟
 def _overdue_now(ctx: TurnContext) -> int | None:
     """Days one's own loan is overdue, told without the sum owed: the penalty for those days, and the
     sum asked for."""
-    from knowledge.calc_parse import parse
-
     reading = ctx.reading
-    request = parse(reading.text, mentions=reading.mentions)
+    request = reading.loan
     if request.overdue_days is None or request.amount is not None or not _MY_OVERDUE.search(reading.text):
         return None
     return request.overdue_days if 0 < request.overdue_days <= 3650 else None
@@ -266,9 +280,7 @@ def _overdue_now(ctx: TurnContext) -> int | None:
 def _cheapest(ctx: TurnContext) -> str | None:
     """「借1万 三个月 哪个最便宜」「借5千 分12期 小米和微粒贷哪个便宜」: an amount with 「which is cheapest」
     is a ranking of what that loan costs, not the comparison table."""
-    from knowledge.calc_parse import parse
-
-    request = parse(ctx.reading.text, mentions=ctx.reading.mentions)
+    request = ctx.reading.loan
     if request.intent == "cheapest" and request.amount is not None:
         return ctx.reading.text
     return None

@@ -230,7 +230,11 @@ _SUMS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "interest_total",
-        re.compile(rf"(?:总利息|利息一共|利息总共|一共利息|利息)(?:是|要|一共|总共|就|才)?({_MONEY})\s*元?{_NOT_MONEY_AFTER}"),
+        # 「手续费300」 with no 每期 and no 先扣: what the loan costs besides the principal, like its interest
+        re.compile(
+            rf"(?:总利息|利息一共|利息总共|一共利息|利息|手续费|服务费|管理费)(?:是|要|一共|总共|就|才|收)?"
+            rf"({_MONEY})\s*元?{_NOT_MONEY_AFTER}"
+        ),
     ),
     (
         "total_repaid",
@@ -561,14 +565,18 @@ _CALC_CUES = re.compile(
 
 
 def looks_like_calculation(
-    text: str, kb: KnowledgeBase | None = None, *, mentions: list[Mention] | None = None
+    text: str,
+    kb: KnowledgeBase | None = None,
+    *,
+    mentions: list[Mention] | None = None,
+    request: CalcRequest | None = None,
 ) -> bool:
     """Whether free text is a cost, penalty or early-repayment calculation rather than a general question.
 
     True when it names an amount and at least one of a term, a price, a sum quoted or a cue such as
     利息/要还多少/罚息/哪个最便宜. ``text`` and ``mentions`` are as for :func:`parse`.
     """
-    request = parse(text, kb, mentions=mentions)
+    request = request or parse(text, kb, mentions=mentions)
     if request.amount is None:
         return False
     return (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from knowledge.base import KnowledgeBase
 from knowledge.privacy import Identifier, identifiers_in, redact
@@ -21,6 +22,9 @@ from knowledge.understanding.matcher import Analysis, LexicalMatcher
 from knowledge.understanding.normalize import Script, folded_with_script
 from knowledge.understanding.products import Mention
 from knowledge.understanding.profile import Facts, facts_in
+
+if TYPE_CHECKING:
+    from knowledge.calc_request import CalcRequest
 
 #: longest text read as a question; longer messages are cut (nobody asks a 2000-character question)
 MAX_CHARS = 300
@@ -75,11 +79,22 @@ class Reading:
     _reader: Reader = field(repr=False)
     _meanings: dict[tuple[str | None, str | None], FaqMatch] = field(default_factory=dict, repr=False)
     _want: list[str | None] = field(default_factory=list, repr=False)
+    _loan: list[CalcRequest] = field(default_factory=list, repr=False)
 
     @property
     def products(self) -> list[str]:
         """The products the message names, in order of first mention."""
         return self.analysis.products
+
+    @property
+    def loan(self) -> CalcRequest:
+        """The message read as a cost question (:func:`knowledge.calc_parse.parse`), worked out once: every
+        route that looks for a loan's figures reads this one."""
+        if not self._loan:
+            from knowledge.calc_parse import parse  # the calculator's reader builds on this package
+
+            self._loan.append(parse(self.text, mentions=self.mentions))
+        return self._loan[0]
 
     @property
     def redacted(self) -> str:

@@ -104,3 +104,18 @@ def test_a_situation_told_over_several_messages_is_kept_and_offered(engine: Engi
     chat.say("小米贷款上征信吗")  # a question between
     chat.say("不对 我是26")
     assert "26岁" in chat.text and "测一下" in chat.text
+
+
+def test_loan_figures_after_an_answer_on_rates_are_priced_by_that_product(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("微粒贷利息多少")
+    chat.say("借一万的话")
+    assert "已记下：微粒贷 · 借 1万元" in chat.text
+    chat.say("那分12期呢")
+    assert "微粒贷 · 借 1万元 · 12期" in chat.text
+
+
+def test_a_fee_in_yuan_is_priced_as_the_cost_of_the_loan(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("借5000 一个月 手续费300 合适吗")
+    assert "72.00%" in chat.text and "利率或费率是多少" not in chat.text

@@ -282,3 +282,10 @@ def test_what_is_left_of_the_principal() -> None:
 def test_a_rough_amount_is_read_as_its_lower_end() -> None:
     assert parse("想借五六千 分三个月").amount == 5000
     assert parse("借一两万 一年").amount == 10_000
+
+
+def test_a_fee_in_yuan_is_what_the_loan_costs() -> None:
+    request = parse("借5000 一个月 手续费300 合适吗")
+    assert (request.amount, request.term_months, request.interest_total) == (5000, 1, 300)
+    assert parse("借5000 分3期 每期手续费100").fee_month == 100  # per period stays a monthly fee
+    assert parse("借5000 先扣了300手续费 一个月还5000").fee_upfront == 300  # taken first stays so
