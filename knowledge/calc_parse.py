@@ -84,6 +84,8 @@ def uniform_symbols(folded: str) -> str:
     folded = folded.replace("￥", "¥").replace("块钱", "元").replace("块", "元")
     folded = _YUAN_JIAO.sub(r"\1.\2元", folded)
     folded = lower_end(folded)  # 「借五六千」 is 5000, the cautious reading, shown back in the reply
+    folded = folded.replace("十几", "十").replace("半个月", "15天")  # 「十几天」: at least ten
+    folded = _OVERDUE_MONTHS.sub(_overdue_in_days, folded)
     folded = _POINT.sub(_as_decimal, folded)
     folded = _RATE_IN_WORDS.sub(_rate_in_digits, folded)
     return _PER_CENT.sub(_as_percent, folded)
@@ -101,6 +103,19 @@ def _rate_in_digits(match: re.Match[str]) -> str:
     if value is None:
         return match.group(0)
     return f"{match.group(1)}{match.group(2) or ''}{value:g}"
+
+
+#: 「逾期两个月」: an overdue counted in days (30 a month, the costs module's convention), not a term
+_OVERDUE_MONTHS = re.compile(
+    r"(逾期|晚还|迟还|拖欠|超期)(\s*了?\s*)([0-9]+|[一二两三四五六七八九十]+)\s*个多?月"
+)
+
+
+def _overdue_in_days(match: re.Match[str]) -> str:
+    months = _number(match.group(3))
+    if months is None:
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2)}{int(months * DAYS_PER_MONTH)}天"
 
 
 def _as_decimal(match: re.Match[str]) -> str:

@@ -289,3 +289,17 @@ def test_a_fee_in_yuan_is_what_the_loan_costs() -> None:
     assert (request.amount, request.term_months, request.interest_total) == (5000, 1, 300)
     assert parse("借5000 分3期 每期手续费100").fee_month == 100  # per period stays a monthly fee
     assert parse("借5000 先扣了300手续费 一个月还5000").fee_upfront == 300  # taken first stays so
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("微粒贷逾期了半个月了", 15), ("逾期十几天了", 10), ("逾期两个月了", 60), ("晚还了3天", 3)],
+)
+def test_days_overdue_said_loosely(text: str, days: int) -> None:
+    request = parse(text)
+    assert request.overdue_days == days
+    assert request.term_months is None  # 「两个月」 overdue is no term
+
+
+def test_half_a_month_is_a_term_of_fifteen_days() -> None:
+    assert parse("借一万 半个月 利息多少").term_days == 15
