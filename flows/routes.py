@@ -261,6 +261,12 @@ def _calculation(ctx: TurnContext) -> str | None:
     return reading.text if calculation else None
 
 
+#: someone else's debt (「我朋友逾期三天了」)
+_SOMEONE_ELSES = re.compile(
+    r"我(?:妈|爸|老公|老婆|媳妇|对象|朋友|同事|家人|亲戚|哥|姐|弟|妹)|朋友|同事|家里人"
+)
+#: the FAQ topics an overdue of one's own may be asked about beside the penalty
+_OVERDUE_TOPICS = frozenset({"overdue", "credit", "repayment"})
 #: one's own overdue told (「我已经逾期三天了」「逾期5天了怎么办」), not a question about anyone's
 _MY_OVERDUE = re.compile(r"我|已经|已|都|天了|日了|(?:逾期|晚还|迟还|拖欠|超期|拖)了")
 
@@ -273,6 +279,12 @@ def _overdue_now(ctx: TurnContext) -> int | None:
     request = reading.loan
     if request.overdue_days is None or request.amount is not None or not _MY_OVERDUE.search(reading.text):
         return None
+    if REPORTED.search(reading.text) or _SOMEONE_ELSES.search(reading.text):
+        return None  # 「客服说我逾期三天了 让我先转500解冻」 is a scam talking; a friend's debt is not mine
+    match = ctx.meaning
+    topic = ctx.engine.kb.entries[match.entry_id].topic if match.entry_id in ctx.engine.kb.entries else None
+    if match.band == "answer" and topic not in _OVERDUE_TOPICS:
+        return None  # the message asks something else, which the FAQ answers (a fee asked first …)
     return request.overdue_days if 0 < request.overdue_days <= 3650 else None
 
 

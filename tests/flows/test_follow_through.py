@@ -119,3 +119,12 @@ def test_a_fee_in_yuan_is_priced_as_the_cost_of_the_loan(engine: Engine) -> None
     chat = Chat(engine)
     chat.say("借5000 一个月 手续费300 合适吗")
     assert "72.00%" in chat.text and "利率或费率是多少" not in chat.text
+
+
+def test_an_overdue_told_by_a_scammer_or_of_a_friend_is_no_overdue_of_ones_own(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("客服说我逾期三天了 让我先转500解冻")
+    assert "诈骗" in chat.text and "罚息估算" not in chat.text
+    chat = Chat(engine)
+    chat.say("我朋友逾期三天了 会怎样")
+    assert "逾期的是多少钱" not in chat.text
