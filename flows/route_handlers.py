@@ -258,6 +258,12 @@ class RouteHandlers(EngineBase):
         if again:
             return render_match(self.kb, match, again=True)
         reply = self._fire(faq.MACHINE, "ask", session, match)
+        entry = self.kb.entries.get(match.entry_id or "")
+        scam_topic = match.band == "answer" and entry is not None and entry.topic == "safety"
+        if scam_topic and REPORTED.search(ctx.reading.text):
+            # 「客服说我逾期了 让我先转500解冻」: a scam going on, told in the scammer's words; what
+            # comes next (「那我真的逾期了吗」) is read in its light
+            self._keep_concern(ctx, "scam")
         if "act.scammed" in ctx.reading.cued:
             # 「你是哪个平台的 能帮我追回来吗」: the question answered, and money lost is never left unmet
             reply.extend(wants.scammed_reply(self.kb))

@@ -128,3 +128,11 @@ def test_an_overdue_told_by_a_scammer_or_of_a_friend_is_no_overdue_of_ones_own(e
     chat = Chat(engine)
     chat.say("我朋友逾期三天了 会怎样")
     assert "逾期的是多少钱" not in chat.text
+
+
+def test_a_scam_told_in_the_scammers_words_is_kept_in_mind(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("客服说我逾期三天了 让我先转500解冻")
+    assert chat.session.concern == "scam"
+    chat.say("那我真的逾期了吗")
+    assert "诈骗" in chat.text and "暂时答不了" not in chat.text
