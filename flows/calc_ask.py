@@ -116,9 +116,12 @@ def line_citations(kb: KnowledgeBase) -> str:
 # --- asking for what is missing ----------------------------------------------------------------------
 
 
-def understood(request: CalcRequest) -> str:
-    """「已记下：借 1万元 · 12期」 — what was understood so far, so the person can correct it."""
+def understood(request: CalcRequest, kb: KnowledgeBase | None = None) -> str:
+    """「已记下：微粒贷 · 借 1万元 · 12期」 — what was understood so far, so the person can correct it (the
+    product priced by, when ``kb`` names it)."""
     parts = []
+    if kb is not None and request.product in kb.products:
+        parts.append(kb.product_name(request.product or ""))
     if request.amount is not None:
         parts.append(_("借 {amount}").format(amount=yuan_short(request.amount)))
     if term_text(request):
@@ -151,9 +154,14 @@ SUMS_UNDERSTOOD = [
 def ask(kb: KnowledgeBase, request: CalcRequest, missing: list[Missing], lead: str = "") -> Reply:
     """Ask for the first thing missing, after what was understood (and ``lead``, e.g. a rate's verdict)."""
     first = missing[0]
-    lines = [line for line in [lead, understood(request)] if line]
+    lines = [line for line in [lead, understood(request, kb)] if line]
     buttons: list[list[Button]] = []
-    if first == "amount":
+    if first == "amount" and request.intent == "penalty" and request.overdue_days is not None:
+        lines.append(
+            _("逾期的是多少钱？例如「欠5000」「一万」，我按这{days}天算。").format(days=request.overdue_days)
+        )
+        buttons.append([CalcAmount(yuan=a).button(yuan_short(a)) for a in (2000, 5000, 10_000, 50_000)])
+    elif first == "amount":
         lines.append(_("想借多少钱？例如「借1万」「5000元」「两万五」。"))
         buttons.append([CalcAmount(yuan=a).button(yuan_short(a)) for a in (2000, 5000, 10_000, 50_000)])
     elif first == "term":

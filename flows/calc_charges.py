@@ -60,7 +60,43 @@ def charges_reply(kb: KnowledgeBase, request: CalcRequest, kind: ChargeKind) -> 
     if missing:
         return ask(kb, request, missing)
     assert request.amount is not None
+    if kind is EARLY:
+        return _early_reply(kb, request)
     title = _(kind.title).format(days=request.overdue_days, amount=yuan_short(request.amount))
+    return _charges(kb, request, kind, title, request.amount)
+
+
+def _early_reply(kb: KnowledgeBase, request: CalcRequest) -> Reply:
+    """The early-settlement fee on what is left of the principal (after the instalments paid), under every
+    rule the articles give, or under the percentage the person wants to try (「按2%算呢」)."""
+    remaining, exact = request.remaining_principal() or (request.amount or 0.0, True)
+    if request.paid_periods and request.term_months and request.paid_periods < request.term_months:
+        basis = _("按你给的利率算") if exact else _("没给利率，按本金平均摊还粗算；等额本息剩得会多一些")
+        title = _(
+            "<b>提前还款手续费估算</b>（剩余本金约{remaining}：借{amount}分{n}期，已还{k}期，{basis}）"
+        ).format(
+            remaining=yuan_short(remaining),
+            amount=yuan_short(request.amount or 0.0),
+            n=request.term_months,
+            k=request.paid_periods,
+            basis=basis,
+        )
+    else:
+        title = _(EARLY.title).format(amount=yuan_short(remaining))
+    if request.early_fee_pct is not None:
+        if not 0 <= request.early_fee_pct <= 100 or not remaining > 0:
+            return error_reply("fee_out_of_range")  # the general 「这组数字算不了」
+        fee = remaining * request.early_fee_pct / 100
+        line = _("按{pct}%算：{remaining} × {pct}% ＝ {fee}").format(
+            pct=f"{request.early_fee_pct:g}", remaining=yuan_short(remaining), fee=yuan(fee)
+        )
+        lines = [title, line, _(EARLY.fine_print)]
+        return Reply().add("\n".join(lines), [[CalcNew().button(_("重新计算"))]])
+    return _charges(kb, request, EARLY, title, remaining)
+
+
+def _charges(kb: KnowledgeBase, request: CalcRequest, kind: ChargeKind, title: str, base: float) -> Reply:
+    """The charge of ``kind`` on ``base`` under each rule of each product in question, with its source."""
     lines = [title]
     found = False
     for product_id in _products_with(kb, kind.attribute, request):
@@ -74,7 +110,7 @@ def charges_reply(kb: KnowledgeBase, request: CalcRequest, kind: ChargeKind) -> 
         lines.append("<b>" + name + "</b>")
         for claim in attribute.claims:
             try:
-                figure = _figure(kb, request, product_id, claim, kind)
+                figure = _figure(kb, request, product_id, claim, kind, base)
             except QuoteError as exc:
                 return error_reply(exc.code)
             arrow = " → " + figure if figure else ""
@@ -102,11 +138,11 @@ def _products_with(kb: KnowledgeBase, key: AttributeKey, request: CalcRequest) -
 
 
 def _figure(
-    kb: KnowledgeBase, request: CalcRequest, product_id: str, claim: Claim, kind: ChargeKind
+    kb: KnowledgeBase, request: CalcRequest, product_id: str, claim: Claim, kind: ChargeKind, base: float
 ) -> str:
     assert request.amount is not None
     if kind is EARLY:
-        estimate = early_fee(claim, request.amount)
+        estimate = early_fee(claim, base)
         if estimate is not None and estimate.high == 0:
             return ""  # 「不收手续费」 is said by the rule's own words; no ¥0 of our making
         return _money_range(estimate) if estimate else ""

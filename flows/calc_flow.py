@@ -15,9 +15,9 @@ import re
 from flows import calculator
 from flows.buttons import ButtonData
 from flows.machine import ANY, FlowMachine, FlowTable, FlowTurn, Row
-from flows.routes import TurnContext, recogniser, routes
+from flows.routes import PRICED_ENTRIES, TurnContext, recogniser, routes
 from flows.session import Session
-from knowledge.calc_parse import CalcRequest, parse
+from knowledge.calc_parse import CalcRequest
 
 CALC = FlowTable(
     name="calc",
@@ -71,8 +71,10 @@ class CalcTurn(FlowTurn):
             # the introduction asks for a loan; a bare 「8000」 in reply is its amount
             reply, state = calculator.calc_intro(), {"asked": "amount"}
         else:
-            text, mentions = self.payload
-            reply, state = calculator.calc_reply(kb, text, previous or None, mentions=mentions)
+            text, mentions, *in_view = self.payload  # (text, mentions[, product in view])
+            reply, state = calculator.calc_reply(
+                kb, text, previous or None, mentions=mentions, in_view=in_view[0] if in_view else None
+            )
         self.session.calc = _state_after(state)
         product = self.session.calc.get("product")
         if isinstance(product, str):
@@ -112,17 +114,24 @@ def _asks_about_a_rate(ctx: TurnContext, request: CalcRequest) -> bool:
 def _calc_request(ctx: TurnContext) -> str | None:
     """Something a calculation can use: figures, a product to price it by, or a change to the last one."""
     reading = ctx.reading
-    request = parse(reading.text, mentions=reading.mentions)
+    request = reading.loan
     figures = any(
         value is not None
         for value in (request.amount, request.term_months, request.term_days, request.price, request.method)
     )
     if _asks_about_a_rate(ctx, request):
         return None  # 「网上说的年化36%合法吗」: the FAQ answers it; the sum in progress is kept
-    if figures or request.overdue_days is not None:
+    if figures or request.overdue_days is not None or request.paid_periods is not None:
         return reading.text
     if request.product is not None and not reading.is_question:
         return reading.text  # 「微粒贷」「用小米贷款的利率」: price it by that product
     if ctx.session.calc and calculator.FOLLOW_UP.search(reading.text):
         return reading.text  # 「那微粒贷呢」「改成6期」
+    if not asked(ctx.session) and ctx.session.calc and calculator.ABOUT_THE_LOAN.search(reading.text):
+        # 「那每个月还多少」「要是我提前还呢」 after the answer: about that loan; but 「逾期会咋样」 has an
+        # answer of its own that no sum gives
+        match = ctx.meaning
+        if match.band == "answer" and match.entry_id not in PRICED_ENTRIES:
+            return None
+        return reading.text
     return None

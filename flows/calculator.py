@@ -61,6 +61,11 @@ FOLLOW_UP = re.compile(
     r"改成|改为|换成|换作|那.{0,6}呢|如果是|要是|变成|不对|说错|打错|写错|错了|不是|^是|都算|全都算|每个都算|"
     r"哪个最便宜|哪个便宜|哪个划算|高利贷|合法|贵不贵|贵吗|高不高|高吗|超过|超没超|为啥|为什么"
 )
+#: a question about the loan just worked out (「那每个月还多少」「要是逾期了呢」「第6个月想一次还清呢」): a
+#: follow-up once the calculator has answered, a side question while it still asks for something
+ABOUT_THE_LOAN = re.compile(
+    r"还多少|利息多少|多少利息|多少钱|月供|每期多少|每月多少|一共多少|总共多少|逾期|罚息|提前还|还清|结清|违约金"
+)
 
 
 def calc_intro() -> Reply:
@@ -80,7 +85,12 @@ def calc_intro() -> Reply:
 
 
 def calc_reply(
-    kb: KnowledgeBase, text: str, previous: State | None = None, *, mentions: list | None = None
+    kb: KnowledgeBase,
+    text: str,
+    previous: State | None = None,
+    *,
+    mentions: list | None = None,
+    in_view: str | None = None,
 ) -> tuple[Reply, State]:
     """Answer a typed cost question, or a follow-up to the previous one.
 
@@ -91,6 +101,8 @@ def calc_reply(
         previous: the dict this function returned last turn (``Session.calc``), or ``None``.
         mentions: the products the reader found in the folded ``text`` (see
             :func:`knowledge.calc_parse.parse`); without them ``text`` is read from scratch.
+        in_view: the product of the answer the person is looking at: a new loan that names no product
+            and no rate is priced by its rates.
 
     Returns:
         The reply and the request so far, to store and pass back next turn.
@@ -104,7 +116,8 @@ def calc_reply(
     before = CalcRequest.from_dict(previous)
     if before.has_numbers() or before.intent != "cost":
         request = follow_up(text, before, kb, mentions=mentions)
-        if request == before and not FOLLOW_UP.search(text if mentions is not None else fold(text)):
+        folded = text if mentions is not None else fold(text)
+        if request == before and not (FOLLOW_UP.search(folded) or ABOUT_THE_LOAN.search(folded)):
             hint = _(
                 "没看懂要在上一笔计算里改什么，例如「改成6期」「不对 是一万」「那微粒贷呢」；"
                 "也可以发一笔新的借款。"
@@ -115,6 +128,9 @@ def calc_reply(
             return _about_last(kb, before, text), before.to_dict()
         return _respond(kb, request), request.to_dict()
     request = parse(text, kb, mentions=mentions)
+    unpriced = request.product is None and request.stated_price() is None and not request.quoted()
+    if in_view in kb.products and unpriced and request.intent != "cheapest" and request.has_numbers():
+        request = replace(request, product=in_view, products=in_view)
     if not request.has_numbers() and request.intent == "cost":
         hint = _("没看懂要算什么。请写出金额、期限和利率，例如「借1万分12期，日利率0.05%」。")
         return Reply().add(hint, [[CalcNew().button(_("重新计算"))]]), dict(previous or {})

@@ -22,6 +22,7 @@ from flows.render import entry_button_id, home_button, source_line, with_languag
 from flows.reply import Button, Reply, esc
 from flows.routes import WHAT_NOW, TurnContext, recogniser, routes
 from flows.session import CheckDraft, Session
+from flows.wants import DEFERRAL
 from knowledge.base import KnowledgeBase
 from knowledge.eligibility import (
     EligibilityProfile,
@@ -33,6 +34,8 @@ from knowledge.eligibility import (
     questions_needed,
 )
 from knowledge.models import CriterionKey
+from knowledge.understanding.answers import looks_like_question
+from knowledge.understanding.profile import clauses_of, facts_in
 
 CHECK = FlowTable(
     name="check",
@@ -546,12 +549,31 @@ def _dont_know(ctx: TurnContext) -> bool | None:
     return True if ctx.reading.dont_know else None
 
 
+def pending_answer_beside(ctx: TurnContext, facts: Mapping[str, object]) -> dict[str, AnswerValue]:
+    """The pending question answered in a clause of its own beside facts stated in the others (「俺26
+    送外卖的」 to 「您今年多大」: 26 and not a student), as ``{key: value}``; empty when no clause that
+    states nothing answers it, or more than one does."""
+    draft = ctx.session.check
+    if ctx.session.state != "asking" or not draft.asked or draft.asked[-1] in facts:
+        return {}
+    key = draft.asked[-1]
+    question: Question = QUESTIONS[key]  # type: ignore[index]
+    found = []
+    for clause in clauses_of(ctx.reading.text):
+        if facts_in(clause) or looks_like_question(clause):
+            continue
+        value = question.parse(clause)
+        if value is not None:
+            found.append(value)
+    return {key: found[0]} if len(found) == 1 else {}
+
+
 @recogniser("answers_pending")
 def _answers_pending(ctx: TurnContext) -> AnswerValue | None:
     """The pending question's own reading of a reply that names nothing else (「25」「有」「用的华为」)."""
     asked = ctx.session.check.asked
-    if not asked:
-        return None
+    if not asked or DEFERRAL.search(ctx.reading.text):
+        return None  # 「那我毕业了再来」 puts the check off; it answers nothing
     question: Question = QUESTIONS[asked[-1]]  # type: ignore[index]
     return question.parse(ctx.reading.text)
 

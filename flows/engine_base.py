@@ -112,6 +112,7 @@ class EngineBase:
         facts = ctx.reading.facts
         profile = ctx.session.profile
         ctx.extra["corrected"] = [k for k, v in facts.items() if k in profile and profile[k] != v]
+        ctx.extra["told_before"] = bool(profile)  # a situation being told over several messages
         profile.update(facts)
 
     # --- the flows' machines ----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 from flows import calc_flow, compare_flow, eligibility, faq, menu, next_steps, wants
 from flows.buttons import CheckStart
+from flows.calc_charges import PENALTY, charges_reply
 from flows.compare import compare_reply
 from flows.engine_base import CONCERN_TURNS, EngineBase
 from flows.faq import answer_aside
@@ -19,6 +20,7 @@ from flows.render import render_entry, render_match
 from flows.reply import Message, Reply, esc
 from flows.routes import REPORTED, TurnContext
 from flows.session import CheckedMessage
+from knowledge.calc_request import CalcRequest
 from knowledge.eligibility import checkable_products
 from knowledge.inspection import inspect_message
 from knowledge.models import AttributeKey
@@ -125,8 +127,33 @@ class RouteHandlers(EngineBase):
         return compare_reply(self.kb, ctx.session.compare, only=key)
 
     def on_calc(self, ctx: TurnContext, text: str) -> Reply:
+        """A calculation asked outside the calculator; a loan that names no product nor rate, asked right
+        after an answer about one product (「WE2000利息多少」 then 「那借2000分3期要还多少」), is priced by
+        that product's rates."""
+        session = ctx.session
         mentions = ctx.reading.mentions if text == ctx.reading.text else []
-        return self._calc(ctx.session, (text, mentions))
+        in_view = session.product if session.flow == "faq" and session.faq.entry_id else None
+        return self._calc(session, (text, mentions, in_view))
+
+    def on_overdue_now(self, ctx: TurnContext, days: int) -> Reply:
+        """「我已经逾期三天了」: pay it back soon, what those days cost per 1万 under each product's rule
+        (the product in view, if any), and the calculator open for the sum owed; a question asked beside
+        it (「会上征信吗」) answered first."""
+        session = ctx.session
+        in_view = session.product if session.flow == "faq" and session.faq.entry_id else None
+        reply = Reply()
+        match = ctx.meaning
+        if ctx.reading.is_question and match.band == "answer":
+            reply.extend(answer_aside(self.kb, session, match))
+            for message in reply.messages:
+                message.buttons = []
+        reply.add(_("逾期{days}天了，先尽快把欠的钱还上：罚息按天算，拖得越久越多。").format(days=days))
+        product = next((p for p in ctx.reading.products if p in self.kb.products), None) or in_view
+        example = CalcRequest(intent="penalty", amount=10_000, overdue_days=days, product=product)
+        reply.extend(charges_reply(self.kb, example, PENALTY))
+        for message in reply.messages:
+            message.buttons = []  # the calculator's own buttons follow
+        return reply.extend(self._calc(session, (ctx.reading.text, ctx.reading.mentions, in_view)))
 
     def on_product_card(self, ctx: TurnContext, product: str) -> Reply:
         """「我想了解一下WE2000」: the product's card, as the product menu shows it."""
@@ -136,7 +163,7 @@ class RouteHandlers(EngineBase):
     def on_borrow(self, ctx: TurnContext, text: str) -> Reply:
         """「借5000」: what that loan costs, asked for as the calculator does, and the self-check beside it
         (whether they can get it is the other half of the question; neither is urged)."""
-        reply = self._calc(ctx.session, (text, []))
+        reply = self.on_calc(ctx, text)
         reply.messages[-1].buttons.append([CheckStart().button(_("我能申请吗？（资格自测）"))])
         return reply
 
@@ -194,6 +221,8 @@ class RouteHandlers(EngineBase):
             return self._aside(ctx, wants.crisis_goodbye())
         # thanks, goodbye, a laugh: answered, and the flow in progress offered back rather than asked again
         ctx.hold = action != "greet"
+        if action == "bye" and wants.DEFERRAL.search(reading.text):
+            action = "later"  # 「那我毕业了再来」: put off, not gone
         return self._aside(ctx, wants.small_talk(action, session))  # type: ignore[arg-type]
 
     def on_check_situation(self, ctx: TurnContext, _facts: dict[str, Any]) -> Reply:
@@ -254,6 +283,12 @@ class RouteHandlers(EngineBase):
         if match.band == "answer" and shown == ("faq", match.entry_id, match.product) and reply.messages:
             # 「多久能再申请」 right after that very answer: said so, rather than the same text as if new
             reply.messages.insert(0, Message(text=esc(_("刚才的回答里就讲到了，再贴一次："))))
+        entry = self.kb.entries.get(match.entry_id or "")
+        scam_topic = match.band == "answer" and entry is not None and entry.topic == "safety"
+        if scam_topic and REPORTED.search(ctx.reading.text):
+            # 「客服说我逾期了 让我先转500解冻」: a scam going on, told in the scammer's words; what
+            # comes next (「那我真的逾期了吗」) is read in its light
+            self._keep_concern(ctx, "scam")
         if "act.scammed" in ctx.reading.cued:
             # 「你是哪个平台的 能帮我追回来吗」: the question answered, and money lost is never left unmet
             reply.extend(wants.scammed_reply(self.kb))
@@ -307,6 +342,7 @@ class RouteHandlers(EngineBase):
 
     def on_prefill(self, ctx: TurnContext, facts: dict[str, Any]) -> Reply:
         draft = ctx.session.check
+        facts = {**facts, **eligibility.pending_answer_beside(ctx, facts)}
         corrected = [k for k in facts if draft.answers.get(k) not in (None, facts[k])]
         draft.answers.update(facts)
         return self._fire(eligibility.MACHINE, "prefill", ctx.session, (facts, corrected))
@@ -327,13 +363,14 @@ class RouteHandlers(EngineBase):
         return self._fire(calc_flow.MACHINE, "input", ctx.session, (text, mentions))
 
 
-#: the want each shared route serves a message as (see :meth:`Engine.want_served`)
 #: an English message asking for the self-check: 「am I eligible」「check if I qualify」 (「can I apply」 is
 #: a question the requirements answer, with the self-check among the buttons)
 _ENGLISH_CHECK = re.compile(r"\b(?:qualify|eligib\w*|self[- ]?check)\b|\bcheck (?:if|whether) i\b")
 
+#: the want each shared route serves a message as (see :meth:`Engine.want_served`)
 _WANT_OF_ROUTE: dict[str, Callable[[TurnContext, Any], str | None]] = {
     "global_word": lambda ctx, word: {"help": "act.help", "cancel": "act.deny"}.get(word),
+    "quits": lambda ctx, _p: "act.deny",
     "despair": lambda ctx, _p: ctx.reading.want,
     "scammed": lambda ctx, _p: ctx.reading.want,
     "marked": lambda ctx, _p: ctx.reading.want,

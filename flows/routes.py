@@ -114,15 +114,18 @@ FIRST = routes(
     "marked -> want",
     "identifier -> identifier",
     "typed_button -> press",
+    "quits -> steer",
 )
 LAST = routes(
     "figure_for_last_answer -> calc",
+    "loan_for_rate_answer -> calc",
     "cheapest -> calc",
     "comparison -> compare",
     "situation -> check_situation",
     "english -> english",
     "want -> want",
     "concern -> concern",
+    "overdue_now -> overdue_now",
     "calculation -> calc",
     "borrow_amount -> borrow",
     "states_facts -> offer_check",
@@ -138,6 +141,19 @@ _COMPARE_CUES = re.compile(r"比|哪个|哪一个|哪家|还是|区别|不同|vs
 @recogniser("global_word")
 def _global_word(ctx: TurnContext) -> str | None:
     return global_word(ctx.reading.text)
+
+
+#: a 「no」 that leaves what is under way (「那我不借了 算了」「不用了」), not one that answers a question
+QUITTING = re.compile(r"不借了|算了|不要了|不弄了|不用了|不需要了|不算了|不测了|不想借了")
+
+
+@recogniser("quits")
+def _quits(ctx: TurnContext) -> str | None:
+    """「那我不借了 算了」 in the self-check or the calculator: leaving it, as 「算了」 alone does."""
+    reading = ctx.reading
+    if ctx.session.flow not in ("check", "calc") or reading.is_question or not QUITTING.search(reading.text):
+        return None
+    return "cancel" if "act.deny" in reading.cued else None
 
 
 @recogniser("despair")
@@ -176,6 +192,8 @@ _CALC_AFTER = {
     "overdue.one_day": "借{n}逾期罚多少",
     "repay.early": "借{n}提前还款手续费多少",
 }
+#: FAQ entries whose question the calculator answers for a loan in view (the penalty, the early fee)
+PRICED_ENTRIES = frozenset(_CALC_AFTER)
 
 
 @recogniser("figure_for_last_answer")
@@ -186,6 +204,20 @@ def _figure_for_last_answer(ctx: TurnContext) -> str | None:
     if template is None or ctx.session.flow != "faq" or not _BARE_FIGURE.match(text):
         return None
     return template.format(n=text if text[-1] in "元块天万千kw" else text + "元")
+
+
+@recogniser("loan_for_rate_answer")
+def _loan_for_rate_answer(ctx: TurnContext) -> str | None:
+    """「借一万的话」「那分12期呢」 right after an answer on a product's rates: that loan, priced by them (the
+    calculator asks what is still missing)."""
+    session, reading = ctx.session, ctx.reading
+    entry = ctx.engine.kb.entries.get(session.faq.entry_id or "")
+    if entry is None or entry.topic != "rates" or session.flow != "faq" or session.product is None:
+        return None
+    request = reading.loan
+    if (request.amount is None and not request.has_term()) or ctx.meaning.band == "answer":
+        return None
+    return reading.text
 
 
 @recogniser("identifier")
@@ -229,7 +261,35 @@ def _calculation(ctx: TurnContext) -> str | None:
         return None  # 「24 奶茶店上班 月薪三千二 没逾期过」 is a situation: its figures are not a loan
     if _DEBT_STORY.search(reading.text) and not _CALC_ASKED.search(reading.text):
         return None  # 「欠了六万多 好几家都逾期了」 tells of a debt; it does not ask for a sum
-    return reading.text if looks_like_calculation(reading.text, mentions=reading.mentions) else None
+    calculation = looks_like_calculation(reading.text, mentions=reading.mentions, request=reading.loan)
+    return reading.text if calculation else None
+
+
+#: someone else's debt (「我朋友逾期三天了」)
+_SOMEONE_ELSES = re.compile(
+    r"我(?:妈|爸|老公|老婆|媳妇|对象|朋友|同事|家人|亲戚|哥|姐|弟|妹)|朋友|同事|家里人"
+)
+#: the FAQ topics an overdue of one's own may be asked about beside the penalty
+_OVERDUE_TOPICS = frozenset({"overdue", "credit", "repayment"})
+#: one's own overdue told (「我已经逾期三天了」「逾期5天了怎么办」), not a question about anyone's
+_MY_OVERDUE = re.compile(r"我|已经|已|都|天了|日了|(?:逾期|晚还|迟还|拖欠|超期|拖)了")
+
+
+@recogniser("overdue_now")
+def _overdue_now(ctx: TurnContext) -> int | None:
+    """Days one's own loan is overdue, told without the sum owed: the penalty for those days, and the
+    sum asked for."""
+    reading = ctx.reading
+    request = reading.loan
+    if request.overdue_days is None or request.amount is not None or not _MY_OVERDUE.search(reading.text):
+        return None
+    if REPORTED.search(reading.text) or _SOMEONE_ELSES.search(reading.text):
+        return None  # 「客服说我逾期三天了 让我先转500解冻」 is a scam talking; a friend's debt is not mine
+    match = ctx.meaning
+    topic = ctx.engine.kb.entries[match.entry_id].topic if match.entry_id in ctx.engine.kb.entries else None
+    if match.band == "answer" and topic not in _OVERDUE_TOPICS:
+        return None  # the message asks something else, which the FAQ answers (a fee asked first …)
+    return request.overdue_days if 0 < request.overdue_days <= 3650 else None
 
 
 #: 「我想了解一下WE2000」「给我介绍下小米贷款」: tell me about this product
@@ -279,9 +339,7 @@ def _borrow_amount(ctx: TurnContext) -> str | None:
 def _cheapest(ctx: TurnContext) -> str | None:
     """「借1万 三个月 哪个最便宜」「借5千 分12期 小米和微粒贷哪个便宜」: an amount with 「which is cheapest」
     is a ranking of what that loan costs, not the comparison table."""
-    from knowledge.calc_parse import parse
-
-    request = parse(ctx.reading.text, mentions=ctx.reading.mentions)
+    request = ctx.reading.loan
     if request.intent == "cheapest" and request.amount is not None:
         return ctx.reading.text
     return None
@@ -294,6 +352,8 @@ _QUALIFY = re.compile(
 )
 
 
+#: the FAQ entry listing the conditions: asked about oneself, the check answers it
+_CONDITIONS = "req.conditions"
 _PARTICLES = re.compile(r"[吗呢啊呀吧么不]|那|这个|请问|你好|想问")
 #: a product named to be tested, and nothing else: 「测一下小米贷款」「帮我测测微粒贷」「WE2000自测」
 _TEST_IT = re.compile(
@@ -313,16 +373,20 @@ def _situation(ctx: TurnContext) -> dict[str, Any] | None:
         return dict(reading.facts)  # 「测一下小米贷款」「测测微粒贷」: nothing else can be meant
     if len(reading.facts) >= 2 and _TEST_IT.search(reading.text):
         return dict(reading.facts)  # 「帮我测一下全部产品 我30 没逾期 …」: asked to test, with the facts
-    asked = _QUALIFY.search(reading.text)
+    # 「我能借小米贷款吗」: the product named inside the question is taken out to find it
+    without_products = reading.analysis.topic_text.replace("|", "").replace(" ", "")
+    asked = _QUALIFY.search(reading.text) or _QUALIFY.search(without_products)
     if asked is None or _HOW_MUCH.search(reading.text):
         return None
     if len(reading.facts) >= 2:
         return dict(reading.facts)  # a situation told, and the question: the check answers it best
-    rest = _PARTICLES.sub("", reading.analysis.topic_text.replace(asked.group(0), ""))
-    mine = reading.facts or "我" in reading.text or not rest.replace("|", "")  # 「能借吗」 alone asks it
-    if mine and ctx.meaning.band != "answer":
+    rest = _PARTICLES.sub("", without_products.replace(asked.group(0), ""))
+    mine = reading.facts or "我" in reading.text or not rest  # 「能借吗」 alone asks it
+    match = ctx.meaning
+    if mine and (match.band != "answer" or match.entry_id == _CONDITIONS):
         # 「每月工资2500够申请吗」 has its FAQ answer (with the offer to check); what the FAQ cannot
-        # answer with confidence is better met by the check itself
+        # answer with confidence is better met by the check itself, and so is the list of conditions,
+        # which the check applies to the person asking
         return dict(reading.facts)
     return None
 
@@ -340,8 +404,10 @@ def _states_facts(ctx: TurnContext) -> dict[str, Any] | None:
     facts = ctx.reading.facts
     if ctx.session.flow == "check":
         return dict(facts) or None
-    # 「我28 一个月四千多」 then 「也没逾期过」; but 「微粒贷入口我找不到」 is a question the FAQ answers
-    adding = ctx.extra.get("offer") == "check" and ctx.meaning.band != "answer"
+    # 「我28 一个月四千多」 then 「也没逾期过」 or 「不对 我是26」 (the situation told over several messages);
+    # but 「微粒贷入口我找不到」 is a question the FAQ answers
+    told = ctx.extra.get("offer") == "check" or ctx.extra.get("told_before")
+    adding = bool(told) and ctx.meaning.band != "answer"
     if facts and (len(facts) >= 2 or adding) and not ctx.reading.is_question:
         return dict(facts)
     return None

@@ -8,6 +8,8 @@ do after a scam) take them from the knowledge base, with their sources; only the
 
 from __future__ import annotations
 
+import re
+
 from flows.buttons import CheckProduct, CheckStart, Products, Topic, Topics
 from flows.i18n import N_, _, is_chinese
 from flows.render import entry_button_id, home_button, main_menu_rows, source_line
@@ -36,6 +38,11 @@ SMALL_TALK: dict[str, tuple[str, ...]] = {
         N_("好的，再见。有问题随时找我。"),
         N_("拜拜！祝一切顺利。"),
     ),
+    # putting it off (「那我毕业了再来」「以后再说」): a goodbye that says the door stays open
+    "later": (
+        N_("好的，等方便的时候再来，随时可以接着问或重新测。"),
+        N_("没问题，以后需要了随时再来。"),
+    ),
     "laugh": (
         N_("😄 还有什么想问的吗？"),
         N_("哈哈，有其他问题随时问我。"),
@@ -60,6 +67,8 @@ SMALL_TALK: dict[str, tuple[str, ...]] = {
         N_("对不起，刚才的回答没帮上忙。试试更具体地问，比如「微粒贷逾期一天上征信吗」，或者点下面的按钮。"),
     ),
 }
+#: putting it off rather than leaving (「那我毕业了再来」): answered with the "later" wordings
+DEFERRAL = re.compile(r"(?:了|以后|之后|回头|改天|下次|过段时间)再(?:来|说|问|测|看)")
 #: the main-menu buttons follow these (a greeting offers everything; a thank-you nothing)
 WITH_MENU = {"greet", "affirm", "complaint", "identity"}
 

@@ -63,6 +63,14 @@ def follow_up(
         request = parse(corrected, kb, mentions=product_finder(kb).find(corrected) if kb is not None else [])
     else:
         request = parse(corrected, kb, mentions=mentions)
+    if request.judges and not request.has_numbers() and previous.intent in ("early", "penalty"):
+        # 「那这个利息合法吗」 after a fee or a penalty: the loan's own rate judged, not the fee again
+        return replace(previous, intent="cost", judges=True, paid_periods=None, early_fee_pct=None)
+    price = request.price
+    if previous.intent == "early" and request.intent == "cost" and price and not request.has_term():
+        # 「按2%算呢」 after an early-settlement fee: that fee, tried, not a rate for a new loan
+        request = replace(request, intent="early", price=None, price_guessed=False)
+        request = replace(request, early_fee_pct=price.value_pct)
     return request.merged_over(previous) if previous.has_numbers() or previous.intent != "cost" else request
 
 

@@ -21,6 +21,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.calc_request import CalcRequest, Intent, Missing
 from knowledge.costs import DAYS_PER_MONTH, Method, Price, PriceKind
 from knowledge.numerals import read_numeral
+from knowledge.understanding.answers import lower_end
 from knowledge.understanding.normalize import fold
 from knowledge.understanding.products import Mention, ProductFinder
 
@@ -82,8 +83,39 @@ def uniform_symbols(folded: str) -> str:
         folded = folded.replace(wrong, right)
     folded = folded.replace("￥", "¥").replace("块钱", "元").replace("块", "元")
     folded = _YUAN_JIAO.sub(r"\1.\2元", folded)
+    folded = lower_end(folded)  # 「借五六千」 is 5000, the cautious reading, shown back in the reply
+    folded = folded.replace("十几", "十").replace("半个月", "15天")  # 「十几天」: at least ten
+    folded = _OVERDUE_MONTHS.sub(_overdue_in_days, folded)
     folded = _POINT.sub(_as_decimal, folded)
+    folded = _RATE_IN_WORDS.sub(_rate_in_digits, folded)
     return _PER_CENT.sub(_as_percent, folded)
+
+
+#: a rate written in words after its name: 「年化十八」「月费率一」 (not 「年息一分」, read as a folk rate)
+_RATE_IN_WORDS = re.compile(
+    r"(年化利率|年化|年利率|月利率|月费率|费率)\s*(是|为|约|大概|在)?\s*([一二两三四五六七八九十]+)"
+    r"(?![零〇一二两三四五六七八九十百千万元期个天月年分厘])"
+)
+
+
+def _rate_in_digits(match: re.Match[str]) -> str:
+    value = cn_number(match.group(3))
+    if value is None:
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2) or ''}{value:g}"
+
+
+#: 「逾期两个月」: an overdue counted in days (30 a month, the costs module's convention), not a term
+_OVERDUE_MONTHS = re.compile(
+    r"(逾期|晚还|迟还|拖欠|超期)(\s*了?\s*)([0-9]+|[一二两三四五六七八九十]+)\s*个多?月"
+)
+
+
+def _overdue_in_days(match: re.Match[str]) -> str:
+    months = _number(match.group(3))
+    if months is None:
+        return match.group(0)
+    return f"{match.group(1)}{match.group(2)}{int(months * DAYS_PER_MONTH)}天"
 
 
 def _as_decimal(match: re.Match[str]) -> str:
@@ -213,7 +245,11 @@ _SUMS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "interest_total",
-        re.compile(rf"(?:总利息|利息一共|利息总共|一共利息|利息)(?:是|要|一共|总共|就|才)?({_MONEY})\s*元?{_NOT_MONEY_AFTER}"),
+        # 「手续费300」 with no 每期 and no 先扣: what the loan costs besides the principal, like its interest
+        re.compile(
+            rf"(?:总利息|利息一共|利息总共|一共利息|利息|手续费|服务费|管理费)(?:是|要|一共|总共|就|才|收)?"
+            rf"({_MONEY})\s*元?{_NOT_MONEY_AFTER}"
+        ),
     ),
     (
         "total_repaid",
@@ -234,6 +270,12 @@ _METHODS: list[tuple[Method, str]] = [
 #: 「到期还本」 is 先息后本 when interest is paid monthly, else one repayment at the end
 _REPAY_PRINCIPAL = re.compile(r"到期还本")
 _MONTHLY_INTEREST = re.compile(r"每月(?:还|付)?利息|每个月(?:还|付)?利息|按月付息")
+#: instalments paid before settling: 「已经还了6期」「已还6个月」, or the month it is settled in (「第6个月」)
+_PAID = re.compile(
+    rf"(?:已经|已)?(?:还了|已还|还过)\s*({_COUNT})\s*(?:期|个月)|第\s*({_COUNT})\s*(?:期|个月)"
+)
+#: paying off what is left (after instalments paid): settling early
+_SETTLE = re.compile(r"(?:提前|一次性?|全部|都)?(?:还清|结清|还完|还掉)|一次性?还")
 _OVERDUE = re.compile(rf"(?:逾期|晚还|延迟还款|迟还|拖欠|超期)\s*了?\s*({_COUNT})\s*(?:天|日)")
 _OVERDUE_WORDS = re.compile(r"逾期|罚息|滞纳金|晚还|迟还|罚金|罚多少")
 _EARLY_WORDS = re.compile(r"(?<!不)(?:提前还款|提前还清|提前结清|提前还|提前清贷|提前偿还)|违约金")
@@ -465,6 +507,18 @@ def parse(
         work = _cut(work, per_10k)
     else:
         price, guessed, work = _take_price(work)
+    paid_periods, settles = None, False
+    paid = _PAID.search(work)
+    if paid:
+        count = _number(paid.group(1) or paid.group(2))
+        if count is not None and count >= 1:
+            # 「已经还了6期」: six paid; 「第6个月还清」: five paid, the sixth settles it
+            paid_periods = int(count) - (1 if paid.group(2) else 0)
+            work = _cut(work, paid)
+            settle = _SETTLE.search(work)
+            settles = settle is not None
+            if settle is not None:
+                work = _cut(work, settle)  # 「一次还清」 here settles early; it is no repayment method
     sums, work = _take_sums(work)
     overdue_days = None
     overdue = _OVERDUE.search(work)
@@ -474,7 +528,7 @@ def parse(
     intent: Intent = "cost"
     if overdue is not None or _OVERDUE_WORDS.search(work):
         intent = "penalty"
-    elif _EARLY_WORDS.search(work):
+    elif _EARLY_WORDS.search(work) or settles:
         intent = "early"
     elif _CHEAPEST.search(words):
         intent = "cheapest"
@@ -510,6 +564,7 @@ def parse(
         products=",".join(named) or None,
         overdue_days=int(overdue_days) if overdue_days is not None else None,
         fee_upfront_pct=fee_pct,
+        paid_periods=paid_periods or None,
         wants_money=bool(_MONEY_ASKED.search(words)),
         judges=bool(_JUDGED.search(words)),
         **sums,
@@ -525,14 +580,18 @@ _CALC_CUES = re.compile(
 
 
 def looks_like_calculation(
-    text: str, kb: KnowledgeBase | None = None, *, mentions: list[Mention] | None = None
+    text: str,
+    kb: KnowledgeBase | None = None,
+    *,
+    mentions: list[Mention] | None = None,
+    request: CalcRequest | None = None,
 ) -> bool:
     """Whether free text is a cost, penalty or early-repayment calculation rather than a general question.
 
     True when it names an amount and at least one of a term, a price, a sum quoted or a cue such as
     利息/要还多少/罚息/哪个最便宜. ``text`` and ``mentions`` are as for :func:`parse`.
     """
-    request = parse(text, kb, mentions=mentions)
+    request = request or parse(text, kb, mentions=mentions)
     if request.amount is None:
         return False
     return (

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal, get_args
 
-from knowledge.costs import METHODS, PRICE_KINDS, LoanQuote, Method, Price
+from knowledge.costs import METHODS, PRICE_KINDS, LoanQuote, Method, Price, QuoteError, compute
 
 Intent = Literal["cost", "penalty", "early", "cheapest"]
 Missing = Literal["amount", "term", "price", "days"]
@@ -56,6 +56,11 @@ class CalcRequest:
     fee_upfront: float | None = None
     #: a fee taken up front as a percentage of the amount (「扣了10%手续费」)
     fee_upfront_pct: float | None = None
+    #: instalments already paid before settling early (「已经还了6期」「第6个月想还清」): the fee is on what
+    #: is left of the principal
+    paid_periods: int | None = None
+    #: an early-settlement fee in percent of what is left, given to try (「按2%算呢」)
+    early_fee_pct: float | None = None
     #: the question asks for a sum of money (利息多少, 每期还多少), not only whether the price is high
     wants_money: bool = False
     #: the question asks whether the price is high or lawful (贵不贵, 算高利贷吗, 年化多少)
@@ -106,6 +111,8 @@ class CalcRequest:
             keep = replace(keep, price=None, **_NO_SUMS)
         if self.term_months is not None or self.term_days is not None:
             keep = replace(keep, term_months=None, term_days=None, by_periods=self.by_periods)
+        if self.amount is not None and self.paid_periods is None:
+            keep = replace(keep, paid_periods=None)  # 「剩下一万」: the amount left, nothing paid off it
         if self.received is not None:
             keep = replace(keep, fee_upfront=None, fee_upfront_pct=None)
         if self.fee_upfront is not None or self.fee_upfront_pct is not None:
@@ -164,6 +171,25 @@ class CalcRequest:
         if self.received is not None and self.amount:
             return max(self.amount - self.received, 0.0)
         return 0.0
+
+    def remaining_principal(self) -> tuple[float, bool] | None:
+        """What is left of the principal after :attr:`paid_periods` instalments, and whether it is exact:
+        from the schedule when the price is known, else the principal paid off in equal parts (less than
+        what 等额本息 leaves). ``None`` without an amount; the amount itself when nothing was paid."""
+        if self.amount is None:
+            return None
+        periods, paid = self.term_months, self.paid_periods
+        if not paid or not periods or paid >= periods:
+            return self.amount, True
+        price = self.stated_price()
+        if price is not None and self.effective_method() != "daily":
+            quote = self.quote(price=price)
+            if isinstance(quote, LoanQuote):
+                try:
+                    return compute(quote).rows[paid - 1].balance, True
+                except (QuoteError, IndexError):
+                    pass
+        return self.amount * (periods - paid) / periods, False
 
     def has_term(self) -> bool:
         """Whether a term was given."""
@@ -276,6 +302,8 @@ class CalcRequest:
             products=text("products"),
             overdue_days=whole("overdue_days"),
             fee_upfront_pct=num("fee_upfront_pct"),
+            paid_periods=whole("paid_periods"),
+            early_fee_pct=num("early_fee_pct"),
             wants_money=bool(data.get("wants_money")),
             judges=bool(data.get("judges")),
             **{name: num(name) for name in _MONEY_FIELDS},

@@ -33,7 +33,12 @@ class NumberMention:
 
 
 #: 「两三千」「一两万」: two neighbouring digits before a unit are a rough range, not 23000
-_ROUGH_RANGE = re.compile(r"(一两|两三|二三|三四|四五|五六|六七|七八|八九)(?=[十百千万])")
+ROUGH_RANGE = re.compile(r"(一两|两三|二三|三四|四五|五六|六七|七八|八九)(?=[十百千万])")
+
+
+def lower_end(text: str) -> str:
+    """``text`` with each rough range as its lower end: 「五六千」 → 「五千」, 「一两万」 → 「一万」."""
+    return ROUGH_RANGE.sub(lambda m: m.group()[0], text)
 
 
 def numbers_in(text: str) -> list[NumberMention]:
@@ -45,7 +50,7 @@ def numbers_in(text: str) -> list[NumberMention]:
     # 「8k」「1.2w」 are shorthand for 千 and 万
     norm = re.sub(r"(?<=\d)\s*k", "千", norm)
     norm = re.sub(r"(?<=\d)\s*w", "万", norm)
-    norm = _ROUGH_RANGE.sub(lambda m: m.group()[0], norm)
+    norm = lower_end(norm)
     mentions = []
     for match in _NUMBER_RUN.finditer(norm):
         run = match.group().strip(".")
@@ -114,6 +119,8 @@ def parse_age(text: str) -> int | None:
 
 
 _NO_INCOME = re.compile(r"(没有|没|无|零)(收入|工资|工作)|收入(为|是)?(0|零|没有|无)")
+#: 「月入过万」「工资上万」: ten thousand at least, read as ten thousand (the cautious reading)
+OVER_TEN_THOUSAND = re.compile(r"(?:过|上|破)万")
 _YEARLY = re.compile(r"年薪|年收入|一年|每年|年入")
 _INCOME_CUE = re.compile(r"(月入|月薪|收入|工资|到手|挣|赚)$")
 
@@ -123,7 +130,7 @@ def parse_income(text: str) -> int | None:
 
     Small bare numbers (「8」) are unclear rather than guessed to be thousands.
     """
-    norm = text
+    norm = OVER_TEN_THOUSAND.sub("一万", text)
     if _NO_INCOME.search(norm):
         return 0
     mentions = [m for m in numbers_in(norm) if m.after[:1] not in "个次部台张家天周笔期岁" or not m.after]
@@ -166,6 +173,11 @@ def parse_yes_no(text: str) -> bool | None:
     return english_yes_no(text)
 
 
+#: about to graduate, so a student still: 「下个月就毕业了」「快毕业了」「明年毕业」「今年六月毕业」
+STILL_STUDYING = re.compile(
+    r"(?:快|快要|就要|要|将|即将|马上|准备|等|下个?月|下学期|明年|今年|年底|年中|月底|[0-9一二三四五六七八九十]+月)"
+    r"(?:份)?(?:就|才|就要|要)?毕业|还没毕业|没毕业|未毕业|等(?:我)?毕业|毕业(?:了|以后|之后|后)再"
+)
 _NOT_STUDENT = re.compile(
     r"(不是|非|不再是|已经不是)(在校)?(学生|大学生)|毕业|工作了|上班|已工作|在职|打工|退休|(没|不)(在)?(上学|读书|念书)"
 )
@@ -175,6 +187,10 @@ _STUDENT = re.compile(r"学生|在校|在读|大一|大二|大三|大四|研一|
 def parse_student(text: str) -> bool | None:
     """Whether the user is a student: 「我是大学生」「在读研究生」 / 「已经工作了」「不是学生」."""
     norm = text
+    if re.search(r"(不是|不再是|已经不是)(在校)?(学生|大学生)", norm):
+        return False
+    if STILL_STUDYING.search(norm):
+        return True  # 「是学生 不过下个月就毕业了」: a student until the day
     if _NOT_STUDENT.search(norm):
         return False
     if _STUDENT.search(norm):
@@ -269,7 +285,8 @@ def parse_wechat_active(text: str) -> bool | None:
     return _said(norm, _NOT_ACTIVE, _ACTIVE)
 
 
-_NO_PURCHASES = re.compile(r"(没有|没|从没|从来没|未|不)(在小米|在米家|在商城)?(买过|买|消费过|消费|下过单)")
+#: the negation may stand before where: 「没在小米商城买过东西」
+_NO_PURCHASES = re.compile(r"(没有|没|从没|从来没|未|不)(?:在[^买消下]{0,8})?(买过|买|消费过|消费|下过单)")
 _PURCHASES = re.compile(r"买过|买了|消费过|下过单|有消费|有订单|在小米商城|在米家|小米之家")
 
 
@@ -314,7 +331,7 @@ _SETTLED_OVERDUE = re.compile(
     r"逾期.*(已经?|都)?(还清|结清|还上|还完|还了)|(以前|之前|曾经|有过|过去).*逾期|逾期过"
 )
 _CLEAN = re.compile(
-    r"良好|很好|不错|干净|白户|正常|没问题|没有问题|没毛病|无不良|没有不良|信用好|记录好|一直好|挺好|还行|还可以|"
+    r"良好|很好|不错|干净|白户|正常|没(?:啥|什么|有什么)?问题|没有问题|没毛病|无不良|没有不良|信用好|记录好|一直好|挺好|还行|还可以|"
     r"没欠过|从不欠|没拖欠"
 )
 
@@ -357,6 +374,17 @@ _QUESTION = re.compile(
 )
 
 
+#: 啥/什么/怎么 after a negation are indefinite, not question words (「征信没啥问题」「没什么逾期」), and
+#: 这么/那么/多么 point or exclaim (「这么高 那不借了」)
+_INDEFINITE = re.compile(r"(?<!有)(?:没有|没|不|也没|从没)(?:啥|什么|怎么|咋)(?!办|回事|样)|这么|那么|多么")
+
+
+def without_indefinites(text: str) -> str:
+    """``text`` without the indefinites 「没啥」「没什么」「不怎么」, which ask nothing."""
+    return _INDEFINITE.sub("", text)
+
+
 def looks_like_question(text: str) -> bool:
-    """Whether ``text`` reads as a question (「这个上征信吗？」) rather than an answer."""
-    return bool(_QUESTION.search(text))
+    """Whether ``text`` reads as a question (「这个上征信吗？」) rather than an answer; 「征信没啥问题」 does
+    not."""
+    return bool(_QUESTION.search(without_indefinites(text)))

@@ -17,6 +17,8 @@ from collections.abc import Callable
 
 from knowledge.models import CriterionKey
 from knowledge.understanding.answers import (
+    OVER_TEN_THOUSAND,
+    STILL_STUDYING,
     age_from_birth_year,
     numbers_in,
     parse_credit,
@@ -30,6 +32,7 @@ from knowledge.understanding.answers import (
     parse_wechat_spending,
     parse_xiaomi_device,
     parse_xiaomi_purchases,
+    without_indefinites,
 )
 from knowledge.understanding.english_facts import english_facts
 
@@ -44,18 +47,24 @@ _SOMEONE_ELSE = re.compile(
     r"我(?:妈|爸|老公|老婆|媳妇|对象|男朋友|女朋友|儿子|女儿|哥|姐|弟|妹|朋友|同事|家人|亲戚)|妈妈|爸爸|朋友|同事"
 )
 #: a clause about what one might do or might be, not what one is: 「勾个不是学生」「要是我30岁」「去买台红米」
-_HYPOTHETICAL = re.compile(r"填|勾|写成|谎报|虚报|假装|冒充|如果|要是|假如|万一|去买|要买|打算买|换台|换个")
+_HYPOTHETICAL = re.compile(
+    r"填|勾|写成|谎报|虚报|假装|冒充|如果|要是|假如|万一|去买|要买|打算买|换台|换个|再来|以后再|之后再|回头再"
+)
+#: a loan told with its figures (「借了一万」「分六期」「每期还」): its 「到手」 is the money paid out
+_LOAN_QUOTE = re.compile(r"借了|贷了|借款|分[0-9一二两三四五六七八九十]+期|每期|月供|砍头|服务费|手续费")
 #: a whole-number age with its cue: 「27岁」「二十七周岁」, or 「我27」「今年27了」「我是26」「年龄30」
 _AGE_UNIT = re.compile(r"([0-9]{1,3}|[一二三四五六七八九]?十[一二三四五六七八九]?)(?:岁|周岁)")
 _AGE_CUE = re.compile(
-    r"(?:^|我|今年|本人|年龄|年纪)(?:今年|是|已经|都|才|刚|刚满|满)?"
+    r"(?:^|我|俺|今年|本人|年龄|年纪)(?:今年|是|已经|都|才|刚|刚满|满)?"
     r"([1-9][0-9]|[一二三四五六七八九]?十[一二三四五六七八九]?)(?:了|啦)?$"
 )
 _INCOME_CUE = re.compile(
     r"(月入|月薪|月收入|收入|工资|退休金|养老金|到手|底薪|一个月|每个月|每月|月均|年薪|年收入|一年)"
     r"(?:大概|差不多|大约|能|能有|有|拿|挣|赚|是|就|才|也就|只有|在|税后|税前|:|：)*"
 )
-_INCOME_TAIL = re.compile(r"^(?:多|左右|上下|出头)?(?:元|块|块钱)?(?:多|左右|上下|出头)?$")
+_INCOME_TAIL = re.compile(
+    r"^(?:多|左右|上下|出头)?(?:元|块|块钱)?(?:多|左右|上下|出头)?(?:吧|啊|呀|的样子|这样|的)?$"
+)
 _YEARLY = re.compile(r"年薪|年收入|一年")
 _NO_INCOME = re.compile(r"(?:没有|没|无)(?:什么)?(?:收入|工资|工作)|收入(?:为|是)?(?:0|零|没有|无)")
 #: words of a correction between a cue and its figure: 「收入说错了 五千」「工资应该是八千」
@@ -83,6 +92,16 @@ _UNKNOWABLE: tuple[tuple[CriterionKey, re.Pattern[str]], ...] = (
 _ASKING = re.compile(r"吗|么|能不能|可不可以|会不会|是不是|怎么|什么|啥|如何|吧$")
 
 
+def _asks(clause: str) -> bool:
+    """Whether a clause asks rather than states (「征信没啥问题」 states: its 啥 asks nothing)."""
+    return bool(_ASKING.search(without_indefinites(clause)))
+
+
+def clauses_of(folded: str) -> list[str]:
+    """The clauses of a folded message (split at punctuation and spaces), as the fact readers see them."""
+    return [c for c in _CLAUSES.split(folded) if c]
+
+
 def facts_in(folded: str) -> Facts:
     """The self-check facts a folded message states, by criterion key (empty when it states none).
 
@@ -94,7 +113,10 @@ def facts_in(folded: str) -> Facts:
     """
     if _SOMEONE_ELSE.search(folded):
         return {}
-    clauses = [c for c in _CLAUSES.split(folded) if c]
+    if _LOAN_QUOTE.search(folded):
+        # 「借了一万 到手只有八千五」: what reached the account of a loan, not a pay packet
+        folded = folded.replace("到手", "到账")
+    clauses = clauses_of(folded)
     facts: Facts = english_facts(folded)  # 「I am 29, no overdue」: what the Chinese readers find wins
     for index, clause in enumerate(clauses):
         if _HYPOTHETICAL.search(clause):
@@ -142,7 +164,7 @@ def _income(clause: str, following: str) -> int | None:
 
 
 def _income_after(cue: re.Match[str], clause: str, following: str) -> int | None:
-    rest = _CORRECTION.sub("", clause[cue.end() :])
+    rest = OVER_TEN_THOUSAND.sub("一万", _CORRECTION.sub("", clause[cue.end() :]))
     if not rest and following and not _NOT_INCOME.search(following):
         rest = following  # 「收入说错了 五千」: the figure is in the next clause
     if _NOT_INCOME.search(rest[:4]) or (cue.group(1) in ("一个月", "每个月", "每月", "一年") and not rest):
@@ -157,21 +179,23 @@ def _income_after(cue: re.Match[str], clause: str, following: str) -> int | None
 
 
 def _student(clause: str, _following: str) -> bool | None:
+    if STILL_STUDYING.search(clause):
+        return True  # 「下个月就毕业了」: a student until then
     if _JOB.search(clause):
         return False
-    if not _STUDENT_CUE.search(clause) or _ASKING.search(clause):
+    if not _STUDENT_CUE.search(clause) or _asks(clause):
         return None
     return parse_student(clause)
 
 
 def _credit(clause: str, _following: str) -> str | None:
-    if not _CREDIT_CUE.search(clause) or _ASKING.search(clause):
+    if not _CREDIT_CUE.search(clause) or _asks(clause):
         return None
     return parse_credit(clause)
 
 
 def _device(clause: str, _following: str) -> bool | None:
-    if not _DEVICE_CUE.search(clause) or _ASKING.search(clause):
+    if not _DEVICE_CUE.search(clause) or _asks(clause):
         return None
     return parse_xiaomi_device(clause)
 
@@ -183,7 +207,7 @@ def _score(clause: str, following: str) -> int | None:
 
 
 def _mainland_id(clause: str, _following: str) -> bool | None:
-    if not _ID_CUE.search(clause) or _ASKING.search(clause) or re.search(r"[0-9]{6,}", clause):
+    if not _ID_CUE.search(clause) or _asks(clause) or re.search(r"[0-9]{6,}", clause):
         return None  # a pasted ID number says nothing we may use
     return parse_mainland_id(clause)
 
@@ -197,7 +221,7 @@ def _cued(cue: str, parse: Callable[[str], FactValue | None]) -> Reader:
     pattern = re.compile(cue)
 
     def read(clause: str, _following: str) -> FactValue | None:
-        if not pattern.search(clause) or _ASKING.search(clause):
+        if not pattern.search(clause) or _asks(clause):
             return None
         return parse(clause)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from knowledge.base import KnowledgeBase
 from knowledge.privacy import Identifier, identifiers_in, redact
@@ -21,6 +22,9 @@ from knowledge.understanding.matcher import Analysis, LexicalMatcher
 from knowledge.understanding.normalize import Script, folded_with_script
 from knowledge.understanding.products import Mention
 from knowledge.understanding.profile import Facts, facts_in
+
+if TYPE_CHECKING:
+    from knowledge.calc_request import CalcRequest
 
 #: longest text read as a question; longer messages are cut (nobody asks a 2000-character question)
 MAX_CHARS = 300
@@ -48,6 +52,8 @@ _LATIN_WORDS = re.compile(r"[a-z]+")
 _CLAUSE_BREAK = re.compile(r"[，,。!！?？;；~～\s]+")
 #: 「先说额度」「讲讲利息」: a request to be told about a topic, asked without a question word
 _TELL_ME = re.compile(r"(?:先|再|就)?(?:说说|说下|说一下|讲讲|讲下|讲一下|介绍下|介绍一下|说|讲)(?!不|了)")
+#: the words that open a follow-up and say nothing of its topic: 「那能借多少」「那么利息呢」「所以要还多少」
+_OPENER = re.compile(r"(?:那么|那请问|那|所以|然后)\s*")
 #: something to read besides figures and symbols: a Han character or a Latin word
 _WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z]{2,}")
 
@@ -79,11 +85,22 @@ class Reading:
     _reader: Reader = field(repr=False)
     _meanings: dict[tuple[str | None, str | None], FaqMatch] = field(default_factory=dict, repr=False)
     _want: list[str | None] = field(default_factory=list, repr=False)
+    _loan: list[CalcRequest] = field(default_factory=list, repr=False)
 
     @property
     def products(self) -> list[str]:
         """The products the message names, in order of first mention."""
         return self.analysis.products
+
+    @property
+    def loan(self) -> CalcRequest:
+        """The message read as a cost question (:func:`knowledge.calc_parse.parse`), worked out once: every
+        route that looks for a loan's figures reads this one."""
+        if not self._loan:
+            from knowledge.calc_parse import parse  # the calculator's reader builds on this package
+
+            self._loan.append(parse(self.text, mentions=self.mentions))
+        return self._loan[0]
 
     @property
     def redacted(self) -> str:
@@ -133,15 +150,16 @@ class Reading:
                 previous_product=previous_product,
                 analysis=self.analysis,
             )
-            last = self._last_clause()
-            if found.band != "answer" and last is not None:
-                # 「ok 我试试中文 微粒贷利息多少」: the words before the question keep the whole from
-                # matching; the question alone may well be answered
+            # 「ok 我试试中文 微粒贷利息多少」「那能借多少」: the words before the question (or the 「那」
+            # that opens a follow-up) keep the whole from matching; the question alone may be answered
+            for part in (self._last_clause(), self._without_opener()):
+                if found.band == "answer" or part is None:
+                    continue
                 alone = matcher.ask(
                     self.raw,
                     previous_entry=previous_entry,
                     previous_product=previous_product,
-                    analysis=matcher.analyse_folded(last),
+                    analysis=matcher.analyse_folded(part),
                 )
                 if alone.band == "answer":
                     found = alone
@@ -201,6 +219,14 @@ class Reading:
             if match.band == "answer" and match.entry_id is not None:
                 found.setdefault(match.entry_id, match)
         return list(found.values()) if len(found) >= 2 else []
+
+    def _without_opener(self) -> str | None:
+        """The message without the 「那」「那么」「所以」 that opens a follow-up, when it has one and
+        enough is left to be a question; else ``None``."""
+        opened = _OPENER.match(self.text)
+        if opened is None or len(self.text) - opened.end() < 3:
+            return None
+        return self.text[opened.end() :]
 
     def _last_clause(self) -> str | None:
         """The last clause of a message of several, when it is a question of its own, or the topic of a

@@ -251,3 +251,55 @@ def test_a_flood_of_digits_is_noise_and_the_question_beside_it_is_still_read() -
     # a run of thousands of digits made one regex quadratic (seconds per message); it is cut out first
     assert parse("1" * 5000).amount is None
     assert parse("1" * 5000 + " 借1万分12期").amount == 10_000
+
+
+def test_a_rate_in_words_after_its_name() -> None:
+    price = parse("年化十八").price
+    assert price is not None and (price.kind, price.value_pct) == ("annual", 18)
+    assert parse("年息一分").price == Price("annual", 10)  # a folk rate stays one
+
+
+def test_instalments_paid_before_settling_early() -> None:
+    request = parse("借了两万 分12期 已经还了6期 现在提前还清要多少钱")
+    assert (request.intent, request.amount, request.term_months, request.paid_periods) == (
+        "early",
+        20_000,
+        12,
+        6,
+    )
+    assert parse("如果我第6个月想一次还清呢").paid_periods == 5  # the sixth settles it
+    assert parse("借3万 分24期 一次还清").paid_periods is None
+
+
+def test_what_is_left_of_the_principal() -> None:
+    # no rate: paid off in equal parts
+    assert parse("借两万 分12期 已经还了6期 提前还清").remaining_principal() == (10_000, False)
+    # a rate: the schedule's balance (equal instalments leave more than half after half the term)
+    left, exact = parse("借两万 分12期 月利率1% 已经还了6期 提前还清").remaining_principal() or (0, False)
+    assert exact and 10_000 < left < 10_500
+
+
+def test_a_rough_amount_is_read_as_its_lower_end() -> None:
+    assert parse("想借五六千 分三个月").amount == 5000
+    assert parse("借一两万 一年").amount == 10_000
+
+
+def test_a_fee_in_yuan_is_what_the_loan_costs() -> None:
+    request = parse("借5000 一个月 手续费300 合适吗")
+    assert (request.amount, request.term_months, request.interest_total) == (5000, 1, 300)
+    assert parse("借5000 分3期 每期手续费100").fee_month == 100  # per period stays a monthly fee
+    assert parse("借5000 先扣了300手续费 一个月还5000").fee_upfront == 300  # taken first stays so
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("微粒贷逾期了半个月了", 15), ("逾期十几天了", 10), ("逾期两个月了", 60), ("晚还了3天", 3)],
+)
+def test_days_overdue_said_loosely(text: str, days: int) -> None:
+    request = parse(text)
+    assert request.overdue_days == days
+    assert request.term_months is None  # 「两个月」 overdue is no term
+
+
+def test_half_a_month_is_a_term_of_fifteen_days() -> None:
+    assert parse("借一万 半个月 利息多少").term_days == 15

@@ -315,3 +315,31 @@ def test_a_year_of_birth_gives_the_age_as_of_this_year(text: str, born: int) -> 
 @pytest.mark.parametrize("text", ["2025年的话", "95", "借了一年的"])
 def test_no_year_of_birth_no_age_from_it(text: str) -> None:
     assert answers.age_from_birth_year(fold(text), date(2026, 12, 7)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [("征信没啥问题", False), ("没什么逾期", False), ("有没有啥办法", True), ("微粒贷利息多少", True)],
+)
+def test_an_indefinite_after_a_negation_asks_nothing(text: str, question: bool) -> None:
+    assert answers.looks_like_question(text) is question
+
+
+def test_about_to_graduate_is_a_student_still() -> None:
+    assert answers.parse_student("是学生 不过下个月就毕业了") is True
+    assert answers.parse_student("快毕业了") is True
+    assert answers.parse_student("已经毕业了") is False
+    assert answers.parse_student("不是学生 下个月毕业") is False
+
+
+def test_a_pointing_or_exclaiming_me_asks_nothing() -> None:
+    assert not answers.looks_like_question("这么高 那不借了")
+    assert answers.looks_like_question("那么高吗")
+
+
+@pytest.mark.parametrize(
+    ("text", "bought"),
+    [("没在小米商城买过东西", False), ("从来没在米家下过单", False), ("在小米商城买过手机", True)],
+)
+def test_purchases_negated_before_the_shop(text: str, bought: bool) -> None:
+    assert answers.parse_xiaomi_purchases(text) is bought

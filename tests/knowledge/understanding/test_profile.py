@@ -60,3 +60,29 @@ def test_facts_are_read_with_their_cues(text: str, expected: dict[str, object]) 
 )
 def test_what_is_not_a_fact_is_not_kept(text: str) -> None:
     assert facts(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("征信没啥问题", {"credit": "clean"}),  # 没啥 asks nothing
+        ("征信没什么问题", {"credit": "clean"}),
+        ("俺26 送外卖的", {"age": 26, "student": False}),  # 俺 is 我 in the north
+        ("一个月五六千吧 不一定", {"monthly_income": 5000}),  # a rough range counts as its lower end
+        ("二十五 是学生 不过下个月就毕业了", {"age": 25, "student": True}),  # a student until then
+        ("我已经毕业了", {"student": False}),
+        ("好吧 那我毕业了再来", {}),  # what one will do later is no fact now
+        ("借了一万 到手只有八千五 分六期", {}),  # the money a loan paid out is no income
+    ],
+)
+def test_facts_told_in_plain_words(text: str, expected: dict[str, object]) -> None:
+    assert facts(text) == expected
+
+
+def test_a_question_with_an_indefinite_is_still_a_question() -> None:
+    assert facts("征信有没有啥问题") == {}
+
+
+def test_over_ten_thousand_is_ten_thousand() -> None:
+    assert facts("月入过万") == {"monthly_income": 10_000}
+    assert facts("上万块的手机") == {}
