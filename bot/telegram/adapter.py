@@ -577,11 +577,13 @@ class TelegramAdapter:
         failures, 5xx answers, unreadable answers and time-outs. A time-out after the request was sent
         is repeated only for calls that are harmless to repeat (edits, chat actions): a ``sendMessage``
         that timed out is taken as delivered (at most once), since repeating it would show it twice.
+        A 400 (``BadRequest``, which PTB derives from ``NetworkError``) is never repeated: Telegram read
+        the request and refused it, and the same request gets the same answer.
         """
         for attempt in range(1, self.attempts + 1):
             try:
                 return await request()
-            except RetryAfter:
+            except (RetryAfter, BadRequest):
                 raise
             except TimedOut as error:
                 never_sent = isinstance(error.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout))

@@ -217,7 +217,9 @@ async def start_webhook(application: Application, settings: Settings) -> Webhook
     if application.post_init is not None:
         await application.post_init(application)
     await application.start()
-    server = WebhookServer(application, settings.webhook_path, secret)
+    server = WebhookServer(
+        application, settings.webhook_path, secret, max_body=settings.webhook_max_update_kib * 1024
+    )
     try:
         server.listen(settings.webhook_listen, settings.webhook_port)
         await set_webhook(application.bot, settings.webhook_url, secret, ALLOWED_UPDATES, retries=3)

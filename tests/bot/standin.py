@@ -198,7 +198,8 @@ class Fault:
     """An injected failure for the next ``times`` calls of ``method`` (``"*"`` for any)."""
 
     method: str
-    #: "flood" (429), "server_error" (``status``), "late" (takes effect, answers after ``delay``),
+    #: "flood" (429), "server_error" (``status``), "bad_request" (400 with ``description``, no effect),
+    #: "late" (takes effect, answers after ``delay``),
     #: "malformed" (200 with a body that is not JSON, no effect: a broken proxy), "stall" (no effect,
     #: answers only after ``delay``: a request lost on the way), "hold" (no effect; sets ``arrived``
     #: and keeps the connection open until ``release`` is set, so a test can kill the bot meanwhile)
@@ -207,6 +208,7 @@ class Fault:
     retry_after: int = 1
     status: int = 502
     delay: float = 0.0
+    description: str = "Bad Request: query is too old and response timeout expired or query ID is invalid"
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -609,7 +611,9 @@ class BotApiStandIn:
             return web.json_response(late.envelope(), status=late.code)
         if fault is not None and fault.kind != "late":
             fault.times -= 1
-            if fault.kind == "flood":
+            if fault.kind == "bad_request":
+                error = ApiError(400, fault.description)
+            elif fault.kind == "flood":
                 error = ApiError(
                     429,
                     f"Too Many Requests: retry after {fault.retry_after}",

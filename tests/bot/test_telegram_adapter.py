@@ -244,6 +244,16 @@ async def test_server_errors_are_retried_without_duplicate_replies(
     assert [error.code for _, error in standin.errors] == [502, 502]
 
 
+async def test_a_bad_request_is_tried_once_not_repeated(standin: BotApiStandIn, bot: object) -> None:
+    # PTB's BadRequest is a NetworkError; the same request would get the same 400 again, so it is not
+    # repeated: the reply is lost, the user is told, and the stand-in saw exactly one refused sendMessage
+    standin.faults.append(Fault("sendMessage", "bad_request", description="Bad Request: chat not found"))
+    events = await standin.say(18, "你好")
+    assert [e.text for e in events if "回声" in e.text] == []  # a retry would have got it through
+    assert len(events) == 1 and "出了点问题" in events[0].text
+    assert [(method, error.code) for method, error in standin.errors] == [("sendMessage", 400)]
+
+
 async def test_a_reply_whose_confirmation_times_out_is_not_sent_twice(
     standin: BotApiStandIn, bot: object
 ) -> None:
