@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
+from bot import logging_setup
 from bot.logging_setup import configure_logging
 from bot.storage import SessionStore, open_store
 from bot.telegram.adapter import Engine
@@ -22,7 +23,7 @@ from flows.engine import Engine as FlowEngine
 from flows.reply import Turn, plain_text
 from flows.session import Session
 from tests.bot.conftest import running_bot
-from tests.bot.standin import BotApiStandIn
+from tests.bot.standin import TOKEN, BotApiStandIn
 
 ID_NUMBER = "11010519491231002X"
 MOBILE = "13812345678"
@@ -73,6 +74,33 @@ def test_httpx_never_logs_request_urls_which_hold_the_token(root_logging: None) 
     configure_logging("DEBUG", stream=out)
     logging.getLogger("httpx").info("HTTP Request: POST https://api.telegram.org/bot123:SECRET/getMe")
     assert "SECRET" not in out.getvalue()
+
+
+async def test_at_debug_the_token_never_appears_and_names_are_replaced(
+    standin: BotApiStandIn,
+    real_engine: Engine,
+    sqlite_store: SessionStore,
+    root_logging: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # nothing hidden yet: the application hides its own token as it is built, before PTB logs it
+    monkeypatch.setattr(logging_setup, "_secrets", [])
+    out = io.StringIO()
+    configure_logging("DEBUG", stream=out)
+    chat = 9102
+    standin.user(chat, first_name="蓝鲸先生")
+    async with running_bot(standin, real_engine, sqlite_store):
+        await standin.say(chat, f"{MARK}：我的手机{MOBILE}，微粒贷利息多少")
+        try:  # an exception whose text holds the token: the traceback is cleaned too
+            raise RuntimeError(f"failed to reach https://api.telegram.org/bot{TOKEN}/getMe")
+        except RuntimeError:
+            logging.getLogger("bot.test").exception("while calling the Bot API")
+    text = out.getvalue()
+    assert "Set Bot API URL" in text and "[secret]" in text  # the check is not blind: PTB said it
+    assert TOKEN not in text and TOKEN.partition(":")[2] not in text
+    assert "Processing update" in text and MARK in text  # the update, with its text, at DEBUG…
+    assert "蓝鲸先生" not in text  # …without the person's name
+    assert MOBILE not in text  # and the text redacted as the unanswered log is
 
 
 async def test_no_message_text_is_logged_at_info_or_above(

@@ -2,13 +2,16 @@
 
 Requests without Telegram's secret-token header, or with a wrong one, are refused; updates delivered with
 it are answered. The same process logs at DEBUG, the noisiest level, and its log is read afterwards:
-ID and phone numbers a user typed appear nowhere in it, and the typed text appears only in DEBUG lines.
+ID and phone numbers a user typed appear nowhere in it, nor the user's name or the bot token, and the
+typed text appears only in DEBUG lines. Its data folder and the files in it are the owner's alone.
+A request refused for its secret or its size is refused from its headers, its body left unread.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import stat
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,7 +22,7 @@ from bot.settings import Settings
 from bot.telegram.adapter import Engine
 from bot.telegram.webhook import MAX_UPDATE_BYTES
 from tests.bot.conftest import free_port, wait_port
-from tests.bot.standin import BotApiStandIn
+from tests.bot.standin import TOKEN, BotApiStandIn
 from tests.bot.test_telegram_e2e import start_bot_process, stop_process
 from tests.bot.test_webhook_delivery import SECRET as BOT_SECRET
 from tests.bot.test_webhook_delivery import webhook_bot
@@ -28,6 +31,7 @@ SECRET = "Webhook_Secret-42"
 ID_NUMBER = "11010519491231002X"
 MOBILE = "13912345678"
 MARK = "蓝色长颈鹿"
+NAME = "紫衣侠客"
 
 
 @pytest.mark.slow
@@ -46,9 +50,10 @@ async def test_the_webhook_refuses_requests_without_the_secret_and_the_log_keeps
         LOAN_ADVISOR_WEBHOOK_SECRET=SECRET,
         LOAN_ADVISOR_WEBHOOK_LISTEN="127.0.0.1",
         LOAN_ADVISOR_WEBHOOK_PORT=str(port),
-        LOAN_ADVISOR_STORAGE_URL=f"sqlite:///{folder / 'sessions.sqlite3'}",
+        LOAN_ADVISOR_DATA_DIR=str(folder / "data"),  # the sessions' SQLite file goes there
         LOAN_ADVISOR_LOG_LEVEL="DEBUG",
     )
+    standin.user(5152, first_name=NAME)
     try:
         await wait_port(port)
         await standin.wait_for(lambda: bool(standin.calls_of("setWebhook")), timeout=20, what="setWebhook")
@@ -81,6 +86,13 @@ async def test_the_webhook_refuses_requests_without_the_secret_and_the_log_keeps
     assert "[已隐去]" in log  # the numbers did reach the log (PTB's debug lines), redacted
     loud = [line for line in log.splitlines() if MARK in line and " DEBUG " not in line]
     assert loud == []
+    assert "Set Bot API URL" in log and TOKEN not in log and TOKEN.partition(":")[2] not in log
+    assert NAME not in log
+    data = folder / "data"
+    files = sorted(data.iterdir())
+    assert [f.name for f in files if f.name.startswith("sessions.sqlite3")], files
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {f.name: 0o600 for f in files}
 
 
 def test_an_empty_or_malformed_webhook_secret_is_refused_at_start_up() -> None:
