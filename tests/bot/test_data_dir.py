@@ -13,6 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # starts `loan-advisor ask` processes
+
 ROOT = Path(__file__).resolve().parents[2]
 DECLINED = "今天天气怎么样"  # out of scope: declined, so it is logged
 
