@@ -118,6 +118,19 @@ class RedisSessionStore:
             await self._redis.delete(self._session_key(key))
         self._rewrite.forgotten()
 
+    async def delete_member(self, member: int) -> None:
+        """Erase the person's conversations in every group (keys ``<chat>:<member>``), and soon from disk.
+
+        A ``SCAN`` over the sessions: it costs a pass over the keys, which a forget can afford.
+        """
+        # a group's id ends in a digit: the private chat's key, ``session:<member>``, does not match
+        pattern = self._session_key(f"*[0-9]:{int(member)}")
+        with self._reachable():
+            keys = [key async for key in self._redis.scan_iter(match=pattern, count=500)]
+            if keys:
+                await self._redis.delete(*keys)
+        self._rewrite.forgotten()
+
     def lock(self, key: str) -> AbstractAsyncContextManager[None]:
         """Hold the chat ``key`` across every process that shares this Redis."""
         return self._hold(key)

@@ -136,6 +136,15 @@ class SqliteSessionStore:
 
         await self._run(erase)
 
+    async def delete_member(self, member: int) -> None:
+        """Erase the person's conversations in every group (keys ``<chat>:<member>``), as :meth:`delete`."""
+
+        def erase(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM sessions WHERE chat_key LIKE ?", (f"%:{int(member)}",))
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+        await self._run(erase)
+
     def lock(self, key: str) -> AbstractAsyncContextManager[None]:
         """Hold the chat ``key`` within this process."""
         return self._locks.hold(key)

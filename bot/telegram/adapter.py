@@ -1,10 +1,11 @@
 """Thin Telegram handlers: an ``Update`` becomes a :class:`Turn`, a :class:`Reply` becomes Bot API calls.
 
-Nothing here decides what to say. The handlers read the update, load the chat's session under the chat's
-lock, let the engine answer (in a worker thread, so a slow answer shows a typing indicator), save the
-session and send the reply: inline keyboards from button rows, HTML parse mode, long texts split, a
-menu edited in place when a button press is answered by a single message with buttons. The few notes of
-its own (a sticker, an edited message, a stale button) go through gettext like every UI string.
+Nothing here decides what to say. The handlers read the update, load the session of the conversation
+(the chat's; in a group, the member's: :class:`Conversation`) under its lock, let the engine answer (in
+a worker thread, so a slow answer shows a typing indicator), save the session and send the reply:
+inline keyboards from button rows, HTML parse mode, long texts split, a menu edited in place when a
+button press is answered by a single message with buttons. The few notes of its own (a sticker, an
+edited message, a stale button, someone else's button) go through gettext like every UI string.
 """
 
 from __future__ import annotations
@@ -537,8 +538,12 @@ class TelegramAdapter:
             return
         reply = await self._think(bot, chat_id, session, turn)
         if reply.forget:
-            # erase before sending: the promise to forget must not depend on the network
+            # erase before sending: the promise to forget must not depend on the network. 「删除我保存的
+            # 关于您的全部数据」: the person's private chat and their conversations in every group
+            person = conversation.member if conversation.member is not None else chat_id
             await self.store.delete(key)
+            await self.store.delete(chat_key(person))
+            await self.store.delete_member(person)
             await self.send_reply(bot, conversation, reply, pressed)
             return
         session.updated_at = time.time()

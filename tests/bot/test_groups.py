@@ -74,6 +74,14 @@ async def session_of(sqlite_url: str, member: int) -> Session | None:
         await probe.close()
 
 
+async def private_session_of(sqlite_url: str, person: int) -> Session | None:
+    probe = open_store(sqlite_url, ttl_seconds=3600)
+    try:
+        return await probe.get(str(person))
+    finally:
+        await probe.close()
+
+
 def callback_note(standin: BotApiStandIn, query_id: str) -> Any:
     return next(
         c.get("text") for c in standin.calls_of("answerCallbackQuery") if c["callback_query_id"] == query_id
@@ -114,7 +122,9 @@ async def test_two_members_in_one_group_each_keep_their_own_conversation(
         a_after = await session_of(sqlite_url, A)
         assert a_after is not None and a_after.check == a_before.check
 
-        # B switches to English and then forgets everything: A's check goes on, in Chinese
+        # B switches to English and then forgets everything (their private chat too): A's check goes on,
+        # in Chinese
+        await standin.say(B, "/start")  # B's private chat with the bot
         english = await say_as(standin, B, f"/lang@{BOT_USERNAME} en")
         assert "English" in english[0].text or "language" in english[0].text.lower(), english[0].text
         b_session = await session_of(sqlite_url, B)
@@ -122,6 +132,7 @@ async def test_two_members_in_one_group_each_keep_their_own_conversation(
         forgotten = await say_as(standin, B, f"/forget@{BOT_USERNAME}")
         assert forgotten
         assert await session_of(sqlite_url, B) is None
+        assert await private_session_of(sqlite_url, B) is None
         a_after = await session_of(sqlite_url, A)
         assert a_after is not None and a_after.locale == "zh_CN" and a_after.check == a_before.check
 
@@ -130,6 +141,10 @@ async def test_two_members_in_one_group_each_keep_their_own_conversation(
         assert "第3题" in following.text  # still Chinese
         assert standin.errors == [], standin.errors
         assert standin.unanswered_presses == []
+
+        # /forget in A's private chat erases A's conversation in the group as well
+        await standin.say(A, "/forget")
+        assert await session_of(sqlite_url, A) is None
 
 
 async def test_commands_for_other_bots_and_bare_commands_are_left_to_them(

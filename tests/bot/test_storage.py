@@ -229,3 +229,14 @@ async def test_the_sqlite_files_are_private_whatever_the_umask(tmp_path: Path) -
         await store.close()
     finally:
         os.umask(previous)
+
+
+async def test_delete_member_erases_the_persons_conversations_in_groups_and_nothing_else(
+    store: SessionStore,
+) -> None:
+    keys = ["702", "-100777:702", "-100888:702", "-100777:701", "7020", "-100777:7020", "-100702"]
+    for key in keys:
+        await store.put(key, midway_session())
+    await store.delete_member(702)
+    kept = [key for key in keys if await store.get(key) is not None]
+    assert kept == ["702", "-100777:701", "7020", "-100777:7020", "-100702"]
