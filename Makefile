@@ -78,10 +78,10 @@ test: setup redis-server cjk-font lint typecheck kbcheck
 	$(BIN)/pytest -q
 
 # The inner loop: the tests not marked `slow` (no bot played through the Bot API stand-in, no process
-# started, no load test or whole-data-set score; see tests/conftest.py), about a minute on two cores.
-# `make test` runs everything, as CI does.
+# started, no load test or whole-data-set score; see tests/conftest.py), spread over the cores
+# (pytest-xdist). `make test` runs everything, one test at a time, as CI does.
 test-fast: setup redis-server
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q -m "not slow" -n auto
 
 bench: setup redis-server cjk-font
 	$(PY) -m bench
