@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: setup run chat bot test lint typecheck kbcheck fingerprints catalogs i18n redis-server cjk-font bench \
+.PHONY: setup run chat bot test test-fast lint typecheck kbcheck fingerprints catalogs i18n redis-server cjk-font bench \
 	diagrams clean
 
 setup: $(VENV)/.installed catalogs
@@ -76,6 +76,12 @@ fingerprints: setup
 
 test: setup redis-server cjk-font lint typecheck kbcheck
 	$(BIN)/pytest -q
+
+# The inner loop: the tests not marked `slow` (no bot played through the Bot API stand-in, no process
+# started, no load test or whole-data-set score; see tests/conftest.py), spread over the cores
+# (pytest-xdist). `make test` runs everything, one test at a time, as CI does.
+test-fast: setup redis-server
+	$(BIN)/pytest -q -m "not slow" -n auto
 
 bench: setup redis-server cjk-font
 	$(PY) -m bench

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import __version__
+from bot.data_dir import private_files
 
 #: sub-command -> (module with ``add_arguments(parser)`` and ``run(args) -> int``, help text)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -55,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run the chosen sub-command; returns the process exit status."""
     args = build_parser().parse_args(argv)
+    # sessions and unanswered questions are the users': folders 0700, files 0600 (bot/data_dir.py)
+    private_files()
     if args.global_data_dir is not None:
         # the flag is the setting: every Settings() of this process, and its children, read it
         os.environ["LOAN_ADVISOR_DATA_DIR"] = str(args.global_data_dir)

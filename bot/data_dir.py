@@ -7,10 +7,15 @@ Support/loan-advisor`` on macOS, ``%LOCALAPPDATA%\\loan-advisor`` on Windows. Th
 
 Version 0.1 used ``./data``, relative to wherever the command ran. A ``./data`` holding files of that
 version is still used, so an upgrade loses nothing, and a one-line notice says where the new default is.
+
+What is kept there is the users' (sessions, their unanswered questions): :func:`private_files`, called
+as the command line starts, makes every folder the advisor creates ``0700`` and every file ``0600``,
+readable by the account that runs it and nobody else on the machine.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,7 +26,20 @@ OLD_DATA_DIR = Path("data")
 #: files only the advisor writes there: a ``./data`` folder with none of them belongs to something else
 OLD_DATA_FILES = ("sessions.sqlite3", "unanswered.jsonl")
 
+#: the file-creation mask of the advisor's processes: no access for the group or for others
+PRIVATE_UMASK = 0o077
+
 _noticed: set[Path] = set()
+
+
+def private_files() -> None:
+    """From now on, create folders ``0700`` and files ``0600`` in this process (and its children).
+
+    A process-wide ``umask`` rather than a mode at each ``mkdir`` and ``open``: the files are made by
+    several hands (SQLite's database, write-ahead log and shared memory, the unanswered log, the chat
+    history), and a mask covers them all, those of libraries included.
+    """
+    os.umask(PRIVATE_UMASK)
 
 
 def user_data_dir() -> Path:

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_path: str = Field(default="telegram", description="URL path the local webhook server listens on")
+    webhook_max_update_kib: int = Field(
+        default=256, ge=16, le=1024, description="largest webhook request body read, in KiB (413 above)"
+    )
     telegram_request_timeout: float = Field(default=10.0, gt=0, description="seconds per Bot API call")
     telegram_poll_timeout: int = Field(default=30, ge=0, description="getUpdates long-polling wait, seconds")
     telegram_overall_rate: float = Field(

@@ -104,6 +104,8 @@ class Session(BaseModel):
     outbox: list[Message] = Field(default_factory=list)
     #: message id of the menu that reply replaces in place, when it does
     outbox_edit: int | None = None
+    #: in a group, the member's message that reply quotes (it tells whose its buttons are)
+    outbox_reply_to: int | None = None
 
     def dumps(self) -> str:
         """Serialise to compact JSON for storage."""

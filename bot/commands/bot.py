@@ -79,8 +79,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
     from bot.logging_setup import configure_logging
 
-    # redacts ID, phone and card numbers in every line; keeps httpx (whose URLs hold the token) quiet
-    configure_logging(settings.log_level)
+    # redacts ID, phone and card numbers and people's names in every line, and the token at any level;
+    # keeps httpx (whose URLs hold the token) quiet
+    configure_logging(settings.log_level, secrets=[settings.telegram_bot_token.get_secret_value()])
 
     try:
         asyncio.run(_check_token(settings))

@@ -61,6 +61,9 @@ class SessionStore(Protocol):
     async def delete(self, key: str) -> None:
         """Erase every record kept for ``key``."""
 
+    async def delete_member(self, member: int) -> None:
+        """Erase the person's conversations in every group: the keys ``<chat>:<member>``."""
+
     def lock(self, key: str) -> AbstractAsyncContextManager[None]:
         """Hold the chat ``key`` exclusively for the duration of the ``async with`` block."""
 

@@ -23,6 +23,7 @@ from redis.backoff import ExponentialBackoff
 from redis.exceptions import RedisError
 
 from bot.storage.base import Loaded, LockTimeout, StorageUnavailable, decode_record
+from bot.storage.redis_forget import FORGET_REWRITE_DELAY, ForgetRewrite
 from bot.storage.sqlite import KeyedLocks
 from flows.session import Session
 
@@ -52,6 +53,8 @@ class RedisSessionStore:
         prefix: namespace of this application's keys.
         lock_lease_seconds: how long a lock survives a process that died while holding it.
         lock_wait_seconds: how long to wait for a busy chat before giving up.
+        forget_rewrite_delay: seconds after a forget before Redis is asked to rewrite its files
+            (:mod:`bot.storage.redis_forget`).
     """
 
     def __init__(
@@ -62,6 +65,7 @@ class RedisSessionStore:
         prefix: str = "loan-advisor:",
         lock_lease_seconds: float = 30.0,
         lock_wait_seconds: float = 60.0,
+        forget_rewrite_delay: float = FORGET_REWRITE_DELAY,
     ) -> None:
         self.ttl_seconds = ttl_seconds
         # a few quick retries ride out a blip; an outage surfaces within seconds as StorageUnavailable
@@ -78,6 +82,7 @@ class RedisSessionStore:
         self._local = KeyedLocks()
         self._release = self._redis.register_script(_RELEASE)
         self._extend = self._redis.register_script(_EXTEND)
+        self._rewrite = ForgetRewrite(self._redis, forget_rewrite_delay)
 
     @staticmethod
     @contextlib.contextmanager
@@ -108,9 +113,23 @@ class RedisSessionStore:
             await self._redis.set(self._session_key(key), session.dumps(), px=expiry_ms)
 
     async def delete(self, key: str) -> None:
-        """Erase the chat's session."""
+        """Erase the chat's session, from memory now and from Redis's files on disk soon after."""
         with self._reachable():
             await self._redis.delete(self._session_key(key))
+        self._rewrite.forgotten()
+
+    async def delete_member(self, member: int) -> None:
+        """Erase the person's conversations in every group (keys ``<chat>:<member>``), and soon from disk.
+
+        A ``SCAN`` over the sessions: it costs a pass over the keys, which a forget can afford.
+        """
+        # a group's id ends in a digit: the private chat's key, ``session:<member>``, does not match
+        pattern = self._session_key(f"*[0-9]:{int(member)}")
+        with self._reachable():
+            keys = [key async for key in self._redis.scan_iter(match=pattern, count=500)]
+            if keys:
+                await self._redis.delete(*keys)
+        self._rewrite.forgotten()
 
     def lock(self, key: str) -> AbstractAsyncContextManager[None]:
         """Hold the chat ``key`` across every process that shares this Redis."""
@@ -152,5 +171,6 @@ class RedisSessionStore:
                 log.warning("could not renew a chat lock: %s", error)
 
     async def close(self) -> None:
-        """Close the connection pool."""
+        """Ask for a rewrite still due, then close the connection pool."""
+        await self._rewrite.close()
         await self._redis.aclose()

@@ -9,6 +9,7 @@ in-process ``asyncio`` locks: several processes sharing one chat need the Redis 
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import threading
 import time
@@ -65,7 +66,10 @@ class SqliteSessionStore:
     def __init__(self, path: str | Path, ttl_seconds: float) -> None:
         self.path = Path(path)
         self.ttl_seconds = ttl_seconds
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # created private before SQLite opens it (whatever the umask); SQLite gives its write-ahead log
+        # and shared-memory files the database file's mode
+        os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db_lock = threading.Lock()
         self._locks = KeyedLocks()
@@ -128,6 +132,15 @@ class SqliteSessionStore:
             db.execute("DELETE FROM sessions WHERE chat_key = ?", (key,))
             # the WAL still holds earlier copies of the row's page: fold it into the (zeroed) file and
             # empty it, so /forget leaves no trace on disk
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+        await self._run(erase)
+
+    async def delete_member(self, member: int) -> None:
+        """Erase the person's conversations in every group (keys ``<chat>:<member>``), as :meth:`delete`."""
+
+        def erase(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM sessions WHERE chat_key LIKE ?", (f"%:{int(member)}",))
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
         await self._run(erase)

@@ -1,10 +1,11 @@
 """Thin Telegram handlers: an ``Update`` becomes a :class:`Turn`, a :class:`Reply` becomes Bot API calls.
 
-Nothing here decides what to say. The handlers read the update, load the chat's session under the chat's
-lock, let the engine answer (in a worker thread, so a slow answer shows a typing indicator), save the
-session and send the reply: inline keyboards from button rows, HTML parse mode, long texts split, a
-menu edited in place when a button press is answered by a single message with buttons. The few notes of
-its own (a sticker, an edited message, a stale button) go through gettext like every UI string.
+Nothing here decides what to say. The handlers read the update, load the session of the conversation
+(the chat's; in a group, the member's: :class:`Conversation`) under its lock, let the engine answer (in
+a worker thread, so a slow answer shows a typing indicator), save the session and send the reply:
+inline keyboards from button rows, HTML parse mode, long texts split, a menu edited in place when a
+button press is answered by a single message with buttons. The few notes of its own (a sticker, an
+edited message, a stale button, someone else's button) go through gettext like every UI string.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
 import httpx
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram import Message as TgMessage
 from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -56,6 +58,7 @@ NOTE_ERROR = N_("抱歉，刚才出了点问题，您的消息没有处理完。
 NOTE_STORAGE = N_("暂时无法保存对话，请稍后再试。")
 NOTE_RECOVERED = N_("抱歉，之前的对话记录无法读取，已重新开始。")
 NOTE_SLOW_DOWN = N_("发得有点快，请稍等几秒再试。")
+NOTE_NOT_YOURS = N_("这个按钮是给别人的，点了不会改变什么。想自己问，请 @我 或回复我的消息。")
 
 # --- issue 21 (message check) ----------------------------------------------------------------------
 #: the longest forwarded or pasted message checked (Telegram's own limit for a text message)
@@ -108,9 +111,46 @@ def language_of(update: Update) -> str | None:
     return user.language_code if user is not None else None
 
 
-def chat_key(chat_id: int) -> str:
-    """The storage key of a chat: its id, and nothing else about the user."""
-    return str(chat_id)
+def chat_key(chat_id: int, member: int | None = None) -> str:
+    """The storage key of a conversation: the chat's id, and in a group the member's id after it.
+
+    Nothing else about the person goes into it (no name, no username).
+    """
+    return str(chat_id) if member is None else f"{chat_id}:{member}"
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """One person's conversation with the bot: the chat it is held in, and whose session it is.
+
+    In a private chat the person is the chat. In a group each member has a conversation of their own
+    (session key ``<chat>:<member>``), so one member's answers, buttons, ``/forget`` and ``/lang`` never
+    touch another's. A reply in a group quotes the member's message it answers (``reply_to``): the
+    group sees whom it is for, and a button on it tells whose it is (:meth:`TelegramAdapter._owner`).
+    """
+
+    chat_id: int
+    member: int | None = None
+    reply_to: int | None = None
+
+    @property
+    def key(self) -> str:
+        """The session's storage key (:func:`chat_key`)."""
+        return chat_key(self.chat_id, self.member)
+
+
+def conversation_of(update: Update) -> Conversation | None:
+    """The conversation an update belongs to; a group message's reply will quote that message."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    if chat.type == ChatType.PRIVATE:
+        return Conversation(chat.id)
+    user = update.effective_user
+    message = update.message or update.edited_message
+    return Conversation(
+        chat.id, user.id if user is not None else None, message.message_id if message is not None else None
+    )
 
 
 class TelegramAdapter:
@@ -181,11 +221,13 @@ class TelegramAdapter:
             if addressed is None:
                 return
             text = addressed
-        if not await self._admitted(update, context.bot):
+        conversation = conversation_of(update)
+        assert conversation is not None  # a message always has its chat
+        if not await self._admitted(update, context.bot, conversation):
             return
         language = language_of(update)
         if not text.strip():
-            await self._note(context.bot, message.chat_id, NOTE_EMPTY, language=language)
+            await self._note(context.bot, conversation, NOTE_EMPTY, language=language)
             return
         # issue 21: a forwarded message, or a long paste, is a message to check rather than a question
         turn = Turn.from_text(text)
@@ -194,45 +236,56 @@ class TelegramAdapter:
         received = turn.origin == "forwarded" or looks_like_received_message(text)
         if len(text) > (MAX_RECEIVED_CHARS if received else MAX_QUESTION_CHARS):
             await self._note(
-                context.bot, message.chat_id, NOTE_TOO_LONG, language=language, limit=MAX_QUESTION_CHARS
+                context.bot, conversation, NOTE_TOO_LONG, language=language, limit=MAX_QUESTION_CHARS
             )
             return
-        await self._converse(context.bot, message.chat_id, turn, language)
+        await self._converse(context.bot, conversation, turn, language)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answer a button press; stale or forged callback data gets a note instead."""
+        """Answer a button press; stale or forged callback data, or someone else's button, gets a note."""
         query = update.callback_query
         if query is None:
             return
         answered = False
+        language = language_of(update)
         try:
             pressed = query.message if isinstance(query.message, TgMessage) else None
-            if pressed is None or not self._is_offered(query, pressed):
-                chat_id = pressed.chat_id if pressed is not None else None
-                note = await self._text(chat_id, NOTE_STALE_BUTTON, language=language_of(update))
+            conversation = conversation_of(update)
+            if pressed is None or conversation is None or not self._is_offered(query, pressed):
+                note = await self._text(conversation, NOTE_STALE_BUTTON, language=language)
                 answered = await self._answer(query, note)
                 return
-            if not await self._admitted(update, context.bot):
+            if not await self._admitted(update, context.bot, conversation):
                 return  # the note, if due, went to the chat; ``finally`` stops the spinner
-            key = chat_key(pressed.chat_id)
+            if pressed.chat.type != ChatType.PRIVATE:
+                owner = self._owner(pressed, context.bot)
+                if owner is not None and owner != conversation.member:
+                    # another member's button: a note for the presser alone, and nothing changes
+                    note = await self._text(conversation, NOTE_NOT_YOURS, language=language)
+                    answered = await self._answer(query, note)
+                    return
+                # what follows quotes the member's message again, so its buttons stay theirs
+                replied = pressed.reply_to_message if owner is not None else None
+                conversation = replace(conversation, reply_to=replied.message_id if replied else None)
+            key = conversation.key
             async with self.store.lock(key):
                 loaded = await self.store.load(key)
                 session = loaded.session
                 if loaded.unreadable:
                     # the keyboard belongs to a conversation we can no longer read: start afresh, say so
                     answered = await self._answer(query)
-                    fresh = await self._recover(context.bot, pressed.chat_id, language_of(update))
+                    fresh = await self._recover(context.bot, conversation, language)
                     start = Turn(kind="command", text="start")
-                    await self._take_turn(context.bot, pressed.chat_id, fresh, start, None)
+                    await self._take_turn(context.bot, conversation, fresh, start, None)
                     return
                 if session is None:  # expired or forgotten: the keyboard belongs to a conversation now gone
-                    note = await self._text(pressed.chat_id, NOTE_STALE_BUTTON, language=language_of(update))
+                    note = await self._text(conversation, NOTE_STALE_BUTTON, language=language)
                     answered = await self._answer(query, note)
                     return
                 answered = await self._answer(query)
                 turn = Turn(kind="button", text=query.data or "")
                 menu = None if turn.text.startswith(CONTENT_BUTTON_PREFIXES) else pressed
-                await self._take_turn(context.bot, pressed.chat_id, session, turn, menu)
+                await self._take_turn(context.bot, conversation, session, turn, menu)
         finally:
             if not answered:  # whatever happened, the spinner on the user's button must stop
                 await self._answer(query)
@@ -246,9 +299,11 @@ class TelegramAdapter:
             message.text is None or self._group_text(message, context.bot) is None
         ):
             return
-        if not await self._admitted(update, context.bot):
+        conversation = conversation_of(update)
+        assert conversation is not None  # a message always has its chat
+        if not await self._admitted(update, context.bot, conversation):
             return
-        await self._note(context.bot, message.chat_id, NOTE_EDITED, language=language_of(update))
+        await self._note(context.bot, conversation, NOTE_EDITED, language=language_of(update))
 
     async def on_media(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Ask for text when a sticker, photo, voice note or file arrives."""
@@ -257,9 +312,11 @@ class TelegramAdapter:
             return
         if message.chat.type != ChatType.PRIVATE and not self._replies_to_me(message, context.bot):
             return
-        if not await self._admitted(update, context.bot):
+        conversation = conversation_of(update)
+        assert conversation is not None  # a message always has its chat
+        if not await self._admitted(update, context.bot, conversation):
             return
-        await self._note(context.bot, message.chat_id, NOTE_NOT_TEXT, language=language_of(update))
+        await self._note(context.bot, conversation, NOTE_NOT_TEXT, language=language_of(update))
 
     # --- issue 21: screenshots (kept together, apart from the rest, for the issue-20 rework) ------------
 
@@ -270,47 +327,48 @@ class TelegramAdapter:
             return
         if message.chat.type != ChatType.PRIVATE and not self._replies_to_me(message, context.bot):
             return
-        if not await self._admitted(update, context.bot):
+        conversation = conversation_of(update)
+        assert conversation is not None  # a message always has its chat
+        if not await self._admitted(update, context.bot, conversation):
             return
         language = language_of(update)
         if self.images is None:
-            await self._note(context.bot, message.chat_id, NOTE_NOT_TEXT, language=language)
+            await self._note(context.bot, conversation, NOTE_NOT_TEXT, language=language)
             return
         person = update.effective_user.id if update.effective_user is not None else message.chat_id
         try:
             data = await self._image_bytes(context.bot, message, self.images)
         except ImageUnreadable as error:
-            await self._note(context.bot, message.chat_id, UNREADABLE_NOTES[error.code], language=language)
+            await self._note(context.bot, conversation, UNREADABLE_NOTES[error.code], language=language)
             return
         # reading takes seconds: it goes on as a task of its own, so this update counts as handled and
         # polling (which waits for the updates in hand) keeps serving every other chat meanwhile
-        task = asyncio.create_task(
-            self._read_and_answer(context.bot, message.chat_id, person, data, language)
-        )
+        task = asyncio.create_task(self._read_and_answer(context.bot, conversation, person, data, language))
         self._image_tasks.add(task)
         task.add_done_callback(self._image_tasks.discard)
 
     async def _read_and_answer(
-        self, bot: Bot, chat_id: int, person: int, data: bytes, language: str | None
+        self, bot: Bot, conversation: Conversation, person: int, data: bytes, language: str | None
     ) -> None:
         """Read the image (showing "typing…"), then answer its text as a message to check."""
         assert self.images is not None
+        chat_id = conversation.chat_id
         typing = asyncio.create_task(self._keep_typing(bot, chat_id))
         try:
             text = await self.images.read(person, data)
         except ImageUnreadable as error:
-            await self._note(bot, chat_id, UNREADABLE_NOTES[error.code], language=language)
+            await self._note(bot, conversation, UNREADABLE_NOTES[error.code], language=language)
             return
         finally:
             typing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await typing
         try:
-            await self._converse(bot, chat_id, Turn(kind="text", text=text, origin="photo"), language)
+            await self._converse(bot, conversation, Turn(kind="text", text=text, origin="photo"), language)
         except Exception:  # outside PTB's error handler here: log (never the text) and tell the person
             log.exception("could not answer an image in chat %s", chat_id)
             with contextlib.suppress(TelegramError):
-                await self._note(bot, chat_id, NOTE_ERROR, language=language)
+                await self._note(bot, conversation, NOTE_ERROR, language=language)
 
     @staticmethod
     async def _image_bytes(bot: Bot, message: TgMessage, images: ImageReading) -> bytes:
@@ -354,24 +412,31 @@ class TelegramAdapter:
             note = NOTE_STORAGE
         else:
             log.error("error while handling an update: %r", error, exc_info=error)
-        if not isinstance(update, Update) or update.effective_chat is None:
+        if not isinstance(update, Update) or (conversation := conversation_of(update)) is None:
             return
         if isinstance(error, Forbidden):  # blocked by the user: nobody to tell
             return
         with contextlib.suppress(TelegramError):
-            await self._note(context.bot, update.effective_chat.id, note, language=language_of(update))
+            await self._note(context.bot, conversation, note, language=language_of(update))
 
     # --- addressing in groups ----------------------------------------------------------------------
 
     def _group_text(self, message: TgMessage, bot: Bot) -> str | None:
-        """The text meant for the bot in a group message, or ``None`` when it is not for the bot."""
+        """The text meant for the bot in a group message, or ``None`` when it is not for the bot.
+
+        For the bot are: a command addressed to it (``/check@ourbot``), a message mentioning it, and a
+        reply to one of its messages. A bare ``/start`` is not: other bots in the group take it as
+        theirs, and Telegram's own menu adds ``@ourbot`` to a command chosen for this bot.
+        """
         text = message.text or ""
         username = (bot.username or "").lower()
         entities = message.parse_entities([MessageEntityType.BOT_COMMAND, MessageEntityType.MENTION])
         for entity, value in entities.items():
             if entity.type == MessageEntityType.BOT_COMMAND and entity.offset == 0:
                 target = value.partition("@")[2]
-                return text if not target or target.lower() == username else None
+                if target:
+                    return text if target.lower() == username else None
+                break  # a bare command: for the bot only when mentioned or replied to as well
         mentions = [value for entity, value in entities.items() if entity.type == MessageEntityType.MENTION]
         if any(value[1:].lower() == username for value in mentions):
             for value in mentions:
@@ -388,6 +453,19 @@ class TelegramAdapter:
         return bool(replied and replied.from_user and replied.from_user.id == bot.id)
 
     @staticmethod
+    def _owner(pressed: TgMessage, bot: Bot) -> int | None:
+        """Whom the buttons of a group message were offered to: the member whose message it quotes.
+
+        ``None`` when it quotes nobody's (a reply sent before groups were per person, or the member's
+        message was deleted): the press then acts on the presser's own conversation, which is all any
+        press can change.
+        """
+        replied = pressed.reply_to_message
+        if replied is None or replied.from_user is None or replied.from_user.id == bot.id:
+            return None
+        return replied.from_user.id
+
+    @staticmethod
     def _is_offered(query: CallbackQuery, pressed: TgMessage) -> bool:
         """Whether the pressed data is one of the buttons the message really carries (else forged)."""
         markup = pressed.reply_markup
@@ -397,30 +475,32 @@ class TelegramAdapter:
 
     # --- one turn ----------------------------------------------------------------------------------
 
-    async def _converse(self, bot: Bot, chat_id: int, turn: Turn, language: str | None = None) -> None:
-        key = chat_key(chat_id)
+    async def _converse(
+        self, bot: Bot, conversation: Conversation, turn: Turn, language: str | None = None
+    ) -> None:
+        key = conversation.key
         async with self.store.lock(key):
             loaded = await self.store.load(key)
             if loaded.unreadable:
-                session = await self._recover(bot, chat_id, language)
+                session = await self._recover(bot, conversation, language)
             else:
                 # a new chat starts in the user's Telegram language; /lang changes it, the session keeps it
                 session = loaded.session or Session(locale=locale_for_language_code(language))
-            await self._take_turn(bot, chat_id, session, turn, None)
+            await self._take_turn(bot, conversation, session, turn, None)
 
-    async def _recover(self, bot: Bot, chat_id: int, language: str | None) -> Session:
+    async def _recover(self, bot: Bot, conversation: Conversation, language: str | None) -> Session:
         """Replace an unreadable session record with a fresh session and apologise; returns the session.
 
         The fresh session is stored at once, so a record that cannot be read is met once, not at every
         message (no loop of apologies); the store has logged the failure, without the record's content.
         """
         session = Session(locale=locale_for_language_code(language))
-        await self.store.put(chat_key(chat_id), session)
+        await self.store.put(conversation.key, session)
         with contextlib.suppress(TelegramError):
-            await self._note(bot, chat_id, NOTE_RECOVERED, language=language)
+            await self._note(bot, conversation, NOTE_RECOVERED, language=language)
         return session
 
-    async def _admitted(self, update: Update, bot: Bot) -> bool:
+    async def _admitted(self, update: Update, bot: Bot, conversation: Conversation) -> bool:
         """Whether the per-user flood limit lets this update through; the first refusal is explained.
 
         Refused turns are dropped unanswered (a button press still has its spinner stopped by the
@@ -433,15 +513,14 @@ class TelegramAdapter:
         if verdict is Verdict.ALLOW:
             return True
         self.metrics.flood_refused()
-        chat = update.effective_chat
-        log.info("flood limit: dropping a turn in chat %s", chat.id if chat is not None else "?")
-        if verdict is Verdict.DROP_AND_NOTE and chat is not None:
+        log.info("flood limit: dropping a turn in chat %s", conversation.chat_id)
+        if verdict is Verdict.DROP_AND_NOTE:
             with contextlib.suppress(TelegramError):
-                await self._note(bot, chat.id, NOTE_SLOW_DOWN, language=language_of(update))
+                await self._note(bot, conversation, NOTE_SLOW_DOWN, language=language_of(update))
         return False
 
     async def _take_turn(
-        self, bot: Bot, chat_id: int, session: Session, turn: Turn, pressed: TgMessage | None
+        self, bot: Bot, conversation: Conversation, session: Session, turn: Turn, pressed: TgMessage | None
     ) -> None:
         """Run the engine, save (or erase) the session, send the reply; the caller holds the chat's lock.
 
@@ -449,32 +528,38 @@ class TelegramAdapter:
         update's id is recorded with it: an update Telegram delivers again because the bot died before
         confirming it only gets the rest of its reply, never a second turn.
         """
-        key = chat_key(chat_id)
+        chat_id, key = conversation.chat_id, conversation.key
         update_id = current_update_id.get()
         if session.outbox:
             # a reply the bot died while sending (or this very update's, delivered again): finish it first
-            await self._flush(bot, chat_id, key, session)
+            await self._flush(bot, conversation, session)
         if update_id is not None and update_id in session.handled_updates:
             log.info("update %s of chat %s was handled before; not answered again", update_id, chat_id)
             return
         reply = await self._think(bot, chat_id, session, turn)
         if reply.forget:
-            # erase before sending: the promise to forget must not depend on the network
+            # erase before sending: the promise to forget must not depend on the network. 「删除我保存的
+            # 关于您的全部数据」: the person's private chat and their conversations in every group
+            person = conversation.member if conversation.member is not None else chat_id
             await self.store.delete(key)
-            await self.send_reply(bot, chat_id, reply, pressed)
+            await self.store.delete(chat_key(person))
+            await self.store.delete_member(person)
+            await self.send_reply(bot, conversation, reply, pressed)
             return
         session.updated_at = time.time()
         session.handled_updates = remember_update(session.handled_updates, update_id)
         session.outbox = list(reply.messages)
         session.outbox_edit = pressed.message_id if pressed is not None else None
+        session.outbox_reply_to = conversation.reply_to
         await self.store.put(key, session)
-        await self._flush(bot, chat_id, key, session)
+        await self._flush(bot, conversation, session)
 
-    async def _flush(self, bot: Bot, chat_id: int, key: str, session: Session) -> None:
-        """Send the saved reply of ``session``, then clear it from the store."""
-        await self._deliver(bot, chat_id, session.outbox, session.outbox_edit)
-        session.outbox, session.outbox_edit = [], None
-        await self.store.put(key, session)
+    async def _flush(self, bot: Bot, conversation: Conversation, session: Session) -> None:
+        """Send the saved reply of ``session`` (quoting the message it answers), then clear it."""
+        answering = replace(conversation, reply_to=session.outbox_reply_to)
+        await self._deliver(bot, answering, session.outbox, session.outbox_edit)
+        session.outbox, session.outbox_edit, session.outbox_reply_to = [], None, None
+        await self.store.put(conversation.key, session)
 
     async def _think(self, bot: Bot, chat_id: int, session: Session, turn: Turn) -> Reply:
         loop = asyncio.get_running_loop()
@@ -499,20 +584,22 @@ class TelegramAdapter:
     # --- sending -----------------------------------------------------------------------------------
 
     async def send_reply(
-        self, bot: Bot, chat_id: int, reply: Reply, pressed: TgMessage | None = None
+        self, bot: Bot, conversation: Conversation, reply: Reply, pressed: TgMessage | None = None
     ) -> None:
         """Send ``reply``; a single message with buttons answering a button press replaces the menu."""
-        await self._deliver(bot, chat_id, reply.messages, pressed.message_id if pressed is not None else None)
+        menu_id = pressed.message_id if pressed is not None else None
+        await self._deliver(bot, conversation, reply.messages, menu_id)
 
     async def _deliver(
-        self, bot: Bot, chat_id: int, messages: list[ReplyMessage], menu_id: int | None
+        self, bot: Bot, conversation: Conversation, messages: list[ReplyMessage], menu_id: int | None
     ) -> None:
         """Send ``messages``; a single one with buttons replaces the menu ``menu_id`` when there is one."""
+        chat_id = conversation.chat_id
         in_place = menu_id is not None and len(messages) == 1 and bool(messages[0].buttons)
         if in_place and menu_id is not None and await self._edit_in_place(bot, chat_id, menu_id, messages[0]):
             return
         for message in messages:
-            await self._send_message(bot, chat_id, message)
+            await self._send_message(bot, chat_id, message, conversation.reply_to)
 
     async def _edit_in_place(self, bot: Bot, chat_id: int, message_id: int, message: ReplyMessage) -> bool:
         parts = split_html(message.text)
@@ -536,23 +623,36 @@ class TelegramAdapter:
             return False
         return True
 
-    async def _send_message(self, bot: Bot, chat_id: int, message: ReplyMessage) -> None:
+    async def _send_message(
+        self, bot: Bot, chat_id: int, message: ReplyMessage, reply_to: int | None = None
+    ) -> None:
         parts = split_html(message.text)
         for number, part in enumerate(parts, start=1):
             markup = keyboard(message.buttons) if number == len(parts) else None
             try:
-                await self._send_part(bot, chat_id, part, markup)
+                await self._send_part(bot, chat_id, part, markup, reply_to)
             except Forbidden:
                 log.info("chat %s blocked the bot; reply dropped", chat_id)
                 return
 
     async def _send_part(
-        self, bot: Bot, chat_id: int, part: str, markup: InlineKeyboardMarkup | None
+        self,
+        bot: Bot,
+        chat_id: int,
+        part: str,
+        markup: InlineKeyboardMarkup | None,
+        reply_to: int | None = None,
     ) -> None:
+        # a group reply quotes the member's message; sent all the same if that message was deleted
+        quoting = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
         try:
             await self._call(
                 lambda: bot.send_message(
-                    chat_id=chat_id, text=part, parse_mode=ParseMode.HTML, reply_markup=markup
+                    chat_id=chat_id,
+                    text=part,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    reply_parameters=quoting,
                 ),
                 idempotent=False,
             )
@@ -562,7 +662,9 @@ class TelegramAdapter:
             # a formatting slip in our own text must not cost the user the answer
             log.error("Telegram refused the HTML of a reply (%s); sending it as plain text", error.message)
             await self._call(
-                lambda: bot.send_message(chat_id=chat_id, text=plain_text(part), reply_markup=markup),
+                lambda: bot.send_message(
+                    chat_id=chat_id, text=plain_text(part), reply_markup=markup, reply_parameters=quoting
+                ),
                 idempotent=False,
             )
         except TimedOut as error:
@@ -577,11 +679,13 @@ class TelegramAdapter:
         failures, 5xx answers, unreadable answers and time-outs. A time-out after the request was sent
         is repeated only for calls that are harmless to repeat (edits, chat actions): a ``sendMessage``
         that timed out is taken as delivered (at most once), since repeating it would show it twice.
+        A 400 (``BadRequest``, which PTB derives from ``NetworkError``) is never repeated: Telegram read
+        the request and refused it, and the same request gets the same answer.
         """
         for attempt in range(1, self.attempts + 1):
             try:
                 return await request()
-            except RetryAfter:
+            except (RetryAfter, BadRequest):
                 raise
             except TimedOut as error:
                 never_sent = isinstance(error.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout))
@@ -607,14 +711,14 @@ class TelegramAdapter:
         return True
 
     async def _text(
-        self, chat_id: int | None, note: str, *, language: str | None = None, **values: object
+        self, conversation: Conversation | None, note: str, *, language: str | None = None, **values: object
     ) -> str:
-        """A note of the adapter's own, in the chat's language and script (plain text).
+        """A note of the adapter's own, in the conversation's language and script (plain text).
 
-        The chat's session decides; a chat without one gets the user's Telegram ``language`` code.
+        The person's session decides; one without a session gets their Telegram ``language`` code.
         """
         try:
-            session = None if chat_id is None else await self.store.get(chat_key(chat_id))
+            session = None if conversation is None else await self.store.get(conversation.key)
         except StorageUnavailable:  # the note must still go out, in the user's Telegram language
             session = None
         locale = session.locale if session is not None else locale_for_language_code(language)
@@ -622,7 +726,13 @@ class TelegramAdapter:
             return localise_script(_(note).format(**values), locale)
 
     async def _note(
-        self, bot: Bot, chat_id: int, note: str, *, language: str | None = None, **values: object
+        self,
+        bot: Bot,
+        conversation: Conversation,
+        note: str,
+        *,
+        language: str | None = None,
+        **values: object,
     ) -> None:
-        text = await self._text(chat_id, note, language=language, **values)
-        await self._send_part(bot, chat_id, esc(text), None)
+        text = await self._text(conversation, note, language=language, **values)
+        await self._send_part(bot, conversation.chat_id, esc(text), None, conversation.reply_to)

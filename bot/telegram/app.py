@@ -21,6 +21,7 @@ from typing import Any
 from telegram import BotCommand, Update
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor
 
+from bot.logging_setup import hide_secrets
 from bot.metrics import Metrics
 from bot.ocr import ImageReading, OcrLimits, RapidOcrReader
 from bot.settings import Settings
@@ -126,6 +127,8 @@ def build_application(
     """
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    # before the Bot exists: PTB logs its API URL, token inside, as soon as it is made
+    hide_secrets(settings.telegram_bot_token.get_secret_value())
     metrics = metrics if metrics is not None else Metrics()
     flood = FloodGate(settings.flood_rate_per_minute, settings.flood_burst)
     adapter = TelegramAdapter(engine, store, flood=flood, images=image_reading(settings), metrics=metrics)
@@ -217,7 +220,9 @@ async def start_webhook(application: Application, settings: Settings) -> Webhook
     if application.post_init is not None:
         await application.post_init(application)
     await application.start()
-    server = WebhookServer(application, settings.webhook_path, secret)
+    server = WebhookServer(
+        application, settings.webhook_path, secret, max_body=settings.webhook_max_update_kib * 1024
+    )
     try:
         server.listen(settings.webhook_listen, settings.webhook_port)
         await set_webhook(application.bot, settings.webhook_url, secret, ALLOWED_UPDATES, retries=3)

@@ -6,6 +6,12 @@ that turn: Telegram has been told it arrived. Telegram redelivers an update whos
 sends the update again (to this process once restarted, or to another one behind the balancer), and the
 adapter recognises an update it has already applied by its id (:attr:`flows.session.Session.handled_updates`).
 
+Before a byte of the body is read, the request must carry the secret token (else 403) and announce a
+body no longer than :data:`MAX_UPDATE_BYTES` (else 413); a body sent without a length (chunked) is cut
+off with a 413 as soon as it passes the limit. Tornado's own defaults would read up to 100 MB of anyone's
+body before the handler saw the request. The largest Telegram update (a 4,096-character message with
+its entities, a replied-to message inside it) is a few tens of kilobytes.
+
 The update goes through the application's update processor (:class:`bot.telegram.app.PerChatOrder`) just
 as a polled one does: one chat's updates are handled in order, and the adapter learns which update it is
 handling (:data:`bot.telegram.delivery.current_update_id`).
@@ -23,12 +29,18 @@ from http import HTTPStatus
 import tornado.httpserver
 import tornado.web
 from telegram import Bot, Update
-from telegram.error import InvalidToken, TelegramError
+from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import Application, ExtBot
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+#: how much of a body is read at a time
+_CHUNK = 16 * 1024
+
+#: the largest request body taken by default: well above any Telegram update, far below tornado's 100 MB
+MAX_UPDATE_BYTES = 256 * 1024
 
 #: longest a shutdown waits for the updates in hand; an update still unfinished after it is left
 #: unanswered, so Telegram delivers it again (the orchestrator kills the process soon after anyway)
@@ -42,13 +54,17 @@ class WebhookServer:
         application: the initialised PTB application whose handlers take the updates.
         path: the URL path Telegram posts to (``webhook_path``), with or without the leading slash.
         secret: the ``secret_token`` given to ``setWebhook``; requests without it are refused with 403.
+        max_body: the largest request body read, in bytes; a larger one is refused with 413.
     """
 
-    def __init__(self, application: Application, path: str, secret: str) -> None:
+    def __init__(
+        self, application: Application, path: str, secret: str, max_body: int = MAX_UPDATE_BYTES
+    ) -> None:
         if not secret:
             raise ValueError("the webhook needs a secret token")
         self.application = application
         self.secret = secret.encode()
+        self.max_body = max_body
         self.accepting = True
         self._in_hand = 0
         self._idle = asyncio.Event()
@@ -56,7 +72,12 @@ class WebhookServer:
         routes = [(rf"/{path.strip('/')}/?", UpdateEndpoint, {"server": self})]
         # no access log: tornado's would repeat every request line at INFO
         web_app = tornado.web.Application(routes, log_function=lambda handler: None)
-        self._http = tornado.httpserver.HTTPServer(web_app)
+        # tornado's own ceiling, a backstop behind the endpoint's checks (which answer 413 at the limit):
+        # a chunk announcing more than that gets tornado's bare 400 and the connection closed
+        backstop = 4 * max_body
+        self._http = tornado.httpserver.HTTPServer(
+            web_app, max_body_size=backstop, max_buffer_size=backstop, chunk_size=_CHUNK
+        )
 
     def listen(self, address: str, port: int) -> None:
         """Start accepting connections on ``address:port``."""
@@ -89,18 +110,26 @@ class WebhookServer:
         await self._http.close_all_connections()
 
 
+@tornado.web.stream_request_body
 class UpdateEndpoint(tornado.web.RequestHandler):
-    """``POST`` of one update: 200 once handled; 403 without the secret, 400 for a body that is no update,
-    503 while shutting down."""
+    """``POST`` of one update: 200 once handled; 403 without the secret, 413 for a body over the limit,
+    400 for a body that is no update, 503 while shutting down.
+
+    The body is streamed (:meth:`data_received`) rather than read by tornado beforehand, so the headers
+    are judged first (:meth:`prepare`): a refused request is answered and its connection closed
+    without its body being read.
+    """
 
     SUPPORTED_METHODS = ("POST",)
 
     def initialize(self, server: WebhookServer) -> None:
         """Tornado's per-request set-up: the server whose application takes the update."""
         self.server = server
+        self._chunks: list[bytes] = []
+        self._size = 0
 
-    async def post(self) -> None:
-        """Check, parse and handle the update; the status code tells Telegram whether to send it again."""
+    def prepare(self) -> None:
+        """Judge the headers before any of the body is read: shutdown, secret token, announced length."""
         if not self.server.accepting:
             # shutting down: a non-2xx answer makes Telegram deliver it again, to a live process
             self._answer(HTTPStatus.SERVICE_UNAVAILABLE)
@@ -109,6 +138,27 @@ class UpdateEndpoint(tornado.web.RequestHandler):
         if not hmac.compare_digest(token, self.server.secret):  # constant time: the secret is a password
             log.debug("webhook request without the right secret token refused")
             self._answer(HTTPStatus.FORBIDDEN)
+            return
+        length = self.request.headers.get("Content-Length")
+        if length is not None and (not length.isdigit() or int(length) > self.server.max_body):
+            log.warning("webhook body of %s bytes refused (limit %d)", length[:20], self.server.max_body)
+            self._answer(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+
+    def data_received(self, chunk: bytes) -> None:
+        """Keep a piece of the body; past the limit (a body sent without its length) answer 413."""
+        if self._finished:  # refused already: what is still on its way is not kept
+            return
+        self._size += len(chunk)
+        if self._size > self.server.max_body:
+            log.warning("webhook body cut off at %d bytes (limit %d)", self._size, self.server.max_body)
+            self._chunks.clear()
+            self._answer(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+            return
+        self._chunks.append(chunk)
+
+    async def post(self) -> None:
+        """Parse and handle the update; the status code tells Telegram whether to send it again."""
+        if self._finished:
             return
         update = self._parse()
         if update is None:
@@ -129,8 +179,9 @@ class UpdateEndpoint(tornado.web.RequestHandler):
 
     def _parse(self) -> Update | None:
         """The update in the request body, or ``None`` (with a log line) when the body is not one."""
+        body = b"".join(self._chunks)
         try:
-            data = json.loads(self.request.body)
+            data = json.loads(body)
             if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
                 raise ValueError("not an object with an integer update_id")
             update = Update.de_json(data, self.server.application.bot)
@@ -138,13 +189,16 @@ class UpdateEndpoint(tornado.web.RequestHandler):
             # the body's content is not logged: it may hold what a user typed
             log.warning(
                 "webhook body of %d bytes is not a Telegram update (%s); answered 400",
-                len(self.request.body),
+                len(body),
                 type(error).__name__,
             )
             return None
         return update
 
     def _answer(self, status: HTTPStatus) -> None:
+        if status in (HTTPStatus.FORBIDDEN, HTTPStatus.REQUEST_ENTITY_TOO_LARGE):
+            # the connection is closed once this answer is out, so the rest of a refused body is not read
+            self.set_header("Connection", "close")
         self.set_status(status)
         self.finish()
 
@@ -157,7 +211,7 @@ async def set_webhook(
     A flood-limit answer (``RetryAfter``) is already waited out and retried by the rate limiter.
 
     Raises:
-        InvalidToken: at once, as retrying would not help.
+        InvalidToken, BadRequest: at once, as retrying would not help.
         TelegramError: the last error, once the retries are used up.
     """
     for attempt in range(retries + 1):
@@ -166,7 +220,7 @@ async def set_webhook(
                 url=url, secret_token=secret, allowed_updates=allowed_updates, max_connections=40
             )
             return
-        except InvalidToken:
+        except (InvalidToken, BadRequest):
             raise
         except TelegramError as error:
             if attempt == retries:

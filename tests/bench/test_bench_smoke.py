@@ -20,6 +20,10 @@ from knowledge.base import load
 from tests.conversations.suite import HERE, conversations
 from tests.load.harness import REDIS_SERVER
 
+#: the benchmarks' own set-up (every part once, a bot process among them) took 114 s at a load average
+#: of 7 on two cores: more than a test's default 120 s leaves room for
+pytestmark = pytest.mark.timeout(600)
+
 TINY = Plan(
     faq_runs=1,
     faq_passes=1,

@@ -198,7 +198,8 @@ class Fault:
     """An injected failure for the next ``times`` calls of ``method`` (``"*"`` for any)."""
 
     method: str
-    #: "flood" (429), "server_error" (``status``), "late" (takes effect, answers after ``delay``),
+    #: "flood" (429), "server_error" (``status``), "bad_request" (400 with ``description``, no effect),
+    #: "late" (takes effect, answers after ``delay``),
     #: "malformed" (200 with a body that is not JSON, no effect: a broken proxy), "stall" (no effect,
     #: answers only after ``delay``: a request lost on the way), "hold" (no effect; sets ``arrived``
     #: and keeps the connection open until ``release`` is set, so a test can kill the bot meanwhile)
@@ -207,6 +208,7 @@ class Fault:
     retry_after: int = 1
     status: int = 502
     delay: float = 0.0
+    description: str = "Bad Request: query is too old and response timeout expired or query ID is invalid"
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -221,6 +223,8 @@ class BotMessage:
     text: str
     markup: dict[str, Any] | None
     edits: int = 0
+    #: the message this one quotes (``reply_parameters``), as Telegram shows it above the text
+    reply_to: int | None = None
 
     @property
     def buttons(self) -> list[tuple[str, str]]:
@@ -609,7 +613,9 @@ class BotApiStandIn:
             return web.json_response(late.envelope(), status=late.code)
         if fault is not None and fault.kind != "late":
             fault.times -= 1
-            if fault.kind == "flood":
+            if fault.kind == "bad_request":
+                error = ApiError(400, fault.description)
+            elif fault.kind == "flood":
                 error = ApiError(
                     429,
                     f"Too Many Requests: retry after {fault.retry_after}",
@@ -722,6 +728,9 @@ class BotApiStandIn:
         }
         if message.markup:
             body["reply_markup"] = message.markup
+        quoted = self._messages.get((message.chat_id, message.reply_to or 0))
+        if quoted is not None:  # one level deep, as Telegram nests it
+            body["reply_to_message"] = {k: v for k, v in quoted.items() if k != "reply_to_message"}
         self._messages[(message.chat_id, message.message_id)] = body
         self._bot_messages[(message.chat_id, message.message_id)] = message
         return body
@@ -774,10 +783,27 @@ class BotApiStandIn:
         chat_id = self._target_chat(params)
         visible = self._visible(params)
         markup = self._markup(params)
-        message = BotMessage(chat_id, next(self._message_ids[chat_id]), str(params["text"]), visible, markup)
+        reply_to = self._reply_to(chat_id, params)
+        message = BotMessage(
+            chat_id, next(self._message_ids[chat_id]), str(params["text"]), visible, markup, reply_to=reply_to
+        )
         body = self._store(message)
         self._record("send", message)
         return body
+
+    def _reply_to(self, chat_id: int, params: dict[str, Any]) -> int | None:
+        """The message a sent message quotes (``reply_parameters``), as Telegram checks it."""
+        quoting = self._json(params, "reply_parameters")
+        if quoting is None:
+            return None
+        if not isinstance(quoting, dict) or "message_id" not in quoting:
+            raise bad_request("can't parse reply parameters JSON object")
+        message_id = int(quoting["message_id"])
+        if (chat_id, message_id) in self._messages:
+            return message_id
+        if quoting.get("allow_sending_without_reply"):
+            return None
+        raise bad_request("message to be replied not found")
 
     def _bot_message(self, params: dict[str, Any]) -> BotMessage:
         if params.get("inline_message_id"):

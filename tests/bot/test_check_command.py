@@ -15,6 +15,8 @@ from flows.session import Session
 from tests.bot.users import GOOD_PROFILE
 from tests.flows.chat import Chat
 
+pytestmark = pytest.mark.slow  # starts `loan-advisor check` processes
+
 PROFILES: list[dict[str, Any]] = [
     GOOD_PROFILE,
     {"age": 20, "student": True, "credit": "clean"},

@@ -13,6 +13,8 @@ import pytest
 import bot
 from bot.cli import main
 
+pytestmark = pytest.mark.slow  # starts `loan-advisor` processes
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -8,9 +8,14 @@ earlier version left there, which is still used, with a one-line notice.
 
 from __future__ import annotations
 
+import stat
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow  # starts `loan-advisor ask` processes
 
 ROOT = Path(__file__).resolve().parents[2]
 DECLINED = "今天天气怎么样"  # out of scope: declined, so it is logged
@@ -95,3 +100,17 @@ def test_the_old_variable_name_still_chooses_the_folder_and_says_so_in_one_line(
     warning = result.stderr.strip().splitlines()
     assert len(warning) == 1 and warning[0].startswith("loan-advisor: ")
     assert "DATA_DIR is an old setting name: use LOAN_ADVISOR_DATA_DIR" in warning[0]
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_data_folder_is_the_owners_alone(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    folder = tmp_path / "new" / "data"
+    result = ask(work, tmp_path / "home", "--data-dir", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert mode(folder) == 0o700 and mode(folder.parent) == 0o700
+    assert mode(folder / "unanswered.jsonl") == 0o600

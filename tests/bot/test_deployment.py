@@ -22,6 +22,8 @@ import yaml
 from bot.cli import COMMANDS
 from bot.settings import Settings
 
+pytestmark = pytest.mark.slow  # starts processes and servers as a deployment does
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 

@@ -11,6 +11,8 @@ import pytest
 
 from tests.bot.screens import font_available, screenshot
 
+pytestmark = pytest.mark.slow  # starts `loan-advisor inspect` processes, reads screenshots
+
 SCAM = (
     "【WE2000】您的借款资金已被风控冻结，需缴纳解冻费用1000元，并回复收到的验证码完成身份确认。"
     "卡号6222020200112233445"

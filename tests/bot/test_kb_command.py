@@ -12,6 +12,8 @@ from bot.cli import main
 from knowledge.base import load
 from tests.knowledge.test_validate import Data, make_data_dir
 
+pytestmark = pytest.mark.slow  # runs `loan-advisor kb check` over the whole knowledge base
+
 Capture = pytest.CaptureFixture[str]
 
 

@@ -31,7 +31,10 @@ from knowledge.inspection import Inspection, inspect_message
 from knowledge.inspection.evaluate import LabelledMessage, read_messages, score
 from tests.bot.screens import LAYOUTS, Layout, font_available, screenshot
 
-pytestmark = pytest.mark.skipif(not font_available(), reason="the CJK font is missing: run `make cjk-font`")
+pytestmark = [
+    pytest.mark.skipif(not font_available(), reason="the CJK font is missing: run `make cjk-font`"),
+    pytest.mark.slow,  # loads the OCR models and reads real screenshots
+]
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "scam_messages.yaml"
 #: which messages are drawn in which layout: transcripts as chats, the rest as SMS, eight photographed;

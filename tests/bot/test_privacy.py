@@ -7,22 +7,26 @@ write-ahead log, and every key and value in Redis.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
 
+from bot import logging_setup
 from bot.logging_setup import configure_logging
 from bot.storage import SessionStore, open_store
+from bot.storage.redis import RedisSessionStore
 from bot.telegram.adapter import Engine
 from flows.engine import Engine as FlowEngine
 from flows.reply import Turn, plain_text
 from flows.session import Session
-from tests.bot.conftest import running_bot
-from tests.bot.standin import BotApiStandIn
+from tests.bot.conftest import REDIS_SERVER, _wait_for_port, free_port, running_bot
+from tests.bot.standin import TOKEN, BotApiStandIn
 
 ID_NUMBER = "11010519491231002X"
 MOBILE = "13812345678"
@@ -73,6 +77,33 @@ def test_httpx_never_logs_request_urls_which_hold_the_token(root_logging: None) 
     configure_logging("DEBUG", stream=out)
     logging.getLogger("httpx").info("HTTP Request: POST https://api.telegram.org/bot123:SECRET/getMe")
     assert "SECRET" not in out.getvalue()
+
+
+async def test_at_debug_the_token_never_appears_and_names_are_replaced(
+    standin: BotApiStandIn,
+    real_engine: Engine,
+    sqlite_store: SessionStore,
+    root_logging: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # nothing hidden yet: the application hides its own token as it is built, before PTB logs it
+    monkeypatch.setattr(logging_setup, "_secrets", [])
+    out = io.StringIO()
+    configure_logging("DEBUG", stream=out)
+    chat = 9102
+    standin.user(chat, first_name="蓝鲸先生")
+    async with running_bot(standin, real_engine, sqlite_store):
+        await standin.say(chat, f"{MARK}：我的手机{MOBILE}，微粒贷利息多少")
+        try:  # an exception whose text holds the token: the traceback is cleaned too
+            raise RuntimeError(f"failed to reach https://api.telegram.org/bot{TOKEN}/getMe")
+        except RuntimeError:
+            logging.getLogger("bot.test").exception("while calling the Bot API")
+    text = out.getvalue()
+    assert "Set Bot API URL" in text and "[secret]" in text  # the check is not blind: PTB said it
+    assert TOKEN not in text and TOKEN.partition(":")[2] not in text
+    assert "Processing update" in text and MARK in text  # the update, with its text, at DEBUG…
+    assert "蓝鲸先生" not in text  # …without the person's name
+    assert MOBILE not in text  # and the text redacted as the unanswered log is
 
 
 async def test_no_message_text_is_logged_at_info_or_above(
@@ -149,6 +180,61 @@ async def test_forget_erases_every_trace_of_the_chat_in_the_store(
         assert str(chat).encode() not in stored  # not the row, not an old page in the file or the WAL
         assert await store.get(str(chat)) is None
         assert await store.get(str(other)) is not None  # the other user keeps their progress
+
+
+@pytest.fixture
+def redis_persisting(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A redis-server of our own persisting as the README recommends (append-only file, every write
+    synced); yields its URL and the folder of its files."""
+    if not REDIS_SERVER.exists():
+        pytest.skip("redis-server is not installed (run `make redis-server`)")
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            *(str(REDIS_SERVER), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder)),
+            *("--save", "", "--appendonly", "yes", "--appendfsync", "always", "--protected-mode", "no"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port, process)
+        yield f"redis://127.0.0.1:{port}/0", folder
+    finally:
+        process.kill()
+        process.wait(timeout=5)
+
+
+def redis_files(folder: Path) -> bytes:
+    """Every byte of every file Redis keeps on disk (the append-only files, a snapshot if any)."""
+    return b"".join(path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file())
+
+
+async def test_forget_leaves_nothing_in_redis_append_only_file_once_it_is_rewritten(
+    standin: BotApiStandIn, real_engine: Engine, redis_persisting: tuple[str, Path]
+) -> None:
+    url, folder = redis_persisting
+    store = RedisSessionStore(url, ttl_seconds=3600, forget_rewrite_delay=0.2)
+    chat, other = 93041, 93042
+    async with running_bot(standin, real_engine, store):
+        for who in (chat, other):
+            await standin.say(who, "/check")
+            await standin.tap(who, "小米")
+            await standin.tap(who, "不是学生")
+            await standin.say(who, "28")
+        forgotten, kept = f"session:{chat}".encode(), f"session:{other}".encode()
+        assert forgotten in redis_files(folder)  # the check can see the answers on disk
+        events = await standin.say(chat, "/forget")
+        assert "已删除" in events[0].text
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 15
+        while forgotten in redis_files(folder):
+            assert loop.time() < deadline, "the forgotten session is still in Redis's files after 15 s"
+            await asyncio.sleep(0.1)
+        assert kept in redis_files(folder)  # the other user's session is on disk as before
+        assert await store.get(str(other)) is not None
 
 
 async def test_sessions_expire_after_the_configured_idle_time(tmp_path: Path) -> None:

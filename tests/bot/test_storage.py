@@ -211,3 +211,32 @@ async def test_a_corrupt_or_foreign_redis_record_reads_as_absent(
 def test_an_unknown_storage_url_is_refused_with_the_accepted_forms() -> None:
     with pytest.raises(ValueError, match="sqlite:///path or redis://"):
         open_store("postgres://localhost/db", ttl_seconds=60)
+
+
+async def test_the_sqlite_files_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    previous = os.umask(0o022)  # a permissive mask, as a library or a shell may leave it
+    try:
+        path = tmp_path / "fresh" / "sessions.sqlite3"
+        store = open_store(f"sqlite:///{path}", ttl_seconds=3600)
+        await store.put("1", midway_session())
+        files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+        assert all(f.exists() for f in files)
+        assert [stat.S_IMODE(f.stat().st_mode) for f in files] == [0o600] * 3
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        await store.close()
+    finally:
+        os.umask(previous)
+
+
+async def test_delete_member_erases_the_persons_conversations_in_groups_and_nothing_else(
+    store: SessionStore,
+) -> None:
+    keys = ["702", "-100777:702", "-100888:702", "-100777:701", "7020", "-100777:7020", "-100702"]
+    for key in keys:
+        await store.put(key, midway_session())
+    await store.delete_member(702)
+    kept = [key for key in keys if await store.get(key) is not None]
+    assert kept == ["702", "-100777:701", "7020", "-100777:7020", "-100702"]

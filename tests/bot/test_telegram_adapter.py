@@ -197,18 +197,22 @@ async def test_in_groups_only_commands_mentions_and_replies_to_the_bot_are_answe
 ) -> None:
     group = -100123
     standin.chat(group)
-    for text in ["大家好", "/help@some_other_bot", "@someone_else 你好"]:
+    # a bare command may be for any bot of the group: only /command@this_bot is taken
+    for text in ["大家好", "/help@some_other_bot", "/help", "@someone_else 你好"]:
         await standin.send_text(group, text, from_id=501)
     await standin.send_media(group, "sticker")
     answered = await standin.say(group, "/start@" + BOT_USERNAME)
     assert [e.text for e in answered] == ["命令 start"]  # the earlier messages got nothing
     mentioned = await standin.say(group, f"@{BOT_USERNAME} 微粒贷")
     assert [e.text for e in mentioned] == ["回声：微粒贷（第2轮）"]
+    bare_with_mention = await standin.say(group, f"/help @{BOT_USERNAME}")
+    assert [e.text for e in bare_with_mention] == ["命令 help"]
     mark = len(standin.chat_events(group))
     bot_message = standin.bot_messages(group)[-1].message_id
     await standin.send_text(group, "那利息呢", from_id=502, reply_to=bot_message)
     replied = await standin.answer_after(group, mark)
-    assert [e.text for e in replied] == ["回声：那利息呢（第3轮）"]
+    # another member replying to the bot is answered, in a conversation of their own
+    assert [e.text for e in replied] == ["回声：那利息呢（第1轮）"]
 
 
 async def test_a_slow_answer_shows_a_typing_indicator_first(standin: BotApiStandIn, bot: object) -> None:
@@ -242,6 +246,16 @@ async def test_server_errors_are_retried_without_duplicate_replies(
     events = await standin.say(14, "你好")
     assert [e.text for e in events] == ["回声：你好（第1轮）"]
     assert [error.code for _, error in standin.errors] == [502, 502]
+
+
+async def test_a_bad_request_is_tried_once_not_repeated(standin: BotApiStandIn, bot: object) -> None:
+    # PTB's BadRequest is a NetworkError; the same request would get the same 400 again, so it is not
+    # repeated: the reply is lost, the user is told, and the stand-in saw exactly one refused sendMessage
+    standin.faults.append(Fault("sendMessage", "bad_request", description="Bad Request: chat not found"))
+    events = await standin.say(18, "你好")
+    assert [e.text for e in events if "回声" in e.text] == []  # a retry would have got it through
+    assert len(events) == 1 and "出了点问题" in events[0].text
+    assert [(method, error.code) for method, error in standin.errors] == [("sendMessage", 400)]
 
 
 async def test_a_reply_whose_confirmation_times_out_is_not_sent_twice(

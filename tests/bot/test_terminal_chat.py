@@ -23,6 +23,8 @@ from bot.terminal import chat, read_turn, render, styled_text, wants_style
 from flows.engine import build_engine
 from flows.reply import Button, Reply
 
+pytestmark = pytest.mark.slow  # starts `loan-advisor chat` processes
+
 ROOT = Path(__file__).resolve().parents[2]
 ANSWERS = [
     "不是",

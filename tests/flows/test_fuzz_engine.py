@@ -10,6 +10,7 @@ through its JSON; and the stored JSON holds none of the typed text.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,8 @@ from tests.flows.hostile_input import (
     hostile_text,
     telegram_html,
 )
+
+pytestmark = pytest.mark.slow  # hypothesis plays hundreds of hostile conversations
 
 COMMAND_NAMES = [
     "start",

@@ -15,6 +15,8 @@ from knowledge.base import KnowledgeBase, read_labelled
 from knowledge.understanding.evaluation import Report, coinciding, evaluate_matcher
 from knowledge.understanding.matcher import LexicalMatcher
 
+pytestmark = pytest.mark.slow  # scores the matcher on whole labelled data sets
+
 DATA = Path(__file__).resolve().parents[2] / "data"
 #: the held-out report sets (tests/data/README.md): never tuned on, only measured
 REPORT_SETS = (

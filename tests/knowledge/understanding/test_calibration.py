@@ -6,6 +6,8 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from bot.settings import Settings
 from knowledge.base import DATA_DIR, KnowledgeBase, default
 from knowledge.models import LabelledQuestion
@@ -150,6 +152,7 @@ def test_stored_calibration_kept_new_questions_within_their_budget() -> None:
     assert load_calibration().answer_threshold >= info["answer_on_threshold_set"]
 
 
+@pytest.mark.slow  # fits a matcher per fold of the labelled examples
 def test_each_example_is_scored_by_a_matcher_that_has_not_learned_it(kb: KnowledgeBase) -> None:
     # scored by the index that holds it, an example would look like an exact match and teach the
     # confidence model that everything is easy

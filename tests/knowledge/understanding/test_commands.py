@@ -10,6 +10,8 @@ import pytest
 
 from bot.cli import main
 
+pytestmark = pytest.mark.slow  # starts `loan-advisor ask` and `eval` processes
+
 
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -286,6 +286,7 @@ def test_products_listed_for_a_comparison_get_the_comparison_and_no_single_produ
     assert matcher.best_guess(question) == (entry, None)
 
 
+@pytest.mark.slow  # builds two matchers over the whole knowledge base
 def test_a_labelled_example_teaches_a_wording_the_paraphrases_lack(kb: KnowledgeBase) -> None:
     from dataclasses import replace
 
