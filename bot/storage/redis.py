@@ -64,6 +64,7 @@ class RedisSessionStore:
         lock_wait_seconds: float = 60.0,
     ) -> None:
         self.ttl_seconds = ttl_seconds
+        self.url = url
         # a few quick retries ride out a blip; an outage surfaces within seconds as StorageUnavailable
         # instead of holding the chat for the client's default back-off
         self._redis: Redis = Redis.from_url(
