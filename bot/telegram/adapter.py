@@ -27,7 +27,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.metrics import Metrics
 from bot.ocr import UNREADABLE_NOTES, ImageReading, ImageUnreadable
-from bot.storage import SessionStore, StorageUnavailable
+from bot.storage import LeaseLost, SessionStore, StorageUnavailable
 from bot.telegram.delivery import current_update_id, remember_update
 from bot.telegram.flood import FloodGate, Verdict
 from bot.telegram.split import split_html
@@ -347,6 +347,10 @@ class TelegramAdapter:
         elif isinstance(error, TelegramError):  # polling reports a failed getUpdates with no update
             self.metrics.bot_api_error("getUpdates", error)
         note = NOTE_ERROR
+        if isinstance(error, LeaseLost):
+            # this process stalled past its lease on the chat; the process that took it over answers
+            log.warning("turn abandoned: %s", error)
+            return
         if isinstance(error, StorageUnavailable):
             # disk full, read-only file, Redis down: an operator's problem, stated in one line; the turn
             # was not saved, so the user may simply send the message again later
