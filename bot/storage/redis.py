@@ -7,8 +7,9 @@ the wrong process. The lease is short (3 s) and the holder renews it every secon
 only runs out when the holding process has died (or lost Redis): another process takes the chat up
 within seconds. Fencing: while the lock is held, a session is written only if the lock still holds this
 holder's token (checked in the same Lua script as the write), so a process that lost its lease cannot
-overwrite what the new holder wrote; it gets :class:`~bot.storage.base.LeaseLost`. Inside one process, waiters for the same chat first queue on a local lock, which
-keeps them in arrival order and spares Redis needless polling.
+overwrite what the new holder wrote; it gets :class:`~bot.storage.base.LeaseLost`. Inside one
+process, waiters for the same chat first queue on a local lock, which keeps them in arrival order and
+spares Redis needless polling.
 """
 
 from __future__ import annotations
