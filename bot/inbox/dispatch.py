@@ -43,7 +43,7 @@ class Dispatcher:
     @property
     def in_hand(self) -> int:
         """Entries taken from the inbox and not yet handled (the inbox depth the metrics show)."""
-        return sum(len(queue) for queue in self._waiting.values()) + len(self._workers)
+        return sum(len(queue) for queue in self._waiting.values())  # the one in progress is still first
 
     def start(self) -> None:
         """Start taking entries from the inbox (in the running event loop)."""

@@ -475,10 +475,24 @@ class TelegramAdapter:
         await self._flush(bot, chat_id, key, session)
 
     async def _flush(self, bot: Bot, chat_id: int, key: str, session: Session) -> None:
-        """Send the saved reply of ``session``, then clear it from the store."""
-        await self._deliver(bot, chat_id, session.outbox, session.outbox_edit)
-        session.outbox, session.outbox_edit = [], None
-        await self.store.put(key, session)
+        """Send the saved reply of ``session``, taking each message out of the stored outbox once sent.
+
+        A crash can then repeat only the message whose request was in flight (Telegram may have shown
+        it, the bot did not learn so), never the messages of the reply sent before it.
+        """
+        messages, menu_id = session.outbox, session.outbox_edit
+        in_place = menu_id is not None and len(messages) == 1 and bool(messages[0].buttons)
+        if in_place and menu_id is not None and await self._edit_in_place(bot, chat_id, menu_id, messages[0]):
+            messages = []
+        session.outbox_edit = None
+        while messages:
+            await self._send_message(bot, chat_id, messages[0])
+            messages = messages[1:]
+            session.outbox = messages
+            await self.store.put(key, session)
+        if session.outbox or menu_id is not None:
+            session.outbox = []
+            await self.store.put(key, session)
 
     async def _think(self, bot: Bot, chat_id: int, session: Session, turn: Turn) -> Reply:
         loop = asyncio.get_running_loop()
