@@ -159,6 +159,8 @@ class RedisInbox:
             try:
                 await self._keep_leases_once()
             except RedisError as error:
+                if self._closed:
+                    return
                 log.warning("inbox: could not renew the stream leases: %s", error)
 
     async def _keep_leases_once(self) -> None:
@@ -253,15 +255,16 @@ class RedisInbox:
         self._closed = True
         if self._keeper is not None:
             self._keeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._keeper
+            # not awaited without a limit: redis-py may turn a cancellation into a connection error
+            await asyncio.wait([self._keeper], timeout=1.0)
         for shard in list(self._owned):
             with contextlib.suppress(RedisError):
                 await self._give_back(shard)
         readers = list(self._readers.values())
         for reader in readers:
             reader.cancel()
-        await asyncio.gather(*readers, return_exceptions=True)
+        if readers:
+            await asyncio.wait(readers, timeout=1.0)
         with contextlib.suppress(RedisError):
             await self._redis.zrem(self._key("members"), self.me)
         await self._redis.aclose()

@@ -162,24 +162,29 @@ class RedisSessionStore:
                         raise LockTimeout(f"chat {key} stayed locked for {self._wait:.0f}s")
                     await asyncio.sleep(pause)
                     pause = min(pause * 2, 0.1)
-            renewal = asyncio.create_task(self._keep_lease(lock_key, token))
+            done = asyncio.Event()
+            renewal = asyncio.create_task(self._keep_lease(lock_key, token, done))
             held = _holding.set((key, token))
             try:
                 yield
             finally:
                 _holding.reset(held)
-                renewal.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await renewal
+                # told to stop, not cancelled: redis-py may turn a cancellation in the middle of a
+                # command into a connection error, which the renewal would log and carry on after
+                done.set()
+                await asyncio.wait([renewal], timeout=self._lease_ms / 1000)
                 try:
                     await self._release(keys=[lock_key], args=[token])
                 except RedisError as error:  # the lease runs out by itself; the turn itself is done
                     log.warning("could not release the lock of chat %s: %s", key, error)
 
-    async def _keep_lease(self, lock_key: str, token: str) -> None:
-        """Renew the lease while the holder works, so a slow turn (a long flood wait) keeps its chat."""
+    async def _keep_lease(self, lock_key: str, token: str, done: asyncio.Event) -> None:
+        """Renew the lease until ``done``, so a slow turn (a long flood wait) keeps its chat."""
         while True:
-            await asyncio.sleep(self._lease_ms / 3000)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), self._lease_ms / 3000)
+            if done.is_set():
+                return
             try:
                 if not await self._extend(keys=[lock_key], args=[token, self._lease_ms]):
                     log.warning("the lease of a chat lock ran out; its writes are refused from now on")
