@@ -20,9 +20,9 @@ import pytest
 from bot.storage import SessionStore
 from bot.telegram.adapter import Engine
 from tests.bot.conftest import running_bot
-from tests.bot.standin import BOT_USERNAME, BotApiStandIn
-from tests.bot.test_faults import kill
-from tests.bot.test_telegram_e2e import start_bot_process, stop_process
+from tests.bot.standin import BOT_USERNAME, BotApiStandIn, Fault
+from tests.bot.test_faults import kill, send_answer
+from tests.bot.test_telegram_e2e import last_question, question_number, start_bot_process, stop_process
 
 GROUP = -100_200
 MEMBERS = [5001, 5002, 5003, 5004, 5005, 5006]
@@ -144,3 +144,37 @@ async def test_sigterm_with_a_burst_queued_exits_within_ten_seconds_and_the_next
     assert code == 0
     assert replies_in(standin, GROUP) <= 41  # at most the one send cut off by the stop, twice
     assert "Traceback" not in (tmp_path / "bot1.log").read_text(errors="replace")
+
+
+@pytest.mark.slow
+async def test_a_kill_while_a_delivered_message_awaits_its_answer_shows_that_one_message_twice(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    """The duplicate window the Bot API leaves: ``sendMessage`` has no idempotency key, so a message that
+    Telegram took but whose answer had not come back when the process died is sent again. Only that one
+    message: each message leaves the stored outbox as soon as its answer is in."""
+    env = {"LOAN_ADVISOR_STORAGE_URL": f"sqlite:///{tmp_path / 'data' / 'sessions.sqlite3'}"}
+    chat = 5400
+    bot = start_bot_process(standin, tmp_path, "bot1", **env)
+    try:
+        await standin.say(chat, "/check", timeout=40)
+        await standin.tap(chat, "小米贷款")
+        await standin.tap(chat, "不是学生")
+        assert question_number(last_question(standin, chat)) == 2
+        standin.faults.append(Fault("sendMessage", "late", delay=3.0))  # shown at once, answered in 3 s
+        mark = len(standin.chat_events(chat))
+        await standin.send_text(chat, "28")  # answered with a new message: question 3
+        await standin.wait_for(lambda: len(standin.chat_events(chat)) > mark, timeout=15, what="question 3")
+        kill(bot)
+        bot = start_bot_process(standin, tmp_path, "bot2", **env)
+        await standin.wait_for(
+            lambda: len(standin.chat_events(chat)) > mark + 1, timeout=40, what="the repeat"
+        )
+        await standin.quiet(chat, quiet_for=1.0)
+        await send_answer(standin, chat)
+        await standin.answer_after(chat, mark + 2, timeout=20)
+    finally:
+        code = await stop_process(bot)
+    assert code == 0
+    numbers = [question_number(e.text) for e in standin.chat_events(chat)[mark - 1 :]]
+    assert [n for n in numbers if n is not None] == [2, 3, 3, 4], standin.transcript(chat)
