@@ -25,6 +25,7 @@ import secrets
 import time
 import zlib
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
@@ -111,7 +112,13 @@ class RedisInbox:
                         self._key("seen", entry.update_id),
                         self._key("last"),
                     ]
-                    args = [entry.update_id, entry.chat, entry.data, entry.received_at, SEEN_SECONDS]
+                    args: list[str | int | float] = [
+                        entry.update_id,
+                        entry.chat,
+                        entry.data,
+                        entry.received_at,
+                        SEEN_SECONDS,
+                    ]
                     await self._add(keys=keys, args=args, client=pipe)
                 await pipe.execute()
         except RedisError as error:
@@ -227,7 +234,9 @@ class RedisInbox:
                 if cursor == "0-0":
                     break
             while shard not in self._draining:
-                batches = await self._redis.xreadgroup(GROUP, self.me, {stream: ">"}, count=100, block=1000)
+                batches: Any = await self._redis.xreadgroup(
+                    GROUP, self.me, {stream: ">"}, count=100, block=1000
+                )
                 for _, messages in batches or []:
                     self._hand_out(shard, messages)
         except asyncio.CancelledError:
