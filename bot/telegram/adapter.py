@@ -28,7 +28,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from bot.metrics import Metrics
 from bot.ocr import UNREADABLE_NOTES, ImageReading, ImageUnreadable
 from bot.storage import LeaseLost, SessionStore, StorageUnavailable
-from bot.telegram.delivery import current_update_id, remember_update
+from bot.telegram.delivery import current_received_at, current_update_id, remember_update
 from bot.telegram.flood import FloodGate, Verdict
 from bot.telegram.split import split_html
 from flows.i18n import N_, _, locale_for_language_code, localise_script, using_locale
@@ -433,7 +433,7 @@ class TelegramAdapter:
         user = update.effective_user
         if user is None:
             return True
-        verdict = self.flood.check(user.id)
+        verdict = self.flood.check(user.id, at=current_received_at.get())
         if verdict is Verdict.ALLOW:
             return True
         self.metrics.flood_refused()

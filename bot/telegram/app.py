@@ -34,7 +34,7 @@ from bot.settings import Settings
 from bot.storage import SessionStore
 from bot.telegram.adapter import Engine, TelegramAdapter
 from bot.telegram.counting import CountingRateLimiter
-from bot.telegram.delivery import current_update_id
+from bot.telegram.delivery import current_received_at, current_update_id
 from bot.telegram.flood import FloodGate
 from bot.telegram.polling import fetch_updates
 from bot.telegram.webhook import WebhookServer, set_webhook
@@ -88,6 +88,7 @@ class Intake:
         if isinstance(bot, ExtBot):  # as PTB does on receiving, for arbitrary callback data
             bot.insert_callback_data(update)
         current_update_id.set(entry.update_id)  # this task handles this one update
+        current_received_at.set(entry.received_at)  # the flood limit counts it as of then
         started = time.perf_counter()
         self.metrics.update_received(update)
         try:

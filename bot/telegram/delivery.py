@@ -18,6 +18,11 @@ current_update_id: contextvars.ContextVar[int | None] = contextvars.ContextVar(
     "current_update_id", default=None
 )
 
+#: when the update being handled in this task was received (seconds since the epoch), or ``None``
+current_received_at: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "current_received_at", default=None
+)
+
 #: how many handled update ids a session remembers; redelivery only concerns the last few
 REMEMBERED_UPDATES = 20
 
