@@ -5,6 +5,12 @@ the chat's entries in turn and marks each done in the inbox once handled. A chat
 Telegram's limits (a busy group may receive 20 messages a minute) holds up only its own later updates;
 nothing else waits for it, and fetching new updates never does.
 
+Turns in progress at once are bounded (:data:`PRIVATE_TURNS`, :data:`GROUP_TURNS`): a thousand chats
+all at once would otherwise each wait for the one engine thread while showing "typing…" to Telegram,
+flooding the Bot API with chat actions. Groups have slots of their own, so groups whose replies wait on
+Telegram's per-group limit never take the slots of private chats. A chat waiting for a slot waits in
+arrival order (``asyncio.Semaphore`` wakes its waiters first come, first served).
+
 Stopping hands back what is unfinished: no entry is taken any more, the turns in progress get a short
 grace to finish, and those still running after it are cancelled; their entries stay in the inbox, for
 the next start or another process.
@@ -22,6 +28,11 @@ from bot.inbox.base import Entry, Inbox
 
 log = logging.getLogger(__name__)
 
+#: private chats whose turns may be in progress at once
+PRIVATE_TURNS = 32
+#: groups whose turns may be in progress at once (a busy group's turn lasts while its replies wait)
+GROUP_TURNS = 32
+
 
 class Dispatcher:
     """Runs ``handle`` on every entry of ``inbox``, per chat in order, chats side by side.
@@ -30,11 +41,22 @@ class Dispatcher:
         inbox: where the entries come from, and are marked done.
         handle: handles one entry; an exception is logged and the entry counts as handled (it would
             fail again), cancellation leaves the entry in the inbox.
+        private_turns: private chats' turns in progress at once.
+        group_turns: groups' turns in progress at once (group chat ids are negative).
     """
 
-    def __init__(self, inbox: Inbox, handle: Callable[[Entry], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        inbox: Inbox,
+        handle: Callable[[Entry], Awaitable[None]],
+        *,
+        private_turns: int = PRIVATE_TURNS,
+        group_turns: int = GROUP_TURNS,
+    ) -> None:
         self.inbox = inbox
         self.handle = handle
+        self._private_slots = asyncio.Semaphore(private_turns)
+        self._group_slots = asyncio.Semaphore(group_turns)
         self._waiting: dict[str, deque[Entry]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._taking: asyncio.Task[None] | None = None
@@ -64,11 +86,15 @@ class Dispatcher:
 
     async def _work(self, chat: str) -> None:
         queue = self._waiting[chat]
+        slots = self._group_slots if chat.startswith("-") else self._private_slots
         try:
             while queue and not self._stopping:
                 entry = queue[0]
                 try:
-                    await self.handle(entry)
+                    async with slots:
+                        if self._stopping:
+                            return
+                        await self.handle(entry)
                 except asyncio.CancelledError:
                     raise
                 except Exception:
