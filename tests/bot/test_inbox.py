@@ -178,3 +178,32 @@ async def take_nothing(inbox: RedisInbox) -> None:
     task = asyncio.ensure_future(iterator.__anext__())
     await asyncio.sleep(0.2)
     task.cancel()
+
+
+async def test_busy_groups_fill_only_the_group_slots_and_private_chats_go_on(tmp_path: Path) -> None:
+    inbox = SqliteInbox(tmp_path / "inbox.sqlite3")
+    release = asyncio.Event()
+    handled: list[int] = []
+
+    async def handle(entry: Entry) -> None:
+        if entry.chat.startswith("-"):
+            await release.wait()  # every group waits on Telegram's per-group limit
+        handled.append(entry.update_id)
+
+    dispatcher = Dispatcher(inbox, handle, private_turns=2, group_turns=2)
+    dispatcher.start()
+    await inbox.add([entry_of(update(n, -100 - n)) for n in range(1, 6)])  # five busy groups
+    await inbox.add([entry_of(update(n, n)) for n in range(10, 20)])  # ten private chats
+    for _ in range(300):
+        if len(handled) == 10:
+            break
+        await asyncio.sleep(0.01)
+    assert sorted(handled) == list(range(10, 20))
+    release.set()
+    for _ in range(300):
+        if len(handled) == 15:
+            break
+        await asyncio.sleep(0.01)
+    assert sorted(handled[10:]) == [1, 2, 3, 4, 5]
+    await dispatcher.stop(grace=1)
+    await inbox.close()
