@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=900.0, help="deadline of the run, seconds")
     parser.add_argument("--groups", type=int, default=10, help="busy groups beside the chats (default 10)")
     parser.add_argument("--group-burst", type=int, default=30, help="mentions in each group (default 30)")
+    parser.add_argument(
+        "--answer-timeout", type=float, default=120.0, help="longest wait for one answer (default 120 s)"
+    )
     args = parser.parse_args(argv)
     report = asyncio.run(
         run_load(
@@ -32,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
             timeout=args.timeout,
             groups=args.groups,
             group_burst=args.group_burst,
+            answer_timeout=args.answer_timeout,
         )
     )
     print(report.summary())

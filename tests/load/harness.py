@@ -304,6 +304,7 @@ async def run_load(
     timeout: float = 600.0,
     groups: int = 0,
     group_burst: int = 30,
+    answer_timeout: float = 120.0,
 ) -> LoadReport:
     """Play ``chats`` conversations at once and measure them.
 
@@ -314,6 +315,7 @@ async def run_load(
         timeout: deadline of the whole run, in seconds.
         groups: busy groups beside the private chats.
         group_burst: mentions of the bot in each group, sent at the start.
+        answer_timeout: longest a user waits for one answer before their chat counts as failed.
 
     Returns:
         The report; ``failures`` lists every chat whose transcript differed from the reference.
@@ -330,13 +332,22 @@ async def run_load(
                 storage_url = f"sqlite:///{folder / 'sessions.sqlite3'}"
             else:
                 raise ValueError(f"unknown backend {backend!r}")
-            measured = _measure(folder, backend, count, storage_url, chats, groups, group_burst)
+            measured = _measure(
+                folder, backend, count, storage_url, chats, groups, group_burst, answer_timeout
+            )
             return await asyncio.wait_for(measured, timeout)
     raise AssertionError("unreachable")
 
 
 async def _measure(
-    folder: Path, backend: str, processes: int, storage_url: str, chats: int, groups: int, group_burst: int
+    folder: Path,
+    backend: str,
+    processes: int,
+    storage_url: str,
+    chats: int,
+    groups: int,
+    group_burst: int,
+    answer_timeout: float,
 ) -> LoadReport:
     standin = BotApiStandIn()
     await standin.start()
@@ -352,7 +363,8 @@ async def _measure(
                     await standin.send_text(group, GROUP_MENTION, from_id=member)
             started = time.perf_counter()
             results = await asyncio.gather(
-                *(user(standin, watch, chat, steps, timeout=120) for chat in ids), return_exceptions=True
+                *(user(standin, watch, chat, steps, timeout=answer_timeout) for chat in ids),
+                return_exceptions=True,
             )
             seconds = time.perf_counter() - started
             group_replies = sum(len(standin.chat_events(group)) for group in group_ids)
