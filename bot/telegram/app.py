@@ -108,6 +108,7 @@ class Intake:
                 self.inbox,
                 timeout=settings.telegram_poll_timeout,
                 allowed_updates=ALLOWED_UPDATES,
+                failed=lambda error: self.metrics.bot_api_error("getUpdates", error),
             )
         )
 

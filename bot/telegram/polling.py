@@ -30,8 +30,15 @@ T = TypeVar("T")
 MAX_PAUSE = 10.0
 
 
-async def fetch_updates(bot: Bot, inbox: Inbox, *, timeout: int, allowed_updates: Sequence[str]) -> None:
-    """Fetch updates into ``inbox`` until cancelled.
+async def fetch_updates(
+    bot: Bot,
+    inbox: Inbox,
+    *,
+    timeout: int,
+    allowed_updates: Sequence[str],
+    failed: Callable[[TelegramError], None] = lambda error: None,
+) -> None:
+    """Fetch updates into ``inbox`` until cancelled; each failed ``getUpdates`` is reported to ``failed``.
 
     Raises:
         InvalidToken: the token was revoked; nothing else stops the loop.
@@ -44,13 +51,16 @@ async def fetch_updates(bot: Bot, inbox: Inbox, *, timeout: int, allowed_updates
             updates = await bot.get_updates(
                 offset=offset, timeout=timeout, allowed_updates=list(allowed_updates)
             )
-        except InvalidToken:
+        except InvalidToken as error:
+            failed(error)
             raise
         except RetryAfter as error:
+            failed(error)
             delay = error.retry_after
             await asyncio.sleep(delay.total_seconds() if isinstance(delay, timedelta) else float(delay))
             continue
         except (TimedOut, Conflict, NetworkError, TelegramError) as error:
+            failed(error)
             log.warning("getUpdates failed (%s); trying again in %.1fs", error, pause)
             await asyncio.sleep(pause)
             pause = min(pause * 2, MAX_PAUSE)
