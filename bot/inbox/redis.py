@@ -6,9 +6,9 @@ time: the process holds the stream's *lease* (a key with a random token and a sh
 every second) and gives it up when it stops. A process that dies stops renewing; a few seconds later
 another live process takes the lease, claims the entries the dead one had read and not acknowledged
 (``XAUTOCLAIM``, in stream order) and handles them, then reads on. Live processes share the streams
-evenly (each takes at most its share; one holding more than its share gives the surplus back once
-nothing of it is in hand). A handled entry is acknowledged and deleted (``XACK``, ``XDEL``): it holds
-what the user wrote.
+evenly (each takes at most its share; one holding more than its share gives back streams that have
+nothing in hand, so a stream busy with a slow group is never left unread). A handled entry is
+acknowledged and deleted (``XACK``, ``XDEL``): it holds what the user wrote.
 
 Writing an update is one ``XADD`` (Redis's own durability settings decide what survives a crash of
 Redis itself; see the README); an update delivered twice by Telegram (a webhook answered too late) is
@@ -90,7 +90,6 @@ class RedisInbox:
         self._queue: asyncio.Queue[Entry] = asyncio.Queue()
         self._owned: dict[int, str] = {}  # shard -> lease token
         self._readers: dict[int, asyncio.Task[None]] = {}
-        self._draining: set[int] = set()
         self._in_hand: dict[int, int] = {}  # shard -> entries handed out and not done
         self._keeper: asyncio.Task[None] | None = None
         self._closed = False
@@ -184,15 +183,15 @@ class RedisInbox:
             if not await self._extend(keys=[self._key("owner", shard)], args=[token, self._lease_ms]):
                 log.warning("inbox: lost the lease of stream %d; another process has it", shard)
                 self._drop(shard)
+        # surplus goes back only from streams with nothing in hand (no await in between: no entry can
+        # be handed out meanwhile); a stream busy with a slow group stays, and keeps being read
         surplus = len(self._owned) - share
         for shard in sorted(self._owned, reverse=True):
             if surplus <= 0:
                 break
-            self._draining.add(shard)
-            surplus -= 1
-        for shard in list(self._draining):
-            if self._in_hand.get(shard, 0) <= 0 and shard in self._owned:
+            if self._in_hand.get(shard, 0) <= 0:
                 await self._give_back(shard)
+                surplus -= 1
         if len(self._owned) >= share:
             return
         start = secrets.randbelow(SHARDS)
@@ -209,7 +208,6 @@ class RedisInbox:
 
     def _drop(self, shard: int) -> None:
         self._owned.pop(shard, None)
-        self._draining.discard(shard)
         reader = self._readers.pop(shard, None)
         if reader is not None:
             reader.cancel()
@@ -233,7 +231,7 @@ class RedisInbox:
                 self._hand_out(shard, reply[1])
                 if cursor == "0-0":
                     break
-            while shard not in self._draining:
+            while True:
                 batches: Any = await self._redis.xreadgroup(
                     GROUP, self.me, {stream: ">"}, count=100, block=1000
                 )
