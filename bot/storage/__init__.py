@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.storage.base import Loaded, LockTimeout, SessionStore, StorageUnavailable
+from bot.storage.base import LeaseLost, Loaded, LockTimeout, SessionStore, StorageUnavailable
 
-__all__ = ["Loaded", "LockTimeout", "SessionStore", "StorageUnavailable", "open_store"]
+__all__ = ["LeaseLost", "Loaded", "LockTimeout", "SessionStore", "StorageUnavailable", "open_store"]
 
 
 def open_store(url: str, ttl_seconds: float) -> SessionStore:

@@ -23,6 +23,11 @@ class LockTimeout(RuntimeError):
     """A chat stayed locked for longer than a handler may plausibly take."""
 
 
+class LeaseLost(RuntimeError):
+    """This process no longer holds the chat's lock (its lease ran out and another process took it):
+    it must not write, the other process handles the chat now (fencing)."""
+
+
 class StorageUnavailable(RuntimeError):
     """The store cannot be read or written right now (disk full, read-only file, Redis down).
 

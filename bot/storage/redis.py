@@ -3,15 +3,20 @@
 Each session is one string key with an expiry equal to the idle time to live, so Redis itself forgets
 idle sessions. The per-chat lock is a ``SET NX PX`` key holding a random token, released by a small Lua
 script only by its owner, so a lock that outlived its lease and was taken over is never released by
-the wrong process. The holder renews the lease while it works; the lease only runs out when the
-holding process has died. Inside one process, waiters for the same chat first queue on a local lock, which
-keeps them in arrival order and spares Redis needless polling.
+the wrong process. The lease is short (3 s) and the holder renews it every second while it works, so it
+only runs out when the holding process has died (or lost Redis): another process takes the chat up
+within seconds. Fencing: while the lock is held, a session is written only if the lock still holds this
+holder's token (checked in the same Lua script as the write), so a process that lost its lease cannot
+overwrite what the new holder wrote; it gets :class:`~bot.storage.base.LeaseLost`. Inside one
+process, waiters for the same chat first queue on a local lock, which keeps them in arrival order and
+spares Redis needless polling.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import secrets
 from collections.abc import AsyncIterator, Iterator
@@ -22,16 +27,27 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import RedisError
 
-from bot.storage.base import Loaded, LockTimeout, StorageUnavailable, decode_record
+from bot.storage.base import LeaseLost, Loaded, LockTimeout, StorageUnavailable, decode_record
 from bot.storage.redis_forget import FORGET_REWRITE_DELAY, ForgetRewrite
 from bot.storage.sqlite import KeyedLocks
 from flows.session import Session
 
 log = logging.getLogger(__name__)
 
+#: the chat lock this task holds, as (chat key, token): the writes under it are fenced by the token
+_holding: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("holding", default=None)
+
 _EXTEND = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
     return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0
+"""
+
+_FENCED_SET = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+    redis.call('set', KEYS[2], ARGV[2], 'PX', ARGV[3])
+    return 1
 end
 return 0
 """
@@ -63,11 +79,12 @@ class RedisSessionStore:
         ttl_seconds: float,
         *,
         prefix: str = "loan-advisor:",
-        lock_lease_seconds: float = 30.0,
+        lock_lease_seconds: float = 3.0,
         lock_wait_seconds: float = 60.0,
         forget_rewrite_delay: float = FORGET_REWRITE_DELAY,
     ) -> None:
         self.ttl_seconds = ttl_seconds
+        self.url = url
         # a few quick retries ride out a blip; an outage surfaces within seconds as StorageUnavailable
         # instead of holding the chat for the client's default back-off
         self._redis: Redis = Redis.from_url(
@@ -83,6 +100,7 @@ class RedisSessionStore:
         self._release = self._redis.register_script(_RELEASE)
         self._extend = self._redis.register_script(_EXTEND)
         self._rewrite = ForgetRewrite(self._redis, forget_rewrite_delay)
+        self._fenced_set = self._redis.register_script(_FENCED_SET)
 
     @staticmethod
     @contextlib.contextmanager
@@ -107,10 +125,24 @@ class RedisSessionStore:
         return decode_record(key, raw)
 
     async def put(self, key: str, session: Session) -> None:
-        """Store ``session`` with a fresh expiry."""
+        """Store ``session`` with a fresh expiry; under the chat's lock, only while the lock is still ours.
+
+        Raises:
+            LeaseLost: the lock's lease ran out and another process holds the chat now.
+        """
         expiry_ms = max(1, int(self.ttl_seconds * 1000))
+        holding = _holding.get()
         with self._reachable():
-            await self._redis.set(self._session_key(key), session.dumps(), px=expiry_ms)
+            if holding is None or holding[0] != key:
+                await self._redis.set(self._session_key(key), session.dumps(), px=expiry_ms)
+                return
+            keys = [self._lock_key(key), self._session_key(key)]
+            written = await self._fenced_set(keys=keys, args=[holding[1], session.dumps(), expiry_ms])
+        if not written:
+            raise LeaseLost(f"the lock of chat {key} was lost; the session was not written")
+
+    def _lock_key(self, key: str) -> str:
+        return f"{self._prefix}lock:{key}"
 
     async def delete(self, key: str) -> None:
         """Erase the chat's session, from memory now and from Redis's files on disk soon after."""
@@ -137,7 +169,7 @@ class RedisSessionStore:
 
     @asynccontextmanager
     async def _hold(self, key: str) -> AsyncIterator[None]:
-        lock_key = f"{self._prefix}lock:{key}"
+        lock_key = self._lock_key(key)
         token = secrets.token_hex(16)
         async with self._local.hold(key):
             loop = asyncio.get_running_loop()
@@ -149,24 +181,33 @@ class RedisSessionStore:
                         raise LockTimeout(f"chat {key} stayed locked for {self._wait:.0f}s")
                     await asyncio.sleep(pause)
                     pause = min(pause * 2, 0.1)
-            renewal = asyncio.create_task(self._keep_lease(lock_key, token))
+            done = asyncio.Event()
+            renewal = asyncio.create_task(self._keep_lease(lock_key, token, done))
+            held = _holding.set((key, token))
             try:
                 yield
             finally:
-                renewal.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await renewal
+                _holding.reset(held)
+                # told to stop, not cancelled: redis-py may turn a cancellation in the middle of a
+                # command into a connection error, which the renewal would log and carry on after
+                done.set()
+                await asyncio.wait([renewal], timeout=self._lease_ms / 1000)
                 try:
                     await self._release(keys=[lock_key], args=[token])
                 except RedisError as error:  # the lease runs out by itself; the turn itself is done
                     log.warning("could not release the lock of chat %s: %s", key, error)
 
-    async def _keep_lease(self, lock_key: str, token: str) -> None:
-        """Renew the lease while the holder works, so a slow turn (a long flood wait) keeps its chat."""
+    async def _keep_lease(self, lock_key: str, token: str, done: asyncio.Event) -> None:
+        """Renew the lease until ``done``, so a slow turn (a long flood wait) keeps its chat."""
         while True:
-            await asyncio.sleep(self._lease_ms / 3000)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), self._lease_ms / 3000)
+            if done.is_set():
+                return
             try:
-                await self._extend(keys=[lock_key], args=[token, self._lease_ms])
+                if not await self._extend(keys=[lock_key], args=[token, self._lease_ms]):
+                    log.warning("the lease of a chat lock ran out; its writes are refused from now on")
+                    return
             except RedisError as error:  # Redis is down: the holder's own calls will fail and say so
                 log.warning("could not renew a chat lock: %s", error)
 

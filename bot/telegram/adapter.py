@@ -29,8 +29,8 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.metrics import Metrics
 from bot.ocr import UNREADABLE_NOTES, ImageReading, ImageUnreadable
-from bot.storage import SessionStore, StorageUnavailable
-from bot.telegram.delivery import current_update_id, remember_update
+from bot.storage import LeaseLost, SessionStore, StorageUnavailable
+from bot.telegram.delivery import current_received_at, current_update_id, remember_update
 from bot.telegram.flood import FloodGate, Verdict
 from bot.telegram.split import split_html
 from flows.i18n import N_, _, locale_for_language_code, localise_script, using_locale
@@ -405,6 +405,10 @@ class TelegramAdapter:
         elif isinstance(error, TelegramError):  # polling reports a failed getUpdates with no update
             self.metrics.bot_api_error("getUpdates", error)
         note = NOTE_ERROR
+        if isinstance(error, LeaseLost):
+            # this process stalled past its lease on the chat; the process that took it over answers
+            log.warning("turn abandoned: %s", error)
+            return
         if isinstance(error, StorageUnavailable):
             # disk full, read-only file, Redis down: an operator's problem, stated in one line; the turn
             # was not saved, so the user may simply send the message again later
@@ -509,7 +513,7 @@ class TelegramAdapter:
         user = update.effective_user
         if user is None:
             return True
-        verdict = self.flood.check(user.id)
+        verdict = self.flood.check(user.id, at=current_received_at.get())
         if verdict is Verdict.ALLOW:
             return True
         self.metrics.flood_refused()
@@ -555,11 +559,26 @@ class TelegramAdapter:
         await self._flush(bot, conversation, session)
 
     async def _flush(self, bot: Bot, conversation: Conversation, session: Session) -> None:
-        """Send the saved reply of ``session`` (quoting the message it answers), then clear it."""
-        answering = replace(conversation, reply_to=session.outbox_reply_to)
-        await self._deliver(bot, answering, session.outbox, session.outbox_edit)
-        session.outbox, session.outbox_edit, session.outbox_reply_to = [], None, None
-        await self.store.put(conversation.key, session)
+        """Send the saved reply of ``session`` (in a group, quoting the message it answers), taking each
+        message out of the stored outbox once sent.
+
+        A crash can then repeat only the message whose request was in flight (Telegram may have shown
+        it, the bot did not learn so), never the messages of the reply sent before it.
+        """
+        chat_id, key, reply_to = conversation.chat_id, conversation.key, session.outbox_reply_to
+        messages, menu_id = session.outbox, session.outbox_edit
+        in_place = menu_id is not None and len(messages) == 1 and bool(messages[0].buttons)
+        if in_place and menu_id is not None and await self._edit_in_place(bot, chat_id, menu_id, messages[0]):
+            messages = []
+        session.outbox_edit = None
+        while messages:
+            await self._send_message(bot, chat_id, messages[0], reply_to)
+            messages = messages[1:]
+            session.outbox = messages
+            await self.store.put(key, session)
+        if session.outbox or menu_id is not None or reply_to is not None:
+            session.outbox, session.outbox_reply_to = [], None
+            await self.store.put(key, session)
 
     async def _think(self, bot: Bot, chat_id: int, session: Session, turn: Turn) -> Reply:
         loop = asyncio.get_running_loop()

@@ -1,36 +1,43 @@
 """The one wiring factory for the Telegram bot, and how to run it (long polling or webhook).
 
-In webhook mode the bot runs its own small server (:mod:`bot.telegram.webhook`) instead of PTB's, so that
-Telegram's request is answered only once its update has been handled.
+Received updates go to the durable inbox (:mod:`bot.inbox`) before Telegram is told they arrived: long
+polling (:mod:`bot.telegram.polling`) asks for the next batch only once the last is kept, and the webhook
+(:mod:`bot.telegram.webhook`, the bot's own small server instead of PTB's) answers Telegram's POST once
+the update is kept. The updates are handled from the inbox, one chat's in order, every chat independent
+of the others (:mod:`bot.inbox.dispatch`).
 
-:func:`build_application` joins the settings, the engine and the session store into a PTB
+:func:`build_application` joins the settings, the engine, the session store and the inbox into a PTB
 ``Application``: Bot API base URL from the settings (for a self-hosted telegram-bot-api server or the
-test stand-in), PTB's ``AIORateLimiter`` for Telegram's flood limits and ``RetryAfter``, updates of one
-chat handled in order while different chats proceed side by side, the command menu registered at start.
+test stand-in), PTB's ``AIORateLimiter`` for Telegram's flood limits and ``RetryAfter``, the command
+menu registered at start.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import signal
 import time
-from collections.abc import Awaitable
-from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ExtBot
+from telegram.request import HTTPXRequest
 
+from bot.inbox import Entry, Inbox, inbox_beside
+from bot.inbox.dispatch import Dispatcher
 from bot.logging_setup import hide_secrets
 from bot.metrics import Metrics
 from bot.ocr import ImageReading, OcrLimits, RapidOcrReader
 from bot.settings import Settings
 from bot.storage import SessionStore
-from bot.storage.sqlite import KeyedLocks
 from bot.telegram.adapter import Engine, TelegramAdapter
 from bot.telegram.counting import CountingRateLimiter
-from bot.telegram.delivery import ConfirmingRequest, PendingUpdates, current_update_id
+from bot.telegram.delivery import current_received_at, current_update_id
 from bot.telegram.flood import FloodGate
+from bot.telegram.polling import fetch_updates
 from bot.telegram.webhook import WebhookServer, set_webhook
 from flows.i18n import N_, _, using_locale
 
@@ -50,53 +57,79 @@ COMMANDS: dict[str, str] = {
     "forget": N_("删除我保存的关于您的全部数据"),
 }
 
+#: seconds the turns in progress may take to finish at shutdown; the rest go back to the inbox. With the
+#: webhook's own grace and closing, a stop stays well within Docker's default 10 s grace
+TURN_GRACE = 4.0
+
 #: update kinds the bot handles; anything else is not even fetched
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
 
-class PerChatOrder(BaseUpdateProcessor):
-    """Process updates concurrently, except that updates of one chat wait for each other, in order.
+class Intake:
+    """The inbox of one application and what runs on it: long polling into it, the per-chat dispatcher.
 
-    Updates arrive in order; each one queues on its chat's first-come-first-served lock before it is
-    handled, so a slow answer in one chat never holds up the others and never overtakes its own chat.
-    Each update is reported to ``pending`` once handled, which lets polling confirm it to Telegram, and
-    counted in ``metrics`` (received, handled, and the time in between).
+    Args:
+        application: whose handlers take each update.
+        inbox: where received updates wait (:mod:`bot.inbox`).
+        metrics: where updates are counted (received, handled, the time in between, the inbox depth).
     """
 
-    def __init__(
-        self,
-        max_concurrent_updates: int = 32,
-        pending: PendingUpdates | None = None,
-        metrics: Metrics | None = None,
-    ) -> None:
-        super().__init__(max_concurrent_updates)
-        self._chats = KeyedLocks()
-        self.pending = pending if pending is not None else PendingUpdates()
-        self.metrics = metrics if metrics is not None else Metrics()
+    def __init__(self, application: Application, inbox: Inbox, metrics: Metrics) -> None:
+        self.application = application
+        self.inbox = inbox
+        self.metrics = metrics
+        self.dispatcher = Dispatcher(inbox, self.handle)
+        self.polling: asyncio.Task[None] | None = None
+        metrics.watch_inbox(lambda: self.dispatcher.in_hand)
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Handle ``update`` once the updates of its chat that came before it are done."""
-        update_id = update.update_id if isinstance(update, Update) else None
-        current_update_id.set(update_id)  # this task handles this one update
+    async def handle(self, entry: Entry) -> None:
+        """Handle one update from the inbox through the application's handlers."""
+        bot = self.application.bot
+        update = Update.de_json(json.loads(entry.data), bot)
+        if isinstance(bot, ExtBot):  # as PTB does on receiving, for arbitrary callback data
+            bot.insert_callback_data(update)
+        # at DEBUG, the update as PTB's fetcher would log it (names and numbers redacted by the filter)
+        log.debug("handling update %s from the inbox", update)
+        current_update_id.set(entry.update_id)  # this task handles this one update
+        current_received_at.set(entry.received_at)  # the flood limit counts it as of then
         started = time.perf_counter()
         self.metrics.update_received(update)
         try:
-            chat = update.effective_chat if isinstance(update, Update) else None
-            if chat is None:
-                await coroutine
-                return
-            async with self._chats.hold(str(chat.id)):
-                await coroutine
+            await self.application.process_update(update)
         finally:
             self.metrics.update_handled(update, time.perf_counter() - started)
-            if update_id is not None:
-                self.pending.handled(update_id)
 
-    async def initialize(self) -> None:
-        """Nothing to set up."""
+    def start(self) -> None:
+        """Start handling the inbox."""
+        self.dispatcher.start()
 
-    async def shutdown(self) -> None:
-        """Nothing to release."""
+    def start_polling(self, settings: Settings) -> None:
+        """Start fetching updates from Telegram into the inbox."""
+        self.polling = asyncio.create_task(
+            fetch_updates(
+                self.application.bot,
+                self.inbox,
+                timeout=settings.telegram_poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
+                failed=lambda error: self.metrics.bot_api_error("getUpdates", error),
+            )
+        )
+
+    async def stop(self, grace: float = TURN_GRACE) -> None:
+        """Stop fetching, hand what is unfinished back to the inbox (after ``grace`` s), close it."""
+        if self.polling is not None:
+            self.polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.polling
+        await self.dispatcher.stop(grace)
+        await self.inbox.close()
+
+
+def intake_of(application: Application) -> Intake:
+    """The :class:`Intake` that :func:`build_application` gave ``application``."""
+    intake = application.bot_data["intake"]
+    assert isinstance(intake, Intake)
+    return intake
 
 
 def image_reading(settings: Settings) -> ImageReading | None:
@@ -112,7 +145,11 @@ def image_reading(settings: Settings) -> ImageReading | None:
 
 
 def build_application(
-    settings: Settings, engine: Engine, store: SessionStore, metrics: Metrics | None = None
+    settings: Settings,
+    engine: Engine,
+    store: SessionStore,
+    metrics: Metrics | None = None,
+    inbox: Inbox | None = None,
 ) -> Application:
     """Wire the Telegram bot.
 
@@ -121,6 +158,8 @@ def build_application(
         engine: the dialogue engine, built once.
         store: the session store; the application closes it at shutdown.
         metrics: where the bot counts what it does (:mod:`bot.metrics`); default: nowhere.
+        inbox: where received updates wait to be handled; default: the one beside ``store``
+            (:func:`bot.inbox.inbox_beside`).
 
     Raises:
         ValueError: when no token is configured.
@@ -134,10 +173,7 @@ def build_application(
     adapter = TelegramAdapter(engine, store, flood=flood, images=image_reading(settings), metrics=metrics)
     timeout = settings.telegram_request_timeout
     base_url = settings.telegram_api_base_url
-    # polled updates are confirmed to Telegram only once handled (see bot/telegram/delivery.py)
-    pending = PendingUpdates()
-    if settings.telegram_mode == "polling":  # the inbox: fetched from Telegram, not yet handled
-        metrics.watch_inbox(lambda: pending.in_hand)
+    inbox = inbox if inbox is not None else inbox_beside(store)
 
     async def post_init(application: Application) -> None:
         with using_locale("zh_CN"):
@@ -156,14 +192,14 @@ def build_application(
         .rate_limiter(
             CountingRateLimiter(metrics, max_retries=3, overall_max_rate=settings.telegram_overall_rate)
         )
-        .concurrent_updates(PerChatOrder(pending=pending, metrics=metrics))
+        .updater(None)  # updates are fetched into the inbox (bot/telegram/polling.py), handled from it
         .connect_timeout(timeout)
         .read_timeout(timeout)
         .write_timeout(timeout)
         .pool_timeout(timeout)
         .get_updates_request(
-            ConfirmingRequest(
-                pending,
+            HTTPXRequest(
+                connection_pool_size=1,
                 connect_timeout=timeout,
                 read_timeout=settings.telegram_poll_timeout + timeout,
                 write_timeout=timeout,
@@ -176,29 +212,36 @@ def build_application(
     )
     adapter.register(application)
     application.bot_data["adapter"] = adapter
+    application.bot_data["intake"] = Intake(application, inbox, metrics)
     return application
 
 
 def run(application: Application, settings: Settings) -> None:
-    """Run until SIGINT or SIGTERM, then shut down cleanly (finishing the updates in hand)."""
-    if settings.telegram_mode == "webhook":
-        asyncio.run(_serve_webhook(application, settings))
-    else:
-        application.run_polling(
-            timeout=settings.telegram_poll_timeout, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3
-        )
+    """Run until SIGINT or SIGTERM, then shut down within Docker's 10 s grace (unfinished updates go
+    back to the inbox)."""
+    asyncio.run(_serve(application, settings))
 
 
-async def _serve_webhook(application: Application, settings: Settings) -> None:
-    """Serve the webhook until SIGINT or SIGTERM (PTB's ``run_webhook`` would confirm updates unhandled)."""
+async def _serve(application: Application, settings: Settings) -> None:
+    """Poll or serve the webhook until SIGINT or SIGTERM."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopping.set)
-    server = await start_webhook(application, settings)
+    server = None
+    if settings.telegram_mode == "webhook":
+        server = await start_webhook(application, settings)
+    else:
+        await start_polling(application, settings)
+    polling = intake_of(application).polling
     try:
-        await stopping.wait()
-        log.info("stopping: finishing the updates in hand")
+        waiting = asyncio.create_task(stopping.wait())
+        watched = [waiting] if polling is None else [waiting, polling]
+        await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+        waiting.cancel()
+        if polling is not None and polling.done() and not polling.cancelled():
+            polling.result()  # InvalidToken: the token was revoked while running
+        log.info("stopping: unfinished updates go back to the inbox")
     finally:
         await stop(application, server)
 
@@ -220,8 +263,13 @@ async def start_webhook(application: Application, settings: Settings) -> Webhook
     if application.post_init is not None:
         await application.post_init(application)
     await application.start()
+    intake_of(application).start()
     server = WebhookServer(
-        application, settings.webhook_path, secret, max_body=settings.webhook_max_update_kib * 1024
+        application,
+        settings.webhook_path,
+        secret,
+        intake_of(application).inbox,
+        max_body=settings.webhook_max_update_kib * 1024,
     )
     try:
         server.listen(settings.webhook_listen, settings.webhook_port)
@@ -233,24 +281,32 @@ async def start_webhook(application: Application, settings: Settings) -> Webhook
 
 
 async def start_polling(application: Application, settings: Settings) -> None:
-    """Start polling inside a running event loop (what ``run_polling`` does, for embedding and tests)."""
+    """Start polling inside a running event loop (for embedding and tests too): a webhook left set is
+    deleted, then updates are fetched into the inbox and handled from it."""
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(
-        timeout=settings.telegram_poll_timeout, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3
-    )
     await application.start()
+    for attempt in range(4):
+        try:
+            await application.bot.delete_webhook()
+            break
+        except TelegramError as error:
+            if isinstance(error, InvalidToken) or attempt == 3:
+                raise
+            log.warning("deleteWebhook failed (%s); trying again", error)
+            await asyncio.sleep(1.0)
+    intake = intake_of(application)
+    intake.start()
+    intake.start_polling(settings)
 
 
 async def stop(application: Application, webhook: WebhookServer | None = None) -> None:
-    """Stop an application started by :func:`start_polling` or :func:`start_webhook`: finish the updates
-    in hand (answering their webhook requests), then close."""
+    """Stop an application started by :func:`start_polling` or :func:`start_webhook`: stop receiving,
+    give the turns in progress a short grace, hand the rest back to the inbox, then close."""
     if webhook is not None:
         await webhook.close()
-    if application.updater is not None and application.updater.running:
-        await application.updater.stop()
+    await intake_of(application).stop()
     if application.running:
         await application.stop()
     await application.shutdown()

@@ -7,6 +7,10 @@ would be a flood of our own. State is per process and in memory: it protects thi
 Telegram's per-bot sending limit, and is worth nothing after a restart anyway. A bucket holds two numbers
 and a time, no content; ``/forget`` deliberately leaves it alone (resetting it would let a flooder buy a
 fresh burst with every ``/forget``), and idle full buckets are swept out.
+
+A turn is counted at the time its update was *received*, not when it is handled (issue 20): a user who
+kept a safe pace while their updates waited (behind a slow turn, or in the inbox across a restart) is not
+taken for a flooder when those updates are then handled in a quick run.
 """
 
 from __future__ import annotations
@@ -42,7 +46,8 @@ class FloodGate:
         rate_per_minute: turns a minute a user may keep up indefinitely.
         burst: turns a user may send at once after a quiet spell.
         note_every: seconds between two "slow down" notes to the same user.
-        clock: the time source (seconds; monotonic), replaceable in tests.
+        clock: the time source (seconds since the epoch, as the receiving times given to
+            :meth:`check`), replaceable in tests.
     """
 
     def __init__(
@@ -51,7 +56,7 @@ class FloodGate:
         burst: int = 10,
         *,
         note_every: float = 60.0,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if rate_per_minute <= 0 or burst < 1:
             raise ValueError("rate_per_minute must be positive and burst at least 1")
@@ -61,16 +66,22 @@ class FloodGate:
         self._clock = clock
         self._buckets: dict[int, _Bucket] = {}
 
-    def check(self, user_id: int) -> Verdict:
-        """Take one turn from ``user_id``'s bucket, or say how to drop the turn."""
-        now = self._clock()
+    def check(self, user_id: int, at: float | None = None) -> Verdict:
+        """Take one turn from ``user_id``'s bucket, or say how to drop the turn.
+
+        Args:
+            user_id: whose bucket.
+            at: when the turn's update was received (default: now, by the gate's clock).
+        """
+        now = self._clock() if at is None else at
         bucket = self._buckets.get(user_id)
         if bucket is None:
             if len(self._buckets) >= SWEEP_AT:
                 self._sweep(now)
             bucket = self._buckets[user_id] = _Bucket(tokens=self.burst, stamp=now)
-        bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.stamp) * self.rate)
-        bucket.stamp = now
+        # an update received before the one counted last (another chat of the same user) refills nothing
+        bucket.tokens = min(self.burst, bucket.tokens + max(0.0, now - bucket.stamp) * self.rate)
+        bucket.stamp = max(bucket.stamp, now)
         if bucket.tokens >= 1:
             bucket.tokens -= 1
             return Verdict.ALLOW

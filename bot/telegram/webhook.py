@@ -1,20 +1,17 @@
-"""The webhook endpoint: Telegram's POST is answered only after its update has been handled.
+"""The webhook endpoint: Telegram's POST is answered only once its update is kept in the durable inbox.
 
-PTB's own webhook server answers 200 as soon as the update is queued, so a process killed mid-turn loses
-that turn: Telegram has been told it arrived. Telegram redelivers an update whose POST fails or gets no
-2xx answer, so here the answer waits for the turn. A killed process leaves the POST unanswered, Telegram
-sends the update again (to this process once restarted, or to another one behind the balancer), and the
-adapter recognises an update it has already applied by its id (:attr:`flows.session.Session.handled_updates`).
+PTB's own webhook server answers 200 as soon as the update is queued in memory, so a process killed then
+loses it: Telegram has been told it arrived. Here the answer waits until the update is in the inbox
+(:mod:`bot.inbox`), from which it is handled like a polled one, per chat in order. A process killed
+before that leaves the POST unanswered, and Telegram sends the update again (to this process once
+restarted, or to another one behind the balancer); one killed after it leaves the update in the inbox.
+Answering does not wait for the turn, so Telegram's connection is never held by a slow chat.
 
 Before a byte of the body is read, the request must carry the secret token (else 403) and announce a
 body no longer than :data:`MAX_UPDATE_BYTES` (else 413); a body sent without a length (chunked) is cut
 off with a 413 as soon as it passes the limit. Tornado's own defaults would read up to 100 MB of anyone's
 body before the handler saw the request. The largest Telegram update (a 4,096-character message with
 its entities, a replied-to message inside it) is a few tens of kilobytes.
-
-The update goes through the application's update processor (:class:`bot.telegram.app.PerChatOrder`) just
-as a polled one does: one chat's updates are handled in order, and the adapter learns which update it is
-handling (:data:`bot.telegram.delivery.current_update_id`).
 """
 
 from __future__ import annotations
@@ -30,7 +27,9 @@ import tornado.httpserver
 import tornado.web
 from telegram import Bot, Update
 from telegram.error import BadRequest, InvalidToken, TelegramError
-from telegram.ext import Application, ExtBot
+from telegram.ext import Application
+
+from bot.inbox import Inbox, entry_of
 
 log = logging.getLogger(__name__)
 
@@ -42,27 +41,29 @@ _CHUNK = 16 * 1024
 #: the largest request body taken by default: well above any Telegram update, far below tornado's 100 MB
 MAX_UPDATE_BYTES = 256 * 1024
 
-#: longest a shutdown waits for the updates in hand; an update still unfinished after it is left
-#: unanswered, so Telegram delivers it again (the orchestrator kills the process soon after anyway)
-SHUTDOWN_GRACE = 20.0
+#: longest a shutdown waits for the requests in hand (each only writes to the inbox); one still
+#: unfinished after it is left unanswered, so Telegram delivers it again
+SHUTDOWN_GRACE = 2.0
 
 
 class WebhookServer:
-    """A small tornado server with one route, ``POST /<path>``, that handles each update before answering.
+    """A small tornado server with one route, ``POST /<path>``, that keeps each update before answering.
 
     Args:
-        application: the initialised PTB application whose handlers take the updates.
+        application: the initialised PTB application (its bot reads the updates).
         path: the URL path Telegram posts to (``webhook_path``), with or without the leading slash.
         secret: the ``secret_token`` given to ``setWebhook``; requests without it are refused with 403.
+        inbox: where each update is kept until it is handled.
         max_body: the largest request body read, in bytes; a larger one is refused with 413.
     """
 
     def __init__(
-        self, application: Application, path: str, secret: str, max_body: int = MAX_UPDATE_BYTES
+        self, application: Application, path: str, secret: str, inbox: Inbox, max_body: int = MAX_UPDATE_BYTES
     ) -> None:
         if not secret:
             raise ValueError("the webhook needs a secret token")
         self.application = application
+        self.inbox = inbox
         self.secret = secret.encode()
         self.max_body = max_body
         self.accepting = True
@@ -84,22 +85,18 @@ class WebhookServer:
         self._http.listen(port, address=address)
 
     async def handle(self, update: Update) -> None:
-        """Handle one update to the end, through the update processor (per-chat order, update id)."""
+        """Keep one update in the inbox (durably: it is handled from there)."""
         self._in_hand += 1
         self._idle.clear()
         try:
-            bot = self.application.bot
-            if isinstance(bot, ExtBot):  # what PTB's own webhook does, for arbitrary callback data
-                bot.insert_callback_data(update)
-            processor = self.application.update_processor
-            await processor.process_update(update, self.application.process_update(update))
+            await self.inbox.add([entry_of(update.to_dict())])
         finally:
             self._in_hand -= 1
             if not self._in_hand:
                 self._idle.set()
 
     async def close(self, grace: float = SHUTDOWN_GRACE) -> None:
-        """Stop listening, let the updates in hand finish (at most ``grace`` seconds), close connections."""
+        """Stop listening, let the requests in hand be kept (at most ``grace`` seconds), close connections."""
         self.accepting = False
         self._http.stop()
         try:

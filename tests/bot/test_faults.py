@@ -199,9 +199,11 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
         server.kill()
 
 
-async def test_redis_killed_under_a_running_bot_gets_a_polite_note_and_the_flow_resumes_after(
+async def test_redis_killed_under_a_running_bot_keeps_the_update_at_telegram_and_answers_it_after(
     standin: BotApiStandIn, real_engine: Engine, redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """With the inbox in Redis too, an update that cannot be kept is not confirmed: it waits at Telegram
+    and is answered once Redis is back, without the user sending it again."""
     chat = 802
     async with running_bot(standin, real_engine, open_store(redis_server.url, ttl_seconds=3600)):
         await standin.say(chat, "/check")
@@ -210,12 +212,17 @@ async def test_redis_killed_under_a_running_bot_gets_a_polite_note_and_the_flow_
         assert question_number(last_question(standin, chat)) == 2
 
         redis_server.kill()
-        during = await standin.say(chat, "28")
-        assert [event.text for event in during] == [STORAGE_NOTE]
-        assert "session storage unavailable" in caplog.text
+        mark = len(standin.chat_events(chat))
+        await standin.send_text(chat, "28")
+        for _ in range(100):  # the stand-in sees nothing more to wake a wait_for: poll the log
+            if "inbox storage unavailable" in caplog.text:
+                break
+            await asyncio.sleep(0.1)
+        assert "updates not confirmed until it is back" in caplog.text
+        assert len(standin.chat_events(chat)) == mark
 
         redis_server.start()  # same port, same append-only file
-        after = await standin.say(chat, "28")  # the user sends it again, as the note asked
+        after = await standin.answer_after(chat, mark, timeout=20)
         assert question_number(after[-1].text) == 3, standin.transcript(chat)
         await finish_self_check(standin, chat)
     assert_each_question_once_in_order(standin, chat)

@@ -40,6 +40,19 @@ def test_a_burst_passes_then_turns_are_dropped_with_one_note_per_cooldown() -> N
     assert gate.check(1) is Verdict.DROP_AND_NOTE  # a new cooldown: told again
 
 
+def test_turns_received_at_a_safe_pace_pass_even_when_handled_in_a_quick_run() -> None:
+    """Issue 20: updates that waited (behind a busy chat, in the inbox over a restart) are counted as of
+    their receiving, so a user who kept the pace is not dropped when they are handled together."""
+    clock = Clock()
+    gate = FloodGate(rate_per_minute=30, burst=10, clock=clock)
+    received = [clock.now - 80 + 2 * n for n in range(40)]  # one every 2 s: the documented safe pace
+    assert [gate.check(1, at=at) for at in received] == [Verdict.ALLOW] * 40  # all handled "now"
+    assert gate.check(2, at=clock.now) is Verdict.ALLOW
+    early = [gate.check(3, at=clock.now) for _ in range(11)]
+    assert early[-1] is Verdict.DROP_AND_NOTE
+    assert gate.check(3, at=clock.now - 30) is Verdict.DROP  # an older update refills nothing
+
+
 def test_one_users_flood_leaves_other_users_their_whole_allowance() -> None:
     gate = FloodGate(rate_per_minute=30, burst=10, clock=Clock())
     for _ in range(500):

@@ -101,7 +101,7 @@ async def test_at_debug_the_token_never_appears_and_names_are_replaced(
     text = out.getvalue()
     assert "Set Bot API URL" in text and "[secret]" in text  # the check is not blind: PTB said it
     assert TOKEN not in text and TOKEN.partition(":")[2] not in text
-    assert "Processing update" in text and MARK in text  # the update, with its text, at DEBUG…
+    assert "handling update" in text and MARK in text  # the update, with its text, at DEBUG…
     assert "蓝鲸先生" not in text  # …without the person's name
     assert MOBILE not in text  # and the text redacted as the unanswered log is
 

@@ -1,5 +1,7 @@
 """``python -m tests.load --chats 1000 --backend sqlite|redis``: the full load test, figures on stdout.
 
+Ten busy groups (30 mentions each, at the start) run beside the private chats unless ``--groups 0``.
+
 Exit status 0 when every chat got every reply in order, 1 otherwise.
 """
 
@@ -19,8 +21,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=["sqlite", "redis"], default="sqlite")
     parser.add_argument("--processes", type=int, default=None, help="bot processes (redis only; default 2)")
     parser.add_argument("--timeout", type=float, default=900.0, help="deadline of the run, seconds")
+    parser.add_argument("--groups", type=int, default=10, help="busy groups beside the chats (default 10)")
+    parser.add_argument("--group-burst", type=int, default=30, help="mentions in each group (default 30)")
+    parser.add_argument(
+        "--answer-timeout", type=float, default=120.0, help="longest wait for one answer (default 120 s)"
+    )
     args = parser.parse_args(argv)
-    report = asyncio.run(run_load(args.chats, args.backend, processes=args.processes, timeout=args.timeout))
+    report = asyncio.run(
+        run_load(
+            args.chats,
+            args.backend,
+            processes=args.processes,
+            timeout=args.timeout,
+            groups=args.groups,
+            group_burst=args.group_burst,
+            answer_timeout=args.answer_timeout,
+        )
+    )
     print(report.summary())
     for failure in report.failures[:20]:
         print("  " + failure, file=sys.stderr)

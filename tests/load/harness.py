@@ -31,7 +31,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.bot.standin import TOKEN, BotApiStandIn, Event
+from tests.bot.standin import BOT_USERNAME, TOKEN, BotApiStandIn, Event
 from tests.bot.users import ANSWERS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +40,8 @@ REDIS_SERVER = Path("/usr/bin/redis-server")
 OPENING = [("type", "/check"), ("tap", "小米贷款")]
 CLOSING = [("type", "小米贷款上征信吗？"), ("type", "微粒贷的利息是多少？")]
 VERDICT = "不是贷款机构的审批结论"
+GROUP_MENTION = f"@{BOT_USERNAME} 微粒贷的利息是多少？"
+GROUP_MEMBERS = 6
 
 
 @dataclass
@@ -63,6 +65,9 @@ class LoadReport:
     seconds: float
     latencies: list[float] = field(repr=False, default_factory=list)
     failures: list[str] = field(default_factory=list)
+    groups: int = 0
+    group_mentions: int = 0
+    group_replies: int = 0
 
     @property
     def replies_per_second(self) -> float:
@@ -87,8 +92,14 @@ class LoadReport:
             f"{self.turns} turns, {self.replies} replies in {self.seconds:.1f} s = "
             f"{self.replies_per_second:.0f} replies/s ({self.turns_per_second:.0f} turns/s); "
             f"answer latency p50 {self.percentile(50):.0f} ms, p95 {self.percentile(95):.0f} ms, "
-            f"p99 {self.percentile(99):.0f} ms; "
+            f"p99 {self.percentile(99):.0f} ms, max {max(self.latencies, default=0) * 1000:.0f} ms; "
             + (f"{len(self.failures)} chats FAILED" if self.failures else "every reply arrived, in order")
+            + (
+                f"; beside {self.groups} busy groups ({self.group_mentions} mentions at the start, "
+                f"{self.group_replies} group replies sent meanwhile under Telegram's 20/min per group)"
+                if self.groups
+                else ""
+            )
         )
 
 
@@ -286,7 +297,14 @@ async def bot_processes(
 
 
 async def run_load(
-    chats: int, backend: str = "sqlite", *, processes: int | None = None, timeout: float = 600.0
+    chats: int,
+    backend: str = "sqlite",
+    *,
+    processes: int | None = None,
+    timeout: float = 600.0,
+    groups: int = 0,
+    group_burst: int = 30,
+    answer_timeout: float = 120.0,
 ) -> LoadReport:
     """Play ``chats`` conversations at once and measure them.
 
@@ -295,6 +313,9 @@ async def run_load(
         backend: ``"sqlite"`` (one long-polling process) or ``"redis"`` (webhook processes).
         processes: bot processes; default 1 for SQLite, 2 for Redis.
         timeout: deadline of the whole run, in seconds.
+        groups: busy groups beside the private chats.
+        group_burst: mentions of the bot in each group, sent at the start.
+        answer_timeout: longest a user waits for one answer before their chat counts as failed.
 
     Returns:
         The report; ``failures`` lists every chat whose transcript differed from the reference.
@@ -311,11 +332,23 @@ async def run_load(
                 storage_url = f"sqlite:///{folder / 'sessions.sqlite3'}"
             else:
                 raise ValueError(f"unknown backend {backend!r}")
-            return await asyncio.wait_for(_measure(folder, backend, count, storage_url, chats), timeout)
+            measured = _measure(
+                folder, backend, count, storage_url, chats, groups, group_burst, answer_timeout
+            )
+            return await asyncio.wait_for(measured, timeout)
     raise AssertionError("unreachable")
 
 
-async def _measure(folder: Path, backend: str, processes: int, storage_url: str, chats: int) -> LoadReport:
+async def _measure(
+    folder: Path,
+    backend: str,
+    processes: int,
+    storage_url: str,
+    chats: int,
+    groups: int,
+    group_burst: int,
+    answer_timeout: float,
+) -> LoadReport:
     standin = BotApiStandIn()
     await standin.start()
     try:
@@ -323,11 +356,18 @@ async def _measure(folder: Path, backend: str, processes: int, storage_url: str,
             steps, transcript = await reference(standin, 1, timeout=30)
             watch = ReplyWatch(standin)
             ids = range(1001, 1001 + chats)
+            group_ids = [-(700_001 + n) for n in range(groups)]
+            for group in group_ids:  # every group's burst first: the private users come in behind it
+                for n in range(group_burst):
+                    member = 900_001 + (n % GROUP_MEMBERS)
+                    await standin.send_text(group, GROUP_MENTION, from_id=member)
             started = time.perf_counter()
             results = await asyncio.gather(
-                *(user(standin, watch, chat, steps, timeout=120) for chat in ids), return_exceptions=True
+                *(user(standin, watch, chat, steps, timeout=answer_timeout) for chat in ids),
+                return_exceptions=True,
             )
             seconds = time.perf_counter() - started
+            group_replies = sum(len(standin.chat_events(group)) for group in group_ids)
             await asyncio.sleep(0.5)  # a late duplicate would show up now
             latencies: list[float] = []
             failures = []
@@ -348,6 +388,9 @@ async def _measure(folder: Path, backend: str, processes: int, storage_url: str,
                 seconds=seconds,
                 latencies=latencies,
                 failures=failures,
+                groups=groups,
+                group_mentions=groups * group_burst,
+                group_replies=group_replies,
             )
     finally:
         await standin.stop()
