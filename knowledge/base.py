@@ -9,6 +9,7 @@ shape of each file (pydantic); the cross-file rules (ids that must exist, duplic
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -78,6 +79,26 @@ class KnowledgeBase:
                 labels.append(f"《{source.short if source else source_id}》")
         return "来源：" + "".join(dict.fromkeys(labels))
 
+    def fingerprint(self) -> tuple[Path, str] | None:
+        """Where this knowledge base was read from, and a sha256 of every file read (with the view's
+        name for :meth:`faq_view` and :meth:`wants_view`); ``None`` for a knowledge base made or changed
+        in code. The matcher's saved index is keyed on it: only a knowledge base read unchanged from
+        files can use one. (It is no dataclass field, so ``replace()`` drops it.)"""
+        found: tuple[Path, str] | None = getattr(self, "_fingerprint", None)
+        return found
+
+    def _with_fingerprint(self, folder: Path, digest: str) -> KnowledgeBase:
+        object.__setattr__(self, "_fingerprint", (folder, digest))
+        return self
+
+    def _view_of(self, view: KnowledgeBase, name: str) -> KnowledgeBase:
+        """``view`` keeping this knowledge base's fingerprint, marked with the view's name."""
+        found = self.fingerprint()
+        if found is None:
+            return view
+        folder, digest = found
+        return view._with_fingerprint(folder, hashlib.sha256(f"{digest}:{name}".encode()).hexdigest())
+
     def faq_entries(self) -> list[FaqEntry]:
         """The FAQ entries, without the wants (entries of kind ``action``)."""
         return [e for e in self.entries.values() if e.kind != "action"]
@@ -86,11 +107,12 @@ class KnowledgeBase:
         """The knowledge base as the FAQ matcher sees it: FAQ entries only, and the labelled examples of
         FAQ questions and of questions to decline (the wants' examples are the want matcher's)."""
         wants = {e.id for e in self.entries.values() if e.kind == "action"}
-        return replace(
+        view = replace(
             self,
             entries={k: e for k, e in self.entries.items() if k not in wants},
             examples=tuple(q for q in self.examples if q.entry not in wants),
         )
+        return self._view_of(view, "faq")
 
     def wants_view(self) -> KnowledgeBase:
         """The knowledge base as the want matcher sees it: the wants only; every other labelled question
@@ -103,7 +125,7 @@ class KnowledgeBase:
             for q in self.examples
             if q.entry not in either
         )
-        return replace(self, entries=wants, examples=examples)
+        return self._view_of(replace(self, entries=wants, examples=examples), "wants")
 
     def product_name(self, product_id: str | None) -> str:
         """Display name of a product id; empty for ``None``."""
@@ -113,9 +135,18 @@ class KnowledgeBase:
         return product.name if product else product_id
 
 
-def _read(path: Path, model: type[M]) -> M:
+def _text(path: Path, digest: Any = None) -> str:
+    """The text of ``path``; its name and bytes are added to ``digest`` (a hashlib object) when given."""
+    data = path.read_bytes()
+    if digest is not None:
+        digest.update(f"{path.parent.name}/{path.name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return data.decode("utf-8")
+
+
+def _read(path: Path, model: type[M], digest: Any = None) -> M:
     try:
-        raw: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        raw: Any = yaml.load(_text(path, digest), Loader=_Loader)
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeBaseError(f"{path.name}: cannot read: {exc}") from exc
     try:
@@ -141,16 +172,18 @@ def _describe(exc: ValidationError, raw: Any) -> str:
     return "; ".join(lines)
 
 
-def read_labelled(path: Path) -> list[LabelledQuestion]:
+def read_labelled(path: Path, digest: Any = None) -> list[LabelledQuestion]:
     """Read a JSON-lines file of labelled questions; blank lines are skipped.
+
+    ``digest``, a hashlib object, is fed the file's name and bytes (:meth:`KnowledgeBase.fingerprint`).
 
     Raises:
         KnowledgeBaseError: the file cannot be read, or a line is not a labelled question; the message
             names the file and line.
     """
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
+        lines = _text(path, digest).splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
         raise KnowledgeBaseError(f"{path.name}: cannot read: {exc}") from exc
     items = []
     for number, line in enumerate(lines, start=1):
@@ -172,14 +205,15 @@ def load(data_dir: Path = DATA_DIR) -> KnowledgeBase:
     Raises:
         KnowledgeBaseError: a file is missing, not YAML, or not of the expected shape.
     """
-    sources = _read(data_dir / "sources.yaml", SourcesFile).sources
-    products = _read(data_dir / "products.yaml", ProductsFile).products
-    topics = _read(data_dir / "topics.yaml", TopicsFile).topics
-    criteria = _read(data_dir / "criteria.yaml", CriteriaFile)
+    digest = hashlib.sha256()
+    sources = _read(data_dir / "sources.yaml", SourcesFile, digest).sources
+    products = _read(data_dir / "products.yaml", ProductsFile, digest).products
+    topics = _read(data_dir / "topics.yaml", TopicsFile, digest).topics
+    criteria = _read(data_dir / "criteria.yaml", CriteriaFile, digest)
     entries: dict[str, FaqEntry] = {}
     origin: dict[str, str] = {}
     for path in sorted((data_dir / "faq").glob("*.yaml")):
-        for entry in _read(path, FaqFile).entries:
+        for entry in _read(path, FaqFile, digest).entries:
             if entry.id in entries:
                 raise KnowledgeBaseError(
                     f"{path.name}: entry '{entry.id}' is defined twice (also in {origin[entry.id]})"
@@ -188,15 +222,17 @@ def load(data_dir: Path = DATA_DIR) -> KnowledgeBase:
             origin[entry.id] = f"faq/{path.name}"
     intents_path = data_dir / "intents.yaml"
     if intents_path.exists():
-        for entry in _read(intents_path, IntentsFile).intents:
+        for entry in _read(intents_path, IntentsFile, digest).intents:
             if entry.id in entries:
                 raise KnowledgeBaseError(
                     f"intents.yaml: '{entry.id}' is also an FAQ entry ({origin[entry.id]})"
                 )
             entries[entry.id] = entry
             origin[entry.id] = "intents.yaml"
-    examples = [q for path in sorted((data_dir / "examples").glob("*.jsonl")) for q in read_labelled(path)]
-    return KnowledgeBase(
+    examples = [
+        q for path in sorted((data_dir / "examples").glob("*.jsonl")) for q in read_labelled(path, digest)
+    ]
+    kb = KnowledgeBase(
         sources={s.id: s for s in sources},
         products={p.id: p for p in products},
         topics={t.id: t for t in topics},
@@ -208,6 +244,7 @@ def load(data_dir: Path = DATA_DIR) -> KnowledgeBase:
         unchecked=tuple(criteria.unchecked),
         exemptions=tuple(criteria.exemptions),
     )
+    return kb._with_fingerprint(data_dir.resolve(), digest.hexdigest())
 
 
 @cache

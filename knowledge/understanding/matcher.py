@@ -32,11 +32,13 @@ from knowledge.base import KnowledgeBase
 from knowledge.models import FaqEntry
 from knowledge.understanding.api import Band, FaqMatch
 from knowledge.understanding.calibration import Calibration
+from knowledge.understanding.entry_index import EntryIndex, foreign_table, topic_table
 from knowledge.understanding.index import Hit, NaiveBayesIndex, OverlapIndex
+from knowledge.understanding.index import vocabulary as index_vocabulary
 from knowledge.understanding.lexicon import Lexicon
 from knowledge.understanding.normalize import Replacer, clean, fold, fold_question_forms, strip_punctuation
 from knowledge.understanding.pinyin import MIN_RUN, PinyinReader
-from knowledge.understanding.products import GAP, FollowUpDetector, ProductFinder
+from knowledge.understanding.products import GAP, FollowUpDetector, ProductFinder, SoundAlikes
 
 #: Words that never help tell entries apart (particles, pronouns); dropped from the word channel only.
 _STOP_WORDS = frozenset(
@@ -234,8 +236,9 @@ class LexicalMatcher:
         answer_threshold: float,
         suggest_threshold: float,
         hedge_threshold: float | None = None,
+        index: EntryIndex | None = None,
     ) -> None:
-        """Build the indexes once.
+        """Build the indexes once (or take them ready-made: ``index``).
 
         Args:
             kb: the knowledge base.
@@ -246,6 +249,8 @@ class LexicalMatcher:
             hedge_threshold: between this and the answer threshold, answer the best guess all the same,
                 with the close alternatives beside it (「您可能还想问」); ``None`` (or the answer threshold
                 itself): no such middle band.
+            index: the entry index of ``kb`` read from disk (:func:`.load_matcher` keeps it up to date);
+                built here from the texts when not given.
         """
         self.kb = kb
         self.lexicon = lexicon
@@ -262,7 +267,8 @@ class LexicalMatcher:
             aliases[item.id] = [item.id, item.name, *item.aliases]
         for product_id, extra in lexicon.product_aliases.items():
             aliases.setdefault(product_id, []).extend(extra)
-        self.products = ProductFinder(aliases, self._prepare)
+        sounds = SoundAlikes.from_tables(index.sounds) if index is not None else None
+        self.products = ProductFinder(aliases, self._prepare, sounds)
         self._follow_up = FollowUpDetector(self._synonyms(clean(f)) for f in lexicon.fillers)
         self._ood = _alternation(self._prepare(w) for w in lexicon.out_of_domain)
         self._brands = _alternation(self._prepare(w) for w in lexicon.brand_compounds)
@@ -308,6 +314,33 @@ class LexicalMatcher:
             for product in self._entry_products[entry.id]:
                 covering.setdefault(product, set()).add(entry.topic)
         self._comparison_only = frozenset(p for p in kb.products if covering.get(p, set()) <= {"compare"})
+        forms = {self._synonyms(self._prepare(w)) for w in lexicon.question_forms}
+        forms |= set(lexicon.question_forms)
+        self._question_forms = _alternation(forms)
+        if index is None:
+            index = self._build_index(kb, lexicon, forms, aliases)
+        elif index.entries != list(kb.entries):
+            raise ValueError("the matcher's index was built over other entries")
+        self.index = index
+        #: reads runs of pinyin as the knowledge base's words (「lixi」: 利息)
+        self.pinyin = PinyinReader.from_table(index.pinyin, lexicon.pinyin, empty=[*_STOP_WORDS, *forms])
+        # every index lays its arrays out in this one order, so that a question is ranked with numpy
+        self._order = list(kb.entries)
+        self._column = {entry: i for i, entry in enumerate(self._order)}
+        self.word_index = index.word
+        self.char_index = index.char
+        self.bayes_index = index.bayes
+        self.answer_index = index.answer
+        # ties are broken by entry id, as a sort on (-score, id) would
+        self._tie_break = np.argsort(np.argsort(np.array(self._order)))
+        self._refusal_mask = np.array([e in self._refusals for e in self._order], dtype=bool)
+        self.weights = dict(_RANK_WEIGHTS)
+
+    def _build_index(
+        self, kb: KnowledgeBase, lexicon: Lexicon, forms: set[str], aliases: dict[str, list[str]]
+    ) -> EntryIndex:
+        """Analyse every text of the knowledge base into the arrays of an :class:`EntryIndex`."""
+        order = list(kb.entries)
         word_docs: list[tuple[str, frozenset[str]]] = []
         char_docs: list[tuple[str, frozenset[str]]] = []
         bayes_docs: list[tuple[str, frozenset[str]]] = []
@@ -317,19 +350,15 @@ class LexicalMatcher:
         for example in kb.examples:
             if example.entry in kb.entries:
                 examples.setdefault(example.entry, []).append(example.question)
-        forms = {self._synonyms(self._prepare(w)) for w in lexicon.question_forms}
-        forms |= set(lexicon.question_forms)
-        self._question_forms = _alternation(forms)
-        #: topic key -> entry -> how many of its paraphrases and examples leave that key (see _topic_key)
-        self._topics: dict[str, dict[str, int]] = {}
+        #: topic key -> the entries some paraphrase or example of which leaves that key (see _topic_key)
+        topics: dict[str, list[str]] = {}
         for entry in kb.entries.values():
             for text in (entry.question, *entry.paraphrases, *examples.get(entry.id, ())):
                 topic_text = self._topic(self._prepare(text))[2]
                 words, bigrams = _words(topic_text), _bigrams(topic_text)
                 key = self._topic_key(topic_text)
                 if key:
-                    counts = self._topics.setdefault(key, {})
-                    counts[entry.id] = counts.get(entry.id, 0) + 1
+                    topics.setdefault(key, []).append(entry.id)
                 if words:
                     word_docs.append((entry.id, words))
                 if bigrams:
@@ -337,42 +366,45 @@ class LexicalMatcher:
                 bayes_docs.append((entry.id, _bayes_units(words, bigrams)))
         # the foreign subjects an entry itself speaks of (funds.invest_house: 理财, 买房 …): a question about
         # one of them is in scope for that entry and for no other
-        self._entry_foreign: dict[str, frozenset[str]] = {}
+        spoken: dict[str, list[str]] = {}
         for entry in kb.entries.values():
             # an answer that speaks of 保险费 or 小米钱包 explains a question that names them
             said = (entry.question, *entry.paraphrases, *(answer.text for answer in entry.answers))
             texts = [self._prepare(t) for t in said]
-            self._entry_foreign[entry.id] = frozenset(self._subjects("|".join(texts)))
+            spoken[entry.id] = self._subjects("|".join(texts))
         # the words of the knowledge base, by how many texts use them, read from pinyin (「lixi」: 利息)
         # (the words that only make a question, which the index leaves out, as if a few texts used them)
         vocabulary: dict[str, int] = dict.fromkeys([*_STOP_WORDS, *forms], 50)
         for _entry, words in word_docs:
             for word in words:
                 vocabulary[word] = vocabulary.get(word, 0) + 1
-        self.pinyin = PinyinReader(vocabulary, lexicon.pinyin, empty=[*_STOP_WORDS, *forms])
-        # every index lays its arrays out in this one order, so that a question is ranked with numpy
-        self._order = list(kb.entries)
-        self._column = {entry: i for i, entry in enumerate(self._order)}
+        # in sorted order: of two words equally used with one spelling, the first read wins, in any process
+        pinyin = PinyinReader(dict(sorted(vocabulary.items())), lexicon.pinyin, empty=[*_STOP_WORDS, *forms])
         damped = {self._prepare(w): _FORM_WORD_DAMPING for w in lexicon.form_words}
-        self.word_index = OverlapIndex(word_docs, self._order, damped=damped)
-        self.char_index = OverlapIndex(char_docs, self._order)
-        self.bayes_index = NaiveBayesIndex(
-            bayes_docs, alpha=_BAYES_ALPHA, temperature=_BAYES_TEMPERATURE, entries=self._order
-        )
+        word_index = OverlapIndex.build(word_docs, order, damped=damped)
         # the answers' own words: weak evidence for questions worded unlike any paraphrase
         answer_docs: list[tuple[str, frozenset[str]]] = []
         for entry in kb.entries.values():
             text = "".join(a.text for a in entry.answers)
             answer_docs.append((entry.id, self._indexed_units(text)[0]))
-        self.answer_index = OverlapIndex(answer_docs, self._order)
-        # ties are broken by entry id, as a sort on (-score, id) would
-        self._tie_break = np.argsort(np.argsort(np.array(self._order)))
-        self._refusal_mask = np.array([e in self._refusals for e in self._order])
-        # every word the knowledge base uses anywhere: a question made of other words is rarely in scope
-        self._kb_words: frozenset[str] = frozenset(
-            self.word_index.idf.keys() | self.answer_index.idf.keys() | set(aliases)
+        answer_index = OverlapIndex.build(answer_docs, order)
+        return EntryIndex(
+            entries=order,
+            word=word_index,
+            char=OverlapIndex.build(char_docs, order),
+            answer=answer_index,
+            bayes=NaiveBayesIndex.build(
+                bayes_docs, alpha=_BAYES_ALPHA, temperature=_BAYES_TEMPERATURE, entries=order
+            ),
+            topics=topic_table(order, topics),
+            foreign=foreign_table(order, spoken),
+            # every word the knowledge base uses anywhere: a question made of other words is rarely in scope
+            kb_words=index_vocabulary(
+                [*word_index.units.tolist(), *answer_index.units.tolist(), *aliases]
+            ),
+            pinyin=pinyin.table(),
+            sounds=self.products.sounds.tables(),
         )
-        self.weights = dict(_RANK_WEIGHTS)
 
     # --- understanding ------------------------------------------------------------------------------
 
@@ -401,7 +433,7 @@ class LexicalMatcher:
         shared by several entries, or too short to say anything."""
         if len(analysis.topic_key) < 2:
             return None
-        counts = self._topics.get(analysis.topic_key)
+        counts = self.index.topic_entries(analysis.topic_key)
         if not counts:
             return None
         fitting = [e for e in counts if self._fits(e, analysis.products)]
@@ -626,7 +658,7 @@ class LexicalMatcher:
         # only the longest subjects count: an entry that speaks of 「零钱」 does not explain 「零钱提现」
         widest = [f for f in subjects if not any(f != g and f in g for g in subjects)]
         unexplained = analysis.ood or (
-            bool(widest) and not any(f in self._entry_foreign[top.entry_id] for f in widest)
+            bool(widest) and not any(f in self.index.foreign_of(self._column[top.entry_id]) for f in widest)
         )
         signals.update(
             score=top.score,
@@ -661,11 +693,12 @@ class LexicalMatcher:
 
     def _unknown_kb(self, words: frozenset[str]) -> float:
         """Share of the weight of ``words`` carried by words the knowledge base never uses anywhere."""
+        listed = list(words)
         total = unknown = 0.0
-        for word in words:
-            weight = self.word_index.weight(word)
+        known_to_kb = self.index.known_to_kb(listed)
+        for (_, weight), known in zip(self.word_index.weights(listed), known_to_kb, strict=True):
             total += weight
-            if word not in self._kb_words:
+            if not known:
                 unknown += weight
         return unknown / total if total else 0.0
 

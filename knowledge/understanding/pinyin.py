@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from knowledge.understanding.products import Mention
 
@@ -66,6 +67,30 @@ class PinyinReader:
         for spelling, word in (fixed or {}).items():
             self._words[spelling] = (word, float("inf"))
         self._longest = max((len(s) for s in self._words), default=0)
+
+    def table(self) -> dict[str, Any]:
+        """The syllable table as three arrays (spellings sorted, their words, their weights), to save."""
+        import numpy as np
+
+        spellings = sorted(self._words)
+        return {
+            "spellings": np.array(spellings) if spellings else np.array([], dtype="U1"),
+            "words": np.array([self._words[s][0] for s in spellings] or [""]),
+            "weights": np.array([self._words[s][1] for s in spellings], dtype=float),
+        }
+
+    @classmethod
+    def from_table(
+        cls, table: Mapping[str, Any], fixed: Mapping[str, str] | None = None, *, empty: Iterable[str] = ()
+    ) -> PinyinReader:
+        """A reader from :meth:`table`'s arrays, without pypinyin (the table is made already)."""
+        reader = cls.__new__(cls)
+        reader._empty = frozenset(empty)
+        reader._fixed = dict(fixed or {})
+        spellings, words, weights = table["spellings"].tolist(), table["words"], table["weights"].tolist()
+        reader._words = {s: (str(words[i]), weights[i]) for i, s in enumerate(spellings)}
+        reader._longest = max((len(s) for s in reader._words), default=0)
+        return reader
 
     def read(self, text: str, products: Iterable[Mention] = ()) -> str:
         """``text`` with each run of letters that spells known words rewritten in them; runs inside a
