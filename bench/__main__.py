@@ -6,7 +6,8 @@ Usage (from the repository root)::
     .venv/bin/python -m bench --quick            # small counts, under a minute: a smoke run
     .venv/bin/python -m bench --only faq,growth  # some parts only
 
-Parts: ``faq`` (start-up and warm latency beside the BM25 baseline), ``dialogue`` (eligibility
+Parts: ``startup`` (a cold ``ask`` and an idle ``chat``, with the saved matcher index and with the
+index built at start-up as before it was saved), ``faq`` (start-up and warm latency beside the BM25 baseline), ``dialogue`` (eligibility
 conversations with SQLite and Redis sessions), ``conversation`` (every turn of the conversation suite, and
 normalisations per typed message), ``e2e`` (PTB Application and the Bot API stand-in, 100 and
 1,000 chats), ``memory`` (the bot process's RSS, bytes per session), ``growth`` (the knowledge base
@@ -27,7 +28,7 @@ from typing import Any
 
 from bench.common import ROOT, machine, quiet_logs
 
-PARTS = ("faq", "dialogue", "conversation", "e2e", "memory", "growth", "ocr")
+PARTS = ("startup", "faq", "dialogue", "conversation", "e2e", "memory", "growth", "ocr")
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 
 
@@ -43,6 +44,7 @@ class Plan:
     #: (chats, rate limiter on, lines per chat or 0 for the whole conversation, runs)
     e2e: tuple[tuple[int, bool, int, int], ...]
     memory_chats: int
+    startup_runs: int
     growth_factors: tuple[int, ...]
     growth_runs: int
     growth_questions: int
@@ -59,6 +61,7 @@ FULL = Plan(
     dialogue_runs=3,
     e2e=((100, False, 0, 3), (1000, False, 3, 1), (100, True, 0, 1)),
     memory_chats=100,
+    startup_runs=5,
     growth_factors=(1, 10, 100),
     growth_runs=3,
     growth_questions=100,
@@ -72,6 +75,7 @@ QUICK = Plan(
     dialogue_runs=1,
     e2e=((10, False, 0, 1), (50, False, 2, 1)),
     memory_chats=5,
+    startup_runs=2,
     growth_factors=(1, 10),
     growth_runs=1,
     growth_questions=30,
@@ -96,7 +100,11 @@ def run_parts(parts: list[str], plan: Plan, *, log: Any = print) -> dict[str, An
     for part in parts:
         log(f"… {part}", file=sys.stderr, flush=True)
         started = time.perf_counter()
-        if part == "faq":
+        if part == "startup":
+            from bench import startup
+
+            results[part] = startup.measure(plan.startup_runs)
+        elif part == "faq":
             from bench import faq
 
             results[part] = faq.measure(runs=plan.faq_runs, passes=plan.faq_passes)
@@ -160,6 +168,12 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             "s",
             faq["engine"]["startup_s"] < 1.5,
         )
+    startup = results.get("startup")
+    if startup:
+        speed_up = startup["ask_cpu_speed_up"]
+        add("Cold ask at 1x: CPU, built at start / indexed", ">= x2.5", speed_up, "x", speed_up >= 2.5)
+        saving = startup["chat_rss_saving"] * 100
+        add("Idle chat RSS at 1x: saved by the index", ">= 25 %", saving, "%", saving >= 25)
     talk = results.get("conversation")
     if talk:
         add("Conversation turn p99 (the conversation suite)", "< 5 ms", talk["turn_p99_ms"], "ms",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,10 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+#: Set to ``off`` to neither read nor save the saved index (every start builds it, as before there was one):
+#: for measuring what the index saves (``bench``), and for ruling it out when something looks wrong.
+INDEX_SWITCH = "LOAN_ADVISOR_MATCHER_INDEX"
+
 
 def _inputs(view: str) -> list[Path]:
     """The files besides the knowledge base that the matcher of ``view`` reads: lexicon, calibration."""
@@ -41,7 +46,7 @@ def _place(view_kb: KnowledgeBase, view: str) -> tuple[Path, str] | None:
     from knowledge.understanding.entry_index import index_key
 
     found = view_kb.fingerprint()
-    if found is None:
+    if found is None or os.environ.get(INDEX_SWITCH, "").lower() in ("off", "0", "false", "no"):
         return None
     data_dir, fingerprint = found
     return data_dir, index_key(fingerprint, _inputs(view))

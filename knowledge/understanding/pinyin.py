@@ -28,6 +28,9 @@ _LATIN_RUN = re.compile(r"[a-z]+")
 class PinyinReader:
     """Rewrites runs of pinyin into the knowledge base's words."""
 
+    #: the arrays of :meth:`from_table`, until the first read makes them into ``_words``
+    _table: Mapping[str, Any]
+
     def __init__(
         self,
         vocabulary: Mapping[str, int],
@@ -72,6 +75,8 @@ class PinyinReader:
         """The syllable table as three arrays (spellings sorted, their words, their weights), to save."""
         import numpy as np
 
+        if "_table" in self.__dict__:
+            self._lookup()
         spellings = sorted(self._words)
         return {
             "spellings": np.array(spellings) if spellings else np.array([], dtype="U1"),
@@ -87,14 +92,23 @@ class PinyinReader:
         reader = cls.__new__(cls)
         reader._empty = frozenset(empty)
         reader._fixed = dict(fixed or {})
-        spellings, words, weights = table["spellings"].tolist(), table["words"], table["weights"].tolist()
-        reader._words = {s: (str(words[i]), weights[i]) for i, s in enumerate(spellings)}
-        reader._longest = max((len(s) for s in reader._words), default=0)
+        reader._table = table  # made into the lookup table at the first run of letters read
         return reader
+
+    def _lookup(self) -> None:
+        """The spelling -> (word, weight) table from :meth:`from_table`'s arrays, made once."""
+        table = self.__dict__.pop("_table")
+        spellings, words = table["spellings"].tolist(), table["words"].tolist()
+        weights = table["weights"].tolist()
+        self._words = dict(zip(spellings, zip(words, weights, strict=False), strict=True))
+        self._longest = max((len(s) for s in self._words), default=0)
 
     def read(self, text: str, products: Iterable[Mention] = ()) -> str:
         """``text`` with each run of letters that spells known words rewritten in them; runs inside a
         product mention (「weilidai」) are left alone."""
+        if "_table" in self.__dict__:
+            self._lookup()
+
         def rewrite(match: re.Match[str]) -> str:
             run = match.group(0)
             if len(run) < MIN_RUN:  # too short to read, unless a fixed reading (「ma」: 吗)
