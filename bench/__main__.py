@@ -6,13 +6,13 @@ Usage (from the repository root)::
     .venv/bin/python -m bench --quick            # small counts, under a minute: a smoke run
     .venv/bin/python -m bench --only faq,growth  # some parts only
 
-Parts: ``startup`` (a cold ``ask`` and an idle ``chat``, with the saved matcher index and with the
-index built at start-up as before it was saved), ``faq`` (start-up and warm latency beside the BM25 baseline), ``dialogue`` (eligibility
-conversations with SQLite and Redis sessions), ``conversation`` (every turn of the conversation suite, and
-normalisations per typed message), ``e2e`` (PTB Application and the Bot API stand-in, 100 and
-1,000 chats), ``memory`` (the bot process's RSS, bytes per session), ``growth`` (the knowledge base
-grown 10x and 100x), ``ocr`` (seconds per screenshot, the memory the OCR adds, other chats'
-latency while screenshots are read). Results go to ``bench/results/latest.json`` (git-ignored).
+Parts: ``startup`` (a cold ``ask`` and an idle ``chat``, with the saved matcher index and with the index
+built at start-up as before it was saved), ``faq`` (start-up and warm latency beside the BM25 baseline),
+``dialogue`` (eligibility conversations with SQLite and Redis sessions), ``conversation`` (every turn of
+the conversation suite, and normalisations per typed message), ``e2e`` (PTB Application and the Bot API
+stand-in, 100 and 1,000 chats), ``memory`` (the bot process's RSS, bytes per session), ``growth`` (the
+knowledge base grown 10x and 100x), ``ocr`` (seconds per screenshot, the memory the OCR adds, other
+chats' latency while screenshots are read). Results go to ``bench/results/latest.json`` (git-ignored).
 Timings are medians over several runs; run on an otherwise idle machine.
 """
 
