@@ -211,6 +211,13 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         ratio = during / alone if alone else 0.0
         add("Other chats' p90 while images are read (x alone)", "<= x2", ratio, "x", ratio <= 2)
     growth = results.get("growth")
+    for key, limit in (("10x", 1.0), ("100x", 3.0)):
+        if growth and key in growth:
+            start = growth[key]["engine"]["startup_s"]
+            add(f"Growth {key}: start-up with the saved index", f"< {limit:g} s", start, "s", start < limit)
+    if growth and "100x" in growth:
+        rss = growth["100x"]["engine"]["rss_mib"]
+        add("Growth 100x: RSS of the engine process", "< 600 MiB", rss, "MiB", rss < 600)
     if growth and "1x" in growth:
         base = growth["1x"]
         for key, grown in growth.items():

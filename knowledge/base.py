@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -49,6 +50,60 @@ class KnowledgeBaseError(Exception):
     """A data file cannot be read or does not have the expected shape; the message names the file."""
 
 
+class Examples(Sequence[LabelledQuestion]):
+    """Labelled questions read at their first use: a process that starts with the matcher's saved index
+    never needs them (they are read to build the index, and to score and check the matcher), and at 100
+    times today's size reading them would be most of its start-up."""
+
+    def __init__(self, read: Callable[[], Sequence[LabelledQuestion]]) -> None:
+        self._read: Callable[[], Sequence[LabelledQuestion]] | None = read
+        self._items: tuple[LabelledQuestion, ...] = ()
+
+    def _all(self) -> tuple[LabelledQuestion, ...]:
+        if self._read is not None:
+            self._items = tuple(self._read())
+            self._read = None
+        return self._items
+
+    @property
+    def read(self) -> bool:
+        """The questions have been read."""
+        return self._read is None
+
+    @overload
+    def __getitem__(self, index: int) -> LabelledQuestion: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[LabelledQuestion, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> LabelledQuestion | tuple[LabelledQuestion, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[LabelledQuestion]:
+        return iter(self._all())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and self._all() == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Examples({len(self)} questions)" if self.read else "Examples(not read yet)"
+
+
+def _filtered(
+    examples: Sequence[LabelledQuestion],
+    keep: Callable[[Sequence[LabelledQuestion]], Sequence[LabelledQuestion]],
+) -> Sequence[LabelledQuestion]:
+    """``keep(examples)``, at the first use of the result when ``examples`` are not read yet."""
+    if isinstance(examples, Examples) and not examples.read:
+        return Examples(lambda: keep(examples))
+    return tuple(keep(examples))
+
+
 @dataclass(frozen=True)
 class KnowledgeBase:
     """Everything the advisor knows, indexed by id. Built once at start-up and shared read-only."""
@@ -62,7 +117,8 @@ class KnowledgeBase:
     #: file each entry id was read from, so that validation messages can name it
     origin: dict[str, str] = field(default_factory=dict)
     #: questions people typed, labelled with their entry: the matcher learns from them (examples/*.jsonl)
-    examples: tuple[LabelledQuestion, ...] = ()
+    #: (read at their first use when the knowledge base comes from :func:`default`)
+    examples: Sequence[LabelledQuestion] = ()
     #: requirements the articles state that the self-check does not ask (named in the verdicts)
     unchecked: tuple[UncheckedRequirement, ...] = ()
     #: statements read as requirements that are not eligibility rules (criteria.yaml ``exemptions``)
@@ -110,7 +166,7 @@ class KnowledgeBase:
         view = replace(
             self,
             entries={k: e for k, e in self.entries.items() if k not in wants},
-            examples=tuple(q for q in self.examples if q.entry not in wants),
+            examples=_filtered(self.examples, lambda all_: tuple(q for q in all_ if q.entry not in wants)),
         )
         return self._view_of(view, "faq")
 
@@ -120,10 +176,13 @@ class KnowledgeBase:
         a want overlaps (``overlaps``), which are examples of neither."""
         wants = {k: e for k, e in self.entries.items() if e.kind == "action"}
         either = {entry for want in wants.values() for entry in want.overlaps}
-        examples = tuple(
-            q if q.entry in wants else q.model_copy(update={"entry": None, "product": None})
-            for q in self.examples
-            if q.entry not in either
+        examples = _filtered(
+            self.examples,
+            lambda all_: tuple(
+                q if q.entry in wants else q.model_copy(update={"entry": None, "product": None})
+                for q in all_
+                if q.entry not in either
+            ),
         )
         return self._view_of(replace(self, entries=wants, examples=examples), "wants")
 
@@ -196,11 +255,14 @@ def read_labelled(path: Path, digest: Any = None) -> list[LabelledQuestion]:
     return items
 
 
-def load(data_dir: Path = DATA_DIR) -> KnowledgeBase:
+def load(data_dir: Path = DATA_DIR, *, examples_at_first_use: bool = False) -> KnowledgeBase:
     """Read and shape-check every data file under ``data_dir``.
 
     Args:
         data_dir: the folder holding the YAML files.
+        examples_at_first_use: read (and check) ``examples/*.jsonl`` when they are first used, not now
+            (:class:`Examples`); their bytes are hashed now all the same, for the fingerprint, and a file
+            changed in between is an error at that first use.
 
     Raises:
         KnowledgeBaseError: a file is missing, not YAML, or not of the expected shape.
@@ -229,9 +291,19 @@ def load(data_dir: Path = DATA_DIR) -> KnowledgeBase:
                 )
             entries[entry.id] = entry
             origin[entry.id] = "intents.yaml"
-    examples = [
-        q for path in sorted((data_dir / "examples").glob("*.jsonl")) for q in read_labelled(path, digest)
-    ]
+    paths = sorted((data_dir / "examples").glob("*.jsonl"))
+    examples: Sequence[LabelledQuestion]
+    examples_digest = hashlib.sha256()
+    if examples_at_first_use:
+        for path in paths:
+            try:
+                _text(path, examples_digest)
+            except (OSError, UnicodeDecodeError) as exc:
+                raise KnowledgeBaseError(f"{path.name}: cannot read: {exc}") from exc
+        examples = Examples(lambda: _read_examples(paths, examples_digest.hexdigest()))
+    else:
+        examples = tuple(q for path in paths for q in read_labelled(path, examples_digest))
+    digest.update(f"examples\0{examples_digest.hexdigest()}".encode())
     kb = KnowledgeBase(
         sources={s.id: s for s in sources},
         products={p.id: p for p in products},
@@ -240,14 +312,24 @@ def load(data_dir: Path = DATA_DIR) -> KnowledgeBase:
         criteria=criteria.criteria,
         factors=criteria.factors,
         origin=origin,
-        examples=tuple(examples),
+        examples=examples,
         unchecked=tuple(criteria.unchecked),
         exemptions=tuple(criteria.exemptions),
     )
     return kb._with_fingerprint(data_dir.resolve(), digest.hexdigest())
 
 
+def _read_examples(paths: list[Path], expected: str) -> tuple[LabelledQuestion, ...]:
+    """The labelled questions of ``paths``, which must still be the files hashed at load (``expected``)."""
+    digest = hashlib.sha256()
+    items = tuple(q for path in paths for q in read_labelled(path, digest))
+    if digest.hexdigest() != expected:
+        raise KnowledgeBaseError("examples/*.jsonl changed since the knowledge base was loaded: restart")
+    return items
+
+
 @cache
 def default() -> KnowledgeBase:
-    """The knowledge base shipped with the package, loaded once per process."""
-    return load(DATA_DIR)
+    """The knowledge base shipped with the package, loaded once per process; its labelled examples are
+    read at their first use (a process that starts with the matcher's saved index never reads them)."""
+    return load(DATA_DIR, examples_at_first_use=True)
