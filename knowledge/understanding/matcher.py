@@ -19,7 +19,6 @@ never speaks of, and words of the domain (借, 贷, 征信 …).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -30,6 +29,7 @@ import rjieba
 
 from knowledge.base import KnowledgeBase
 from knowledge.models import FaqEntry
+from knowledge.understanding import signals
 from knowledge.understanding.api import Band, FaqMatch
 from knowledge.understanding.calibration import Calibration
 from knowledge.understanding.entry_index import EntryIndex, foreign_table, topic_table
@@ -206,12 +206,6 @@ def _words(text: str) -> frozenset[str]:
         if part:
             words.update(w for w in rjieba.cut(part) if w not in _STOP_WORDS)
     return frozenset(words)
-
-
-def _share_of(column: int, near: Sequence[tuple[int, float]]) -> float:
-    """The share of the neighbours' similarity that belongs to the entry in ``column``."""
-    total = sum(sim for _, sim in near)
-    return sum(sim for c, sim in near if c == column) / total if total else 0.0
 
 
 def _bayes_units(words: frozenset[str], bigrams: frozenset[str]) -> frozenset[str]:
@@ -611,87 +605,53 @@ class LexicalMatcher:
             for i in order
         ]
         ranking = Ranking(analysis, candidates)
-        word_top = self._order[int(np.argmax(word_best))] if word_cov.any() else None
-        char_top = self._order[int(np.argmax(char_best))] if char_cov.any() else None
-        ranking.signals = self._signals(ranking, word_top, char_top)
-        if candidates:
-            best = self._column[candidates[0].entry_id]
-            ranking.signals.update(
-                near_word=_share_of(best, word_near),
-                near_char=_share_of(best, char_near),
-                topic_agree=1.0 if topic is not None and topic == candidates[0].entry_id else 0.0,
-                topic_other=1.0 if topic is not None and topic != candidates[0].entry_id else 0.0,
-            )
+        evidence = signals.Evidence(
+            matcher=self,
+            analysis=analysis,
+            candidates=candidates,
+            word_top=self._order[int(np.argmax(word_best))] if word_cov.any() else None,
+            char_top=self._order[int(np.argmax(char_best))] if char_cov.any() else None,
+            word_near=word_near,
+            char_near=char_near,
+            topic=topic,
+        )
+        ranking.signals = signals.read(evidence)
         if candidates:
             ranking.confidence = self.calibration.probability(ranking.signals)
             ranking.in_scope = self.calibration.in_scope(ranking.signals)
         return ranking
 
-    def _signals(self, ranking: Ranking, word_top: str | None, char_top: str | None) -> dict[str, float]:
-        analysis = ranking.analysis
-        signals = {
-            "unknown_words": self.word_index.unknown_share(analysis.words),
-            "unknown_chars": self.char_index.unknown_share(analysis.bigrams),
-            "ood": 1.0 if analysis.ood else 0.0,
-            "harm": 1.0 if analysis.harm else 0.0,
-            "length": math.log1p(len(analysis.topic_text.replace(GAP, ""))),
-            "unknown_kb": self._unknown_kb(analysis.words),
-            "foreign": 1.0 if analysis.foreign else 0.0,
-            # a foreign subject with no product beside it: 「信用卡逾期怎么办」, not 「和信用卡比呢」
-            "foreign_alone": 1.0 if (analysis.foreign or analysis.ood) and not analysis.products else 0.0,
-            "anchor": 1.0 if analysis.anchor else 0.0,
-            # one of the advisor's own products, named as a loan (「小米贷款」, not 「小米手机」)
-            "own_product": 1.0 if analysis.anchor and analysis.own else 0.0,
-        }
-        if not ranking.candidates:
-            return signals
-        top = ranking.candidates[0]
-        runner_up = ranking.candidates[1] if len(ranking.candidates) > 1 else None
-        second = runner_up.score if runner_up is not None else 0.0
-        covered = self._entry_products[top.entry_id]
-        named = analysis.products
-        # foreign subjects none of which the best entry speaks of, and none of the advisor's products beside
-        # them: 「信用卡还不上怎么办」 is about a credit card, whatever overdue.cant_repay says
+    def unexplained(self, analysis: Analysis, entry_id: str) -> bool:
+        """The question is out of domain, or names foreign subjects none of which ``entry_id`` speaks of
+        (only the longest count: an entry that speaks of 「零钱」 does not explain 「零钱提现」)."""
         subjects = self._subjects(analysis.topic_text)
         if self._brands is not None:
             subjects += [b.group(0) for b in self._brands.finditer(analysis.text)]
-        # only the longest subjects count: an entry that speaks of 「零钱」 does not explain 「零钱提现」
         widest = [f for f in subjects if not any(f != g and f in g for g in subjects)]
-        unexplained = analysis.ood or (
-            bool(widest) and not any(f in self.index.foreign_of(self._column[top.entry_id]) for f in widest)
-        )
-        signals.update(
-            score=top.score,
-            gap=top.score - second,
-            word_best=top.word.best,
-            char_best=top.char.best,
-            word_cov=top.word.coverage,
-            char_cov=top.char.coverage,
-            bayes=top.bayes,
-            answer_cov=top.answer,
-            ratio=second / top.score if top.score > 0 else 1.0,
-            bayes_gap=top.bayes - (runner_up.bayes if runner_up is not None else 0.0),
-            related=1.0
-            if runner_up is not None and runner_up.entry_id in self.kb.entries[top.entry_id].related
-            else 0.0,
-            several=1.0 if len(named) >= 2 else 0.0,
-            foreign_unexplained=1.0 if unexplained and not analysis.own else 0.0,
-            agree=1.0 if word_top == char_top == top.entry_id else 0.0,
-            product_match=1.0 if any(p in covered for p in named) else 0.0,
-            foreign_product=1.0
-            if named
-            and all(p in self._comparison_only for p in named)
-            and top.entry_id not in self._compare_entries
-            else 0.0,
-            product_mismatch=1.0 if named and covered and not any(p in covered for p in named) else 0.0,
-        )
-        return signals
+        spoken = self.index.foreign_of(self._column[entry_id]) if widest else set()
+        return analysis.ood or (bool(widest) and not any(f in spoken for f in widest))
+
+    def entry_products(self, entry_id: str) -> frozenset[str]:
+        """The products ``entry_id`` concerns (:func:`entry_products`)."""
+        return self._entry_products[entry_id]
+
+    def compared_only(self, product: str) -> bool:
+        """The knowledge base only compares against ``product`` (借呗, 京东金条 …)."""
+        return product in self._comparison_only
+
+    def is_comparison(self, entry_id: str) -> bool:
+        """``entry_id`` is a comparison (topic ``compare``)."""
+        return entry_id in self._compare_entries
+
+    def column(self, entry_id: str) -> int:
+        """The column of ``entry_id`` in every array of the index."""
+        return self._column[entry_id]
 
     def _subjects(self, text: str) -> list[str]:
         """The foreign subjects (信用卡, 房贷 …) that occur in ``text``, overlapping ones included."""
         return [f for f in self._foreign_words if f in text] if _found(self._foreign, text) else []
 
-    def _unknown_kb(self, words: frozenset[str]) -> float:
+    def unknown_to_kb(self, words: frozenset[str]) -> float:
         """Share of the weight of ``words`` carried by words the knowledge base never uses anywhere."""
         listed = list(words)
         total = unknown = 0.0
