@@ -45,6 +45,7 @@ BUILDERS = (
     "products.py",
     "pinyin.py",
     "lexicon.py",
+    "compiled_lexicon.py",
 )
 #: Libraries whose output the index holds.
 LIBRARIES = ("numpy", "rjieba", "pypinyin", "opencc")

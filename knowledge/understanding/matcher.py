@@ -15,12 +15,17 @@ that the question is in scope at all (decline below the suggest threshold; other
 the best guesses). The in-scope model leans on signals of its own: words the knowledge base never uses,
 out-of-domain markers, foreign subjects next to the domain (信用卡, 房贷, 小米汽车 …) that the best entry
 never speaks of, and words of the domain (借, 贷, 征信 …).
+
+The matcher is made of three parts: the compiled lexicon (:mod:`.compiled_lexicon`), which reads a
+question or an indexed text; the entry index (:mod:`.entry_index`), every array derived from the
+knowledge base's texts, built here once and then read from disk; and the signals the calibrated models
+read (:mod:`.signals`), one function each. This module ranks and decides.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -32,13 +37,14 @@ from knowledge.models import FaqEntry
 from knowledge.understanding import signals
 from knowledge.understanding.api import Band, FaqMatch
 from knowledge.understanding.calibration import Calibration
+from knowledge.understanding.compiled_lexicon import EXCEPT, CompiledLexicon, found
 from knowledge.understanding.entry_index import EntryIndex, foreign_table, topic_table
 from knowledge.understanding.index import Hit, NaiveBayesIndex, OverlapIndex
 from knowledge.understanding.index import vocabulary as index_vocabulary
 from knowledge.understanding.lexicon import Lexicon
-from knowledge.understanding.normalize import Replacer, clean, fold, fold_question_forms, strip_punctuation
+from knowledge.understanding.normalize import fold, strip_punctuation
 from knowledge.understanding.pinyin import MIN_RUN, PinyinReader
-from knowledge.understanding.products import GAP, FollowUpDetector, ProductFinder, SoundAlikes
+from knowledge.understanding.products import GAP, SoundAlikes
 
 #: Words that never help tell entries apart (particles, pronouns); dropped from the word channel only.
 _STOP_WORDS = frozenset(
@@ -118,7 +124,6 @@ _NEIGHBOURS = 5
 _COMPAT_CACHE = 256
 #: How many questions to offer as buttons.
 MAX_SUGGESTIONS = 3
-_EXCEPT = ("除了", "除")
 _PINYIN_RUN = re.compile(f"[a-z]{{{MIN_RUN},}}")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
@@ -177,16 +182,6 @@ class Ranking:
     confidence: float = 0.0
     #: calibrated probability that the question is in scope at all
     in_scope: float = 0.0
-
-
-def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
-    """One pattern matching any of ``words`` (longest first), or None when there are none."""
-    ordered = sorted({w for w in words if w}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
-
-
-def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
-    return pattern is not None and pattern.search(text) is not None
 
 
 def _bigrams(text: str) -> frozenset[str]:
@@ -254,51 +249,17 @@ class LexicalMatcher:
         self.hedge_threshold = answer_threshold if hedge_threshold is None else min(
             hedge_threshold, answer_threshold
         )
-        self._typos = Replacer(lexicon.typos)
-        self._synonyms = Replacer(lexicon.synonyms)
         aliases: dict[str, list[str]] = {}
         for item in kb.products.values():
             aliases[item.id] = [item.id, item.name, *item.aliases]
         for product_id, extra in lexicon.product_aliases.items():
             aliases.setdefault(product_id, []).extend(extra)
         sounds = SoundAlikes.from_tables(index.sounds) if index is not None else None
-        self.products = ProductFinder(aliases, self._prepare, sounds)
-        self._follow_up = FollowUpDetector(self._synonyms(clean(f)) for f in lexicon.fillers)
-        self._ood = _alternation(self._prepare(w) for w in lexicon.out_of_domain)
-        self._brands = _alternation(self._prepare(w) for w in lexicon.brand_compounds)
-        foreign = [*lexicon.foreign_subjects, *lexicon.other_lenders, *lexicon.brand_compounds]
-        self._foreign_words = sorted({m for m in map(self._prepare, foreign) if m})
-        self._foreign = _alternation(self._foreign_words)
-        self._anchors = _alternation(self._prepare(w) for w in lexicon.domain_anchors)
-        # product id -> (prepared descriptions, longest first; prepared words one of which must occur)
-        self._cues: dict[str, tuple[list[str], list[str]]] = {
-            product: (
-                sorted({c for c in map(self._prepare, cues) if c}, key=len, reverse=True),
-                [n for n in map(self._prepare, needs) if n],
-            )
-            for product, (cues, needs) in lexicon.product_cues.items()
-            if product in kb.products
-        }
-        self._compare_entries = frozenset(e.id for e in kb.entries.values() if e.topic == "compare")
         self._refusals = frozenset(e.id for e in kb.entries.values() if e.kind == "refusal")
-        named = set(lexicon.harm_markers) | set(lexicon.harm_patterns)
-        # the want matcher's view has no refusals at all; an FAQ view must have every one named
-        unknown = (named & set(kb.entries)) - self._refusals
-        if self._refusals:
-            unknown |= named - set(kb.entries)
-        if unknown:
-            raise ValueError(
-                f"lexicon.yaml: harm markers point at entries that are not refusals: {sorted(unknown)}"
-            )
-        #: refusal entry -> (its markers as one pattern, its patterns)
-        self._harm = {
-            entry: (
-                _alternation(self._prepare(w) for w in lexicon.harm_markers.get(entry, [])),
-                [re.compile(p) for p in lexicon.harm_patterns.get(entry, [])],
-            )
-            # only the refusals the lexicon names: every question is checked against each of them
-            for entry in sorted(named & self._refusals)
-        }
+        #: the lexicon made ready to read questions with (typos, synonyms, products, markers)
+        self.words = CompiledLexicon(lexicon, aliases, kb.products, self._refusals, set(kb.entries), sounds)
+        self.products = self.words.products
+        self._compare_entries = frozenset(e.id for e in kb.entries.values() if e.topic == "compare")
         self._compat_cache: dict[tuple[tuple[str, ...], str | None, bool], Any] = {}
         self._entry_products = {e.id: entry_products(e) for e in kb.entries.values()}
         # products the knowledge base only compares against (借呗, 京东金条 …): a question about one of them
@@ -308,9 +269,7 @@ class LexicalMatcher:
             for product in self._entry_products[entry.id]:
                 covering.setdefault(product, set()).add(entry.topic)
         self._comparison_only = frozenset(p for p in kb.products if covering.get(p, set()) <= {"compare"})
-        forms = {self._synonyms(self._prepare(w)) for w in lexicon.question_forms}
-        forms |= set(lexicon.question_forms)
-        self._question_forms = _alternation(forms)
+        forms = self.words.forms
         if index is None:
             index = self._build_index(kb, lexicon, forms, aliases)
         elif index.entries != list(kb.entries):
@@ -348,9 +307,9 @@ class LexicalMatcher:
         topics: dict[str, list[str]] = {}
         for entry in kb.entries.values():
             for text in (entry.question, *entry.paraphrases, *examples.get(entry.id, ())):
-                topic_text = self._topic(self._prepare(text))[2]
+                topic_text = self.words.topic(self.words.prepare(text))[2]
                 words, bigrams = _words(topic_text), _bigrams(topic_text)
-                key = self._topic_key(topic_text)
+                key = self.words.topic_key(topic_text)
                 if key:
                     topics.setdefault(key, []).append(entry.id)
                 if words:
@@ -364,8 +323,8 @@ class LexicalMatcher:
         for entry in kb.entries.values():
             # an answer that speaks of 保险费 or 小米钱包 explains a question that names them
             said = (entry.question, *entry.paraphrases, *(answer.text for answer in entry.answers))
-            texts = [self._prepare(t) for t in said]
-            spoken[entry.id] = self._subjects("|".join(texts))
+            texts = [self.words.prepare(t) for t in said]
+            spoken[entry.id] = self.words.subjects("|".join(texts))
         # the words of the knowledge base, by how many texts use them, read from pinyin (「lixi」: 利息)
         # (the words that only make a question, which the index leaves out, as if a few texts used them)
         vocabulary: dict[str, int] = dict.fromkeys([*_STOP_WORDS, *forms], 50)
@@ -374,7 +333,7 @@ class LexicalMatcher:
                 vocabulary[word] = vocabulary.get(word, 0) + 1
         # in sorted order: of two words equally used with one spelling, the first read wins, in any process
         pinyin = PinyinReader(dict(sorted(vocabulary.items())), lexicon.pinyin, empty=[*_STOP_WORDS, *forms])
-        damped = {self._prepare(w): _FORM_WORD_DAMPING for w in lexicon.form_words}
+        damped = {self.words.prepare(w): _FORM_WORD_DAMPING for w in lexicon.form_words}
         word_index = OverlapIndex.build(word_docs, order, damped=damped)
         # the answers' own words: weak evidence for questions worded unlike any paraphrase
         answer_docs: list[tuple[str, frozenset[str]]] = []
@@ -402,25 +361,6 @@ class LexicalMatcher:
 
     # --- understanding ------------------------------------------------------------------------------
 
-    def _prepare(self, text: str) -> str:
-        return self._typos(clean(text))
-
-    def _topic(self, text: str) -> tuple[list[Any], list[str], str]:
-        """The product mentions in prepared ``text``, the products asked about, and the text to match."""
-        # 「除了微粒贷还有啥」 asks about the others: a product named after 除了 is not the one asked about
-        mentions = self.products.find(text)
-        products = list(dict.fromkeys(m.product for m in mentions if not text.endswith(_EXCEPT, 0, m.start)))
-        stripped = self.products.strip(text, mentions)
-        if not mentions:
-            products, stripped = self._cued(text)
-        return mentions, products, self._synonyms(fold_question_forms(stripped))
-
-    def _topic_key(self, topic_text: str) -> str:
-        """The topic of a question: its text without products and without the words that only make it a
-        question (lexicon ``question_forms``): 「|利率咋算」 -> 「利率算」."""
-        bare = topic_text.replace(GAP, "")
-        return self._question_forms.sub("", bare) if self._question_forms is not None else bare
-
     def topic_entry(self, analysis: Analysis) -> str | None:
         """The entry a question's topic names: every paraphrase and example that leaves the same topic
         belongs to it, and it covers the product named (when one is). ``None`` when the topic is unknown,
@@ -445,7 +385,7 @@ class LexicalMatcher:
         """The words and bigrams a paraphrase or example is indexed by: what :meth:`analyse` matches on,
         without the markers only a question needs (harm, foreign subjects), which start-up would pay for
         thousands of times."""
-        topic_text = self._topic(self._prepare(text))[2]
+        topic_text = self.words.topic(self.words.prepare(text))[2]
         return _words(topic_text), _bigrams(topic_text)
 
     def analyse(self, question: str) -> Analysis:
@@ -459,7 +399,7 @@ class LexicalMatcher:
     def prepare_folded(self, folded: str) -> str:
         """A folded message as the matcher reads it: no punctuation, pinyin read as the words it spells
         (「lixiduoshao」 -> 「利息多少」), typos mended (lexicon ``typos``)."""
-        text = self._typos(strip_punctuation(folded))
+        text = self.words.typos(strip_punctuation(folded))
         if _PINYIN_RUN.search(text):
             # after the typos, which spell out 「xiaomi」 and 「vx」: those are names, not words to read
             text = self.pinyin.read(text, self.products.find(text))
@@ -473,56 +413,29 @@ class LexicalMatcher:
     def analyse_prepared(self, text: str) -> Analysis:
         """:meth:`analyse` for a message already prepared (:meth:`prepare_folded`): the reader prepares it
         once for both the FAQ matcher and the want matcher."""
-        mentions, products, topic_text = self._topic(text)
+        mentions, products, topic_text = self.words.topic(text)
         # 「小米汽车」 names 小米 but is a car: such a mention does not make the question about the products
-        brands = [] if self._brands is None else [b.span() for b in self._brands.finditer(text)]
+        brands = [] if self.words.brands is None else [b.span() for b in self.words.brands.finditer(text)]
         own = any(
             m.product not in self._comparison_only
             and not any(start <= m.start < end for start, end in brands)
-            and not text.endswith(_EXCEPT, 0, m.start)
+            and not text.endswith(EXCEPT, 0, m.start)
             for m in mentions
         ) or (not mentions and bool(products))
         return Analysis(
             text=text,
             products=products,
             topic_text=topic_text,
-            topic_key=self._topic_key(topic_text),
+            topic_key=self.words.topic_key(topic_text),
             words=_words(topic_text),
             bigrams=_bigrams(topic_text),
             # checked once synonyms have run, so 「买房贷款」 (→ 买房借钱) does not trip the marker 「房贷」
-            ood=_found(self._ood, topic_text),
-            harm_entries=self._harm_entries(text, topic_text),
-            foreign=_found(self._foreign, topic_text) or bool(brands),
-            anchor=_found(self._anchors, text) or _found(self._anchors, topic_text),
+            ood=found(self.words.ood, topic_text),
+            harm_entries=self.words.harm_entries(text, topic_text),
+            foreign=found(self.words.foreign, topic_text) or bool(brands),
+            anchor=found(self.words.anchors, text) or found(self.words.anchors, topic_text),
             own=own,
         )
-
-    def _harm_entries(self, text: str, topic_text: str) -> tuple[str, ...]:
-        """The refusal entries whose markers or patterns occur in the question.
-
-        Markers are checked as typed and after synonyms; patterns on the text with product names
-        (「用微粒贷去还小米贷款」) and on the one without (「用|去还|」).
-        """
-        return tuple(
-            entry
-            for entry, (markers, patterns) in self._harm.items()
-            if _found(markers, text)
-            or _found(markers, topic_text)
-            or any(p.search(text) or p.search(topic_text) for p in patterns)
-        )
-
-    def _cued(self, text: str) -> tuple[list[str], str]:
-        """Products described, not named (「公众号推的借钱平台」), and ``text`` without the descriptions."""
-        found: list[str] = []
-        for product, (cues, needs) in self._cues.items():
-            if needs and not any(need in text for need in needs):
-                continue
-            hits = [c for c in cues if c in text]
-            if hits:
-                found.append(product)
-                for cue in hits:
-                    text = text.replace(cue, GAP)
-        return found, text
 
     def _compat(self, entry_id: str, named: Sequence[str], context: str | None) -> float:
         """How far the products named (or carried over) agree with the products an entry covers."""
@@ -624,9 +537,9 @@ class LexicalMatcher:
     def unexplained(self, analysis: Analysis, entry_id: str) -> bool:
         """The question is out of domain, or names foreign subjects none of which ``entry_id`` speaks of
         (only the longest count: an entry that speaks of 「零钱」 does not explain 「零钱提现」)."""
-        subjects = self._subjects(analysis.topic_text)
-        if self._brands is not None:
-            subjects += [b.group(0) for b in self._brands.finditer(analysis.text)]
+        subjects = self.words.subjects(analysis.topic_text)
+        if self.words.brands is not None:
+            subjects += [b.group(0) for b in self.words.brands.finditer(analysis.text)]
         widest = [f for f in subjects if not any(f != g and f in g for g in subjects)]
         spoken = self.index.foreign_of(self._column[entry_id]) if widest else set()
         return analysis.ood or (bool(widest) and not any(f in spoken for f in widest))
@@ -646,10 +559,6 @@ class LexicalMatcher:
     def column(self, entry_id: str) -> int:
         """The column of ``entry_id`` in every array of the index."""
         return self._column[entry_id]
-
-    def _subjects(self, text: str) -> list[str]:
-        """The foreign subjects (信用卡, 房贷 …) that occur in ``text``, overlapping ones included."""
-        return [f for f in self._foreign_words if f in text] if _found(self._foreign, text) else []
 
     def unknown_to_kb(self, words: frozenset[str]) -> float:
         """Share of the weight of ``words`` carried by words the knowledge base never uses anywhere."""
@@ -740,7 +649,7 @@ class LexicalMatcher:
             previous_entry is not None
             and previous_entry in self.kb.entries
             and analysis.products
-            and self._follow_up.is_bare(analysis.topic_text)
+            and self.words.follow_up.is_bare(analysis.topic_text)
         ):
             follow = self._follow_up_match(question, analysis, previous_entry)
             if follow is not None:
@@ -754,7 +663,7 @@ class LexicalMatcher:
 
     def is_bare_follow_up(self, analysis: Analysis) -> bool:
         """The message names products and nothing else but fillers: 「那微粒贷呢」「换成借呗呢」."""
-        return bool(analysis.products) and self._follow_up.is_bare(analysis.topic_text)
+        return bool(analysis.products) and self.words.follow_up.is_bare(analysis.topic_text)
 
     def _topic_follow_up(self, question: str, analysis: Analysis, product: str) -> FaqMatch | None:
         """「罚息呢」 after an answer about 小米贷款: a new topic for the product in view, asked the way a
