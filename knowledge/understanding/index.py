@@ -15,6 +15,7 @@ so counting documents would make an entry's own vocabulary look common.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ def positions(vocab: Any, units: Sequence[str]) -> list[int]:
     return np.where(hit, found, -1).tolist()
 
 
-def csr(rows: Sequence[int], values: Sequence[int], n_rows: int) -> tuple[Any, Any]:
+def csr(rows: Sequence[int] | Any, values: Sequence[int] | Any, n_rows: int) -> tuple[Any, Any]:
     """Pointers and values of a CSR table from (row, value) pairs, values kept in their order per row."""
     row_array = np.asarray(rows, dtype=np.int64)
     order = np.argsort(row_array, kind="stable")
@@ -140,18 +141,19 @@ class OverlapIndex:
         column = {e: i for i, e in enumerate(ordered)}
         # units summed in sorted order: the norms, and so the saved index, are the same in every process
         doc_norm = [math.sqrt(sum(idf[unit_id[u]] ** 2 for u in sorted(units_))) or 1.0 for _, units_ in docs]
-        rows: list[int] = []
-        doc_ids: list[int] = []
-        pairs: set[tuple[int, int]] = set()
-        for i, (entry, doc_units) in enumerate(docs):
-            col = column[entry]
-            for unit in doc_units:
-                rows.append(unit_id[unit])
-                doc_ids.append(i)
-                pairs.add((unit_id[unit], col))
+        # (unit, doc) pairs in flat typed arrays: at 100 times today's size there are tens of millions
+        rows, doc_ids = array("q"), array("q")
+        for i, (_entry, doc_units) in enumerate(docs):
+            rows.extend([unit_id[unit] for unit in doc_units])
+            doc_ids.extend([i] * len(doc_units))
         doc_ptr, doc_values = csr(rows, doc_ids, len(units))
-        entry_pairs = sorted(pairs)
-        entry_ptr, entry_values = csr([u for u, _ in entry_pairs], [c for _, c in entry_pairs], len(units))
+        doc_entry = np.array([column[entry] for entry, _ in docs], dtype=np.int64)
+        # each (unit, entry) pair once, ordered by unit then entry
+        n_columns = max(len(ordered), 1)
+        pairs = np.unique(
+            np.asarray(rows, dtype=np.int64) * n_columns + doc_entry[np.asarray(doc_ids, dtype=np.int64)]
+        )
+        entry_ptr, entry_values = csr(pairs // n_columns, pairs % n_columns, len(units))
         arrays = {
             "units": units,
             "idf": np.array(idf, dtype=float),
@@ -159,7 +161,7 @@ class OverlapIndex:
             "doc_ids": doc_values,
             "entry_ptr": entry_ptr,
             "entry_ids": entry_values,
-            "doc_entry": np.array([column[entry] for entry, _ in docs], dtype=INDEX_DTYPE),
+            "doc_entry": doc_entry.astype(INDEX_DTYPE),
             "doc_norm": np.array(doc_norm, dtype=float),
             "unknown": np.array([math.log(1.0 + n_entries)]),
         }
