@@ -44,13 +44,14 @@ class Plan:
     #: (chats, rate limiter on, lines per chat or 0 for the whole conversation, runs)
     e2e: tuple[tuple[int, bool, int, int], ...]
     memory_chats: int
-    startup_runs: int
     growth_factors: tuple[int, ...]
     growth_runs: int
     growth_questions: int
     #: (reads of each screenshot, screenshots timed or 0 for all 24, chats asking meanwhile, questions
     #: per chat alone, screenshots sent meanwhile); the default is a smoke run's
     ocr: tuple[int, int, int, int, int] = (1, 2, 1, 2, 1)
+    #: cold ``ask`` processes per way (with the saved index, and with it off); half as many idle chats
+    startup_runs: int = 1
 
 
 FULL = Plan(

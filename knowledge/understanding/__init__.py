@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -99,9 +100,12 @@ def _indexed(
             index = EntryIndex.load(folder)
         except (OSError, ValueError, KeyError) as exc:  # a damaged index is rebuilt, never trusted
             log.warning("matcher index %s unreadable (%s): building it", folder, exc)
+            shutil.rmtree(folder, ignore_errors=True)
     if index is not None and index.entries != list(view_kb.entries):
         log.warning("matcher index %s does not match the knowledge base: building it", folder)
         index = None
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
     matcher = LexicalMatcher(view_kb, lexicon, calibration, index=index, **thresholds)
     if folder is not None and place is not None and index is None:
         log.info("matcher index %s missing or stale: built at start-up, saving it", folder)

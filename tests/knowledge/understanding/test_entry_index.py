@@ -148,3 +148,7 @@ def test_a_damaged_index_is_rebuilt(data_dir: Path, caplog: pytest.LogCaptureFix
     with caplog.at_level(logging.WARNING, logger="knowledge.understanding"):
         assert load_matcher(load(data_dir)).ask("小米贷款上征信吗") == expected
     assert "unreadable" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="knowledge.understanding"):
+        load_matcher(load(data_dir))
+    assert caplog.text == ""  # the damaged index was replaced
