@@ -21,13 +21,13 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from knowledge.understanding.index import NaiveBayesIndex, OverlapIndex, csr, positions, vocabulary
+from knowledge.understanding.index import Lookup, NaiveBayesIndex, OverlapIndex, csr, vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +74,16 @@ class EntryIndex:
     pinyin: Mapping[str, Any]
     #: the product finder's sound-alike tables (:meth:`.SoundAlikes.tables`)
     sounds: Mapping[str, Any]
+    _topic_keys: Lookup = field(init=False, repr=False, compare=False)
+    _kb_words: Lookup = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_topic_keys", Lookup(self.topics["keys"]))
+        object.__setattr__(self, "_kb_words", Lookup(self.kb_words))
 
     def topic_entries(self, key: str) -> list[str]:
         """The entries some paraphrase or example of which leaves the topic ``key`` (none: unknown)."""
-        at = positions(self.topics["keys"], [key])[0]
+        at = self._topic_keys([key])[0]
         if at < 0:
             return []
         ptr = self.topics["ptr"]
@@ -90,7 +96,7 @@ class EntryIndex:
 
     def known_to_kb(self, words: Sequence[str]) -> list[bool]:
         """Whether the knowledge base uses each of ``words`` anywhere (paraphrases, answers, product ids)."""
-        return [p >= 0 for p in positions(self.kb_words, words)]
+        return [p >= 0 for p in self._kb_words(words)]
 
     def arrays(self) -> dict[str, Any]:
         """Every array, named ``<part>.<array>``."""
@@ -131,7 +137,8 @@ class EntryIndex:
         parts: dict[str, dict[str, Any]] = {part: {} for part in PARTS}
         for path in folder.glob("*.npy"):
             part, _, name = path.stem.partition(".")
-            parts[part][name] = np.load(path, mmap_mode="r", allow_pickle=False)
+            # a plain array over the mapped file: slicing a np.memmap makes a memmap (slower) at every slice
+            parts[part][name] = np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
         entries = parts["entries"]["ids"].tolist()
         return cls(
             entries=entries,
