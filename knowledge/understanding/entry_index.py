@@ -78,7 +78,8 @@ class EntryIndex:
     _kb_words: Lookup = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_topic_keys", Lookup(self.topics["keys"]))
+        # one topic look-up per question: searched, whatever the size (521,000 keys at 100×)
+        object.__setattr__(self, "_topic_keys", Lookup(self.topics["keys"], limit=0))
         object.__setattr__(self, "_kb_words", Lookup(self.kb_words))
 
     def topic_entries(self, key: str) -> list[str]:

@@ -44,20 +44,41 @@ def vocabulary(units: Iterable[str]) -> Any:
     return np.array(ordered) if ordered else np.array([], dtype="U1")
 
 
-class Lookup:
-    """Where units are in a sorted vocabulary array: a dict from unit to position, made at the first
-    look-up (a few milliseconds; a binary search per question cost a tenth of the ranking)."""
+#: Largest vocabulary looked up through a dict (:class:`Lookup`); a bigger one is searched. At 1× every
+#: vocabulary is under 14,000 units; at 100× the bigrams alone are 200,000, whose dict cost 150 MB and more.
+DICT_UNITS = 100_000
 
-    def __init__(self, vocab: Any) -> None:
+
+class Lookup:
+    """Where units are in a sorted vocabulary array: through a dict from unit to position, made at the
+    first look-up (a binary search per question cost a tenth of the ranking at 1×), or by binary search
+    when the vocabulary has more than ``limit`` units (the dict would cost more memory than it saves)."""
+
+    def __init__(self, vocab: Any, limit: int = DICT_UNITS) -> None:
         self.vocab = vocab
+        self._search = len(vocab) > limit
         self._ids: dict[str, int] | None = None
 
     def __call__(self, units: Iterable[str]) -> list[int]:
         """The position of each of ``units``, or -1 where it is not in the vocabulary."""
+        if self._search:
+            return _searched(self.vocab, list(units))
         ids = self._ids
         if ids is None:
             ids = self._ids = {unit: i for i, unit in enumerate(self.vocab.tolist())}
         return [ids.get(unit, -1) for unit in units]
+
+
+def _searched(vocab: Any, units: list[str]) -> list[int]:
+    """Where each of ``units`` is in the sorted ``vocab`` (binary search), or -1."""
+    if not units or len(vocab) == 0:
+        return [-1] * len(units)
+    wanted = np.array(units)
+    found = np.searchsorted(vocab, wanted)
+    found[found >= len(vocab)] = 0
+    # the element comparison is exact, whatever the widths of the two string arrays
+    hit = vocab[found] == wanted
+    return np.where(hit, found, -1).tolist()
 
 
 def csr(rows: Sequence[int] | Any, values: Sequence[int] | Any, n_rows: int) -> tuple[Any, Any]:

@@ -152,3 +152,13 @@ def test_a_damaged_index_is_rebuilt(data_dir: Path, caplog: pytest.LogCaptureFix
     with caplog.at_level(logging.INFO, logger="knowledge.understanding"):
         load_matcher(load(data_dir))
     assert caplog.text == ""  # the damaged index was replaced
+
+
+def test_a_unit_is_found_alike_through_the_dict_and_by_binary_search() -> None:
+    from knowledge.understanding.index import Lookup, vocabulary
+
+    units = vocabulary(["征信", "逾期", "利息", "w:征信", "额度"])
+    asked = ["逾期", "利息多少", "w:征信", "", "额", "额度", "zz"]
+    expected = [units.tolist().index(u) if u in units.tolist() else -1 for u in asked]
+    assert Lookup(units)(asked) == Lookup(units, limit=0)(asked) == expected
+    assert expected.count(-1) == 4
