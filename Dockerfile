@@ -39,9 +39,11 @@ COPY flows ./flows
 COPY bot ./bot
 
 # catalogs compiled at build (a broken .po file fails the build here, not the bot at run time), then a
-# smoke test: the knowledge base must load and validate
+# smoke test: the knowledge base must load and validate; then the matchers' index, built once here
+# (knowledge/data/.index/) so that the bot starts in a fraction of a second and never writes to /app
 RUN pybabel -q compile --use-fuzzy -d locales -D messages \
-    && python -c "from knowledge.base import default; default()"
+    && python -c "from knowledge.base import default; default()" \
+    && python -m bot kb build
 
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin advisor \
     && mkdir -p /data && chown advisor /data

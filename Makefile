@@ -5,10 +5,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: setup run chat bot test test-fast lint typecheck kbcheck fingerprints catalogs i18n redis-server cjk-font bench \
+.PHONY: setup run chat bot test test-fast lint typecheck kbcheck fingerprints catalogs index i18n redis-server cjk-font bench \
 	diagrams clean
 
-setup: $(VENV)/.installed catalogs
+setup: $(VENV)/.installed catalogs index
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ $(VENV)/.installed: pyproject.toml
 catalogs: $(VENV)/.installed
 	@if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
 	  $(BIN)/pybabel -q compile --use-fuzzy -d locales -D messages; fi
+
+# The matchers' index (knowledge/data/.index/, .gitignore'd), keyed on every input: built here once, read
+# by every process; quick when it is up to date. A process that finds it missing or stale builds it itself.
+index: $(VENV)/.installed
+	@$(BIN)/loan-advisor kb build >/dev/null
 
 # After changing UI strings: extract them into locales/messages.pot and merge that into every catalog.
 # msgids are Simplified Chinese, so zh_CN's translations are the msgids themselves (filled in here);

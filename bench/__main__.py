@@ -6,12 +6,13 @@ Usage (from the repository root)::
     .venv/bin/python -m bench --quick            # small counts, under a minute: a smoke run
     .venv/bin/python -m bench --only faq,growth  # some parts only
 
-Parts: ``faq`` (start-up and warm latency beside the BM25 baseline), ``dialogue`` (eligibility
-conversations with SQLite and Redis sessions), ``conversation`` (every turn of the conversation suite, and
-normalisations per typed message), ``e2e`` (PTB Application and the Bot API stand-in, 100 and
-1,000 chats), ``memory`` (the bot process's RSS, bytes per session), ``growth`` (the knowledge base
-grown 10x and 100x), ``ocr`` (seconds per screenshot, the memory the OCR adds, other chats'
-latency while screenshots are read). Results go to ``bench/results/latest.json`` (git-ignored).
+Parts: ``startup`` (a cold ``ask`` and an idle ``chat``, with the saved matcher index and with the index
+built at start-up as before it was saved), ``faq`` (start-up and warm latency beside the BM25 baseline),
+``dialogue`` (eligibility conversations with SQLite and Redis sessions), ``conversation`` (every turn of
+the conversation suite, and normalisations per typed message), ``e2e`` (PTB Application and the Bot API
+stand-in, 100 and 1,000 chats), ``memory`` (the bot process's RSS, bytes per session), ``growth`` (the
+knowledge base grown 10x and 100x), ``ocr`` (seconds per screenshot, the memory the OCR adds, other
+chats' latency while screenshots are read). Results go to ``bench/results/latest.json`` (git-ignored).
 Timings are medians over several runs; run on an otherwise idle machine.
 """
 
@@ -27,7 +28,7 @@ from typing import Any
 
 from bench.common import ROOT, machine, quiet_logs
 
-PARTS = ("faq", "dialogue", "conversation", "e2e", "memory", "growth", "ocr")
+PARTS = ("startup", "faq", "dialogue", "conversation", "e2e", "memory", "growth", "ocr")
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 
 
@@ -49,6 +50,8 @@ class Plan:
     #: (reads of each screenshot, screenshots timed or 0 for all 24, chats asking meanwhile, questions
     #: per chat alone, screenshots sent meanwhile); the default is a smoke run's
     ocr: tuple[int, int, int, int, int] = (1, 2, 1, 2, 1)
+    #: cold ``ask`` processes per way (with the saved index, and with it off); half as many idle chats
+    startup_runs: int = 1
 
 
 FULL = Plan(
@@ -59,6 +62,7 @@ FULL = Plan(
     dialogue_runs=3,
     e2e=((100, False, 0, 3), (1000, False, 3, 1), (100, True, 0, 1)),
     memory_chats=100,
+    startup_runs=5,
     growth_factors=(1, 10, 100),
     growth_runs=3,
     growth_questions=100,
@@ -72,6 +76,7 @@ QUICK = Plan(
     dialogue_runs=1,
     e2e=((10, False, 0, 1), (50, False, 2, 1)),
     memory_chats=5,
+    startup_runs=2,
     growth_factors=(1, 10),
     growth_runs=1,
     growth_questions=30,
@@ -96,7 +101,11 @@ def run_parts(parts: list[str], plan: Plan, *, log: Any = print) -> dict[str, An
     for part in parts:
         log(f"… {part}", file=sys.stderr, flush=True)
         started = time.perf_counter()
-        if part == "faq":
+        if part == "startup":
+            from bench import startup
+
+            results[part] = startup.measure(plan.startup_runs)
+        elif part == "faq":
             from bench import faq
 
             results[part] = faq.measure(runs=plan.faq_runs, passes=plan.faq_passes)
@@ -160,6 +169,12 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             "s",
             faq["engine"]["startup_s"] < 1.5,
         )
+    startup = results.get("startup")
+    if startup:
+        speed_up = startup["ask_cpu_speed_up"]
+        add("Cold ask at 1x: CPU, built at start / indexed", ">= x2.5", speed_up, "x", speed_up >= 2.5)
+        saving = startup["chat_rss_saving"] * 100
+        add("Idle chat RSS at 1x: saved by the index", ">= 25 %", saving, "%", saving >= 25)
     talk = results.get("conversation")
     if talk:
         add("Conversation turn p99 (the conversation suite)", "< 5 ms", talk["turn_p99_ms"], "ms",
@@ -197,6 +212,13 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         ratio = during / alone if alone else 0.0
         add("Other chats' p90 while images are read (x alone)", "<= x2", ratio, "x", ratio <= 2)
     growth = results.get("growth")
+    for key, limit in (("10x", 1.0), ("100x", 3.0)):
+        if growth and key in growth:
+            start = growth[key]["engine"]["startup_s"]
+            add(f"Growth {key}: start-up with the saved index", f"< {limit:g} s", start, "s", start < limit)
+    if growth and "100x" in growth:
+        rss = growth["100x"]["engine"]["rss_mib"]
+        add("Growth 100x: RSS of the engine process", "< 600 MiB", rss, "MiB", rss < 600)
     if growth and "1x" in growth:
         base = growth["1x"]
         for key, grown in growth.items():

@@ -51,7 +51,7 @@ def _engine_worker(
     from knowledge.understanding import load_matcher
 
     defaults = Settings(_env_file=None)
-    kb = load(data_dir)
+    kb = load(data_dir, examples_at_first_use=True)  # as default() loads the shipped one
     matcher = load_matcher(
         kb, answer_threshold=defaults.faq_answer_threshold, suggest_threshold=defaults.faq_suggest_threshold
     )

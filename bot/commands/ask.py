@@ -115,12 +115,15 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings()
     try:
         kb = default()
+        # (the labelled examples are read here, and may be malformed, when the index must be built first)
+        matcher = load_matcher(
+            kb,
+            answer_threshold=settings.faq_answer_threshold,
+            suggest_threshold=settings.faq_suggest_threshold,
+        )
     except KnowledgeBaseError as exc:
         print(_("知识库加载失败：{error}").format(error=exc), file=sys.stderr)
         return 1
-    matcher = load_matcher(
-        kb, answer_threshold=settings.faq_answer_threshold, suggest_threshold=settings.faq_suggest_threshold
-    )
     log = (
         None
         if args.no_log or not settings.keep_unanswered

@@ -1,11 +1,13 @@
-"""``loan-advisor kb``: knowledge base tools for editors (check, coverage, fingerprint, unanswered).
+"""``loan-advisor kb``: knowledge base tools for editors (build, check, coverage, fingerprint, unanswered).
 
 ``kb check`` loads the data files and applies every cross-file rule (exit 1 on any problem, which is what
 ``make kbcheck`` and CI rely on), including those that need the articles, against their fingerprints;
 with ``--sources DIR`` it also verifies the fingerprints against the article files. ``kb fingerprint
 --sources DIR`` rebuilds ``fingerprints.json`` from the articles (``--list`` prints the requirement
 statements it finds, with their text, for the editor of ``criteria.yaml``). ``kb coverage`` shows which
-FAQ entries cover each article section; ``kb unanswered`` is implemented in
+FAQ entries cover each article section; ``kb build`` builds the matchers' saved index (``make setup`` runs
+it; a process that finds it missing or stale builds it at start-up), and ``kb check`` says when it is
+missing or stale; ``kb unanswered`` is implemented in
 :mod:`bot.commands.kb_unanswered` and only dispatched from here.
 """
 
@@ -27,8 +29,14 @@ UNANSWERED_MODULE = "bot.commands.kb_unanswered"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the ``check``, ``coverage`` and ``unanswered`` actions under ``kb``."""
     actions = parser.add_subparsers(
-        dest="kb_command", required=True, metavar="{check,coverage,fingerprint,unanswered}"
+        dest="kb_command", required=True, metavar="{build,check,coverage,fingerprint,unanswered}"
     )
+
+    build = actions.add_parser(
+        "build", help="构建问答匹配器的索引（启动时直接读取；缺失或过期时启动会自动重建）"
+    )
+    _add_data_dir(build)
+    build.set_defaults(_kb_action=_build)
 
     check = actions.add_parser("check", help="加载知识库并检查跨文件规则；有问题时退出码为 1")
     _add_data_dir(check)
@@ -110,9 +118,44 @@ def _check(args: argparse.Namespace) -> int:
         + (f"{wants} 种对话意图，" if wants else "")
         + f"{len(kb.criteria)} 条资格条件。"
     )
+    _print_index_state(kb)
     if not args.no_confusions:
         _print_confusions(kb)
     return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from knowledge.understanding import build_index, index_state
+
+    loaded = _load(args)
+    if loaded is None:
+        return 1
+    kb = loaded[0]
+    before = index_state(kb)
+    for view, folder in zip(("faq", "wants"), build_index(kb), strict=True):
+        size = sum(p.stat().st_size for p in folder.glob("*.npy"))
+        done = "已是最新" if before[view] == "fresh" else "已构建"
+        print(f"匹配索引（{view}）{done}：{folder}（{size / 1024 / 1024:.1f} MB）")
+    return 0
+
+
+def _print_index_state(kb: KnowledgeBase) -> None:
+    """A note when the matchers' saved index is missing or stale (start-up then builds it, slowly)."""
+    from knowledge.understanding import index_state
+
+    states = index_state(kb)
+    stale = [view for view, state in states.items() if state == "stale"]
+    missing = [view for view, state in states.items() if state == "missing"]
+    if stale:
+        print(
+            f"提示：匹配索引已过期（{'、'.join(stale)}：数据、词表或代码改过），"
+            "运行 loan-advisor kb build 重建；不重建时，启动时会先重建（较慢）。"
+        )
+    if missing:
+        print(
+            f"提示：还没有匹配索引（{'、'.join(missing)}），运行 loan-advisor kb build 构建；"
+            "不构建时，第一次启动时会先构建（较慢）。"
+        )
 
 
 def _fingerprint(args: argparse.Namespace) -> int:

@@ -1,7 +1,13 @@
-"""A small inverted index over the FAQ's questions and paraphrases, scored by IDF-weighted set overlap.
+"""Inverted indexes over the FAQ's questions and paraphrases, held as a few flat numpy arrays.
 
-Two instances run side by side in the matcher: one over words (rjieba tokens), one over character
-bigrams. Both are cheap (a few hundred dictionary look-ups per question) and built once at start-up.
+Two :class:`OverlapIndex` instances run side by side in the matcher: one over words (rjieba tokens), one
+over character bigrams; a third over the answers' words. :class:`NaiveBayesIndex` counts units per entry.
+
+Every index is a handful of arrays (a sorted vocabulary, CSR postings, per-document and per-entry
+figures) and nothing else: built once from the knowledge base, they are saved as they are (one ``.npy``
+file each, :mod:`.entry_index`) and read back memory-mapped, so a process starts without creating a
+Python object per text or per posting. Units are looked up in the sorted vocabulary through a dict made
+at the first question.
 
 Weights are inverse *entry* frequencies: the paraphrases of one entry repeat its key words on purpose,
 so counting documents would make an entry's own vocabulary look common.
@@ -10,10 +16,16 @@ so counting documents would make an entry's own vocabulary look common.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
+
+#: Array type of the postings: four bytes are plenty (a few million postings at 100 times today's size).
+INDEX_DTYPE = np.int32
 
 
 @dataclass(frozen=True)
@@ -26,6 +38,58 @@ class Hit:
     coverage: float
 
 
+def vocabulary(units: Iterable[str]) -> Any:
+    """The sorted numpy string array of ``units`` (what :func:`positions` searches)."""
+    ordered = sorted(set(units))
+    return np.array(ordered) if ordered else np.array([], dtype="U1")
+
+
+#: Largest vocabulary looked up through a dict (:class:`Lookup`); a bigger one is searched. At 1× every
+#: vocabulary is under 14,000 units; at 100× the bigrams alone are 200,000, whose dict cost 150 MB and more.
+DICT_UNITS = 100_000
+
+
+class Lookup:
+    """Where units are in a sorted vocabulary array: through a dict from unit to position, made at the
+    first look-up (a binary search per question cost a tenth of the ranking at 1×), or by binary search
+    when the vocabulary has more than ``limit`` units (the dict would cost more memory than it saves)."""
+
+    def __init__(self, vocab: Any, limit: int = DICT_UNITS) -> None:
+        self.vocab = vocab
+        self._search = len(vocab) > limit
+        self._ids: dict[str, int] | None = None
+
+    def __call__(self, units: Iterable[str]) -> list[int]:
+        """The position of each of ``units``, or -1 where it is not in the vocabulary."""
+        if self._search:
+            return _searched(self.vocab, list(units))
+        ids = self._ids
+        if ids is None:
+            ids = self._ids = {unit: i for i, unit in enumerate(self.vocab.tolist())}
+        return [ids.get(unit, -1) for unit in units]
+
+
+def _searched(vocab: Any, units: list[str]) -> list[int]:
+    """Where each of ``units`` is in the sorted ``vocab`` (binary search), or -1."""
+    if not units or len(vocab) == 0:
+        return [-1] * len(units)
+    wanted = np.array(units)
+    found = np.searchsorted(vocab, wanted)
+    found[found >= len(vocab)] = 0
+    # the element comparison is exact, whatever the widths of the two string arrays
+    hit = vocab[found] == wanted
+    return np.where(hit, found, -1).tolist()
+
+
+def csr(rows: Sequence[int] | Any, values: Sequence[int] | Any, n_rows: int) -> tuple[Any, Any]:
+    """Pointers and values of a CSR table from (row, value) pairs, values kept in their order per row."""
+    row_array = np.asarray(rows, dtype=np.int64)
+    order = np.argsort(row_array, kind="stable")
+    pointers = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_array, minlength=n_rows), out=pointers[1:])
+    return pointers, np.asarray(values, dtype=INDEX_DTYPE)[order]
+
+
 class OverlapIndex:
     """IDF-weighted cosine over sets of units (words or bigrams), best paraphrase per entry.
 
@@ -34,13 +98,48 @@ class OverlapIndex:
     paraphrases, and the tail latency is set by long questions made of them.
     """
 
-    def __init__(
-        self,
+    #: the arrays an index is made of (saved and loaded by name)
+    ARRAYS = (
+        "units",
+        "idf",
+        "doc_ptr",
+        "doc_ids",
+        "entry_ptr",
+        "entry_ids",
+        "doc_entry",
+        "doc_norm",
+        "unknown",
+    )
+
+    def __init__(self, arrays: Mapping[str, Any], entries: Sequence[str]) -> None:
+        """An index from its arrays (:meth:`build` makes them; :meth:`arrays` gives them back).
+
+        Args:
+            arrays: the arrays named in :data:`ARRAYS`.
+            entries: the entry ids, in the order of the entry columns.
+        """
+        self._arrays = {name: arrays[name] for name in self.ARRAYS}
+        self.units = arrays["units"]
+        self._find = Lookup(self.units)
+        self._idf = arrays["idf"]
+        self._doc_ptr = arrays["doc_ptr"]
+        self._doc_ids = arrays["doc_ids"]
+        self._entry_ptr = arrays["entry_ptr"]
+        self._entry_ids = arrays["entry_ids"]
+        self._doc_entry = arrays["doc_entry"]
+        self._doc_norm = arrays["doc_norm"]
+        #: weight of a unit never seen in the knowledge base: as rare as the rarest known one
+        self.unknown_weight = float(arrays["unknown"][0])
+        self.entries = list(entries)
+
+    @classmethod
+    def build(
+        cls,
         docs: Sequence[tuple[str, frozenset[str]]],
         entries: Sequence[str] | None = None,
         *,
         damped: Mapping[str, float] | None = None,
-    ) -> None:
+    ) -> OverlapIndex:
         """Index ``docs``: (entry id, set of units) pairs; an entry usually has many docs.
 
         Args:
@@ -51,8 +150,6 @@ class OverlapIndex:
                 say what it is about (「都」「干嘛」「意思」) are rare among paraphrases, so their IDF alone
                 would outweigh the subject (「征信」) of 「征信是干嘛的」.
         """
-        import numpy as np
-
         entry_units: dict[str, set[str]] = defaultdict(set)
         for entry, doc_units in docs:
             entry_units[entry].update(doc_units)
@@ -61,41 +158,65 @@ class OverlapIndex:
         for unit_set in entry_units.values():
             for unit in unit_set:
                 entry_df[unit] += 1
-        self.idf: dict[str, float] = {u: math.log(1.0 + n_entries / df) for u, df in entry_df.items()}
+        units = vocabulary(entry_df)
+        unit_id = {u: i for i, u in enumerate(units.tolist())}
+        idf = [math.log(1.0 + n_entries / entry_df[u]) for u in units.tolist()]
         for unit, factor in (damped or {}).items():
-            if unit in self.idf:
-                self.idf[unit] *= factor
-        #: weight of a unit never seen in the knowledge base: as rare as the rarest known one
-        self.unknown_weight = math.log(1.0 + n_entries)
-        self.entries = list(entries) if entries is not None else sorted(entry_units)
-        column = {e: i for i, e in enumerate(self.entries)}
-        self._doc_entry = np.array([column[entry] for entry, _ in docs], dtype=np.intp)
-        self._doc_norm = np.array(
-            [math.sqrt(sum(self.idf[u] ** 2 for u in units)) or 1.0 for _, units in docs], dtype=float
+            if unit in unit_id:
+                idf[unit_id[unit]] *= factor
+        ordered = list(entries) if entries is not None else sorted(entry_units)
+        column = {e: i for i, e in enumerate(ordered)}
+        # units summed in sorted order: the norms, and so the saved index, are the same in every process
+        doc_norm = [math.sqrt(sum(idf[unit_id[u]] ** 2 for u in sorted(units_))) or 1.0 for _, units_ in docs]
+        # (unit, doc) pairs in flat typed arrays: at 100 times today's size there are tens of millions
+        rows, doc_ids = array("q"), array("q")
+        for i, (_entry, doc_units) in enumerate(docs):
+            rows.extend([unit_id[unit] for unit in doc_units])
+            doc_ids.extend([i] * len(doc_units))
+        doc_ptr, doc_values = csr(rows, doc_ids, len(units))
+        doc_entry = np.array([column[entry] for entry, _ in docs], dtype=np.int64)
+        # each (unit, entry) pair once, ordered by unit then entry
+        n_columns = max(len(ordered), 1)
+        pairs = np.unique(
+            np.asarray(rows, dtype=np.int64) * n_columns + doc_entry[np.asarray(doc_ids, dtype=np.int64)]
         )
-        postings: dict[str, list[int]] = defaultdict(list)
-        entry_postings: dict[str, dict[int, None]] = defaultdict(dict)
-        for i, (entry, units) in enumerate(docs):
-            for unit in units:
-                postings[unit].append(i)
-                entry_postings[unit][column[entry]] = None
-        #: unit -> (docs holding it, entries holding it), each without repeats
-        self._postings: dict[str, tuple[Any, Any]] = {
-            u: (np.array(ids, dtype=np.intp), np.fromiter(entry_postings[u], dtype=np.intp))
-            for u, ids in postings.items()
+        entry_ptr, entry_values = csr(pairs // n_columns, pairs % n_columns, len(units))
+        arrays = {
+            "units": units,
+            "idf": np.array(idf, dtype=float),
+            "doc_ptr": doc_ptr,
+            "doc_ids": doc_values,
+            "entry_ptr": entry_ptr,
+            "entry_ids": entry_values,
+            "doc_entry": doc_entry.astype(INDEX_DTYPE),
+            "doc_norm": np.array(doc_norm, dtype=float),
+            "unknown": np.array([math.log(1.0 + n_entries)]),
         }
+        return cls(arrays, ordered)
+
+    def arrays(self) -> dict[str, Any]:
+        """The arrays the index is made of, by name (to save it)."""
+        return dict(self._arrays)
 
     def weight(self, unit: str) -> float:
         """The IDF weight of ``unit`` (the unknown weight when the knowledge base never uses it)."""
-        return self.idf.get(unit, self.unknown_weight)
+        return self.weights([unit])[0][1]
+
+    def weights(self, units: Iterable[str]) -> list[tuple[int, float]]:
+        """(position in the vocabulary or -1, IDF weight) of each of ``units``, in their order."""
+        found = self._find(units)
+        return [(p, float(self._idf[p]) if p >= 0 else self.unknown_weight) for p in found]
+
+    def knows(self, units: Sequence[str]) -> list[bool]:
+        """Whether the knowledge base uses each of ``units``."""
+        return [p >= 0 for p in self._find(units)]
 
     def unknown_share(self, units: Iterable[str]) -> float:
         """Share of the weight of ``units`` carried by units the knowledge base never uses."""
         total = unknown = 0.0
-        for unit in units:
-            w = self.weight(unit)
+        for position, w in self.weights(units):
             total += w
-            if unit not in self.idf:
+            if position < 0:
                 unknown += w
         return unknown / total if total else 0.0
 
@@ -115,22 +236,25 @@ class OverlapIndex:
         The neighbours say whether the question sits among one entry's texts or between several entries'
         (a best cosine alone does not: one lucky paraphrase can win among many of another entry's).
         """
-        import numpy as np
-
         if not units:
             return np.zeros(len(self.entries)), np.zeros(len(self.entries)), []
-        weights = {u: self.weight(u) for u in units}
-        q_norm = math.sqrt(sum(w * w for w in weights.values()))
-        q_total = sum(weights.values())
+        weights = self.weights(units)
+        q_norm = math.sqrt(sum(w * w for _, w in weights))
+        q_total = sum(w for _, w in weights)
         dots = np.zeros(len(self._doc_norm))
         cover = np.zeros(len(self.entries))
-        for unit, w in weights.items():
-            found = self._postings.get(unit)
-            if found is None:
+        doc_ptr, doc_ids, entry_ptr, entry_ids = (
+            self._doc_ptr,
+            self._doc_ids,
+            self._entry_ptr,
+            self._entry_ids,
+        )
+        for position, w in weights:
+            if position < 0:
                 continue
-            doc_ids, entry_ids = found
-            dots[doc_ids] += w * w  # each doc once per unit, so no repeated index is lost
-            cover[entry_ids] += w
+            # each doc once per unit, so no repeated index is lost
+            dots[doc_ids[doc_ptr[position] : doc_ptr[position + 1]]] += w * w
+            cover[entry_ids[entry_ptr[position] : entry_ptr[position + 1]]] += w
         best = np.zeros(len(self.entries))
         sims = dots / (q_norm * self._doc_norm)
         np.maximum.at(best, self._doc_entry, sims)
@@ -146,17 +270,33 @@ class NaiveBayesIndex:
     """Multinomial naive Bayes over an entry's units: which entry's wording best explains the question.
 
     It complements the cosine channels on long questions, where one paraphrase rarely covers everything
-    but the entry's paraphrases together do. Training is counting, so it is built at start-up.
+    but the entry's paraphrases together do. Training is counting.
     """
 
-    def __init__(
-        self,
+    ARRAYS = ("units", "ptr", "cols", "boost", "unseen", "temperature")
+
+    def __init__(self, arrays: Mapping[str, Any], entries: Sequence[str]) -> None:
+        """An index from its arrays (:meth:`build` makes them)."""
+        self._arrays = {name: arrays[name] for name in self.ARRAYS}
+        self.units = arrays["units"]
+        self._find = Lookup(self.units)
+        self._ptr = arrays["ptr"]
+        self._cols = arrays["cols"]
+        self._boost = arrays["boost"]
+        #: log P(unit | entry) of a unit the entry never uses: log(alpha / total)
+        self._unseen = arrays["unseen"]
+        self.temperature = float(arrays["temperature"][0])
+        self.entries = list(entries)
+
+    @classmethod
+    def build(
+        cls,
         docs: Sequence[tuple[str, frozenset[str]]],
         *,
         alpha: float = 0.2,
         temperature: float = 1.0,
         entries: Sequence[str] | None = None,
-    ) -> None:
+    ) -> NaiveBayesIndex:
         """Count units per entry over ``docs`` ((entry id, units) pairs).
 
         Args:
@@ -167,32 +307,43 @@ class NaiveBayesIndex:
             entries: the order of entries in :meth:`scan`'s array (default: sorted ids); each must have
                 docs.
         """
-        self.temperature = temperature
-        import numpy as np
-
-        self.entries = list(entries) if entries is not None else sorted({entry for entry, _ in docs})
-        column = {e: i for i, e in enumerate(self.entries)}
+        ordered = list(entries) if entries is not None else sorted({entry for entry, _ in docs})
+        column = {e: i for i, e in enumerate(ordered)}
         # Sparse counts: a dense units x entries matrix grows with the square of the knowledge base
         # (2 GB and more at 100 times today's size), while few units occur in any one entry.
         cells: dict[str, dict[int, int]] = defaultdict(dict)
-        units_per_entry = np.zeros(len(self.entries))
-        for entry, units in docs:
+        units_per_entry = np.zeros(len(ordered))
+        for entry, doc_units in docs:
             col = column[entry]
-            units_per_entry[col] += len(units)
-            for unit in units:
+            units_per_entry[col] += len(doc_units)
+            for unit in doc_units:
                 found = cells[unit]
                 found[col] = found.get(col, 0) + 1
         totals = units_per_entry + alpha * len(cells)
-        #: log P(unit | entry) of a unit the entry never uses: log(alpha / total)
-        self._unseen = np.log(alpha / totals)
-        #: per unit, the entries using it and what their count adds over unseen: log((c + alpha) / alpha)
-        self._postings = {
-            unit: (
-                np.fromiter(found.keys(), dtype=np.intp, count=len(found)),
-                np.log1p(np.fromiter(found.values(), dtype=float, count=len(found)) / alpha),
-            )
-            for unit, found in cells.items()
+        units = vocabulary(cells)
+        rows: list[int] = []
+        cols: list[int] = []
+        counts: list[int] = []
+        for row, unit in enumerate(units.tolist()):
+            for col, count in sorted(cells[unit].items()):
+                rows.append(row)
+                cols.append(col)
+                counts.append(count)
+        ptr, col_values = csr(rows, cols, len(units))
+        arrays = {
+            "units": units,
+            "ptr": ptr,
+            "cols": col_values,
+            # what a unit's count adds over unseen: log((c + alpha) / alpha)
+            "boost": np.log1p(np.array(counts, dtype=float) / alpha),
+            "unseen": np.log(alpha / totals),
+            "temperature": np.array([temperature]),
         }
+        return cls(arrays, ordered)
+
+    def arrays(self) -> dict[str, Any]:
+        """The arrays the index is made of, by name (to save it)."""
+        return dict(self._arrays)
 
     def posterior(self, units: Iterable[str]) -> dict[str, float]:
         """P(entry | units) over all entries, from the units the index knows (empty when none)."""
@@ -201,15 +352,14 @@ class NaiveBayesIndex:
 
     def scan(self, units: Iterable[str]) -> Any:
         """P(entry | units) as a numpy array in :attr:`entries` order; None when no unit is known."""
-        import numpy as np
-
-        known = [self._postings[u] for u in units if u in self._postings]
+        known = [p for p in self._find(units) if p >= 0]
         if not known:
             return None
         # sum over the question's known units of log P(unit | entry), added up sparsely
         scores = len(known) * self._unseen
-        for columns, boost in known:
-            scores[columns] += boost
+        for p in known:
+            start, end = self._ptr[p], self._ptr[p + 1]
+            scores[self._cols[start:end]] += self._boost[start:end]
         scores = scores / self.temperature
         scores = np.exp(scores - scores.max())
         scores /= scores.sum()

@@ -15,13 +15,17 @@ that the question is in scope at all (decline below the suggest threshold; other
 the best guesses). The in-scope model leans on signals of its own: words the knowledge base never uses,
 out-of-domain markers, foreign subjects next to the domain (信用卡, 房贷, 小米汽车 …) that the best entry
 never speaks of, and words of the domain (借, 贷, 征信 …).
+
+The matcher is made of three parts: the compiled lexicon (:mod:`.compiled_lexicon`), which reads a
+question or an indexed text; the entry index (:mod:`.entry_index`), every array derived from the
+knowledge base's texts, built here once and then read from disk; and the signals the calibrated models
+read (:mod:`.signals`), one function each. This module ranks and decides.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -30,13 +34,17 @@ import rjieba
 
 from knowledge.base import KnowledgeBase
 from knowledge.models import FaqEntry
+from knowledge.understanding import signals
 from knowledge.understanding.api import Band, FaqMatch
 from knowledge.understanding.calibration import Calibration
+from knowledge.understanding.compiled_lexicon import EXCEPT, CompiledLexicon, found
+from knowledge.understanding.entry_index import EntryIndex, foreign_table, topic_table
 from knowledge.understanding.index import Hit, NaiveBayesIndex, OverlapIndex
+from knowledge.understanding.index import vocabulary as index_vocabulary
 from knowledge.understanding.lexicon import Lexicon
-from knowledge.understanding.normalize import Replacer, clean, fold, fold_question_forms, strip_punctuation
+from knowledge.understanding.normalize import fold, strip_punctuation
 from knowledge.understanding.pinyin import MIN_RUN, PinyinReader
-from knowledge.understanding.products import GAP, FollowUpDetector, ProductFinder
+from knowledge.understanding.products import GAP, SoundAlikes
 
 #: Words that never help tell entries apart (particles, pronouns); dropped from the word channel only.
 _STOP_WORDS = frozenset(
@@ -116,7 +124,6 @@ _NEIGHBOURS = 5
 _COMPAT_CACHE = 256
 #: How many questions to offer as buttons.
 MAX_SUGGESTIONS = 3
-_EXCEPT = ("除了", "除")
 _PINYIN_RUN = re.compile(f"[a-z]{{{MIN_RUN},}}")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
@@ -177,16 +184,6 @@ class Ranking:
     in_scope: float = 0.0
 
 
-def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
-    """One pattern matching any of ``words`` (longest first), or None when there are none."""
-    ordered = sorted({w for w in words if w}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
-
-
-def _found(pattern: re.Pattern[str] | None, text: str) -> bool:
-    return pattern is not None and pattern.search(text) is not None
-
-
 def _bigrams(text: str) -> frozenset[str]:
     units: set[str] = set()
     for part in text.split(GAP):
@@ -204,12 +201,6 @@ def _words(text: str) -> frozenset[str]:
         if part:
             words.update(w for w in rjieba.cut(part) if w not in _STOP_WORDS)
     return frozenset(words)
-
-
-def _share_of(column: int, near: Sequence[tuple[int, float]]) -> float:
-    """The share of the neighbours' similarity that belongs to the entry in ``column``."""
-    total = sum(sim for _, sim in near)
-    return sum(sim for c, sim in near if c == column) / total if total else 0.0
 
 
 def _bayes_units(words: frozenset[str], bigrams: frozenset[str]) -> frozenset[str]:
@@ -234,8 +225,9 @@ class LexicalMatcher:
         answer_threshold: float,
         suggest_threshold: float,
         hedge_threshold: float | None = None,
+        index: EntryIndex | None = None,
     ) -> None:
-        """Build the indexes once.
+        """Build the indexes once (or take them ready-made: ``index``).
 
         Args:
             kb: the knowledge base.
@@ -246,6 +238,8 @@ class LexicalMatcher:
             hedge_threshold: between this and the answer threshold, answer the best guess all the same,
                 with the close alternatives beside it (「您可能还想问」); ``None`` (or the answer threshold
                 itself): no such middle band.
+            index: the entry index of ``kb`` read from disk (:func:`.load_matcher` keeps it up to date);
+                built here from the texts when not given.
         """
         self.kb = kb
         self.lexicon = lexicon
@@ -255,50 +249,17 @@ class LexicalMatcher:
         self.hedge_threshold = answer_threshold if hedge_threshold is None else min(
             hedge_threshold, answer_threshold
         )
-        self._typos = Replacer(lexicon.typos)
-        self._synonyms = Replacer(lexicon.synonyms)
         aliases: dict[str, list[str]] = {}
         for item in kb.products.values():
             aliases[item.id] = [item.id, item.name, *item.aliases]
         for product_id, extra in lexicon.product_aliases.items():
             aliases.setdefault(product_id, []).extend(extra)
-        self.products = ProductFinder(aliases, self._prepare)
-        self._follow_up = FollowUpDetector(self._synonyms(clean(f)) for f in lexicon.fillers)
-        self._ood = _alternation(self._prepare(w) for w in lexicon.out_of_domain)
-        self._brands = _alternation(self._prepare(w) for w in lexicon.brand_compounds)
-        foreign = [*lexicon.foreign_subjects, *lexicon.other_lenders, *lexicon.brand_compounds]
-        self._foreign_words = sorted({m for m in map(self._prepare, foreign) if m})
-        self._foreign = _alternation(self._foreign_words)
-        self._anchors = _alternation(self._prepare(w) for w in lexicon.domain_anchors)
-        # product id -> (prepared descriptions, longest first; prepared words one of which must occur)
-        self._cues: dict[str, tuple[list[str], list[str]]] = {
-            product: (
-                sorted({c for c in map(self._prepare, cues) if c}, key=len, reverse=True),
-                [n for n in map(self._prepare, needs) if n],
-            )
-            for product, (cues, needs) in lexicon.product_cues.items()
-            if product in kb.products
-        }
-        self._compare_entries = frozenset(e.id for e in kb.entries.values() if e.topic == "compare")
+        sounds = SoundAlikes.from_tables(index.sounds) if index is not None else None
         self._refusals = frozenset(e.id for e in kb.entries.values() if e.kind == "refusal")
-        named = set(lexicon.harm_markers) | set(lexicon.harm_patterns)
-        # the want matcher's view has no refusals at all; an FAQ view must have every one named
-        unknown = (named & set(kb.entries)) - self._refusals
-        if self._refusals:
-            unknown |= named - set(kb.entries)
-        if unknown:
-            raise ValueError(
-                f"lexicon.yaml: harm markers point at entries that are not refusals: {sorted(unknown)}"
-            )
-        #: refusal entry -> (its markers as one pattern, its patterns)
-        self._harm = {
-            entry: (
-                _alternation(self._prepare(w) for w in lexicon.harm_markers.get(entry, [])),
-                [re.compile(p) for p in lexicon.harm_patterns.get(entry, [])],
-            )
-            # only the refusals the lexicon names: every question is checked against each of them
-            for entry in sorted(named & self._refusals)
-        }
+        #: the lexicon made ready to read questions with (typos, synonyms, products, markers)
+        self.words = CompiledLexicon(lexicon, aliases, kb.products, self._refusals, set(kb.entries), sounds)
+        self.products = self.words.products
+        self._compare_entries = frozenset(e.id for e in kb.entries.values() if e.topic == "compare")
         self._compat_cache: dict[tuple[tuple[str, ...], str | None, bool], Any] = {}
         self._entry_products = {e.id: entry_products(e) for e in kb.entries.values()}
         # products the knowledge base only compares against (借呗, 京东金条 …): a question about one of them
@@ -308,6 +269,31 @@ class LexicalMatcher:
             for product in self._entry_products[entry.id]:
                 covering.setdefault(product, set()).add(entry.topic)
         self._comparison_only = frozenset(p for p in kb.products if covering.get(p, set()) <= {"compare"})
+        forms = self.words.forms
+        if index is None:
+            index = self._build_index(kb, lexicon, forms, aliases)
+        elif index.entries != list(kb.entries):
+            raise ValueError("the matcher's index was built over other entries")
+        self.index = index
+        #: reads runs of pinyin as the knowledge base's words (「lixi」: 利息)
+        self.pinyin = PinyinReader.from_table(index.pinyin, lexicon.pinyin, empty=[*_STOP_WORDS, *forms])
+        # every index lays its arrays out in this one order, so that a question is ranked with numpy
+        self._order = list(kb.entries)
+        self._column = {entry: i for i, entry in enumerate(self._order)}
+        self.word_index = index.word
+        self.char_index = index.char
+        self.bayes_index = index.bayes
+        self.answer_index = index.answer
+        # ties are broken by entry id, as a sort on (-score, id) would
+        self._tie_break = np.argsort(np.argsort(np.array(self._order)))
+        self._refusal_mask = np.array([e in self._refusals for e in self._order], dtype=bool)
+        self.weights = dict(_RANK_WEIGHTS)
+
+    def _build_index(
+        self, kb: KnowledgeBase, lexicon: Lexicon, forms: set[str], aliases: dict[str, list[str]]
+    ) -> EntryIndex:
+        """Analyse every text of the knowledge base into the arrays of an :class:`EntryIndex`."""
+        order = list(kb.entries)
         word_docs: list[tuple[str, frozenset[str]]] = []
         char_docs: list[tuple[str, frozenset[str]]] = []
         bayes_docs: list[tuple[str, frozenset[str]]] = []
@@ -317,19 +303,15 @@ class LexicalMatcher:
         for example in kb.examples:
             if example.entry in kb.entries:
                 examples.setdefault(example.entry, []).append(example.question)
-        forms = {self._synonyms(self._prepare(w)) for w in lexicon.question_forms}
-        forms |= set(lexicon.question_forms)
-        self._question_forms = _alternation(forms)
-        #: topic key -> entry -> how many of its paraphrases and examples leave that key (see _topic_key)
-        self._topics: dict[str, dict[str, int]] = {}
+        #: topic key -> the entries some paraphrase or example of which leaves that key (see _topic_key)
+        topics: dict[str, list[str]] = {}
         for entry in kb.entries.values():
             for text in (entry.question, *entry.paraphrases, *examples.get(entry.id, ())):
-                topic_text = self._topic(self._prepare(text))[2]
+                topic_text = self.words.topic(self.words.prepare(text))[2]
                 words, bigrams = _words(topic_text), _bigrams(topic_text)
-                key = self._topic_key(topic_text)
+                key = self.words.topic_key(topic_text)
                 if key:
-                    counts = self._topics.setdefault(key, {})
-                    counts[entry.id] = counts.get(entry.id, 0) + 1
+                    topics.setdefault(key, []).append(entry.id)
                 if words:
                     word_docs.append((entry.id, words))
                 if bigrams:
@@ -337,63 +319,47 @@ class LexicalMatcher:
                 bayes_docs.append((entry.id, _bayes_units(words, bigrams)))
         # the foreign subjects an entry itself speaks of (funds.invest_house: 理财, 买房 …): a question about
         # one of them is in scope for that entry and for no other
-        self._entry_foreign: dict[str, frozenset[str]] = {}
+        spoken: dict[str, list[str]] = {}
         for entry in kb.entries.values():
             # an answer that speaks of 保险费 or 小米钱包 explains a question that names them
             said = (entry.question, *entry.paraphrases, *(answer.text for answer in entry.answers))
-            texts = [self._prepare(t) for t in said]
-            self._entry_foreign[entry.id] = frozenset(self._subjects("|".join(texts)))
+            texts = [self.words.prepare(t) for t in said]
+            spoken[entry.id] = self.words.subjects("|".join(texts))
         # the words of the knowledge base, by how many texts use them, read from pinyin (「lixi」: 利息)
         # (the words that only make a question, which the index leaves out, as if a few texts used them)
         vocabulary: dict[str, int] = dict.fromkeys([*_STOP_WORDS, *forms], 50)
         for _entry, words in word_docs:
             for word in words:
                 vocabulary[word] = vocabulary.get(word, 0) + 1
-        self.pinyin = PinyinReader(vocabulary, lexicon.pinyin, empty=[*_STOP_WORDS, *forms])
-        # every index lays its arrays out in this one order, so that a question is ranked with numpy
-        self._order = list(kb.entries)
-        self._column = {entry: i for i, entry in enumerate(self._order)}
-        damped = {self._prepare(w): _FORM_WORD_DAMPING for w in lexicon.form_words}
-        self.word_index = OverlapIndex(word_docs, self._order, damped=damped)
-        self.char_index = OverlapIndex(char_docs, self._order)
-        self.bayes_index = NaiveBayesIndex(
-            bayes_docs, alpha=_BAYES_ALPHA, temperature=_BAYES_TEMPERATURE, entries=self._order
-        )
+        # in sorted order: of two words equally used with one spelling, the first read wins, in any process
+        pinyin = PinyinReader(dict(sorted(vocabulary.items())), lexicon.pinyin, empty=[*_STOP_WORDS, *forms])
+        damped = {self.words.prepare(w): _FORM_WORD_DAMPING for w in lexicon.form_words}
+        word_index = OverlapIndex.build(word_docs, order, damped=damped)
         # the answers' own words: weak evidence for questions worded unlike any paraphrase
         answer_docs: list[tuple[str, frozenset[str]]] = []
         for entry in kb.entries.values():
             text = "".join(a.text for a in entry.answers)
             answer_docs.append((entry.id, self._indexed_units(text)[0]))
-        self.answer_index = OverlapIndex(answer_docs, self._order)
-        # ties are broken by entry id, as a sort on (-score, id) would
-        self._tie_break = np.argsort(np.argsort(np.array(self._order)))
-        self._refusal_mask = np.array([e in self._refusals for e in self._order])
-        # every word the knowledge base uses anywhere: a question made of other words is rarely in scope
-        self._kb_words: frozenset[str] = frozenset(
-            self.word_index.idf.keys() | self.answer_index.idf.keys() | set(aliases)
+        answer_index = OverlapIndex.build(answer_docs, order)
+        return EntryIndex(
+            entries=order,
+            word=word_index,
+            char=OverlapIndex.build(char_docs, order),
+            answer=answer_index,
+            bayes=NaiveBayesIndex.build(
+                bayes_docs, alpha=_BAYES_ALPHA, temperature=_BAYES_TEMPERATURE, entries=order
+            ),
+            topics=topic_table(order, topics),
+            foreign=foreign_table(order, spoken),
+            # every word the knowledge base uses anywhere: a question made of other words is rarely in scope
+            kb_words=index_vocabulary(
+                [*word_index.units.tolist(), *answer_index.units.tolist(), *aliases]
+            ),
+            pinyin=pinyin.table(),
+            sounds=self.products.sounds.tables(),
         )
-        self.weights = dict(_RANK_WEIGHTS)
 
     # --- understanding ------------------------------------------------------------------------------
-
-    def _prepare(self, text: str) -> str:
-        return self._typos(clean(text))
-
-    def _topic(self, text: str) -> tuple[list[Any], list[str], str]:
-        """The product mentions in prepared ``text``, the products asked about, and the text to match."""
-        # 「除了微粒贷还有啥」 asks about the others: a product named after 除了 is not the one asked about
-        mentions = self.products.find(text)
-        products = list(dict.fromkeys(m.product for m in mentions if not text.endswith(_EXCEPT, 0, m.start)))
-        stripped = self.products.strip(text, mentions)
-        if not mentions:
-            products, stripped = self._cued(text)
-        return mentions, products, self._synonyms(fold_question_forms(stripped))
-
-    def _topic_key(self, topic_text: str) -> str:
-        """The topic of a question: its text without products and without the words that only make it a
-        question (lexicon ``question_forms``): 「|利率咋算」 -> 「利率算」."""
-        bare = topic_text.replace(GAP, "")
-        return self._question_forms.sub("", bare) if self._question_forms is not None else bare
 
     def topic_entry(self, analysis: Analysis) -> str | None:
         """The entry a question's topic names: every paraphrase and example that leaves the same topic
@@ -401,7 +367,7 @@ class LexicalMatcher:
         shared by several entries, or too short to say anything."""
         if len(analysis.topic_key) < 2:
             return None
-        counts = self._topics.get(analysis.topic_key)
+        counts = self.index.topic_entries(analysis.topic_key)
         if not counts:
             return None
         fitting = [e for e in counts if self._fits(e, analysis.products)]
@@ -419,7 +385,7 @@ class LexicalMatcher:
         """The words and bigrams a paraphrase or example is indexed by: what :meth:`analyse` matches on,
         without the markers only a question needs (harm, foreign subjects), which start-up would pay for
         thousands of times."""
-        topic_text = self._topic(self._prepare(text))[2]
+        topic_text = self.words.topic(self.words.prepare(text))[2]
         return _words(topic_text), _bigrams(topic_text)
 
     def analyse(self, question: str) -> Analysis:
@@ -433,7 +399,7 @@ class LexicalMatcher:
     def prepare_folded(self, folded: str) -> str:
         """A folded message as the matcher reads it: no punctuation, pinyin read as the words it spells
         (「lixiduoshao」 -> 「利息多少」), typos mended (lexicon ``typos``)."""
-        text = self._typos(strip_punctuation(folded))
+        text = self.words.typos(strip_punctuation(folded))
         if _PINYIN_RUN.search(text):
             # after the typos, which spell out 「xiaomi」 and 「vx」: those are names, not words to read
             text = self.pinyin.read(text, self.products.find(text))
@@ -447,56 +413,29 @@ class LexicalMatcher:
     def analyse_prepared(self, text: str) -> Analysis:
         """:meth:`analyse` for a message already prepared (:meth:`prepare_folded`): the reader prepares it
         once for both the FAQ matcher and the want matcher."""
-        mentions, products, topic_text = self._topic(text)
+        mentions, products, topic_text = self.words.topic(text)
         # 「小米汽车」 names 小米 but is a car: such a mention does not make the question about the products
-        brands = [] if self._brands is None else [b.span() for b in self._brands.finditer(text)]
+        brands = [] if self.words.brands is None else [b.span() for b in self.words.brands.finditer(text)]
         own = any(
             m.product not in self._comparison_only
             and not any(start <= m.start < end for start, end in brands)
-            and not text.endswith(_EXCEPT, 0, m.start)
+            and not text.endswith(EXCEPT, 0, m.start)
             for m in mentions
         ) or (not mentions and bool(products))
         return Analysis(
             text=text,
             products=products,
             topic_text=topic_text,
-            topic_key=self._topic_key(topic_text),
+            topic_key=self.words.topic_key(topic_text),
             words=_words(topic_text),
             bigrams=_bigrams(topic_text),
             # checked once synonyms have run, so 「买房贷款」 (→ 买房借钱) does not trip the marker 「房贷」
-            ood=_found(self._ood, topic_text),
-            harm_entries=self._harm_entries(text, topic_text),
-            foreign=_found(self._foreign, topic_text) or bool(brands),
-            anchor=_found(self._anchors, text) or _found(self._anchors, topic_text),
+            ood=found(self.words.ood, topic_text),
+            harm_entries=self.words.harm_entries(text, topic_text),
+            foreign=found(self.words.foreign, topic_text) or bool(brands),
+            anchor=found(self.words.anchors, text) or found(self.words.anchors, topic_text),
             own=own,
         )
-
-    def _harm_entries(self, text: str, topic_text: str) -> tuple[str, ...]:
-        """The refusal entries whose markers or patterns occur in the question.
-
-        Markers are checked as typed and after synonyms; patterns on the text with product names
-        (「用微粒贷去还小米贷款」) and on the one without (「用|去还|」).
-        """
-        return tuple(
-            entry
-            for entry, (markers, patterns) in self._harm.items()
-            if _found(markers, text)
-            or _found(markers, topic_text)
-            or any(p.search(text) or p.search(topic_text) for p in patterns)
-        )
-
-    def _cued(self, text: str) -> tuple[list[str], str]:
-        """Products described, not named (「公众号推的借钱平台」), and ``text`` without the descriptions."""
-        found: list[str] = []
-        for product, (cues, needs) in self._cues.items():
-            if needs and not any(need in text for need in needs):
-                continue
-            hits = [c for c in cues if c in text]
-            if hits:
-                found.append(product)
-                for cue in hits:
-                    text = text.replace(cue, GAP)
-        return found, text
 
     def _compat(self, entry_id: str, named: Sequence[str], context: str | None) -> float:
         """How far the products named (or carried over) agree with the products an entry covers."""
@@ -579,93 +518,56 @@ class LexicalMatcher:
             for i in order
         ]
         ranking = Ranking(analysis, candidates)
-        word_top = self._order[int(np.argmax(word_best))] if word_cov.any() else None
-        char_top = self._order[int(np.argmax(char_best))] if char_cov.any() else None
-        ranking.signals = self._signals(ranking, word_top, char_top)
-        if candidates:
-            best = self._column[candidates[0].entry_id]
-            ranking.signals.update(
-                near_word=_share_of(best, word_near),
-                near_char=_share_of(best, char_near),
-                topic_agree=1.0 if topic is not None and topic == candidates[0].entry_id else 0.0,
-                topic_other=1.0 if topic is not None and topic != candidates[0].entry_id else 0.0,
-            )
+        evidence = signals.Evidence(
+            matcher=self,
+            analysis=analysis,
+            candidates=candidates,
+            word_top=self._order[int(np.argmax(word_best))] if word_cov.any() else None,
+            char_top=self._order[int(np.argmax(char_best))] if char_cov.any() else None,
+            word_near=word_near,
+            char_near=char_near,
+            topic=topic,
+        )
+        ranking.signals = signals.read(evidence)
         if candidates:
             ranking.confidence = self.calibration.probability(ranking.signals)
             ranking.in_scope = self.calibration.in_scope(ranking.signals)
         return ranking
 
-    def _signals(self, ranking: Ranking, word_top: str | None, char_top: str | None) -> dict[str, float]:
-        analysis = ranking.analysis
-        signals = {
-            "unknown_words": self.word_index.unknown_share(analysis.words),
-            "unknown_chars": self.char_index.unknown_share(analysis.bigrams),
-            "ood": 1.0 if analysis.ood else 0.0,
-            "harm": 1.0 if analysis.harm else 0.0,
-            "length": math.log1p(len(analysis.topic_text.replace(GAP, ""))),
-            "unknown_kb": self._unknown_kb(analysis.words),
-            "foreign": 1.0 if analysis.foreign else 0.0,
-            # a foreign subject with no product beside it: 「信用卡逾期怎么办」, not 「和信用卡比呢」
-            "foreign_alone": 1.0 if (analysis.foreign or analysis.ood) and not analysis.products else 0.0,
-            "anchor": 1.0 if analysis.anchor else 0.0,
-            # one of the advisor's own products, named as a loan (「小米贷款」, not 「小米手机」)
-            "own_product": 1.0 if analysis.anchor and analysis.own else 0.0,
-        }
-        if not ranking.candidates:
-            return signals
-        top = ranking.candidates[0]
-        runner_up = ranking.candidates[1] if len(ranking.candidates) > 1 else None
-        second = runner_up.score if runner_up is not None else 0.0
-        covered = self._entry_products[top.entry_id]
-        named = analysis.products
-        # foreign subjects none of which the best entry speaks of, and none of the advisor's products beside
-        # them: 「信用卡还不上怎么办」 is about a credit card, whatever overdue.cant_repay says
-        subjects = self._subjects(analysis.topic_text)
-        if self._brands is not None:
-            subjects += [b.group(0) for b in self._brands.finditer(analysis.text)]
-        # only the longest subjects count: an entry that speaks of 「零钱」 does not explain 「零钱提现」
+    def unexplained(self, analysis: Analysis, entry_id: str) -> bool:
+        """The question is out of domain, or names foreign subjects none of which ``entry_id`` speaks of
+        (only the longest count: an entry that speaks of 「零钱」 does not explain 「零钱提现」)."""
+        subjects = self.words.subjects(analysis.topic_text)
+        if self.words.brands is not None:
+            subjects += [b.group(0) for b in self.words.brands.finditer(analysis.text)]
         widest = [f for f in subjects if not any(f != g and f in g for g in subjects)]
-        unexplained = analysis.ood or (
-            bool(widest) and not any(f in self._entry_foreign[top.entry_id] for f in widest)
-        )
-        signals.update(
-            score=top.score,
-            gap=top.score - second,
-            word_best=top.word.best,
-            char_best=top.char.best,
-            word_cov=top.word.coverage,
-            char_cov=top.char.coverage,
-            bayes=top.bayes,
-            answer_cov=top.answer,
-            ratio=second / top.score if top.score > 0 else 1.0,
-            bayes_gap=top.bayes - (runner_up.bayes if runner_up is not None else 0.0),
-            related=1.0
-            if runner_up is not None and runner_up.entry_id in self.kb.entries[top.entry_id].related
-            else 0.0,
-            several=1.0 if len(named) >= 2 else 0.0,
-            foreign_unexplained=1.0 if unexplained and not analysis.own else 0.0,
-            agree=1.0 if word_top == char_top == top.entry_id else 0.0,
-            product_match=1.0 if any(p in covered for p in named) else 0.0,
-            foreign_product=1.0
-            if named
-            and all(p in self._comparison_only for p in named)
-            and top.entry_id not in self._compare_entries
-            else 0.0,
-            product_mismatch=1.0 if named and covered and not any(p in covered for p in named) else 0.0,
-        )
-        return signals
+        spoken = self.index.foreign_of(self._column[entry_id]) if widest else set()
+        return analysis.ood or (bool(widest) and not any(f in spoken for f in widest))
 
-    def _subjects(self, text: str) -> list[str]:
-        """The foreign subjects (信用卡, 房贷 …) that occur in ``text``, overlapping ones included."""
-        return [f for f in self._foreign_words if f in text] if _found(self._foreign, text) else []
+    def entry_products(self, entry_id: str) -> frozenset[str]:
+        """The products ``entry_id`` concerns (:func:`entry_products`)."""
+        return self._entry_products[entry_id]
 
-    def _unknown_kb(self, words: frozenset[str]) -> float:
+    def compared_only(self, product: str) -> bool:
+        """The knowledge base only compares against ``product`` (借呗, 京东金条 …)."""
+        return product in self._comparison_only
+
+    def is_comparison(self, entry_id: str) -> bool:
+        """``entry_id`` is a comparison (topic ``compare``)."""
+        return entry_id in self._compare_entries
+
+    def column(self, entry_id: str) -> int:
+        """The column of ``entry_id`` in every array of the index."""
+        return self._column[entry_id]
+
+    def unknown_to_kb(self, words: frozenset[str]) -> float:
         """Share of the weight of ``words`` carried by words the knowledge base never uses anywhere."""
+        listed = list(words)
         total = unknown = 0.0
-        for word in words:
-            weight = self.word_index.weight(word)
+        known_to_kb = self.index.known_to_kb(listed)
+        for (_, weight), known in zip(self.word_index.weights(listed), known_to_kb, strict=True):
             total += weight
-            if word not in self._kb_words:
+            if not known:
                 unknown += weight
         return unknown / total if total else 0.0
 
@@ -747,7 +649,7 @@ class LexicalMatcher:
             previous_entry is not None
             and previous_entry in self.kb.entries
             and analysis.products
-            and self._follow_up.is_bare(analysis.topic_text)
+            and self.words.follow_up.is_bare(analysis.topic_text)
         ):
             follow = self._follow_up_match(question, analysis, previous_entry)
             if follow is not None:
@@ -761,7 +663,7 @@ class LexicalMatcher:
 
     def is_bare_follow_up(self, analysis: Analysis) -> bool:
         """The message names products and nothing else but fillers: 「那微粒贷呢」「换成借呗呢」."""
-        return bool(analysis.products) and self._follow_up.is_bare(analysis.topic_text)
+        return bool(analysis.products) and self.words.follow_up.is_bare(analysis.topic_text)
 
     def _topic_follow_up(self, question: str, analysis: Analysis, product: str) -> FaqMatch | None:
         """「罚息呢」 after an answer about 小米贷款: a new topic for the product in view, asked the way a

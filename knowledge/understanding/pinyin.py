@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from knowledge.understanding.products import Mention
 
@@ -26,6 +27,9 @@ _LATIN_RUN = re.compile(r"[a-z]+")
 
 class PinyinReader:
     """Rewrites runs of pinyin into the knowledge base's words."""
+
+    #: the arrays of :meth:`from_table`, until the first read makes them into ``_words``
+    _table: Mapping[str, Any]
 
     def __init__(
         self,
@@ -67,9 +71,44 @@ class PinyinReader:
             self._words[spelling] = (word, float("inf"))
         self._longest = max((len(s) for s in self._words), default=0)
 
+    def table(self) -> dict[str, Any]:
+        """The syllable table as three arrays (spellings sorted, their words, their weights), to save."""
+        import numpy as np
+
+        if "_table" in self.__dict__:
+            self._lookup()
+        spellings = sorted(self._words)
+        return {
+            "spellings": np.array(spellings) if spellings else np.array([], dtype="U1"),
+            "words": np.array([self._words[s][0] for s in spellings] or [""]),
+            "weights": np.array([self._words[s][1] for s in spellings], dtype=float),
+        }
+
+    @classmethod
+    def from_table(
+        cls, table: Mapping[str, Any], fixed: Mapping[str, str] | None = None, *, empty: Iterable[str] = ()
+    ) -> PinyinReader:
+        """A reader from :meth:`table`'s arrays, without pypinyin (the table is made already)."""
+        reader = cls.__new__(cls)
+        reader._empty = frozenset(empty)
+        reader._fixed = dict(fixed or {})
+        reader._table = table  # made into the lookup table at the first run of letters read
+        return reader
+
+    def _lookup(self) -> None:
+        """The spelling -> (word, weight) table from :meth:`from_table`'s arrays, made once."""
+        table = self.__dict__.pop("_table")
+        spellings, words = table["spellings"].tolist(), table["words"].tolist()
+        weights = table["weights"].tolist()
+        self._words = dict(zip(spellings, zip(words, weights, strict=False), strict=True))
+        self._longest = max((len(s) for s in self._words), default=0)
+
     def read(self, text: str, products: Iterable[Mention] = ()) -> str:
         """``text`` with each run of letters that spells known words rewritten in them; runs inside a
         product mention (「weilidai」) are left alone."""
+        if "_table" in self.__dict__:
+            self._lookup()
+
         def rewrite(match: re.Match[str]) -> str:
             run = match.group(0)
             if len(run) < MIN_RUN:  # too short to read, unless a fixed reading (「ma」: 吗)

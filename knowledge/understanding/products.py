@@ -73,13 +73,57 @@ class SoundAlikes:
                     found.add(plain)
             if found:
                 self.readings[chr(code)] = tuple(sorted(found))
-        #: the syllable sequences as a trie; the key ``""`` of a node holds the product of a whole alias
-        self._trie: dict[str, Any] = {}
+        self._trie = self._make_trie()
+
+    def tables(self) -> dict[str, Any]:
+        """The syllable tables as arrays of strings (to save with the matcher's index): the aliases'
+        syllables and products, the spelt aliases, and each character's readings."""
+        import numpy as np
+
+        def strings(items: list[str]) -> Any:
+            return np.array(items) if items else np.array([], dtype="U1")
+
+        chars = sorted(self.readings)
+        return {
+            "syllables": strings([" ".join(k) for k in self.by_syllables]),
+            "syllable_products": strings(list(self.by_syllables.values())),
+            "spelt": strings(list(self.spelt)),
+            "spelt_products": strings(list(self.spelt.values())),
+            "chars": strings(chars),
+            "readings": strings([",".join(self.readings[c]) for c in chars]),
+        }
+
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, Any]) -> SoundAlikes:
+        """The sound-alikes from :meth:`tables`' arrays, without pypinyin."""
+        sounds = cls.__new__(cls)
+        sounds.by_syllables = dict(
+            zip(
+                (tuple(k.split(" ")) for k in tables["syllables"].tolist()),
+                tables["syllable_products"].tolist(),
+                strict=True,
+            )
+        )
+        sounds.spelt = dict(zip(tables["spelt"].tolist(), tables["spelt_products"].tolist(), strict=True))
+        sounds.readings = dict(
+            zip(
+                tables["chars"].tolist(),
+                (tuple(r.split(",")) for r in tables["readings"].tolist()),
+                strict=True,
+            )
+        )
+        sounds._trie = sounds._make_trie()
+        return sounds
+
+    def _make_trie(self) -> dict[str, Any]:
+        """The syllable sequences as a trie; the key ``""`` of a node holds the product of a whole alias."""
+        trie: dict[str, Any] = {}
         for syllables, product in self.by_syllables.items():
-            node = self._trie
+            node = trie
             for syllable in syllables:
                 node = node.setdefault(syllable, {})
             node.setdefault("", product)
+        return trie
 
     def find(self, text: str, taken: list[Mention]) -> list[Mention]:
         """Mentions by sound in ``text`` that do not overlap ``taken`` (the exact mentions)."""
@@ -133,13 +177,20 @@ def _overlaps(a: Mention, b: Mention) -> bool:
 class ProductFinder:
     """Finds product mentions in cleaned text and takes them out for topic matching."""
 
-    def __init__(self, aliases: Mapping[str, Iterable[str]], prepare: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        aliases: Mapping[str, Iterable[str]],
+        prepare: Callable[[str], str],
+        sounds: SoundAlikes | None = None,
+    ) -> None:
         """Build the finder.
 
         Args:
             aliases: product id -> names and aliases, in any spelling.
             prepare: the normalisation applied to questions before product detection (clean + typos);
                 applied to every alias too, so both sides are spelt alike.
+            sounds: the sound-alikes of these aliases, made already (read from the matcher's index);
+                made here from pypinyin's tables when not given.
         """
         self._by_alias: dict[str, str] = {}
         for product, names in aliases.items():
@@ -148,7 +199,7 @@ class ProductFinder:
                 # An alias already claimed by another product stays with the first (products.yaml order).
                 if key and key not in self._by_alias:
                     self._by_alias[key] = product
-        self.sounds = SoundAlikes(self._by_alias)
+        self.sounds = sounds if sounds is not None else SoundAlikes(self._by_alias)
         for spelt, product in self.sounds.spelt.items():
             self._by_alias.setdefault(spelt, product)
         ordered = sorted(self._by_alias, key=len, reverse=True)

@@ -18,13 +18,13 @@ from knowledge.base import KnowledgeBase
 from knowledge.privacy import Identifier, identifiers_in, redact
 from knowledge.understanding.answers import NumberMention, is_dont_know, looks_like_question, numbers_in
 from knowledge.understanding.api import FaqMatch
-from knowledge.understanding.matcher import Analysis, LexicalMatcher
 from knowledge.understanding.normalize import Script, folded_with_script
 from knowledge.understanding.products import Mention
 from knowledge.understanding.profile import Facts, facts_in
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the matcher (numpy, rjieba) is imported by whoever builds one, not by every reader
     from knowledge.calc_request import CalcRequest
+    from knowledge.understanding.matcher import Analysis, LexicalMatcher
 
 #: longest text read as a question; longer messages are cut (nobody asks a 2000-character question)
 MAX_CHARS = 300

@@ -98,6 +98,14 @@ def test_memory_reads_the_bot_process_and_its_stored_sessions(results: dict[str,
     assert memory["rss_idle_mib"] <= memory["hwm_mib"]
 
 
+def test_startup_measures_ask_and_chat_with_and_without_the_saved_index(results: dict[str, Any]) -> None:
+    startup = results["startup"]
+    for way in ("indexed", "built_at_start"):
+        _positive(startup[way]["ask"], "cpu_s", "wall_s", "peak_rss_mib")
+        _positive(startup[way], "chat_idle_rss_mib")
+    _positive(startup, "ask_cpu_speed_up", "kb_build_s")
+
+
 def test_growth_measures_each_size_with_the_entries_it_claims(results: dict[str, Any]) -> None:
     growth = results["growth"]
     assert growth["2x"]["entries"] == 2 * growth["1x"]["entries"]
@@ -105,6 +113,7 @@ def test_growth_measures_each_size_with_the_entries_it_claims(results: dict[str,
         assert growth[size]["questions"] == 8
         _positive(growth[size]["engine"], "startup_s", "p50_ms")
         _positive(growth[size]["baseline"], "startup_s", "p50_ms")
+        _positive(growth[size], "index_build_s")
 
 
 def test_targets_cover_the_issue_and_the_table_shows_every_part(results: dict[str, Any]) -> None:

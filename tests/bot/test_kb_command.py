@@ -41,6 +41,7 @@ def _cover_every_section(files: dict[str, Data]) -> None:
 
 def test_check_passes_on_consistent_data_with_a_summary(tmp_path: Path, capsys: Capture) -> None:
     data_dir = make_data_dir(tmp_path)
+    assert run_kb(capsys, "build", "--data-dir", str(data_dir))[0] == 0
     # the confusions that follow the summary have tests of their own
     status, out = run_kb(capsys, "check", "--data-dir", str(data_dir), "--no-confusions")
     criteria = len(load(data_dir).criteria)
@@ -127,3 +128,24 @@ def test_the_confusions_can_be_left_out(capsys: Capture) -> None:
     status, out = run_kb(capsys, "check", "--no-confusions")
     assert status == 0, out
     assert "↔" not in out
+
+
+def test_build_saves_the_index_and_check_says_when_it_is_missing_or_stale(
+    tmp_path: Path, capsys: Capture
+) -> None:
+    data_dir = make_data_dir(tmp_path)
+    status, out = run_kb(capsys, "check", "--data-dir", str(data_dir), "--no-confusions")
+    assert status == 0  # start-up builds it: a note, no failure
+    assert "还没有匹配索引（faq、wants）" in out and "kb build" in out
+    status, out = run_kb(capsys, "build", "--data-dir", str(data_dir))
+    assert status == 0
+    assert "匹配索引（faq）已构建" in out and "匹配索引（wants）已构建" in out
+    assert (data_dir / ".index").is_dir()
+    assert "已是最新" in run_kb(capsys, "build", "--data-dir", str(data_dir))[1]
+    topics = data_dir / "topics.yaml"
+    topics.write_text(topics.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    status, out = run_kb(capsys, "check", "--data-dir", str(data_dir), "--no-confusions")
+    assert status == 0
+    assert "匹配索引已过期（faq、wants" in out
+    run_kb(capsys, "build", "--data-dir", str(data_dir))
+    assert "匹配索引" not in run_kb(capsys, "check", "--data-dir", str(data_dir), "--no-confusions")[1]

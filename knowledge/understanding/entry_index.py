@@ -1,0 +1,218 @@
+"""The matcher's entry index: all it derives from the knowledge base's texts, as a few flat arrays.
+
+Building it means analysing every question, paraphrase, labelled example and answer (normalising, finding
+products, cutting words) and reading pypinyin's tables: most of a process's start-up. So it is built once
+(``loan-advisor kb build``, run by ``make setup`` and in the Docker image) and saved in the knowledge
+base's folder, under ``.index/<view>-<key>/``, one ``.npy`` file per array, read back memory-mapped.
+
+The key is a sha256 of every input: the data files the knowledge base was read from (with the view, FAQ
+or wants), the lexicon and calibration files, the source of the modules that build the index, and the
+versions of the libraries whose output it holds (rjieba's words, pypinyin's readings, OpenCC's
+conversions, numpy's arrays). An index whose key differs is never used: the matcher builds its index at
+start-up instead (with a log line) and saves it for the next process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from knowledge.understanding.index import Lookup, NaiveBayesIndex, OverlapIndex, csr, vocabulary
+
+log = logging.getLogger(__name__)
+
+#: Folder, inside the knowledge base's data folder, holding the saved indexes (git-ignored).
+INDEX_FOLDER = ".index"
+#: Bumped when the layout of the saved arrays changes.
+FORMAT = 1
+_HERE = Path(__file__).resolve().parent
+#: Modules whose code decides what the index holds: a change to any of them gives a new key.
+BUILDERS = (
+    "index.py",
+    "entry_index.py",
+    "matcher.py",
+    "normalize.py",
+    "products.py",
+    "pinyin.py",
+    "lexicon.py",
+    "compiled_lexicon.py",
+)
+#: Libraries whose output the index holds.
+LIBRARIES = ("numpy", "rjieba", "pypinyin", "opencc")
+#: Parts of the index, each a group of arrays saved as ``<part>.<array>.npy``.
+PARTS = ("word", "char", "answer", "bayes", "topics", "foreign", "kb_words", "pinyin", "sounds", "entries")
+
+
+@dataclass(frozen=True)
+class EntryIndex:
+    """What the matcher knows of the entries' texts, as arrays (see the module's docstring)."""
+
+    #: entry ids in the order of every array's entry columns
+    entries: list[str]
+    word: OverlapIndex
+    char: OverlapIndex
+    #: the answers' own words
+    answer: OverlapIndex
+    bayes: NaiveBayesIndex
+    #: topic keys (sorted), and per key the entry columns whose paraphrases or examples leave it (CSR)
+    topics: Mapping[str, Any]
+    #: per entry column, the foreign subjects the entry itself speaks of (CSR into ``words``)
+    foreign: Mapping[str, Any]
+    #: every word the knowledge base uses anywhere, sorted
+    kb_words: Any
+    #: the pinyin reader's syllable table (:meth:`.PinyinReader.table`)
+    pinyin: Mapping[str, Any]
+    #: the product finder's sound-alike tables (:meth:`.SoundAlikes.tables`)
+    sounds: Mapping[str, Any]
+    _topic_keys: Lookup = field(init=False, repr=False, compare=False)
+    _kb_words: Lookup = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # one topic look-up per question: searched, whatever the size (521,000 keys at 100×)
+        object.__setattr__(self, "_topic_keys", Lookup(self.topics["keys"], limit=0))
+        object.__setattr__(self, "_kb_words", Lookup(self.kb_words))
+
+    def topic_entries(self, key: str) -> list[str]:
+        """The entries some paraphrase or example of which leaves the topic ``key`` (none: unknown)."""
+        at = self._topic_keys([key])[0]
+        if at < 0:
+            return []
+        ptr = self.topics["ptr"]
+        return [self.entries[c] for c in self.topics["entries"][ptr[at] : ptr[at + 1]].tolist()]
+
+    def foreign_of(self, column: int) -> set[str]:
+        """The foreign subjects the entry in ``column`` speaks of (its paraphrases and answers)."""
+        ptr, words = self.foreign["ptr"], self.foreign["words"]
+        return {str(words[i]) for i in self.foreign["ids"][ptr[column] : ptr[column + 1]].tolist()}
+
+    def known_to_kb(self, words: Sequence[str]) -> list[bool]:
+        """Whether the knowledge base uses each of ``words`` anywhere (paraphrases, answers, product ids)."""
+        return [p >= 0 for p in self._kb_words(words)]
+
+    def arrays(self) -> dict[str, Any]:
+        """Every array, named ``<part>.<array>``."""
+        parts: dict[str, Mapping[str, Any]] = {
+            "word": self.word.arrays(),
+            "char": self.char.arrays(),
+            "answer": self.answer.arrays(),
+            "bayes": self.bayes.arrays(),
+            "topics": self.topics,
+            "foreign": self.foreign,
+            "kb_words": {"words": self.kb_words},
+            "pinyin": self.pinyin,
+            "sounds": self.sounds,
+            "entries": {"ids": np.array(self.entries) if self.entries else np.array([], dtype="U1")},
+        }
+        return {f"{part}.{name}": array for part, group in parts.items() for name, array in group.items()}
+
+    def save(self, folder: Path) -> None:
+        """Write the arrays into ``folder`` (created whole, then renamed into place, so a reader never
+        sees half an index). Deterministic: the same index gives the same bytes."""
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+        try:
+            for name, array in sorted(self.arrays().items()):
+                np.save(building / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+            os.chmod(building, 0o755)
+            try:
+                building.rename(folder)
+            except OSError:
+                if not folder.is_dir():  # another process saving the same index won the race: fine
+                    raise
+        finally:
+            shutil.rmtree(building, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> EntryIndex:
+        """Read an index :meth:`save` wrote, memory-mapped (nothing is copied until it is used)."""
+        parts: dict[str, dict[str, Any]] = {part: {} for part in PARTS}
+        for path in folder.glob("*.npy"):
+            part, _, name = path.stem.partition(".")
+            # a plain array over the mapped file: slicing a np.memmap makes a memmap (slower) at every slice
+            parts[part][name] = np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+        entries = parts["entries"]["ids"].tolist()
+        return cls(
+            entries=entries,
+            word=OverlapIndex(parts["word"], entries),
+            char=OverlapIndex(parts["char"], entries),
+            answer=OverlapIndex(parts["answer"], entries),
+            bayes=NaiveBayesIndex(parts["bayes"], entries),
+            topics=parts["topics"],
+            foreign=parts["foreign"],
+            kb_words=parts["kb_words"]["words"],
+            pinyin=parts["pinyin"],
+            sounds=parts["sounds"],
+        )
+
+
+def topic_table(entries: Sequence[str], topics: Mapping[str, Iterable[str]]) -> dict[str, Any]:
+    """The ``topics`` arrays of an index from topic key -> entries."""
+    column = {e: i for i, e in enumerate(entries)}
+    keys = vocabulary(topics)
+    rows, cols = [], []
+    for row, key in enumerate(keys.tolist()):
+        for col in sorted({column[e] for e in topics[key]}):
+            rows.append(row)
+            cols.append(col)
+    ptr, values = csr(rows, cols, len(keys))
+    return {"keys": keys, "ptr": ptr, "entries": values}
+
+
+def foreign_table(entries: Sequence[str], spoken: Mapping[str, Iterable[str]]) -> dict[str, Any]:
+    """The ``foreign`` arrays of an index from entry id -> the foreign subjects it speaks of."""
+    words = vocabulary(w for found in spoken.values() for w in found)
+    word_id = {w: i for i, w in enumerate(words.tolist())}
+    rows, ids = [], []
+    for row, entry in enumerate(entries):
+        for i in sorted(word_id[w] for w in set(spoken.get(entry, ()))):
+            rows.append(row)
+            ids.append(i)
+    ptr, values = csr(rows, ids, len(entries))
+    return {"words": words, "ptr": ptr, "ids": values}
+
+
+def index_key(fingerprint: str, files: Iterable[Path]) -> str:
+    """The key of an index over a knowledge base with ``fingerprint`` (:meth:`KnowledgeBase.fingerprint`)
+    read with the lexicon and calibration ``files``: see the module's docstring."""
+    digest = hashlib.sha256(f"matcher index {FORMAT}\0{fingerprint}\0".encode())
+    for path in [*files, *(_HERE / name for name in BUILDERS)]:
+        data = path.read_bytes() if path.exists() else b""
+        digest.update(f"{path.name}\0{len(data)}\0".encode())
+        digest.update(data)
+    for library in LIBRARIES:
+        try:
+            version = importlib.metadata.version(library)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{library}={version}\0".encode())
+    return digest.hexdigest()
+
+
+def index_folder(data_dir: Path, view: str, key: str) -> Path:
+    """Where the index of ``view`` (``faq`` or ``wants``) with ``key`` is kept."""
+    return data_dir / INDEX_FOLDER / f"{view}-{key[:24]}"
+
+
+def stale_indexes(data_dir: Path, view: str, key: str) -> list[Path]:
+    """Saved indexes of ``view`` under ``data_dir`` whose key is not ``key`` (left by older inputs)."""
+    current = index_folder(data_dir, view, key)
+    root = data_dir / INDEX_FOLDER
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.glob(f"{view}-*") if p.is_dir() and p != current)
+
+
+def prune(data_dir: Path, view: str, key: str) -> None:
+    """Remove the stale indexes of ``view`` (best effort: a read-only folder keeps them)."""
+    for path in stale_indexes(data_dir, view, key):
+        shutil.rmtree(path, ignore_errors=True)
