@@ -1,0 +1,30 @@
+"""The conversation suite, as data: every file follows the format, and the share of judged turns that fail
+stays within what was measured (the issue's target is 3%; see the README for both parts' figures)."""
+
+from __future__ import annotations
+
+from flows.engine import Engine
+from tests.conversations.suite import HERE, HOLDOUT, conversations, score
+
+#: judged turns failing, as measured at the end of the sixth session (``python -m tests.conversations``
+#: and ``--holdout``): the written-first part is at the issue's target, the held-out part is not
+DEV_FAILURES_AT_MOST = 4
+HOLDOUT_FAILURES_AT_MOST = 21
+
+
+def test_the_suite_has_forty_conversations_of_five_to_fifteen_turns() -> None:
+    sized = [c for c in conversations(HERE) if 5 <= len(c.steps) <= 15]
+    assert len(sized) >= 40
+    assert all(any(step.judged for step in c.steps) for c in conversations(HERE))
+
+
+def test_the_written_first_part_fails_at_most_the_turns_it_failed_when_measured(engine: Engine) -> None:
+    result = score(engine, conversations(HERE))
+    assert len(result.failures) <= DEV_FAILURES_AT_MOST
+    assert result.rate <= 0.03
+
+
+def test_the_held_out_part_fails_no_more_turns_than_when_it_was_scored_once(engine: Engine) -> None:
+    held_out = conversations(HOLDOUT)
+    assert len(held_out) >= 10
+    assert len(score(engine, held_out).failures) <= HOLDOUT_FAILURES_AT_MOST
