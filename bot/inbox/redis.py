@@ -32,6 +32,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from bot.inbox.base import Entry
 from bot.storage.base import StorageUnavailable
+from bot.storage.redis import LEASE_EXTEND, LEASE_RELEASE
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +49,6 @@ end
 local last = tonumber(redis.call('get', KEYS[3]) or '-1')
 if tonumber(ARGV[1]) > last then redis.call('set', KEYS[3], ARGV[1]) end
 return 1
-"""
-
-_EXTEND = """
-if redis.call('get', KEYS[1]) == ARGV[1] then
-    return redis.call('pexpire', KEYS[1], ARGV[2])
-end
-return 0
-"""
-
-_RELEASE = """
-if redis.call('get', KEYS[1]) == ARGV[1] then
-    return redis.call('del', KEYS[1])
-end
-return 0
 """
 
 
@@ -85,8 +72,8 @@ class RedisInbox:
         self._lease_ms = int(lease_seconds * 1000)
         self.me = secrets.token_hex(8)
         self._add = self._redis.register_script(_ADD)
-        self._extend = self._redis.register_script(_EXTEND)
-        self._release = self._redis.register_script(_RELEASE)
+        self._extend = self._redis.register_script(LEASE_EXTEND)
+        self._release = self._redis.register_script(LEASE_RELEASE)
         self._queue: asyncio.Queue[Entry] = asyncio.Queue()
         self._owned: dict[int, str] = {}  # shard -> lease token
         self._readers: dict[int, asyncio.Task[None]] = {}

@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 #: the chat lock this task holds, as (chat key, token): the writes under it are fenced by the token
 _holding: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("holding", default=None)
 
-_EXTEND = """
+#: a lease renewed only by its holder (its token): shared with the inbox's stream leases
+LEASE_EXTEND = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
     return redis.call('pexpire', KEYS[1], ARGV[2])
 end
@@ -52,7 +53,8 @@ end
 return 0
 """
 
-_RELEASE = """
+#: a lease given up only by its holder
+LEASE_RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then
     return redis.call('del', KEYS[1])
 end
@@ -97,8 +99,8 @@ class RedisSessionStore:
         self._lease_ms = int(lock_lease_seconds * 1000)
         self._wait = lock_wait_seconds
         self._local = KeyedLocks()
-        self._release = self._redis.register_script(_RELEASE)
-        self._extend = self._redis.register_script(_EXTEND)
+        self._release = self._redis.register_script(LEASE_RELEASE)
+        self._extend = self._redis.register_script(LEASE_EXTEND)
         self._rewrite = ForgetRewrite(self._redis, forget_rewrite_delay)
         self._fenced_set = self._redis.register_script(_FENCED_SET)
 
