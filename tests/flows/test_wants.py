@@ -276,3 +276,10 @@ def test_a_fact_stated_in_english_after_the_introduction_is_kept_and_the_check_o
     chat.say("hi, what can you do")
     chat.say("I am 31")
     assert chat.session.profile.get("age") == 31 and "Noted" in chat.text and chat.session.offer == "check"
+
+
+def test_sadness_in_everyday_words_is_met_warmly_with_the_line_to_call(engine: Engine) -> None:
+    for text in ("我好后悔 我老公知道了肯定骂死我 心里堵得慌", "唉 家里也困难 好想哭"):
+        chat = Chat(engine)
+        chat.say(text)
+        assert "12356" in chat.text and "暂时答不了" not in chat.text, text
