@@ -55,7 +55,14 @@ def chat_of(update: dict[str, Any]) -> str:
 
 def entry_of(update: dict[str, Any]) -> Entry:
     """An :class:`Entry` for an update given as Telegram's JSON object (with an integer ``update_id``)."""
-    return Entry(int(update["update_id"]), chat_of(update), json.dumps(update, ensure_ascii=False))
+    data = json.dumps(update, ensure_ascii=False)
+    try:
+        data.encode("utf-8")
+    except UnicodeEncodeError:
+        # a lone surrogate (「\ud800」, hostile input Telegram passes on) cannot be stored as UTF-8 by SQLite
+        # or Redis; escaped, the update is kept and read back as it came, instead of stalling the inbox
+        data = json.dumps(update)
+    return Entry(int(update["update_id"]), chat_of(update), data)
 
 
 @runtime_checkable

@@ -72,6 +72,15 @@ async def test_sqlite_keeps_what_was_not_done_across_a_crash_in_order_and_forget
     assert b"\xe4\xbd\xa0\xe5\xa5\xbd" not in path.read_bytes()  # 你好: handled text overwritten
 
 
+async def test_an_update_with_a_lone_surrogate_is_kept_and_read_back_as_it_came(tmp_path: Path) -> None:
+    inbox = SqliteInbox(tmp_path / "inbox.sqlite3")
+    hostile = update(7, 12, "你好\ud800")
+    await inbox.add([entry_of(hostile)])  # raised UnicodeEncodeError, and long polling retried for ever
+    [entry] = await take(inbox, 1)
+    assert json.loads(entry.data) == hostile
+    await inbox.close()
+
+
 async def test_a_slow_chat_holds_up_only_its_own_later_updates(tmp_path: Path) -> None:
     inbox = SqliteInbox(tmp_path / "inbox.sqlite3")
     release = asyncio.Event()
