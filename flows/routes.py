@@ -326,10 +326,12 @@ def _borrow_amount(ctx: TurnContext) -> str | None:
     if reading.is_question or ctx.session.flow not in ("menu", "faq"):
         return None
     if _BARE_SUM.match(text):
-        text = "借" + text
-    elif not _BORROW.match(text):
+        text = "借" + text  # a bare 「5000」 is read as the sum it stands for
+        request = parse(text, mentions=reading.mentions)
+    elif _BORROW.match(text):
+        request = reading.loan  # the message as a cost question, read once for every route
+    else:
         return None
-    request = parse(text, mentions=reading.mentions)
     if request.amount is None or request.amount < 100 or request.missing() != ["term", "price"]:
         return None
     return text
