@@ -391,6 +391,12 @@ class CheckTurn(FlowTurn):
         known = facts_text({k: v for k, v in draft.answers.items() if k in asked_for})
         if known:
             text += _("我记下了：{facts}（说错了可以直接改，比如「不对 我是26」）。").format(facts=esc(known))
+        # 「只有台胞证」 for 微粒贷: said, and not silently dropped — no article names it for that product
+        unused = facts_text({k: v for k, v in draft.answers.items() if k not in asked_for})
+        if unused:
+            text += _("您说的「{facts}」：{products}的文章没有写这方面的要求，这次测不到。").format(
+                facts=esc(unused), products=esc(names)
+            )
         self.reply.add(text + self._where_it_stands())
 
     def _where_it_stands(self) -> str:

@@ -18,7 +18,7 @@ from flows.i18n import _
 from flows.inspect_view import checked_message_reply, inspection_reply
 from flows.render import render_entry, render_match
 from flows.reply import Message, Reply, esc
-from flows.routes import REPORTED, TurnContext
+from flows.routes import REPORTED, SCAM_CONCERNS, TurnContext
 from flows.session import CheckedMessage
 from knowledge.calc_request import CalcRequest
 from knowledge.eligibility import checkable_products
@@ -70,6 +70,9 @@ class RouteHandlers(EngineBase):
             return self._aside(ctx, wants.comfort_reply(self.kb, ctx.session))
         if concern == "message" and ctx.session.checked is not None:
             return self._aside(ctx, checked_message_reply(self.kb, ctx.session.checked))
+        follow_up = wants.scam_follow_up_reply(self.kb, ctx.reading.text)
+        if follow_up is not None:  # 「那个app要不要删」: answered in one line, then the lines that matter
+            return self._aside(ctx, follow_up)
         match = ctx.meaning
         reported = REPORTED.search(ctx.reading.text)  # 「他说不交就影响征信」: the scammer's words
         if match.band == "answer" and match.entry_id in self.kb.entries and not reported:
@@ -77,6 +80,8 @@ class RouteHandlers(EngineBase):
             # (the whole scam reply again, word for word, would answer nothing)
             reply = answer_aside(self.kb, ctx.session, match)
             return self._aside(ctx, reply.add(wants.scam_threat_line()))
+        if concern == "scam_paid":  # money already gone: the lines that matter, not the first warning again
+            return self._aside(ctx, wants.scam_again_reply(self.kb))
         return self._aside(ctx, wants.scam_ongoing_reply(self.kb))
 
     @staticmethod
@@ -109,7 +114,9 @@ class RouteHandlers(EngineBase):
             return self.on_offer_check(ctx, dict(ctx.reading.facts))
         topics = self.reader.english_topics(ctx.reading)
         entry = self.reader.english_entry(ctx.reading)
-        reply = wants.english_reply(self.kb, topics, introduced=ctx.session.english_introduced)
+        reply = wants.english_reply(
+            self.kb, topics, introduced=ctx.session.english_introduced, answering=entry is not None
+        )
         ctx.session.english_introduced = True
         if entry is not None:  # the answer the message points at, in Chinese, after the English words
             reply.extend(render_entry(self.kb, entry, ctx.session.product))
@@ -189,6 +196,9 @@ class RouteHandlers(EngineBase):
             return self.on_scammed(ctx, None)
         if action == "comfort":
             ctx.hold = True
+            if session.concern in SCAM_CONCERNS:  # ashamed after a scam: the scam is still the matter
+                self._keep_concern(ctx, session.concern)
+                return self._aside(ctx, wants.scam_comfort_reply(self.kb, session))
             self._keep_concern(ctx, "crisis")
             return self._aside(ctx, wants.comfort_reply(self.kb, session))
         if action == "scam_ongoing":  # the message itself tells of the scam: the whole reply

@@ -132,6 +132,19 @@ def comfort_reply(kb: KnowledgeBase, session: Session) -> Reply:
     return reply
 
 
+def scam_comfort_reply(kb: KnowledgeBase, session: Session) -> Reply:
+    """Sadness or shame in the middle of a scam (「我好后悔 老公知道了肯定骂死我」): warm words that fit it —
+    not the advice on debts — what to do next, and the line to call."""
+    opener = _(COMFORT[session.chatter % len(COMFORT)])
+    session.chatter += 1
+    text = _(
+        "被骗不是你的错，骗子专挑着急用钱的人下手，很多人都遇到过。现在要紧的是：别再转钱，"
+        "打 110 报警或 96110 反诈专线，转账记录、聊天记录、对方的账号和 App 都先留着当证据；"
+        "跟家里人说一说，一起面对会好受些。心里实在难受，可以拨打全国心理援助热线 12356（常识）。"
+    )
+    return Reply().add(esc(opener) + text, scam_rows(kb))
+
+
 def related_answer(kb: KnowledgeBase, entry_id: str, product: str | None) -> Reply:
     """A want answered by an FAQ entry it points at (「不看征信的口子」 → how to tell a scam)."""
     from flows.render import render_entry
@@ -185,9 +198,44 @@ def scam_again_reply(kb: KnowledgeBase) -> Reply:
         "还是那句话：别再转钱，也别给验证码。“再交一笔就放款、解冻、退款”正是这类骗局的下一步，"
         "交了还会有下一笔；正规贷款放款前不收任何费用。"
         "装过对方让下的 App、填过银行卡的，卸载 App、改密码，请银行冻结或挂失那张卡。"
-        "打 110 报警或 96110 反诈专线，转账和聊天记录都留好（常识）。"
+        "打 110 报警或 96110 反诈专线，转账和聊天记录都留好，对方的 App 和聊天先别删，报警时是证据（常识）。"
     )
     return Reply().add(text, scam_rows(kb))
+
+
+#: what a person asks after a scam, and the one line that answers it (general knowledge, said so)
+SCAM_FOLLOW_UPS = (
+    (
+        re.compile(r"身份证|证件|照片|人脸|刷脸|个人信息|资料"),
+        N_(
+            "身份证照片、人脸视频落到骗子手里，可能被拿去冒名借款：报警时一并说明；之后定期从人民银行"
+            "征信中心的官方渠道查自己的征信报告，看到不是自己借的贷款，马上联系那家机构并报警（常识）。"
+        ),
+    ),
+    (
+        re.compile(r"删|卸载|拉黑"),
+        N_(
+            "先别删：聊天记录、转账凭证、对方的账号和 App 截图保存好，报警时是证据；"
+            "App 里填过的密码都改掉，截图留好后再卸载（常识）。"
+        ),
+    ),
+    (
+        re.compile(r"报警|派出所|警察|110|96110"),
+        N_(
+            "去报警时带上身份证、转账记录、聊天记录和对方的账号、链接或 App 名称；"
+            "越早报警，越有机会止付（常识）。"
+        ),
+    ),
+)
+
+
+def scam_follow_up_reply(kb: KnowledgeBase, text: str) -> Reply | None:
+    """A question asked in the middle of a scam that one line answers (「那个app要不要删」「他们有我身份证
+    照片」), with the lines that matter after it; ``None`` when it is none of those."""
+    for pattern, line in SCAM_FOLLOW_UPS:
+        if pattern.search(text):
+            return Reply().add(_(line) + "\n" + _(SCAMMED_LINES), scam_rows(kb))
+    return None
 
 
 def scam_threat_line() -> str:
@@ -228,9 +276,12 @@ def identifier_warning(kinds: list[str]) -> Reply:
     return Reply().add(text)
 
 
-def english_reply(kb: KnowledgeBase, topics: list[str], *, introduced: bool = False) -> Reply:
+def english_reply(
+    kb: KnowledgeBase, topics: list[str], *, introduced: bool = False, answering: bool = False
+) -> Reply:
     """A message in English: what the advisor covers, that its answers are in Chinese, likely topics;
-    once ``introduced``, the topics with one line (the introduction is not repeated at every message)."""
+    once ``introduced``, the topics with one line (the introduction is not repeated at every message),
+    and when an answer follows (``answering``), only a line that says it is in Chinese."""
     # written, like every msgid, in Chinese; the English catalog holds what an English writer reads
     text = _(
         "您好！我是网贷问答助手（loan-advisor），自动回答小米贷款（随星借）、微粒贷、WE2000 和微信里的"
@@ -243,6 +294,8 @@ def english_reply(kb: KnowledgeBase, topics: list[str], *, introduced: bool = Fa
             "我回答小米贷款、微粒贷、WE2000 和微信里第三方平台的问题，能做资格自测、算真实成本；回答来自"
             "中文文章，所以是中文的。最接近的主题在下面，也可以用中文提问。"
         )
+    if introduced and answering:
+        text = _("文章里最接近的回答如下（中文）：")
     rows = [[Topic(topic=t).button(kb.topics[t].title)] for t in topics if t in kb.topics][:3]
     rows.append([CheckStart().button(_("我能申请吗？（资格自测）"))])
     rows.append([Topics().button(_("常见问题")), Products().button(_("产品一览"))])

@@ -40,6 +40,11 @@ _NO_MAINLAND_ID = re.compile(
     r"\bnot (?:a )?chinese\b"
 )
 _MAINLAND_ID = re.compile(r"\bi have (?:a |an )?(?:chinese |mainland )?(?:id|identity card)\b")
+#: an age said in words that make it one: 「I am 31」「31 years old」「age 31」 (not 「I am 24 percent sure」)
+_AGE = re.compile(
+    r"\bi(?:'m| am)\s+(\d{2})\b(?!\s*(?:k\b|%|percent|rmb|yuan|cny|元|块))|\b(\d{2})\s*(?:years? old|yo|y/o)\b|"
+    r"\bage[d:]?\s+(\d{2})\b"
+)
 _XIAOMI_DEVICE = re.compile(r"\b(?:xiaomi|redmi|mi) (?:phone|device|\d+)\b|\bredmi\b")
 #: a reply to a yes/no question that starts with yes or no and may go on (「no, only a passport」)
 _EN_NO = re.compile(r"\s*(?:no|nope|nah|not really|never|none|i don'?t|i do not)\b")
@@ -59,12 +64,17 @@ def english_yes_no(text: str) -> bool | None:
 def english_facts(folded: str) -> dict[str, Any]:
     """The self-check facts an English message states (empty for a message with no English words).
 
+    A number alone is never an age here: 「is 24 percent apr legal」 is about a rate.
+
     Args:
         folded: the message folded (lower case, half-width), as the Chinese readers take it.
     """
     if not _LATIN.search(folded):
         return {}
     facts: dict[str, Any] = {}
+    age = _AGE.search(folded)
+    if age is not None and 14 <= int(next(g for g in age.groups() if g)) <= 100:
+        facts["age"] = int(next(g for g in age.groups() if g))
     for pattern in _INCOME:
         found = pattern.search(folded)
         if found:

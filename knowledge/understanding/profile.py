@@ -52,6 +52,10 @@ _HYPOTHETICAL = re.compile(
 )
 #: a loan told with its figures (「借了一万」「分六期」「每期还」): its 「到手」 is the money paid out
 _LOAN_QUOTE = re.compile(r"借了|贷了|借款|分[0-9一二两三四五六七八九十]+期|每期|月供|砍头|服务费|手续费")
+#: English words in a message (its clauses are then words, not phrases)
+_ENGLISH_WORDS = re.compile(r"[a-z]{3,}")
+#: the English word after a number that makes it something other than an age
+_EN_UNIT = re.compile(r"(?:percent|%|rmb|yuan|cny|k\b|months?|days?|weeks?|years?|times|apr|per|dollars?|usd|元|块)")
 #: a whole-number age with its cue: 「27岁」「二十七周岁」, or 「我27」「今年27了」「我是26」「年龄30」
 _AGE_UNIT = re.compile(r"([0-9]{1,3}|[一二三四五六七八九]?十[一二三四五六七八九]?)(?:岁|周岁)")
 _AGE_CUE = re.compile(
@@ -81,7 +85,7 @@ _DEVICE_CUE = re.compile(
     r"|华为|荣耀|苹果|iphone|oppo|vivo|三星|一加|魅族|安卓机|安卓手机"
 )
 _SCORE_CUE = re.compile(r"支付分|微信分|微信支付分")
-_ID_CUE = re.compile(r"身份证|香港|澳门|台湾|港澳|外籍|外国人|护照|大陆人|内地人|^有证$")
+_ID_CUE = re.compile(r"身[份分]证|香港|澳门|台湾|港澳|外籍|外国人|护照|台胞证|回乡证|大陆人|内地人|^有证$")
 #: 「不知道」「没开过」 beside a key's cue: that answer is unknown
 _UNKNOWN = re.compile(r"不知道|不清楚|不确定|没看过|没查过|没开过|没开通|没用过|忘了|记不清")
 _UNKNOWABLE: tuple[tuple[CriterionKey, re.Pattern[str]], ...] = (
@@ -117,7 +121,8 @@ def facts_in(folded: str) -> Facts:
         # 「借了一万 到手只有八千五」: what reached the account of a loan, not a pay packet
         folded = folded.replace("到手", "到账")
     clauses = clauses_of(folded)
-    facts: Facts = english_facts(folded)  # 「I am 29, no overdue」: what the Chinese readers find wins
+    facts: Facts = english_facts(folded)
+    english = _ENGLISH_WORDS.search(folded) is not None  # 「I am 29, no overdue」: what the Chinese readers find wins
     for index, clause in enumerate(clauses):
         if _HYPOTHETICAL.search(clause):
             continue
@@ -128,8 +133,10 @@ def facts_in(folded: str) -> Facts:
                 and "我" not in clause
                 and age_from_birth_year(clause) is None
             )
-            if key == "age" and len(clauses) == 1 and bare:
-                continue  # a bare 「30」 alone is an answer to whatever was asked, not an age
+            if key == "age" and bare and (len(clauses) == 1 or (english and _EN_UNIT.match(following))):
+                # a bare 「30」 alone is an answer to whatever was asked, not an age; and in English the
+                # clauses are words: 「24 percent」「12 months」 are no ages (「29, no overdue」 is one)
+                continue
             value = reader(clause, following)
             if value is not None:
                 facts[key] = value

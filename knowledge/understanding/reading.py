@@ -45,7 +45,10 @@ _ENGLISH_WORDS = frozenset(
         "should", "how", "what", "when", "where", "why", "which", "who", "my", "your", "me", "it", "this",
         "that", "to", "of", "for", "in", "on", "with", "and", "or", "not", "no", "yes", "loan", "loans",
         "borrow", "credit", "rate", "interest", "apply", "repay", "help", "please", "hello", "hi", "thanks",
-        "about",
+        "about", "here", "there", "even", "legal", "percent", "pay", "paid", "money", "fee", "fees", "deposit",
+        "scam", "get", "have", "has", "need", "want", "bank", "much", "many", "month", "year", "be", "if",
+        "so", "they", "he", "she", "says", "said", "first", "will", "was", "were", "ok", "thank", "bye",
+        "late", "overdue", "safe", "real", "fake", "still", "asking", "asked", "told", "from", "at",
     )
 )
 _LATIN_WORDS = re.compile(r"[a-z]+")

@@ -283,3 +283,51 @@ def test_sadness_in_everyday_words_is_met_warmly_with_the_line_to_call(engine: E
         chat = Chat(engine)
         chat.say(text)
         assert "12356" in chat.text and "暂时答不了" not in chat.text, text
+
+
+def test_shame_in_the_middle_of_a_scam_is_met_as_a_scam_victim_not_as_a_debtor(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我在一个app上借钱 说我流水不够要交5000保证金才能放款 我交了 现在还是不放款")
+    chat.say("我好后悔 我老公知道了肯定骂死我 心里堵得慌")
+    assert "不是你的错" in chat.text and "96110" in chat.text and "12356" in chat.text
+    assert "协商延期" not in chat.text  # the advice on debts is not what a scam victim needs
+    assert chat.session.concern == "scam_paid"
+
+
+def test_questions_in_the_middle_of_a_scam_get_their_own_line(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我转了2000解冻费 还是没放款")
+    chat.say("那个app我现在要不要删掉")
+    assert "先别删" in chat.text and "证据" in chat.text
+    chat.say("他们手里有我身份证正反面照片 会不会拿去贷款")
+    assert "冒名" in chat.text and "征信" in chat.text
+
+
+def test_an_english_number_with_a_unit_is_no_age_and_a_legal_rate_question_is_answered(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say("hi, what can you do")
+    chat.say("is 24 percent apr even legal here")
+    assert "age" not in chat.session.profile and "24%" in chat.text and "36%" in chat.text
+
+
+def test_a_check_says_which_facts_told_its_products_do_not_ask_about(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("微粒贷的利息多少")
+    chat.say("我是台灣人 只有台胞證 沒有大陸身分證 能申請嗎")
+    assert chat.session.profile.get("mainland_id") is False
+    assert "沒有大陸身份證" in chat.text and "沒有寫" in chat.text
+
+
+def test_asking_whether_a_message_is_real_asks_for_the_message(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("帮我看看这条短信是真的假的")
+    assert "粘贴" in chat.text and "暂时答不了" not in chat.text
+
+
+def test_a_bare_topic_follow_up_shared_by_several_entries_gets_their_overview(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("微粒贷要刷脸吗")
+    chat.say("逾期呢")
+    assert "逾期会有什么后果" in chat.text and "暂时答不了" not in chat.text

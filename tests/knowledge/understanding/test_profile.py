@@ -36,6 +36,11 @@ def test_a_whole_situation_in_one_message() -> None:
         ("没上学 有证", {"student": False, "mainland_id": True}),
         ("以前信用卡晚还过一次 早还清了", {"credit": "settled_overdue"}),
         ("我是香港人", {"mainland_id": False}),
+        ("没有大陆身份证", {"mainland_id": False}),  # 「大陆」 must not read as holding one
+        ("只有台胞證 沒有大陸身分證", {"mainland_id": False}),  # Taiwan writes 身分證
+        ("我有大陆身份证", {"mainland_id": True}),
+        ("29, no overdue", {"age": 29, "credit": "clean"}),
+        ("is 24 percent apr legal", {}),  # a rate, not an age
         ("用的苹果手机", {"xiaomi_device": False}),
         ("支付分650", {"wechat_pay_score": 650}),
         ("支付分没开过", {"wechat_pay_score": None}),  # unknown: the check skips it
