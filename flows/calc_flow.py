@@ -131,7 +131,11 @@ def _calc_request(ctx: TurnContext) -> str | None:
         # 「那每个月还多少」「要是我提前还呢」 after the answer: about that loan; but 「逾期会咋样」 has an
         # answer of its own that no sum gives
         match = ctx.meaning
-        if match.band == "answer" and match.entry_id not in PRICED_ENTRIES:
+        if (
+            match.band == "answer"
+            and match.entry_id not in PRICED_ENTRIES
+            and not calculator.LOAN_COST.search(reading.text)
+        ):
             return None
         return reading.text
     return None

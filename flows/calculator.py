@@ -66,6 +66,9 @@ FOLLOW_UP = re.compile(
 ABOUT_THE_LOAN = re.compile(
     r"还多少|利息多少|多少利息|多少钱|月供|每期多少|每月多少|一共多少|总共多少|逾期|罚息|提前还|还清|结清|违约金"
 )
+#: of those, the ones the loan just worked out answers better than any FAQ entry (「总共多少利息」 is its
+#: interest, not the articles' 「借1万一年要多少利息」)
+LOAN_COST = re.compile(r"还多少|利息多少|多少利息|月供|每期多少|每月多少|一共多少|总共多少|一共还|总共还")
 
 
 def calc_intro() -> Reply:

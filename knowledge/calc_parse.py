@@ -274,6 +274,11 @@ _MONTHLY_INTEREST = re.compile(r"每月(?:还|付)?利息|每个月(?:还|付)?�
 _PAID = re.compile(
     rf"(?:已经|已)?(?:还了|已还|还过)\s*({_COUNT})\s*(?:期|个月)|第\s*({_COUNT})\s*(?:期|个月)"
 )
+#: the time an early settlement comes at: 「半年后一次还清」「3个月以后还完」 (instalments paid until then)
+_SETTLE_AFTER = re.compile(
+    rf"(?:过|用)?了?\s*(?:({_COUNT})\s*(?:期|个月)|(半年|一年))\s*(?:后|以后|之后|的时候)"
+)
+_HALF_OR_WHOLE_YEAR = {"半年": 6, "一年": 12}
 #: paying off what is left (after instalments paid): settling early
 _SETTLE = re.compile(r"(?:提前|一次性?|全部|都)?(?:还清|结清|还完|还掉)|一次性?还")
 _OVERDUE = re.compile(rf"(?:逾期|晚还|延迟还款|迟还|拖欠|超期)\s*了?\s*({_COUNT})\s*(?:天|日)")
@@ -519,6 +524,16 @@ def parse(
             settles = settle is not None
             if settle is not None:
                 work = _cut(work, settle)  # 「一次还清」 here settles early; it is no repayment method
+    after = _SETTLE_AFTER.search(work) if paid is None else None
+    if after is not None and _SETTLE.search(work[after.end() :]):
+        # 「要是半年后我想一次还清呢」: six instalments paid, then what is left settled
+        count = _number(after.group(1)) if after.group(1) else _HALF_OR_WHOLE_YEAR[after.group(2)]
+        if count is not None and count >= 1:
+            paid_periods, settles = int(count), True
+            work = _cut(work, after)
+            settle = _SETTLE.search(work)
+            if settle is not None:
+                work = _cut(work, settle)
     sums, work = _take_sums(work)
     overdue_days = None
     overdue = _OVERDUE.search(work)

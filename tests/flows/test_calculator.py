@@ -421,3 +421,21 @@ def test_a_bare_figure_in_the_self_check_answers_its_question_not_the_calculator
     chat.say("不是")  # student: no
     chat.say("5000")
     assert chat.session.flow == "check"
+
+
+def test_the_total_interest_asked_after_a_sum_is_that_sum_s_interest(engine: Engine) -> None:
+    from tests.flows.chat import Chat
+
+    chat = Chat(engine)
+    chat.say("借5万 分12期 年化15% 每个月还多少")
+    chat.say("总共多少利息")
+    assert "4,154.99" in chat.text  # not the articles' 「借1万一年要多少利息」
+
+
+def test_settling_after_half_a_year_is_an_early_settlement_of_what_is_left(engine: Engine) -> None:
+    from tests.flows.chat import Chat
+
+    chat = Chat(engine)
+    chat.say("借5万 分12期 年化15% 每个月还多少")
+    chat.say("要是半年后我想一次还清呢")
+    assert "提前还款" in chat.text and "已还6期" in chat.text
