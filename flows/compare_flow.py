@@ -30,7 +30,11 @@ COMPARE = FlowTable(
 #: what a typed message does in the comparison, before the shared routes (flows.routes)
 ROUTES = {
     "picking": routes("names_products_to_compare -> compare_more"),
-    "shown": routes("adds_to_comparison -> compare_more", "asks_about_compared -> compare_row"),
+    "shown": routes(
+        "adds_to_comparison -> compare_more",
+        "asks_about_compared -> compare_row",
+        "asks_which_to_choose -> compare_choose",
+    ),
 }
 
 #: what a question about the comparison in view asks, by the words it uses (first match wins)
@@ -44,7 +48,11 @@ ROW_CUES: list[tuple[AttributeKey, re.Pattern[str]]] = [
     ("annual_rate", re.compile(r"利息|利率|年化|贵|便宜|划算|成本")),
 ]
 #: words that point at the products compared rather than at one of them or at loans in general
-_THE_COMPARED = re.compile(r"这俩|这两|这几|它俩|它们|他俩|哪个|哪家|哪一个|谁|分别|都")
+_THE_COMPARED = re.compile(r"这俩|这两|这几|它俩|它们|他俩|哪个|哪家|哪一个|谁|分别|都|区别|不同|差别|差异|一样|方面")
+#: 「那我到底该选哪个」 after the table: asking for a pick (the row questions are tried first)
+_WHICH_TO_CHOOSE = re.compile(
+    r"选哪个|选哪家|哪个好|哪个更好|哪家好|推荐哪|用哪个|借哪个|该选|怎么选|哪个适合|你推荐|建议我|帮我选|替我选"
+)
 
 
 class CompareTurn(FlowTurn):
@@ -109,3 +117,11 @@ def _asks_about_compared(ctx: TurnContext) -> AttributeKey | None:
     if not _THE_COMPARED.search(reading.text):
         return None
     return next((key for key, cue in ROW_CUES if cue.search(reading.text)), None)
+
+
+@recogniser("asks_which_to_choose")
+def _asks_which_to_choose(ctx: TurnContext) -> bool | None:
+    """「那我到底该选哪个」 with a comparison in view and no row named: how to choose, not a pick."""
+    if len(ctx.session.compare) < 2 or not _WHICH_TO_CHOOSE.search(ctx.reading.text):
+        return None
+    return True

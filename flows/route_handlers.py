@@ -11,7 +11,7 @@ from typing import Any
 from flows import calc_flow, compare_flow, eligibility, faq, menu, next_steps, wants
 from flows.buttons import CheckStart
 from flows.calc_charges import PENALTY, charges_reply
-from flows.compare import compare_reply
+from flows.compare import choose_reply, compare_reply
 from flows.engine_base import CONCERN_TURNS, EngineBase
 from flows.faq import answer_aside
 from flows.i18n import _
@@ -132,6 +132,10 @@ class RouteHandlers(EngineBase):
     def on_compare_row(self, ctx: TurnContext, key: AttributeKey) -> Reply:
         """A question about the products compared (「这俩哪个上征信」): that row of their table."""
         return compare_reply(self.kb, ctx.session.compare, only=key)
+
+    def on_compare_choose(self, ctx: TurnContext, _payload: object) -> Reply:
+        """「那我到底该选哪个」 after a comparison: how to weigh it; the advisor does not pick."""
+        return choose_reply(self.kb, ctx.session.compare)
 
     def on_calc(self, ctx: TurnContext, text: str) -> Reply:
         """A calculation asked outside the calculator; a loan that names no product nor rate, asked right

@@ -179,3 +179,20 @@ def test_another_product_to_compare_with_is_added_to_the_comparison(engine: Engi
     chat.say("小米贷款和微粒贷哪个好")
     chat.say("那跟WE2000比呢")
     assert chat.session.compare == ["xiaomi", "weilidai", "we2000"] and "WE2000" in chat.text
+
+
+def test_a_difference_asked_about_the_products_compared_gets_that_row(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("小米贷款和微粒贷，哪个更好一点？")
+    chat.say("上征信方面有区别吗？")
+    assert "征信上报" in chat.text and "年化利率" not in chat.text
+
+
+def test_asked_which_to_choose_after_a_comparison_the_advisor_explains_how_and_does_not_pick(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say("小米贷款和微粒贷，哪个更好一点？")
+    chat.say("那我到底该选哪个？")
+    assert "不替你定" in chat.text and "资格自测" in chat.text and "24%" in chat.text
+    assert "暂时答不了" not in chat.text and chat.session.compare == ["xiaomi", "weilidai"]
