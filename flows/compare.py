@@ -194,14 +194,17 @@ def choose_reply(kb: KnowledgeBase, product_ids: list[str]) -> Reply:
     text = _(
         "{names}选哪个，我不替你定：我不是贷款机构，也不做推荐。可以按这个顺序看：\n"
         "1. 能不能批：先做资格自测，批不下来的不用比；\n"
-        "2. 真实成本：同样的金额和期数，比真实年化（IRR）和总利息，再对照24%和36%两条线（出处见「利率多少算高利贷」那条回答）；\n"
+        "2. 真实成本：同样的金额和期数，比真实年化（IRR）和总利息，"
+        "再对照24%和36%两条线（出处见「利率多少算高利贷」那条回答）；\n"
         "3. 规则合不合你：提前还款收不收费、逾期罚息多少、上不上征信（上面的完整对比表里有）；\n"
         "4. 只从官方App或微信「钱包」入口申请，不经中介和陌生链接。\n"
         "不是急用的话，不借最省钱。"
     ).format(names=esc(names))
     rows = [[CheckStart().button(_("我能申请吗？（资格自测）"))]]
     if len(product_ids) >= 2:
-        rows.append([CompareFull(products=tuple(product_ids)).button(_("完整对比表（罚息、提前还款、征信等）"))])
+        rows.append(
+            [CompareFull(products=tuple(product_ids)).button(_("完整对比表（罚息、提前还款、征信等）"))]
+        )
     rows.extend(_after_buttons(product_ids)[:1])
     return Reply().add(text, rows)
 

@@ -48,7 +48,9 @@ ROW_CUES: list[tuple[AttributeKey, re.Pattern[str]]] = [
     ("annual_rate", re.compile(r"利息|利率|年化|贵|便宜|划算|成本")),
 ]
 #: words that point at the products compared rather than at one of them or at loans in general
-_THE_COMPARED = re.compile(r"这俩|这两|这几|它俩|它们|他俩|哪个|哪家|哪一个|谁|分别|都|区别|不同|差别|差异|一样|方面")
+_THE_COMPARED = re.compile(
+    r"这俩|这两|这几|它俩|它们|他俩|哪个|哪家|哪一个|谁|分别|都|区别|不同|差别|差异|一样|方面"
+)
 #: 「那我到底该选哪个」 after the table: asking for a pick (the row questions are tried first)
 _WHICH_TO_CHOOSE = re.compile(
     r"选哪个|选哪家|哪个好|哪个更好|哪家好|推荐哪|用哪个|借哪个|该选|怎么选|哪个适合|你推荐|建议我|帮我选|替我选"

@@ -80,10 +80,16 @@ class Engine(Controls):
         session_ttl_days: float = 30.0,
     ) -> None:
         from knowledge.understanding import load_want_matcher
+        from knowledge.understanding.want_classifier import load_want_classifier
 
         self.kb = kb
         self.matcher = matcher
-        self.reader = Reader(kb, matcher, wants or load_want_matcher(kb))  # type: ignore[arg-type]
+        self.reader = Reader(
+            kb,
+            matcher,  # type: ignore[arg-type]
+            wants or load_want_matcher(kb),  # type: ignore[arg-type]
+            load_want_classifier(),
+        )
         self.unanswered_log = unanswered_log
         self.session_ttl_days = session_ttl_days
 

@@ -166,6 +166,16 @@ class RouteHandlers(EngineBase):
             message.buttons = []  # the calculator's own buttons follow
         return reply.extend(self._calc(session, (ctx.reading.text, ctx.reading.mentions, in_view)))
 
+    def on_debt_burden(self, ctx: TurnContext, _payload: object) -> Reply:
+        """「欠了八个平台 加起来十二万 工作也没了」: a few words to the person, then what can be done."""
+        reply = Reply().add(
+            _(
+                "一下子压着这么多，换谁都会慌。先别借新的去还旧的，以贷养贷只会越滚越多；"
+                "一步一步来，下面是能做的："
+            )
+        )
+        return reply.extend(render_entry(self.kb, "overdue.cant_repay", ctx.session.product))
+
     def on_product_card(self, ctx: TurnContext, product: str) -> Reply:
         """「我想了解一下WE2000」: the product's card, as the product menu shows it."""
         ctx.session.product = product
@@ -185,7 +195,13 @@ class RouteHandlers(EngineBase):
             named = [match.product] if match.product else reading.products
             return self._begin_check(session, self._products_for_check(ctx, named))
         if action == "calc":
-            return self._calc(session, None)
+            loan = reading.loan
+            figures = (loan.amount, loan.term_months, loan.term_days, loan.price, loan.overdue_days)
+            if any(value is not None for value in figures):
+                return self.on_calc(
+                    ctx, reading.text
+                )  # 「借1万分12期 每月手续费1% 实际年化是多少」: worked out
+            return self._calc(session, None)  # 「能帮我算账吗」: how to ask
         if action == "compare":
             return self._compare(session, [p for p in reading.products if p in self.kb.products])
         if action == "products":
@@ -212,7 +228,7 @@ class RouteHandlers(EngineBase):
         if action == "inspect_prompt":
             return self._aside(ctx, wants.inspect_prompt())
         if action == "answer":
-            want = reading.want or ""
+            want = ctx.extra.get("want") or reading.want or ""
             return self._aside(ctx, wants.related_answer(self.kb, want, session.product))
         if action == "identifier":  # 「要不要发身份证号」; after a pasted one the warning is already given
             return self._aside(ctx, Reply() if ctx.extra.get("identifier") else wants.identifier_warning([]))
@@ -389,6 +405,7 @@ _WANT_OF_ROUTE: dict[str, Callable[[TurnContext, Any], str | None]] = {
     "scammed": lambda ctx, _p: ctx.reading.want,
     "marked": lambda ctx, _p: ctx.reading.want,
     "want": lambda ctx, _p: ctx.reading.want,
+    "guessed_want": lambda ctx, _p: ctx.reading.guessed_want,
     "identifier": lambda ctx, _p: "act.identifier",
     "situation": lambda ctx, _p: "act.check",
     "states_facts": lambda ctx, _p: "act.check",

@@ -126,11 +126,13 @@ LAST = routes(
     "want -> want",
     "concern -> concern",
     "overdue_now -> overdue_now",
+    "debt_burden -> debt_burden",
     "calculation -> calc",
     "borrow_amount -> borrow",
     "states_facts -> offer_check",
     "what_now -> what_now",
     "introduces_product -> product_card",
+    "guessed_want -> want",
     "anything -> ask",
 )
 
@@ -398,6 +400,21 @@ def _want(ctx: TurnContext) -> str | None:
     return ctx.want()
 
 
+@recogniser("guessed_want")
+def _guessed_want(ctx: TurnContext) -> str | None:
+    """The classifier's want (「联系人随便写一个可以不」 is lying on an application), when nothing before it
+    understood the message and the FAQ has no confident answer: a weaker reading than ``want``."""
+    cued = [want for want in ctx.reading.cued if want not in ("act.affirm", "act.deny")]
+    if cued:
+        return None  # a cue's want (「测测」 is the self-check) is surer: the FAQ's route serves it
+    # (「ok 谢」: an ok beside a thanks is the thanks)
+    want = ctx.reading.guessed_want
+    if want is None or want not in ctx.engine.kb.entries or ctx.meaning.band == "answer":
+        return None
+    ctx.extra["want"] = want
+    return ctx.engine.kb.entries[want].action
+
+
 @recogniser("states_facts")
 def _states_facts(ctx: TurnContext) -> dict[str, Any] | None:
     """Facts stated: in a flow that keeps them, any; elsewhere a situation told (two facts or more, or one
@@ -445,6 +462,23 @@ def _concern(ctx: TurnContext) -> str | None:
     if concern == "message" and topic == "rates":
         return concern  # 「每期1980 这利息高吗」: that message's rate, not the articles' ranges
     return None
+
+
+#: a debt told as a burden (「欠了八个平台 加起来十二万 工作也没了」): many lenders, a large sum, no pay
+_DEBT_BURDEN = re.compile(
+    r"(?:欠|负债|背)了?.{0,8}(?:[0-9一二三四五六七八九十两几多]+个?(?:平台|家|网贷)|好几家|很多家|"
+    r"[0-9一二三四五六七八九十两几]+[0-9一二三四五六七八九十两几千百]*万)|还不上|以贷养贷|拆东墙|"
+    r"(?:工作|饭碗)也?(?:没了|丢了)|失业了|被裁了"
+)
+
+
+@recogniser("debt_burden")
+def _debt_burden(ctx: TurnContext) -> bool | None:
+    """A debt told as a burden, asking nothing the FAQ answers with confidence: met as a person, then what
+    can be done when one cannot repay (the FAQ would only offer 「您是不是想问」)."""
+    if not _DEBT_BURDEN.search(ctx.reading.text) or ctx.session.concern == "crisis":
+        return None
+    return True if ctx.meaning.band != "answer" else None
 
 
 #: 「那咋办」「然后呢」: what to do next about the answer just read, asked with no words of its own

@@ -219,7 +219,9 @@ _SUMS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "interest_month",
-        re.compile(rf"(?:一个月|每个月|每月|月)\s*(?:还|付)?\s*(?:的)?\s*利息\s*(?:是|要|就|才|大概|约)?\s*({_MONEY})\s*元?{_NOT_MONEY_AFTER}"),
+        re.compile(
+            rf"(?:一个月|每个月|每月|月)\s*(?:还|付)?\s*(?:的)?\s*利息\s*(?:是|要|就|才|大概|约)?\s*({_MONEY})\s*元?{_NOT_MONEY_AFTER}"
+        ),
     ),
     (
         "per_day_yuan",
@@ -230,7 +232,9 @@ _SUMS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "received",
-        re.compile(rf"(?:实际|只|才)?(?:到手|到账|拿到|收到)\s*(?:的|了)?\s*(?:只有|才|是|了)?\s*({_MONEY})\s*元?{_NOT_MONEY_AFTER}"),
+        re.compile(
+            rf"(?:实际|只|才)?(?:到手|到账|拿到|收到)\s*(?:的|了)?\s*(?:只有|才|是|了)?\s*({_MONEY})\s*元?{_NOT_MONEY_AFTER}"
+        ),
     ),
     (
         "fee_upfront",
@@ -241,7 +245,9 @@ _SUMS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "installment",
-        re.compile(rf"(?:每期|每个月|每月|月供|一期)\s*(?:要|得|需要)?\s*还?\s*(?:款)?\s*({_MONEY})\s*元?{_NOT_MONEY_AFTER}"),
+        re.compile(
+            rf"(?:每期|每个月|每月|月供|一期)\s*(?:要|得|需要)?\s*还?\s*(?:款)?\s*({_MONEY})\s*元?{_NOT_MONEY_AFTER}"
+        ),
     ),
     (
         "interest_total",
@@ -587,8 +593,16 @@ def parse(
 
 
 #: the sums of money a request may hold besides the amount
-_SUM_FIELDS = ("installment", "total_repaid", "interest_total", "interest_month", "per_day_yuan", "fee_month",
-               "received", "fee_upfront")
+_SUM_FIELDS = (
+    "installment",
+    "total_repaid",
+    "interest_total",
+    "interest_month",
+    "per_day_yuan",
+    "fee_month",
+    "received",
+    "fee_upfront",
+)
 _CALC_CUES = re.compile(
     r"利息|还多少|要还|总共还|一共还|月供|每月还|每期还|多少钱|成本|划算|计算|算一下|算算|irr|年化"
 )

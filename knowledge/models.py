@@ -330,6 +330,10 @@ class FaqEntry(StrictModel):
     #: is both act.identity and advice.disclaimer, and either reply is right): the want matcher learns
     #: from their examples neither way, instead of learning that a perfect match may be no want
     overlaps: list[Id] = Field(default_factory=list)
+    #: for ``kind: action`` only: words one of which a message must hold for the want classifier's guess
+    #: of this want to be taken (「我能去投诉吗」 has the form of 「我能借吗」 but asks nothing of a loan);
+    #: none: its guess is taken as it is
+    guess_needs: str | None = None
 
     @model_validator(mode="after")
     def _actions_and_answers(self) -> FaqEntry:
@@ -337,9 +341,9 @@ class FaqEntry(StrictModel):
             raise ValueError(f"{self.id}: an entry has an action exactly when its kind is action")
         if self.kind != "action" and not self.answers:
             raise ValueError(f"{self.id}: an FAQ entry needs at least one answer")
-        if (self.markers or self.cues or self.overlaps) and self.kind != "action":
-            raise ValueError(f"{self.id}: only wants (kind action) have markers, cues and overlaps")
-        for marker in [*self.markers, *self.cues]:
+        if (self.markers or self.cues or self.overlaps or self.guess_needs) and self.kind != "action":
+            raise ValueError(f"{self.id}: only wants (kind action) have markers, cues, overlaps, guess_needs")
+        for marker in [*self.markers, *self.cues, *([self.guess_needs] if self.guess_needs else [])]:
             try:
                 re.compile(marker)
             except re.error as exc:

@@ -199,7 +199,7 @@ def parse_student(text: str) -> bool | None:
 
 
 _NOT_MAINLAND = re.compile(
-    # 「没有大陆身分证」: Taiwan writes 身分證; 台胞证 / 回乡证 are the permits of those who hold no mainland card
+    # 「没有大陆身分证」: Taiwan writes 身分證; 台胞证 / 回乡证 are permits of those with no mainland card
     r"香港|澳门|台湾|港澳|外籍|外国|护照|海外|台胞证|回乡证|(?:没有|没|无)(?:中国|大陆|内地)?(?:的)?(?:居民)?身[份分]证"
     r"|身[份分]证.{0,2}(?:没有|没了|丢了)|不是大陆|非大陆"
 )

@@ -377,6 +377,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         f" baseline BM25 ≥ {baseline_threshold};"
         f" wrote {out}"
     )
+    if args.wants and args.out is None:
+        # the second reader of wants learns from the same examples: fitted again with them
+        from knowledge.understanding.want_classifier import MODEL_PATH, refit
+
+        figures = refit(load())
+        print(
+            f"want classifier: threshold {figures['threshold']}, cross-validated: wants recognised"
+            f" {figures['wants_recognised']:.1%}, FAQ questions taken {figures['faq_taken']:.2%},"
+            f" to decline taken {figures['oos_taken']:.2%}; wrote {MODEL_PATH}"
+        )
     return 0
 
 

@@ -42,8 +42,8 @@ _NO_MAINLAND_ID = re.compile(
 _MAINLAND_ID = re.compile(r"\bi have (?:a |an )?(?:chinese |mainland )?(?:id|identity card)\b")
 #: an age said in words that make it one: 「I am 31」「31 years old」「age 31」 (not 「I am 24 percent sure」)
 _AGE = re.compile(
-    r"\bi(?:'m| am)\s+(\d{2})\b(?!\s*(?:k\b|%|percent|rmb|yuan|cny|元|块))|\b(\d{2})\s*(?:years? old|yo|y/o)\b|"
-    r"\bage[d:]?\s+(\d{2})\b"
+    r"\bi(?:'m| am)\s+(\d{2})\b(?!\s*(?:k\b|%|percent|rmb|yuan|cny|元|块))"
+    r"|\b(\d{2})\s*(?:years? old|yo|y/o)\b|\bage[d:]?\s+(\d{2})\b"
 )
 _XIAOMI_DEVICE = re.compile(r"\b(?:xiaomi|redmi|mi) (?:phone|device|\d+)\b|\bredmi\b")
 #: a reply to a yes/no question that starts with yes or no and may go on (「no, only a passport」)

@@ -55,7 +55,9 @@ _LOAN_QUOTE = re.compile(r"借了|贷了|借款|分[0-9一二两三四五六七�
 #: English words in a message (its clauses are then words, not phrases)
 _ENGLISH_WORDS = re.compile(r"[a-z]{3,}")
 #: the English word after a number that makes it something other than an age
-_EN_UNIT = re.compile(r"(?:percent|%|rmb|yuan|cny|k\b|months?|days?|weeks?|years?|times|apr|per|dollars?|usd|元|块)")
+_EN_UNIT = re.compile(
+    r"(?:percent|%|rmb|yuan|cny|k\b|months?|days?|weeks?|years?|times|apr|per|dollars?|usd|元|块)"
+)
 #: a whole-number age with its cue: 「27岁」「二十七周岁」, or 「我27」「今年27了」「我是26」「年龄30」
 _AGE_UNIT = re.compile(r"([0-9]{1,3}|[一二三四五六七八九]?十[一二三四五六七八九]?)(?:岁|周岁)")
 _AGE_CUE = re.compile(
@@ -122,7 +124,9 @@ def facts_in(folded: str) -> Facts:
         folded = folded.replace("到手", "到账")
     clauses = clauses_of(folded)
     facts: Facts = english_facts(folded)
-    english = _ENGLISH_WORDS.search(folded) is not None  # 「I am 29, no overdue」: what the Chinese readers find wins
+    english = (
+        _ENGLISH_WORDS.search(folded) is not None
+    )  # 「I am 29, no overdue」: what the Chinese readers find wins
     for index, clause in enumerate(clauses):
         if _HYPOTHETICAL.search(clause):
             continue

@@ -25,6 +25,7 @@ from knowledge.understanding.profile import Facts, facts_in
 if TYPE_CHECKING:  # the matcher (numpy, rjieba) is imported by whoever builds one, not by every reader
     from knowledge.calc_request import CalcRequest
     from knowledge.understanding.matcher import Analysis, LexicalMatcher
+    from knowledge.understanding.want_classifier import WantClassifier
 
 #: longest text read as a question; longer messages are cut (nobody asks a 2000-character question)
 MAX_CHARS = 300
@@ -42,21 +43,27 @@ MAX_QUESTIONS = 3
 _ENGLISH_WORDS = frozenset(
     (
         "a", "an", "the", "i", "you", "we", "is", "are", "am", "do", "does", "can", "could", "would",
-        "should", "how", "what", "when", "where", "why", "which", "who", "my", "your", "me", "it", "this",
-        "that", "to", "of", "for", "in", "on", "with", "and", "or", "not", "no", "yes", "loan", "loans",
-        "borrow", "credit", "rate", "interest", "apply", "repay", "help", "please", "hello", "hi", "thanks",
-        "about", "here", "there", "even", "legal", "percent", "pay", "paid", "money", "fee", "fees", "deposit",
-        "scam", "get", "have", "has", "need", "want", "bank", "much", "many", "month", "year", "be", "if",
-        "so", "they", "he", "she", "says", "said", "first", "will", "was", "were", "ok", "thank", "bye",
-        "late", "overdue", "safe", "real", "fake", "still", "asking", "asked", "told", "from", "at",
+        "should", "how", "what", "when", "where", "why", "which", "who", "my", "your", "me", "it",
+        "this", "that", "to", "of", "for", "in", "on", "with", "and", "or", "not", "no", "yes", "loan",
+        "loans", "borrow", "credit", "rate", "interest", "apply", "repay", "help", "please", "hello",
+        "hi", "thanks", "about", "here", "there", "even", "legal", "percent", "pay", "paid", "money",
+        "fee", "fees", "deposit", "scam", "get", "have", "has", "need", "want", "bank", "much", "many",
+        "month", "year", "be", "if", "so", "they", "he", "she", "says", "said", "first", "will", "was",
+        "were", "ok", "thank", "bye", "late", "overdue", "safe", "real", "fake", "still", "asking",
+        "asked", "told", "from", "at",
     )
-)
+)  # fmt: skip
 _LATIN_WORDS = re.compile(r"[a-z]+")
 _CLAUSE_BREAK = re.compile(r"[，,。!！?？;；~～\s]+")
 #: 「先说额度」「讲讲利息」: a request to be told about a topic, asked without a question word
 _TELL_ME = re.compile(r"(?:先|再|就)?(?:说说|说下|说一下|讲讲|讲下|讲一下|介绍下|介绍一下|说|讲)(?!不|了)")
 #: the words that open a follow-up and say nothing of its topic: 「那能借多少」「那么利息呢」「所以要还多少」
 _OPENER = re.compile(r"(?:那么|那请问|那|所以|然后)\s*")
+#: offering to send a number (「我把身份证号发你」「你要我的手机号吗」「给你我卡号」): no pasted number yet,
+#: but the same warning is due
+_OFFERS_IDENTIFIER = re.compile(
+    r"(?:发|给|告诉|报)(?:给)?你|你(?:要|用)(?:我|俺)|给你(?:我|俺)|send you|give you|(?:发|传)过去"
+)
 #: something to read besides figures and symbols: a Han character or a Latin word
 _WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z]{2,}")
 
@@ -88,6 +95,7 @@ class Reading:
     _reader: Reader = field(repr=False)
     _meanings: dict[tuple[str | None, str | None], FaqMatch] = field(default_factory=dict, repr=False)
     _want: list[str | None] = field(default_factory=list, repr=False)
+    _guessed: list[str | None] = field(default_factory=list, repr=False)
     _loan: list[CalcRequest] = field(default_factory=list, repr=False)
 
     @property
@@ -135,6 +143,14 @@ class Reading:
         if not self._want:
             self._want.append(self._reader.want_of(self))
         return self._want[0]
+
+    @property
+    def guessed_want(self) -> str | None:
+        """The want the classifier reads in a message the want matcher is not sure of (or ``None``): a
+        weaker reading than :attr:`want`, taken only when nothing else understood the message."""
+        if not self._guessed:
+            self._guessed.append(None if self.want is not None else self._reader.guessed_want_of(self))
+        return self._guessed[0]
 
     @property
     def want_match(self) -> FaqMatch:
@@ -195,6 +211,13 @@ class Reading:
         pointed = found.band == "suggest" or _ABOUT_THIS.search(text) or _TOPIC_ALONE.fullmatch(text)
         if short and found.suggestions[:1] == [previous_entry] and pointed:
             return replace(found, band="answer", entry_id=previous_entry, suggestions=[])
+        # 「那我缺钱咋办呀」 after 「学生能申请吗」: the likeliest entry is one the answer just read points to
+        # (its related questions), asked on from it (「那…」): that next question is answered
+        previous = self._reader.kb.entries.get(previous_entry)
+        related = previous.related if previous is not None else []
+        guess = found.suggestions[:1]
+        if short and guess and guess[0] in related and (found.band == "suggest" or _OPENER.match(text)):
+            return replace(found, band="answer", entry_id=guess[0], suggestions=[])
         return found
 
     def questions(
@@ -250,10 +273,18 @@ class Reader:
     """Reads messages against one knowledge base and its two matchers (built once, shared by every chat):
     the FAQ matcher and the want matcher (:func:`knowledge.understanding.load_want_matcher`)."""
 
-    def __init__(self, kb: KnowledgeBase, matcher: LexicalMatcher, wants: LexicalMatcher) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        matcher: LexicalMatcher,
+        wants: LexicalMatcher,
+        classifier: WantClassifier | None = None,
+    ) -> None:
         self.kb = kb
         self.matcher = matcher
         self.wants = wants
+        #: the second reader of wants, for what the want matcher is not sure of (want_classifier.py)
+        self.classifier = classifier
         self._markers = [
             (entry.id, re.compile("|".join(f"(?:{m})" for m in entry.markers)))
             for entry in kb.entries.values()
@@ -322,3 +353,23 @@ class Reader:
         if match.band == "answer" and (match.entry_id != "act.identifier" or reading.identifiers):
             return match.entry_id  # 「要不要身份证」 asks about one; only a pasted number is one
         return "act.identifier" if reading.identifiers else None
+
+    def guessed_want_of(self, reading: Reading) -> str | None:
+        """The classifier's want for a reading (see :attr:`Reading.guessed_want`)."""
+        if self.classifier is None or not _WORDS.search(reading.text):
+            return None
+        guess = self.classifier.want_of(reading.text)
+        plain = (
+            reading._without_opener()
+        )  # 「那你们到底是干啥的」: the 「那」 only ties it to what came before
+        if guess is None and plain is not None:
+            guess = self.classifier.want_of(plain)
+        if guess is None or (guess[0] == "act.identifier" and not _OFFERS_IDENTIFIER.search(reading.text)):
+            return None  # 「我把身份证号发你吧」 offers one; 「要不要身份证」 still asks about one
+        # two readers agreeing: the want matcher's likeliest want, however unsure, must be the same one;
+        # and a want that needs words (the self-check: about borrowing) must find them
+        likeliest, _product = self.wants.best_guess(reading.raw)
+        needs = self.kb.entries[guess[0]].guess_needs if guess[0] in self.kb.entries else None
+        if likeliest != guess[0] or (needs is not None and not re.search(needs, reading.text)):
+            return None
+        return guess[0]

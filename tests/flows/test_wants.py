@@ -331,3 +331,22 @@ def test_a_bare_topic_follow_up_shared_by_several_entries_gets_their_overview(en
     chat.say("微粒贷要刷脸吗")
     chat.say("逾期呢")
     assert "逾期会有什么后果" in chat.text and "暂时答不了" not in chat.text
+
+
+def test_a_debt_told_as_a_burden_is_met_as_a_person_then_with_what_can_be_done(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("欠了八个平台 加起来十二万 工作也没了")
+    assert "以贷养贷" in chat.text and "协商" in chat.text and "您是不是想问" not in chat.text
+
+
+def test_an_offer_to_send_an_id_number_is_declined_and_the_check_offered_instead(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我把身份证照片发你吧")
+    assert "别发" in chat.text and "已从记录里隐去" not in chat.text
+    assert any("资格自测" in b.label for b in chat.reply.buttons())
+
+
+def test_a_sum_read_as_a_want_to_calculate_is_worked_out_not_met_with_the_intro(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("借1万分12期 每月手续费1% 实际年化是多少")
+    assert "IRR" in chat.text and "例如" not in chat.text

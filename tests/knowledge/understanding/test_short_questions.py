@@ -34,8 +34,13 @@ def test_the_topic_of_a_question_leaves_out_the_product_and_the_words_that_only_
 
 
 def test_a_topic_shared_by_several_entries_names_none(matcher: LexicalMatcher) -> None:
-    # 「逾期」 alone is the penalty, the consequences, what to do …
-    assert matcher.topic_entry(matcher.analyse("逾期")) is None
+    # 「申请」 alone is how to apply for 小米贷款, for 微粒贷, for WE2000 …
+    assert matcher.topic_entry(matcher.analyse("申请")) is None
+
+
+def test_a_bare_topic_the_data_gives_an_overview_for_names_the_overview(matcher: LexicalMatcher) -> None:
+    # 「逾期」 alone is the penalty, the consequences, what to do …: the consequences entry lists them all
+    assert matcher.topic_entry(matcher.analyse("逾期")) == "overdue.consequences"
 
 
 def test_a_topic_names_no_entry_about_another_product(matcher: LexicalMatcher) -> None:
