@@ -594,12 +594,21 @@ LIKELY_NUMBERS: dict[str, tuple[int, int]] = {
 }
 
 
+#: what may stand beside a bare number answering a question (「好像六百二吧」「大概650分」): the rest is more
+_ANSWER_FILLERS = re.compile(
+    r"[0-9０-９.,，。\s]|[零一二两三四五六七八九十百千万]|分|岁|元|块|左右|上下|吧|啊|呀|大概|大约|差不多|好像|应该|"
+    r"估计|的|是|我|俺|了|多|有|就|才|只|刚|满|目前|现在"
+)
+
+
 @recogniser("answers_another")
 def _answers_another(ctx: TurnContext) -> dict[str, AnswerValue] | None:
     """A bare number answering, it seems, another question still open than the one asked."""
     draft, text = ctx.session.check, ctx.reading.text
     if not draft.asked or ctx.reading.facts or not ctx.reading.numbers:
         return None
+    if ctx.reading.is_question or len(_ANSWER_FILLERS.sub("", text)) > 4:
+        return None  # 「他们说先交500保证金就能放款 靠谱不」 is no pay score of 500
     kb, profile = ctx.engine.kb, draft_profile(draft)
     needed = questions_needed(kb, draft.products, profile, skipped=skipped_keys(draft))
     fits = []

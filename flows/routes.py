@@ -155,7 +155,9 @@ def _quits(ctx: TurnContext) -> str | None:
     reading = ctx.reading
     if ctx.session.flow not in ("check", "calc") or reading.is_question or not QUITTING.search(reading.text):
         return None
-    return "cancel" if "act.deny" in reading.cued else None
+    # 「算了不测了」 is read as a no by the want matcher, not by a cue: either way it leaves
+    said_no = "act.deny" in reading.cued or reading.want == "act.deny" or QUITTING.match(reading.text)
+    return "cancel" if said_no else None
 
 
 @recogniser("despair")

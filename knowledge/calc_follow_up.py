@@ -9,8 +9,9 @@ from typing import Any
 
 from knowledge.base import KnowledgeBase
 from knowledge.calc_parse import money, parse, product_finder, uniform_symbols
-from knowledge.calc_request import CalcRequest
+from knowledge.calc_request import PER_AMOUNT, QUOTED, CalcRequest
 from knowledge.costs import Price
+from knowledge.solve import SolveError, from_installments
 from knowledge.understanding.normalize import fold
 from knowledge.understanding.products import Mention
 
@@ -71,7 +72,32 @@ def follow_up(
         # 「按2%算呢」 after an early-settlement fee: that fee, tried, not a rate for a new loan
         request = replace(request, intent="early", price=None, price_guessed=False)
         request = replace(request, early_fee_pct=price.value_pct)
+    if _only_the_term(request) and not _CORRECTION.match(folded.strip()):
+        # 「那换成24期呢」 asks what if; 「啊不对 是18期」 corrects what was said, instalment and all
+        previous = _rate_kept(previous)
     return request.merged_over(previous) if previous.has_numbers() or previous.intent != "cost" else request
+
+
+def _only_the_term(request: CalcRequest) -> bool:
+    """「那换成24期呢」: a new term and nothing else that prices the loan."""
+    prices = (request.amount, request.price, request.product, request.received, request.fee_upfront)
+    sums = [getattr(request, name) for name in (*QUOTED, *PER_AMOUNT)]
+    return request.has_term() and all(value is None for value in (*prices, *sums))
+
+
+def _rate_kept(previous: CalcRequest) -> CalcRequest:
+    """The loan of 「借2万 分12期 每月还1900」 at the rate its instalment implies, without the instalment:
+    over another term (「那换成24期呢」) the same loan costs that rate, not 1900 a month for twice as long."""
+    if previous.installment is None or previous.amount is None or previous.term_months is None:
+        return previous
+    if previous.received is not None or previous.fee_upfront is not None or previous.fee_upfront_pct is not None:
+        return previous  # the fee is part of what the instalment implies: no plain rate to carry over
+    try:
+        solved = from_installments(previous.amount, previous.installment, previous.term_months)
+    except SolveError:
+        return previous
+    rate = Price("annual", round(solved.irr_annual_pct, 2))
+    return replace(previous, installment=None, price=rate, price_guessed=False)
 
 
 def _replace_value(previous: CalcRequest, value: float, old: float | None) -> CalcRequest:

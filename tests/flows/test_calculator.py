@@ -439,3 +439,12 @@ def test_settling_after_half_a_year_is_an_early_settlement_of_what_is_left(engin
     chat.say("借5万 分12期 年化15% 每个月还多少")
     chat.say("要是半年后我想一次还清呢")
     assert "提前还款" in chat.text and "已还6期" in chat.text
+
+
+def test_another_term_for_a_loan_given_by_its_instalment_keeps_the_rate_it_implies(engine: Engine) -> None:
+    from tests.flows.chat import Chat
+
+    chat = Chat(engine)
+    chat.say("借2万 分12期 每月还1900 这利息高不高")
+    chat.say("那换成24期呢")
+    assert "24.91%" in chat.text and "1,900.00" not in chat.text  # not 1900 a month for twice as long

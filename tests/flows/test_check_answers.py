@@ -44,3 +44,11 @@ def test_what_now_after_an_answer_points_to_its_steps_and_the_next_questions(eng
     chat.say("那咋办")
     assert "暂时答不了" not in chat.text and engine.kb.entries[entry].question in chat.text
     assert len(chat.reply.buttons()) >= 2
+
+
+def test_a_figure_inside_a_question_mid_check_is_no_answer_to_another_question(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("帮我测测微粒贷")
+    chat.say("他们说先交500保证金就能放款 靠谱不")
+    assert "wechat_pay_score" not in chat.session.check.answers
+    assert "保证金" in chat.text  # the question is answered: an upfront fee is the classic scam

@@ -31,11 +31,14 @@ def test_a_message_that_only_contains_a_steering_word_does_not_steer(text: str) 
     assert global_word(text) is None
 
 
-def test_leaving_the_check_in_words_keeps_nothing_of_it_and_offers_nothing_back(engine: Engine) -> None:
+@pytest.mark.parametrize("leaving", ["好吧 那我不测了", "算了不测了"])
+def test_leaving_the_check_in_words_keeps_nothing_of_it_and_offers_nothing_back(
+    engine: Engine, leaving: str
+) -> None:
     chat = Chat(engine)
     chat.say("帮我测测微粒贷")
     chat.say("28")
-    chat.say("好吧 那我不测了")
+    chat.say(leaving)
     assert "没有保留" in chat.text and "继续刚才的自测" not in chat.text
     assert chat.session.paused == {} and chat.session.profile == {}
     chat.say("我能申请吗")
