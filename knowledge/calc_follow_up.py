@@ -90,7 +90,8 @@ def _rate_kept(previous: CalcRequest) -> CalcRequest:
     over another term (「那换成24期呢」) the same loan costs that rate, not 1900 a month for twice as long."""
     if previous.installment is None or previous.amount is None or previous.term_months is None:
         return previous
-    if previous.received is not None or previous.fee_upfront is not None or previous.fee_upfront_pct is not None:
+    fees = (previous.received, previous.fee_upfront, previous.fee_upfront_pct)
+    if any(value is not None for value in fees):
         return previous  # the fee is part of what the instalment implies: no plain rate to carry over
     try:
         solved = from_installments(previous.amount, previous.installment, previous.term_months)
