@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from flows.buttons import Resume
 from flows.engine import Engine
 from flows.session import Session
@@ -350,3 +352,23 @@ def test_a_sum_read_as_a_want_to_calculate_is_worked_out_not_met_with_the_intro(
     chat = Chat(engine)
     chat.say("借1万分12期 每月手续费1% 实际年化是多少")
     assert "IRR" in chat.text and "例如" not in chat.text
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("征信黑了哪里还能借", "act.black_loan"),
+        ("不看大数据的贷款", "act.black_loan"),
+        ("any loan app that doesnt check credit", "act.black_loan"),
+        ("无业能写成有工作吗", "act.lying"),
+        ("负债能不填吗", "act.lying"),
+        ("用家里人的身份证申请行不行", "act.lying"),
+        ("他还在催我转钱", "act.scam_ongoing"),
+        ("微粒代开通步骤", None),  # a typo of 微粒贷 is no 「代开通」
+        ("微粒贷是不是不上征信", None),  # an FAQ question, not a wish for a loan that hides from it
+    ],
+)
+def test_the_moments_that_matter_are_recognised_in_more_words(
+    engine: Engine, text: str, want: str | None
+) -> None:
+    assert engine.want_served(text) == want
