@@ -104,6 +104,8 @@ class RouteHandlers(EngineBase):
             return self.on_crisis(ctx, None)
         if "act.scammed" in ctx.reading.cued:  # 「is it possible to get the money back」
             return self.on_scammed(ctx, None)
+        if "act.sad" in ctx.reading.cued:  # 「is there someone i can talk to? i feel really down」
+            return self.on_want(ctx, "comfort")
         if ctx.reading.cued and len(ctx.reading.text.split()) <= 4:
             # 「ok thanks a lot」: small talk, answered (in English); a longer message is introduced to
             return self.on_want(ctx, self.kb.entries[ctx.reading.cued[0]].action or "")

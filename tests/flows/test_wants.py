@@ -372,3 +372,17 @@ def test_the_moments_that_matter_are_recognised_in_more_words(
     engine: Engine, text: str, want: str | None
 ) -> None:
     assert engine.want_served(text) == want
+
+
+def test_an_english_writer_who_feels_down_gets_the_line_to_call_not_the_introduction(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("hi, what can you do")
+    chat.say("ok thanks, is there someone i can talk to? i feel really down")
+    assert "12356" in chat.text and "I cover" not in chat.text
+
+
+def test_an_english_question_on_interest_gets_the_rates_answer(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("hi, what can you do")
+    chat.say("what about the interest")
+    assert "24%" in chat.text or "年化" in chat.text
