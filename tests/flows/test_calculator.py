@@ -15,6 +15,7 @@ from flows.formatting import width
 from flows.i18n import using_locale
 from flows.reply import MAX_BUTTON_ID_BYTES, Reply, plain_text
 from flows.session import Session
+from tests.flows.chat import Chat
 from knowledge.base import KnowledgeBase, default
 from tests.flows.chat import Chat
 from tests.flows.sample_kb import sample_kb
@@ -424,8 +425,6 @@ def test_a_bare_figure_in_the_self_check_answers_its_question_not_the_calculator
 
 
 def test_the_total_interest_asked_after_a_sum_is_that_sum_s_interest(engine: Engine) -> None:
-    from tests.flows.chat import Chat
-
     chat = Chat(engine)
     chat.say("借5万 分12期 年化15% 每个月还多少")
     chat.say("总共多少利息")
@@ -433,8 +432,6 @@ def test_the_total_interest_asked_after_a_sum_is_that_sum_s_interest(engine: Eng
 
 
 def test_settling_after_half_a_year_is_an_early_settlement_of_what_is_left(engine: Engine) -> None:
-    from tests.flows.chat import Chat
-
     chat = Chat(engine)
     chat.say("借5万 分12期 年化15% 每个月还多少")
     chat.say("要是半年后我想一次还清呢")
@@ -442,8 +439,6 @@ def test_settling_after_half_a_year_is_an_early_settlement_of_what_is_left(engin
 
 
 def test_another_term_for_a_loan_given_by_its_instalment_keeps_the_rate_it_implies(engine: Engine) -> None:
-    from tests.flows.chat import Chat
-
     chat = Chat(engine)
     chat.say("借2万 分12期 每月还1900 这利息高不高")
     chat.say("那换成24期呢")
