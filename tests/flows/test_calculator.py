@@ -15,7 +15,6 @@ from flows.formatting import width
 from flows.i18n import using_locale
 from flows.reply import MAX_BUTTON_ID_BYTES, Reply, plain_text
 from flows.session import Session
-from tests.flows.chat import Chat
 from knowledge.base import KnowledgeBase, default
 from tests.flows.chat import Chat
 from tests.flows.sample_kb import sample_kb
