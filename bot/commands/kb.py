@@ -119,6 +119,7 @@ def _check(args: argparse.Namespace) -> int:
         + f"{len(kb.criteria)} 条资格条件。"
     )
     _print_index_state(kb)
+    _print_classifier_state(kb)
     if not args.no_confusions:
         _print_confusions(kb)
     return 0
@@ -137,6 +138,19 @@ def _build(args: argparse.Namespace) -> int:
         done = "已是最新" if before[view] == "fresh" else "已构建"
         print(f"匹配索引（{view}）{done}：{folder}（{size / 1024 / 1024:.1f} MB）")
     return 0
+
+
+def _print_classifier_state(kb: KnowledgeBase) -> None:
+    """A note when the want classifier was fitted on other examples than the knowledge base's."""
+    from knowledge.understanding.want_classifier import classifier_state
+
+    state = classifier_state(kb)
+    if state != "fresh":
+        what = "还没有拟合" if state == "missing" else "是用旧的例句拟合的"
+        print(
+            f"提示：意图分类器{what}，运行 python -m knowledge.understanding.calibrate --wants 重新拟合"
+            "（例句改过以后都要做）。"
+        )
 
 
 def _print_index_state(kb: KnowledgeBase) -> None:

@@ -185,6 +185,15 @@ def load_want_classifier(path: Path = MODEL_PATH) -> WantClassifier | None:
         )
 
 
+def classifier_state(kb: KnowledgeBase, path: Path = MODEL_PATH) -> str:
+    """``fresh``, ``stale`` (fitted on other examples than ``kb``'s) or ``missing``."""
+    saved = load_want_classifier(path) if path.exists() else None
+    if saved is None:
+        return "missing"
+    texts, labels, _classes = training_set(kb)
+    return "fresh" if saved.fitted_on == fingerprint(texts, labels) else "stale"
+
+
 def cross_validated(
     rows: Sequence[np.ndarray], targets: np.ndarray, n_classes: int, keys: Sequence[str], folds: int = 5
 ) -> np.ndarray:

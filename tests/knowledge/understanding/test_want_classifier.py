@@ -3,6 +3,9 @@ is unsure."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -12,6 +15,7 @@ from knowledge.understanding.want_classifier import (
     FAQ,
     NONE,
     WantClassifier,
+    classifier_state,
     features,
     fingerprint,
     fit,
@@ -74,3 +78,10 @@ def test_the_threshold_is_the_lowest_that_keeps_faq_questions_within_the_budget(
 )
 def test_wants_the_matcher_is_unsure_of_are_served(engine: Engine, text: str, want: str | None) -> None:
     assert engine.want_served(text) == want
+
+
+def test_kb_check_can_tell_a_classifier_fitted_on_other_examples(tmp_path: Path) -> None:
+    kb = load()
+    assert classifier_state(kb) == "fresh"
+    assert classifier_state(replace(kb, examples=tuple(kb.examples)[1:])) == "stale"
+    assert classifier_state(kb, tmp_path / "none.npz") == "missing"
