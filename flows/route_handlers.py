@@ -100,18 +100,18 @@ class RouteHandlers(EngineBase):
         return reply.extend(rest)
 
     def on_english(self, ctx: TurnContext, _payload: object) -> Reply:
-        if ctx.session.concern == "crisis":  # 「is there anyone i can talk to」 after despair
+        want = _english_want(ctx)
+        if want == "act.despair":  # 「is there anyone i can talk to」 after despair
             return self.on_crisis(ctx, None)
-        if "act.scammed" in ctx.reading.cued:  # 「is it possible to get the money back」
+        if want == "act.scammed":  # 「is it possible to get the money back」
             return self.on_scammed(ctx, None)
-        if "act.sad" in ctx.reading.cued:  # 「is there someone i can talk to? i feel really down」
-            return self.on_want(ctx, "comfort")
-        if ctx.reading.cued and len(ctx.reading.text.split()) <= 4:
-            # 「ok thanks a lot」: small talk, answered (in English); a longer message is introduced to
-            return self.on_want(ctx, self.kb.entries[ctx.reading.cued[0]].action or "")
-        if _ENGLISH_CHECK.search(ctx.reading.text):  # 「can I check if I qualify for xiaomi loan」
+        if want == "act.check":  # 「can I check if I qualify for xiaomi loan」
             ctx.session.english_introduced = True
             return self._begin_check(ctx.session, self._products_for_check(ctx, ctx.reading.products))
+        if want is not None:
+            # 「i feel really down」「that's not what i asked」, or small talk (「ok thanks a lot」): answered
+            ctx.extra["want"] = want
+            return self.on_want(ctx, self.kb.entries[want].action or "")
         if ctx.reading.facts and ctx.session.english_introduced:  # 「I am 31」: kept, and the check offered
             return self.on_offer_check(ctx, dict(ctx.reading.facts))
         topics = self.reader.english_topics(ctx.reading)
@@ -398,6 +398,27 @@ class RouteHandlers(EngineBase):
 #: an English message asking for the self-check: 「am I eligible」「check if I qualify」 (「can I apply」 is
 #: a question the requirements answer, with the self-check among the buttons)
 _ENGLISH_CHECK = re.compile(r"\b(?:qualify|eligib\w*|self[- ]?check)\b|\bcheck (?:if|whether) i\b")
+#: wants an English message is served as whatever its length, when one of their cues is in it (small talk
+#: only in a short message: 「thanks, and what is the interest on weilidai」 is a question)
+_ENGLISH_WANTS = (
+    "act.scammed", "act.sad", "act.scam_ongoing", "act.identifier", "act.lying", "act.black_loan",
+    "act.complaint", "act.products", "act.calc",
+)  # fmt: skip
+
+
+def _english_want(ctx: TurnContext) -> str | None:
+    """The want an English message is served as (:meth:`RouteHandlers.on_english`), or ``None`` when it is
+    introduced to, with the topics it points at."""
+    cued = ctx.reading.cued
+    if ctx.session.concern == "crisis":
+        return "act.despair"
+    found = next((want for want in _ENGLISH_WANTS if want in cued), None)
+    if found is not None:
+        return found
+    if cued and len(ctx.reading.text.split()) <= 4:
+        return cued[0]
+    return "act.check" if _ENGLISH_CHECK.search(ctx.reading.text) else None
+
 
 #: the want each shared route serves a message as (see :meth:`Engine.want_served`)
 _WANT_OF_ROUTE: dict[str, Callable[[TurnContext, Any], str | None]] = {
@@ -408,6 +429,7 @@ _WANT_OF_ROUTE: dict[str, Callable[[TurnContext, Any], str | None]] = {
     "marked": lambda ctx, _p: ctx.reading.want,
     "want": lambda ctx, _p: ctx.reading.want,
     "guessed_want": lambda ctx, _p: ctx.reading.guessed_want,
+    "english": lambda ctx, _p: _english_want(ctx),
     "identifier": lambda ctx, _p: "act.identifier",
     "situation": lambda ctx, _p: "act.check",
     "states_facts": lambda ctx, _p: "act.check",

@@ -386,3 +386,18 @@ def test_an_english_question_on_interest_gets_the_rates_answer(engine: Engine) -
     chat.say("hi, what can you do")
     chat.say("what about the interest")
     assert "24%" in chat.text or "年化" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("that's not what i asked", "act.complaint"),
+        ("which loans do you cover", "act.products"),
+        ("can i send you my id number so you can check", "act.identifier"),
+        ("can i lie about my income on the application", "act.lying"),
+        ("i feel so sad", "act.sad"),
+        ("what is the interest on weilidai", None),  # a question, introduced to with its answer
+    ],
+)
+def test_english_messages_are_served_as_what_they_mean(engine: Engine, text: str, want: str | None) -> None:
+    assert engine.want_served(text) == want
