@@ -74,17 +74,20 @@ THRESHOLD_SET = ROOT / "tests" / "data" / "faq_threshold.jsonl"
 def signals_and_labels(
     matcher: LexicalMatcher, items: Sequence[LabelledQuestion]
 ) -> tuple[list[dict[str, float]], list[int]]:
-    """The matcher's signals for each question, and whether its best guess (entry and product) is right."""
+    """The matcher's signals for each question, and whether its best guess (entry and product) is right;
+    the best guess is right too when the entry asked about is the sibling answered beside it."""
     rows, labels = [], []
     for item in items:
         ranking, _ = matcher.understand(item.question)
         analysis = ranking.analysis
         rows.append(ranking.signals)
-        guess: tuple[str | None, str | None] = (None, None)
+        shown: set[tuple[str, str | None]] = set()
         if ranking.candidates:
             top = ranking.candidates[0].entry_id
-            guess = (top, matcher.product_for(top, analysis.products, None, analysis.text))
-        labels.append(int(item.entry is not None and guess == (item.entry, item.product)))
+            product = matcher.product_for(top, analysis.products, None, analysis.text)
+            # a sibling answered beside it (FaqEntry.together) is shown with the same product
+            shown = {(e, product) for e in [top, *matcher.answered_together(ranking.candidates)]}
+        labels.append(int(item.entry is not None and (item.entry, item.product) in shown))
     return rows, labels
 
 
