@@ -12,9 +12,12 @@ by models that did not see it), so they are not flattered by the fit:
   of a normal fitted to their log-odds);
 - hedge (on the right probability): the lowest threshold at which answering everything above it, the
   middle band's best guesses included, keeps the wrong answers within ``--max-wrong`` plus
-  ``--hedge-wrong`` of the examples and within ``--fresh-max-wrong`` of the threshold set: between it and
-  the answer threshold the best guess is answered with the close alternatives beside it
-  (「您可能还想问」), and a wrong one counts as a wrong answer;
+  ``--hedge-wrong`` of the examples (cross-fitted): between it and the answer threshold the best guess is
+  answered with the close alternatives beside it (「您可能还想问」), and a wrong one counts as a wrong
+  answer. With ``--hedge-on-threshold-set`` it must also keep the threshold set's wrong answers within
+  ``--fresh-max-wrong``, which leaves no middle band whenever that set decides the answer threshold (its
+  few wrong answers at high confidence use up the budget); the threshold set's wrong answers either way
+  are printed and kept in the file's ``info``;
 - answer (on the right probability): the lowest threshold whose wrong confident answers, among the
   questions not declined, stay within ``--max-wrong`` of all questions, and within ``--fresh-max-wrong``
   of ``tests/data/faq_threshold.jsonl``, a set nothing was tuned on and nothing learns from (the higher
@@ -285,6 +288,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="wrong answers (directly or with alternatives) allowed on the threshold set, share of its"
         " questions",
     )
+    parser.add_argument(
+        "--hedge-on-threshold-set",
+        action="store_true",
+        help="the middle band must keep the threshold set's wrong answers (either way) within"
+        " --fresh-max-wrong too (no middle band when that set decides the answer threshold)",
+    )
     args = parser.parse_args(argv)
 
     extra = args.data or []
@@ -344,14 +353,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             max_wrong=args.fresh_max_wrong,
         )
         answer = max(answer, fresh_answer)
-        fresh_hedge = lowest_safe_threshold(
-            [fitted.probability(r) for r in fresh_rows],
-            fresh_labels,
-            [fitted.in_scope(r) >= suggest for r in fresh_rows],
-            max_wrong=args.fresh_max_wrong,  # the whole budget: answered wrong either way
-        )
-        hedge = max(hedge, fresh_hedge)
+        if args.hedge_on_threshold_set:
+            fresh_hedge = lowest_safe_threshold(
+                [fitted.probability(r) for r in fresh_rows],
+                fresh_labels,
+                [fitted.in_scope(r) >= suggest for r in fresh_rows],
+                max_wrong=args.fresh_max_wrong,  # the whole budget: answered wrong either way
+            )
+            hedge = max(hedge, fresh_hedge)
     hedge = min(hedge, answer)
+    fresh_wrong = None
+    if fresh_answer is not None:
+        # what the thresholds chosen do on the threshold set: wrong answers, directly or with alternatives
+        fresh_wrong = sum(
+            1
+            for r, y in zip(fresh_rows, fresh_labels, strict=True)
+            if not y and fitted.in_scope(r) >= suggest and fitted.probability(r) >= hedge
+        ) / max(len(fresh_rows), 1)
     calibration = replace(
         fitted,
         answer_threshold=answer,
@@ -370,6 +388,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "fresh_max_wrong": args.fresh_max_wrong,
             "hedge_wrong": args.hedge_wrong,
             "answer_on_threshold_set": fresh_answer,
+            "hedge_on_threshold_set": args.hedge_on_threshold_set,
+            "threshold_set_wrong_either_way": None if fresh_wrong is None else round(fresh_wrong, 4),
         },
     )
     out.write_text(calibration.to_json() + "\n", encoding="utf-8")
@@ -377,7 +397,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{len(items)} questions ({sum(scope_labels)} in scope), best guess right {sum(labels)};"
         f" answer ≥ {answer} (threshold set alone: {fresh_answer}), with alternatives ≥ {hedge},"
         f" suggest (in scope) ≥ {suggest};"
-        f" baseline BM25 ≥ {baseline_threshold};"
+        + (f" threshold set answered wrong either way {fresh_wrong:.2%};" if fresh_wrong is not None else "")
+        + f" baseline BM25 ≥ {baseline_threshold};"
         f" wrote {out}"
     )
     return 0

@@ -161,7 +161,9 @@ class Reading:
                     previous_product=previous_product,
                     analysis=matcher.analyse_folded(part),
                 )
-                if alone.band == "answer":
+                # a part stands for the whole only when it is answered surely: a guess answered with its
+                # alternatives (the middle band) is too weak to say what the whole message asks
+                if alone.band == "answer" and not alone.hedged:
                     found = alone
             if found.band != "answer" and previous_entry is not None:
                 found = self._about_the_answer(found, previous_entry)
