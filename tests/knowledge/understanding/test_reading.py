@@ -8,6 +8,8 @@ from flows.engine import Engine
 from flows.reply import Turn
 from flows.session import Session
 from knowledge.understanding import normalize
+from knowledge.understanding.calibration import load_calibration
+from knowledge.understanding.matcher import LexicalMatcher
 from knowledge.understanding.normalize import folded_with_script
 from knowledge.understanding.reading import Reader
 
@@ -145,3 +147,29 @@ def test_a_topic_asked_on_in_the_form_of_a_follow_up_keeps_to_the_answer_it_foll
     assert first.band == "answer"
     found = reader.read("买房首付呢").meaning(previous_entry=first.entry_id)
     assert found.band == "answer" and found.entry_id == first.entry_id
+
+
+def test_a_part_answered_only_in_the_middle_band_does_not_stand_for_the_whole(reader: Reader) -> None:
+    # the whole message (「那」 opens it) is unsure; its question alone is a likely guess, answered with
+    # alternatives: too weak to say what the message asks (in the calculator it is about the loan in view)
+    whole, part = "那每个月还多少", "每个月还多少"
+    sure = reader.matcher
+    confidences = [sure.ask(whole).confidence, sure.ask(part).confidence]
+    assert confidences[0] < confidences[1]
+    middle = (confidences[0] + confidences[1]) / 2
+    hedging = LexicalMatcher(
+        sure.kb,
+        sure.lexicon,
+        load_calibration(),
+        answer_threshold=0.999,
+        suggest_threshold=0.0,
+        hedge_threshold=middle,
+    )
+    assert hedging.ask(part).hedged
+    meaning = Reader(reader.kb, hedging, reader.wants).read(whole).meaning()
+    assert not meaning.hedged and meaning.band != "answer"
+    # answered surely, the part does stand for the whole
+    answering = LexicalMatcher(
+        sure.kb, sure.lexicon, load_calibration(), answer_threshold=middle, suggest_threshold=0.0
+    )
+    assert Reader(reader.kb, answering, reader.wants).read(whole).meaning().band == "answer"
