@@ -173,3 +173,15 @@ def test_a_part_answered_only_in_the_middle_band_does_not_stand_for_the_whole(re
         sure.kb, sure.lexicon, load_calibration(), answer_threshold=middle, suggest_threshold=0.0
     )
     assert Reader(reader.kb, answering, reader.wants).read(whole).meaning().band == "answer"
+
+
+def test_a_first_clause_answered_surely_stands_for_a_message_whose_other_clauses_ask_nothing_known(
+    reader: Reader,
+) -> None:
+    # 「能帮我追回来吗」 alone is declined; 「你是哪个平台的」 is the question asked
+    assert reader.matcher.ask("能帮我追回来吗").band == "decline"
+    meaning = reader.read("那你是哪个平台的 能帮我追回来吗").meaning()
+    assert (meaning.band, meaning.entry_id) == ("answer", "advice.disclaimer")
+    # a later clause that is itself a question the knowledge base knows keeps the whole unsure
+    other = reader.read("你是哪个平台的 罚息怎么算").meaning()
+    assert other.entry_id != "advice.disclaimer" or other.band != "answer"
