@@ -7,6 +7,8 @@ escaped with :func:`~flows.reply.esc`; UI words go through ``_()``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flows.buttons import (
     CalcStart,
     CheckProduct,
@@ -125,18 +127,23 @@ def product_buttons(kb: KnowledgeBase, entry: FaqEntry, products: list[str]) -> 
 def render_answer(kb: KnowledgeBase, match: FaqMatch) -> Reply:
     """A match answered: the answer with its sources, each product's own answer and related questions as
     buttons. Answered without certainty (``match.alternatives``), it says so in one line and offers what
-    else the question may have meant first (「您可能还想问」)."""
+    else the question may have meant first (「您可能还想问」). A sibling answered together
+    (``match.together``) follows the answer under its own title."""
     assert match.entry_id is not None
     entry = kb.entries[match.entry_id]
     rows = product_buttons(kb, entry, compose(kb, match).more_products)
     text = answer_text(kb, match)
-    alternatives = [a for a in match.alternatives if a in kb.entries and a != entry.id]
+    together = [t for t in match.together if t in kb.entries and t != entry.id]
+    for sibling in together:
+        # a sibling a person would not tell apart (逾期罚息 / 逾期后果): answered too, under its own title
+        text += "\n\n" + answer_text(kb, replace(match, entry_id=sibling, together=[]))
+    alternatives = [a for a in match.alternatives if a in kb.entries and a != entry.id and a not in together]
     if alternatives:
         text += "\n" + esc(_("如果您问的不是这个，您可能还想问："))
         rows.extend(
             [Button(id=entry_button_id(a, match.product), label=kb.entries[a].question)] for a in alternatives
         )
-    rows.extend(related_buttons(kb, entry, match.product, shown=alternatives))
+    rows.extend(related_buttons(kb, entry, match.product, shown=alternatives + together))
     return Reply().add(with_language_note(text), rows)
 
 

@@ -318,6 +318,9 @@ class FaqEntry(StrictModel):
     paraphrases: list[str] = Field(min_length=1)
     answers: list[Answer] = Field(default_factory=list)
     related: list[Id] = Field(default_factory=list)
+    #: entries a person would not tell apart from this one (逾期罚息 / 逾期后果): when the matcher's two
+    #: best guesses are this entry and one of these, both are answered in one reply (either way round)
+    together: list[Id] = Field(default_factory=list)
     covers: list[str] = Field(default_factory=list, description="article sections, as 'source_id#section'")
     #: for ``kind: action`` only: what the dialogue does; regular expressions on the folded message that
     #: decide this want outright (despair must never be missed for a lack of matching words); and

@@ -247,8 +247,11 @@ def _entry_problems(kb: KnowledgeBase) -> list[str]:
         found += _unknown(entry.products, kb.products, "product", where)
         found += _unknown(entry.related, kb.entries, "related entry", where)
         found += _unknown(entry.overlaps, kb.entries, "overlapping entry", where)
+        found += _unknown(entry.together, kb.entries, "entry answered together", where)
         if entry.id in entry.related:
             found.append(f"{where}: lists itself as related")
+        if entry.id in entry.together:
+            found.append(f"{where}: lists itself as answered together")
         if entry.answers or entry.kind != "action":  # a want may have no answer of its own
             found += _answer_problems(kb, entry, where)
         found += _conclusion_problems(kb, entry, where)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -33,21 +34,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def render(kb: KnowledgeBase, match: FaqMatch) -> str:
     """The plain-text reply for ``match``: the answer with its sources, the suggestions, or a decline."""
     from flows.i18n import _
-    from knowledge.understanding.compose import compose
 
     if match.band == "answer":
-        composed = compose(kb, match)
-        lines = []
-        for product, text in composed.texts:
-            if product is not None and len(composed.texts) > 1:
-                lines.append(_("{product}：{text}").format(product=kb.product_name(product), text=text))
-            else:
-                lines.append(text)
-        if composed.sources:
-            lines.append(kb.cite(composed.sources))
-        if composed.more_products:
-            names = _("、").join(kb.product_name(p) for p in composed.more_products)
-            lines.append(_("想看某个产品的详细回答，提问时带上产品名：{names}。").format(names=names))
+        lines = _answer_lines(kb, match)
+        for sibling in match.together:
+            if sibling in kb.entries:  # a sibling answered together, under its own question
+                sibling_match = replace(match, entry_id=sibling, together=[])
+                lines += ["", kb.entries[sibling].question, *_answer_lines(kb, sibling_match)]
         others = [kb.entries[e].question for e in match.alternatives if e in kb.entries]
         if others:  # answered without certainty: what else it may have meant
             lines.append(_("如果您问的不是这个，您可能还想问："))
@@ -65,6 +58,26 @@ def render(kb: KnowledgeBase, match: FaqMatch) -> str:
     return head
 
 
+def _answer_lines(kb: KnowledgeBase, match: FaqMatch) -> list[str]:
+    """The lines of one entry's answer: its texts, the sources, the products with an answer of their own."""
+    from flows.i18n import _
+    from knowledge.understanding.compose import compose
+
+    composed = compose(kb, match)
+    lines = []
+    for product, text in composed.texts:
+        if product is not None and len(composed.texts) > 1:
+            lines.append(_("{product}：{text}").format(product=kb.product_name(product), text=text))
+        else:
+            lines.append(text)
+    if composed.sources:
+        lines.append(kb.cite(composed.sources))
+    if composed.more_products:
+        names = _("、").join(kb.product_name(p) for p in composed.more_products)
+        lines.append(_("想看某个产品的详细回答，提问时带上产品名：{names}。").format(names=names))
+    return lines
+
+
 def as_json(kb: KnowledgeBase, match: FaqMatch) -> dict[str, Any]:
     """The JSON object for one question.
 
@@ -72,7 +85,8 @@ def as_json(kb: KnowledgeBase, match: FaqMatch) -> dict[str, Any]:
     understood: the answer's in the confident band, the best guess (the first suggestion) in the
     「您是不是想问」 band, and null when the question is declined as out of scope. ``confidence`` is the
     probability that the best guess is right; ``in_scope`` the probability that the question is in scope.
-    ``alternatives`` are the entries offered beside an answer given without certainty (the middle band).
+    ``alternatives`` are the entries offered beside an answer given without certainty (the middle band);
+    ``together`` the sibling entries answered in the same reply (a person would not tell them apart).
     """
     from knowledge.understanding.compose import compose
 
@@ -94,6 +108,7 @@ def as_json(kb: KnowledgeBase, match: FaqMatch) -> dict[str, Any]:
         "band": match.band,
         "suggested_entries": [] if answered else list(match.suggestions),
         "alternatives": list(match.alternatives),
+        "together": list(match.together),
     }
 
 

@@ -233,6 +233,7 @@ def _print_confusions(kb: KnowledgeBase) -> None:
         print(
             f"  {c.first} ↔ {c.second}：{c.total} 次"
             f"（{c.first} 被当成 {c.second} {c.first_as_second} 次，反过来 {c.second_as_first} 次）"
+            + ("，已声明为一并回答（together）" if c.together else "")
         )
 
 

@@ -34,6 +34,9 @@ class FaqMatch:
     #: in the ``answer`` band, the entries that may be what was meant instead, offered as buttons beside
     #: the answer (「您可能还想问」); empty when the matcher is sure
     alternatives: list[str] = field(default_factory=list)
+    #: in the ``answer`` band, sibling entries a person would not tell apart from ``entry_id``
+    #: (:attr:`FaqEntry.together`), answered in the same reply after it
+    together: list[str] = field(default_factory=list)
 
     @property
     def hedged(self) -> bool:

@@ -60,6 +60,8 @@ FEATURES: tuple[str, ...] = (
     "near_char",  # the same over character bigrams
     "topic_agree",  # the question is a product and a topic (「微粒贷年龄限制」) whose entry is the best one
     "topic_other",  # it is one, and the topic's entry is not the best one
+    "runner_excluded",  # the products named rule the runner-up out, and the best entry covers one of them
+    "together",  # the runner-up is a sibling answered beside the best entry (either is right)
 )
 
 

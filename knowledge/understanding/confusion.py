@@ -36,6 +36,9 @@ class Confusion:
     first_as_second: int
     #: questions labelled ``second`` guessed as ``first``
     second_as_first: int
+    #: the two are declared siblings answered together (``FaqEntry.together``): when they are the two
+    #: best guesses, the reply holds both, so these mix-ups cost the person little
+    together: bool = False
 
     @property
     def total(self) -> int:
@@ -67,8 +70,9 @@ def confusions(
             if guess is not None and item.entry is not None and guess != item.entry:
                 mistaken[(item.entry, guess)] += 1
     pairs = {tuple(sorted(pair)) for pair in mistaken}
+    siblings = {(e.id, s) for e in faq.entries.values() for s in e.together}
     found = [
-        Confusion(a, b, mistaken[(a, b)], mistaken[(b, a)])
+        Confusion(a, b, mistaken[(a, b)], mistaken[(b, a)], (a, b) in siblings or (b, a) in siblings)
         for a, b in pairs
         if mistaken[(a, b)] + mistaken[(b, a)] >= at_least
     ]

@@ -3,7 +3,9 @@
 The file is JSON lines, one ``{"question", "entry": id|null, "product": id|null}`` per line; ``entry``
 null marks a question the advisor should decline.
 
-What the person sees is one of five outcomes, and each in-scope question is counted in exactly one:
+What the person sees is one of five outcomes, and each in-scope question is counted in exactly one (an
+answer that holds two sibling entries a person would not tell apart, ``FaqEntry.together``, is right when
+either is the one asked about):
 answered directly and right; answered right with close alternatives offered beside it (「您可能还想问」);
 「您是不是想问」; declined; answered wrong. A wrong best guess shown as an answer with alternatives is a
 wrong answer like any other: the person reads it first.
@@ -34,12 +36,26 @@ class Outcome:
     seconds: float
     #: answered with close alternatives offered beside the answer (the middle band)
     hedged: bool = False
+    #: sibling entries answered in the same reply as ``entry`` (:attr:`FaqMatch.together`)
+    together: tuple[str, ...] = ()
 
     @property
     def right(self) -> bool:
-        """The best guess is the labelled entry and product."""
+        """The best guess is the labelled entry and product (top-1: the sibling beside it does not count)."""
         expected = (self.item.entry, self.item.product)
         return self.item.entry is not None and (self.entry, self.product) == expected
+
+    @property
+    def answered_right(self) -> bool:
+        """What is answered holds the labelled entry for the labelled product: the best guess, or a
+        sibling answered beside it in the same reply."""
+        if self.right:
+            return True
+        return (
+            self.item.entry is not None
+            and self.item.entry in self.together
+            and self.product == self.item.product
+        )
 
 
 @dataclass
@@ -60,7 +76,7 @@ class Report:
     def figures(self) -> dict[str, float]:
         """The headline figures, each a share between 0 and 1 (latencies in milliseconds)."""
         ins, oos, total = self.in_scope, self.out_of_scope, max(len(self.outcomes), 1)
-        wrong_answers = [o for o in self.outcomes if o.band == "answer" and not o.right]
+        wrong_answers = [o for o in self.outcomes if o.band == "answer" and not o.answered_right]
         latencies = sorted(o.seconds * 1000 for o in self.outcomes)
         answered_in = [o for o in ins if o.band == "answer"]
         return {
@@ -68,12 +84,12 @@ class Report:
             "in_scope": float(len(ins)),
             "out_of_scope": float(len(oos)),
             "top1": _share(sum(o.right for o in ins), len(ins)),
-            "answered_right": _share(sum(o.right for o in answered_in), len(ins)),
+            "answered_right": _share(sum(o.answered_right for o in answered_in), len(ins)),
             # the five outcomes of an in-scope question (they add up to 1)
-            "direct_right": _share(sum(o.right and not o.hedged for o in answered_in), len(ins)),
-            "hedged_right": _share(sum(o.right and o.hedged for o in answered_in), len(ins)),
+            "direct_right": _share(sum(o.answered_right and not o.hedged for o in answered_in), len(ins)),
+            "hedged_right": _share(sum(o.answered_right and o.hedged for o in answered_in), len(ins)),
             "in_scope_suggested": _share(sum(o.band == "suggest" for o in ins), len(ins)),
-            "wrong_in_scope": _share(sum(not o.right for o in answered_in), len(ins)),
+            "wrong_in_scope": _share(sum(not o.answered_right for o in answered_in), len(ins)),
             "entry_only": _share(sum(o.entry == o.item.entry for o in ins), len(ins)),
             "in_scope_declined": _share(sum(o.band == "decline" for o in ins), len(ins)),
             "oos_declined": _share(sum(o.band == "decline" for o in oos), len(oos)),
@@ -89,7 +105,7 @@ class Report:
         return [
             o
             for o in self.outcomes
-            if (o.item.entry is not None and (not o.right or o.band != "answer" or o.hedged))
+            if (o.item.entry is not None and (not o.answered_right or o.band != "answer" or o.hedged))
             or (o.item.entry is None and o.band != "decline")
         ]
 
@@ -135,7 +151,16 @@ def evaluate_matcher(matcher: LexicalMatcher, items: list[LabelledQuestion], *, 
         # top-1 scores the best guess whatever the band (a declined question has one too)
         entry, product = matcher.best_guess(item.question)
         report.outcomes.append(
-            Outcome(item, entry, product, match.band, match.confidence, seconds, hedged=match.hedged)
+            Outcome(
+                item,
+                entry,
+                product,
+                match.band,
+                match.confidence,
+                seconds,
+                hedged=match.hedged,
+                together=tuple(match.together),
+            )
         )
     return report
 

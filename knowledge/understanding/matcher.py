@@ -246,8 +246,8 @@ class LexicalMatcher:
         self.calibration = calibration
         self.answer_threshold = answer_threshold
         self.suggest_threshold = suggest_threshold
-        self.hedge_threshold = answer_threshold if hedge_threshold is None else min(
-            hedge_threshold, answer_threshold
+        self.hedge_threshold = (
+            answer_threshold if hedge_threshold is None else min(hedge_threshold, answer_threshold)
         )
         aliases: dict[str, list[str]] = {}
         for item in kb.products.values():
@@ -262,6 +262,14 @@ class LexicalMatcher:
         self._compare_entries = frozenset(e.id for e in kb.entries.values() if e.topic == "compare")
         self._compat_cache: dict[tuple[tuple[str, ...], str | None, bool], Any] = {}
         self._entry_products = {e.id: entry_products(e) for e in kb.entries.values()}
+        #: entry -> the sibling entries answered together with it (declared either way round)
+        together: dict[str, set[str]] = {}
+        for entry in kb.entries.values():
+            for sibling in entry.together:
+                if sibling in kb.entries:
+                    together.setdefault(entry.id, set()).add(sibling)
+                    together.setdefault(sibling, set()).add(entry.id)
+        self._together = {e: frozenset(s) for e, s in together.items()}
         # products the knowledge base only compares against (借呗, 京东金条 …): a question about one of them
         # that is not a comparison is out of scope
         covering: dict[str, set[str]] = {}
@@ -352,9 +360,7 @@ class LexicalMatcher:
             topics=topic_table(order, topics),
             foreign=foreign_table(order, spoken),
             # every word the knowledge base uses anywhere: a question made of other words is rarely in scope
-            kb_words=index_vocabulary(
-                [*word_index.units.tolist(), *answer_index.units.tolist(), *aliases]
-            ),
+            kb_words=index_vocabulary([*word_index.units.tolist(), *answer_index.units.tolist(), *aliases]),
             pinyin=pinyin.table(),
             sounds=self.products.sounds.tables(),
         )
@@ -704,6 +710,15 @@ class LexicalMatcher:
             products=analysis.products,
         )
 
+    def answered_together(self, candidates: Sequence[Candidate]) -> list[str]:
+        """The sibling answered beside the best entry: the runner-up, when the two are entries a person
+        would not tell apart (:attr:`FaqEntry.together`); otherwise none. The confidence is calibrated
+        on this pair: it is right when either entry is the one asked about."""
+        if len(candidates) < 2:
+            return []
+        runner_up = candidates[1].entry_id
+        return [runner_up] if runner_up in self._together.get(candidates[0].entry_id, ()) else []
+
     def band_of(self, confidence: float, in_scope: float = 1.0) -> Band:
         """The band of a question, under this matcher's thresholds.
 
@@ -733,15 +748,27 @@ class LexicalMatcher:
             band = "answer"
         product = self.product_for(top.entry_id, analysis.products, context_product, analysis.text)
         named, confidence, in_scope = analysis.products, ranking.confidence, ranking.in_scope
+        together = self.answered_together(ranking.candidates)
         if band == "answer":
-            return FaqMatch(question, band, top.entry_id, product, confidence, [], named, in_scope)
+            return FaqMatch(
+                question, band, top.entry_id, product, confidence, [], named, in_scope, together=together
+            )
         if band == "suggest" and confidence >= self.hedge_threshold and top.entry_id not in self._refusals:
             # likely right but not certain: answer it, and offer what else it may have meant
             offered = self._suggestions(ranking.candidates, distinct_topics=False)
-            others = [e for e in offered if e != top.entry_id][: MAX_SUGGESTIONS - 1]
+            others = [e for e in offered if e != top.entry_id and e not in together][: MAX_SUGGESTIONS - 1]
             if others:
                 return FaqMatch(
-                    question, "answer", top.entry_id, product, confidence, [], named, in_scope, others
+                    question,
+                    "answer",
+                    top.entry_id,
+                    product,
+                    confidence,
+                    [],
+                    named,
+                    in_scope,
+                    others,
+                    together,
                 )
         if band == "suggest":
             suggestions = self._suggestions(ranking.candidates, distinct_topics=False)

@@ -171,17 +171,33 @@ class Reading:
             )
             # 「ok 我试试中文 微粒贷利息多少」「那能借多少」: the words before the question (or the 「那」
             # that opens a follow-up) keep the whole from matching; the question alone may be answered
-            for part in (self._last_clause(), self._without_opener()):
-                if found.band == "answer" or part is None:
-                    continue
-                alone = matcher.ask(
+            def alone(part: str) -> FaqMatch:
+                return matcher.ask(
                     self.raw,
                     previous_entry=previous_entry,
                     previous_product=previous_product,
                     analysis=matcher.analyse_folded(part),
                 )
-                if alone.band == "answer":
-                    found = alone
+
+            for part in (self._last_clause(), self._without_opener()):
+                if found.band == "answer" or part is None:
+                    continue
+                # a part stands for the whole only when it is answered surely: a guess answered with its
+                # alternatives (the middle band) is too weak to say what the whole message asks
+                answered = alone(part)
+                if answered.band == "answer" and not answered.hedged:
+                    found = answered
+            # 「那你是哪个平台的 能帮我追回来吗」: the first clause is the question, and what follows it
+            # asks nothing the knowledge base answers
+            clauses = self._clauses()
+            if found.band != "answer" and len(clauses) >= 2 and len(clauses[0]) >= 4:
+                answered = alone(clauses[0])
+                if (
+                    answered.band == "answer"
+                    and not answered.hedged
+                    and all(alone(rest).band == "decline" for rest in clauses[1:])
+                ):
+                    found = answered
             if found.band != "answer" and previous_entry is not None:
                 found = self._about_the_answer(found, previous_entry)
             if found.band != "answer" and previous_product is None:
@@ -253,6 +269,10 @@ class Reading:
         if opened is None or len(self.text) - opened.end() < 3:
             return None
         return self.text[opened.end() :]
+
+    def _clauses(self) -> list[str]:
+        """The message's clauses, the 「那」 that opens a follow-up left out."""
+        return [c for c in _CLAUSE_BREAK.split(self._without_opener() or self.text) if c]
 
     def _last_clause(self) -> str | None:
         """The last clause of a message of several, when it is a question of its own, or the topic of a

@@ -258,6 +258,26 @@ def product_mismatch(e: Evidence) -> float:
     return _flag(bool(named) and bool(covered) and not any(p in covered for p in named))
 
 
+@entry
+def runner_excluded(e: Evidence) -> float:
+    """The products named rule the runner-up out: it covers none of them and the best entry covers one
+    (「小米贷款和借呗比」 is compare.xiaomi_vs_others, not compare.wechat_vs_others, however alike)."""
+    runner_up = e.runner_up
+    named = e.analysis.products
+    if runner_up is None or not named:
+        return 0.0
+    theirs = e.matcher.entry_products(runner_up.entry_id)
+    ours = e.matcher.entry_products(e.top.entry_id)
+    return _flag(bool(theirs) and not any(p in theirs for p in named) and any(p in ours for p in named))
+
+
+@entry
+def together(e: Evidence) -> float:
+    """The runner-up is a sibling answered beside the best entry (:meth:`LexicalMatcher.answered_together`):
+    the guess is right when either is."""
+    return _flag(bool(e.matcher.answered_together(e.candidates)))
+
+
 def _share_of(column: int, near: Sequence[tuple[int, float]]) -> float:
     """The share of the neighbours' similarity that belongs to the entry in ``column``."""
     total = sum(sim for _, sim in near)

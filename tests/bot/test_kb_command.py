@@ -122,6 +122,9 @@ def test_the_check_lists_the_entries_the_matcher_confuses_on_the_labelled_exampl
         first, _, rest = line.partition(" ↔ ")
         second = rest.split("：")[0]
         assert first in entries and second in entries, line
+        # a pair declared answered together says so (the reply already holds both)
+        declared = second in entries[first].together or first in entries[second].together
+        assert declared == ("一并回答" in line), line
 
 
 def test_the_confusions_can_be_left_out(capsys: Capture) -> None:

@@ -131,7 +131,9 @@ def test_forget_starts_a_fresh_session_in_process() -> None:
 
 # --- in a terminal: line editing, history, emphasis -------------------------------------------------
 
-QUESTION = "微粒贷利息多少"
+#: answered by one entry with one source line (「微粒贷利息多少」 is answered with its sibling, the true cost:
+#: two source lines would count as two answers)
+QUESTION = "微粒贷额度多少"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 UP, BACKSPACE, ENTER = "\x1b[A", "\x7f", "\r"
 

@@ -43,3 +43,23 @@ def test_an_alternative_opens_its_own_answer(engine: Engine) -> None:
     chat.press_id(button.id)
     assert engine.kb.entries["overdue.penalty"].question in chat.text
 
+
+def test_siblings_answered_together_are_both_in_the_reply_and_not_offered_again(engine: Engine) -> None:
+    together = FaqMatch(
+        "逾期罚息和后果",
+        "answer",
+        "overdue.penalty",
+        "weilidai",
+        0.97,
+        products=["weilidai"],
+        together=["overdue.consequences"],
+    )
+    reply = render_match(engine.kb, together)
+    text = reply.messages[0].text
+    entries = engine.kb.entries
+    penalty, consequences = entries["overdue.penalty"].question, entries["overdue.consequences"].question
+    assert penalty in text and consequences in text
+    assert text.index(penalty) < text.index(consequences)
+    assert "您可能还想问" not in text
+    labels = [b.label for row in reply.messages[0].buttons for b in row]
+    assert consequences not in labels  # answered already: not a button too

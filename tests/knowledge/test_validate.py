@@ -160,6 +160,14 @@ def _related(f: dict[str, Data]) -> None:
     _entry(f)["related"] = ["credit.nothing"]
 
 
+def _together(f: dict[str, Data]) -> None:
+    _entry(f)["together"] = ["credit.nothing"]
+
+
+def _together_itself(f: dict[str, Data]) -> None:
+    _entry(f)["together"] = ["credit.reported"]
+
+
 def _paraphrase_across(f: dict[str, Data]) -> None:
     # same words with different spacing and punctuation still count as the same paraphrase
     _entry(f, "credit.inquiry")["paraphrases"].append("小米贷款 上不上征信？")
@@ -288,6 +296,14 @@ CASES: dict[str, tuple[Callable[[dict[str, Data]], None], str]] = {
     "related": (
         _related,
         "faq/credit.yaml: entry 'credit.reported': unknown related entry 'credit.nothing'",
+    ),
+    "answered together": (
+        _together,
+        "faq/credit.yaml: entry 'credit.reported': unknown entry answered together 'credit.nothing'",
+    ),
+    "answered together with itself": (
+        _together_itself,
+        "faq/credit.yaml: entry 'credit.reported': lists itself as answered together",
     ),
     "paraphrase across entries": (
         _paraphrase_across,
@@ -567,8 +583,7 @@ def test_a_conclusion_the_criteria_do_not_reach_is_reported(tmp_path: Path) -> N
     found = problems_of(tmp_path, overclaim)
     assert any(
         "answer for 'xiaomi' concludes 'ineligible' for xiaomi when age = 58, "
-        "but the criteria give 'uncertain'"
-        in m
+        "but the criteria give 'uncertain'" in m
         for m in found
     ), found
 

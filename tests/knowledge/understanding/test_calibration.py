@@ -180,3 +180,12 @@ def test_an_example_file_is_not_fitted_on_a_second_time(tmp_path: Path) -> None:
     out = tmp_path / "calibration.json"
     assert calibrate_main(["--data", str(DATA_DIR / "examples" / "faq_dev.jsonl"), "--out", str(out)]) == 2
     assert not out.exists()
+
+
+def test_stored_calibration_says_what_the_middle_band_costs_on_the_threshold_set() -> None:
+    calibration = load_calibration()
+    info = calibration.info
+    assert calibration.hedge_threshold <= calibration.answer_threshold
+    assert isinstance(info["hedge_on_threshold_set"], bool)
+    # answered wrong either way, the middle band included: printed and kept so that it is seen
+    assert 0.0 <= info["threshold_set_wrong_either_way"] <= 0.03

@@ -8,6 +8,8 @@ from flows.engine import Engine
 from flows.reply import Turn
 from flows.session import Session
 from knowledge.understanding import normalize
+from knowledge.understanding.calibration import load_calibration
+from knowledge.understanding.matcher import LexicalMatcher
 from knowledge.understanding.normalize import folded_with_script
 from knowledge.understanding.reading import Reader
 
@@ -145,3 +147,41 @@ def test_a_topic_asked_on_in_the_form_of_a_follow_up_keeps_to_the_answer_it_foll
     assert first.band == "answer"
     found = reader.read("买房首付呢").meaning(previous_entry=first.entry_id)
     assert found.band == "answer" and found.entry_id == first.entry_id
+
+
+def test_a_part_answered_only_in_the_middle_band_does_not_stand_for_the_whole(reader: Reader) -> None:
+    # the whole message (「那」 opens it) is unsure; its question alone is a likely guess, answered with
+    # alternatives: too weak to say what the message asks (in the calculator it is about the loan in view)
+    whole, part = "那每个月还多少", "每个月还多少"
+    sure = reader.matcher
+    confidences = [sure.ask(whole).confidence, sure.ask(part).confidence]
+    assert confidences[0] < confidences[1]
+    middle = (confidences[0] + confidences[1]) / 2
+    hedging = LexicalMatcher(
+        sure.kb,
+        sure.lexicon,
+        load_calibration(),
+        answer_threshold=0.999,
+        suggest_threshold=0.0,
+        hedge_threshold=middle,
+    )
+    assert hedging.ask(part).hedged
+    meaning = Reader(reader.kb, hedging, reader.wants).read(whole).meaning()
+    assert not meaning.hedged and meaning.band != "answer"
+    # answered surely, the part does stand for the whole
+    answering = LexicalMatcher(
+        sure.kb, sure.lexicon, load_calibration(), answer_threshold=middle, suggest_threshold=0.0
+    )
+    assert Reader(reader.kb, answering, reader.wants).read(whole).meaning().band == "answer"
+
+
+def test_a_first_clause_answered_surely_stands_for_a_message_whose_other_clauses_ask_nothing_known(
+    reader: Reader,
+) -> None:
+    # 「能帮我追回来吗」 alone is declined; 「你是哪个平台的」 is the question asked
+    assert reader.matcher.ask("能帮我追回来吗").band == "decline"
+    meaning = reader.read("那你是哪个平台的 能帮我追回来吗").meaning()
+    assert (meaning.band, meaning.entry_id) == ("answer", "advice.disclaimer")
+    # a later clause that is itself a question the knowledge base knows keeps the whole unsure
+    other = reader.read("你是哪个平台的 罚息怎么算").meaning()
+    assert other.entry_id != "advice.disclaimer" or other.band != "answer"
