@@ -4,6 +4,12 @@ A sign is found where one of its patterns matches, outside the person's own line
 (「我：…」) and outside a safe context (a bank's 「验证码切勿告诉他人」). Weak patterns (``needs_other``:
 a lender's name, a due date) count only beside a sign that a strong pattern found, so a real repayment
 reminder signed 【微众银行】 with a deadline is not flagged while 【微粒贷】 asking for a 解冻金 is.
+
+Patterns are built from named terms (``terms``: what a demand for money is, what a fee is called, what a
+pending loan sounds like), written ``${name}``, so that a sign is a combination of ideas rather than a list
+of the wordings seen: 「汇入认证金3000元」 is a demand for money whatever the fee is called. A pattern may
+also ask for words in the same sentence (``with``: the money is asked for while a loan waits) or refuse
+them (``unless``: the money asked for is a repayment).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from knowledge.base import DATA_DIR, KnowledgeBase, KnowledgeBaseError
 from knowledge.models import Id, StrictModel
@@ -64,7 +70,29 @@ class Pattern(StrictModel):
 class SignPattern(Pattern):
     """One way a sign shows in a message. A named group ``q`` marks the words to quote."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
     needs_other: bool = Field(default=False, description="counts only beside a sign found on its own")
+    with_: str | None = Field(
+        default=None, alias="with", description="must also match in the sentence (or message) of the match"
+    )
+    unless: str | None = Field(default=None, description="must not match in the sentence of the match")
+    scope: Literal["sentence", "message"] = Field(default="sentence", description="where ``with`` looks")
+
+    @field_validator("with_", "unless")
+    @classmethod
+    def _context_compiles(cls, value: str | None) -> str | None:
+        return None if value is None else _compiles(value)
+
+    @cached_property
+    def required(self) -> re.Pattern[str] | None:
+        """The compiled ``with`` expression."""
+        return None if self.with_ is None else re.compile(self.with_)
+
+    @cached_property
+    def refused(self) -> re.Pattern[str] | None:
+        """The compiled ``unless`` expression."""
+        return None if self.unless is None else re.compile(self.unless)
 
 
 class CitedText(StrictModel):
@@ -93,11 +121,62 @@ class SafeContext(Pattern):
     scope: Literal["clause", "sentence"]
 
 
+_TERM = re.compile(r"\$\{([a-z_]+)\}")
+
+
+def expand_terms(raw: Any) -> Any:
+    """The raw signs file with every ``${name}`` in a regular expression replaced by its term.
+
+    A term may use the terms defined before it. An unknown name is an error, not a literal.
+    """
+    if not isinstance(raw, dict) or not isinstance(raw.get("terms", {}), dict):
+        return raw
+    terms: dict[str, str] = {}
+
+    def expand(regex: Any) -> Any:
+        if not isinstance(regex, str):
+            return regex
+
+        def one(match: re.Match[str]) -> str:
+            if match.group(1) not in terms:
+                raise ValueError(f"unknown term '${{{match.group(1)}}}' in: {regex}")
+            return f"(?:{terms[match.group(1)]})"
+
+        return _TERM.sub(one, regex)
+
+    for name, regex in raw.get("terms", {}).items():
+        terms[name] = expand(regex)
+    signs = [
+        {
+            **sign,
+            "patterns": [
+                {key: expand(value) if key in ("regex", "with", "with_", "unless") else value for key, value in p.items()}
+                if isinstance(p, dict)
+                else p
+                for p in sign.get("patterns", [])
+            ],
+        }
+        if isinstance(sign, dict)
+        else sign
+        for sign in raw.get("signs", [])
+    ]
+    contexts = [
+        {**c, "regex": expand(c.get("regex"))} if isinstance(c, dict) else c for c in raw.get("safe_contexts", [])
+    ]
+    return {**raw, "terms": terms, "signs": signs, "safe_contexts": contexts}
+
+
 class SignsFile(StrictModel):
     """``scam_signs.yaml``: every sign once, in the order replies list them, and the safe contexts."""
 
+    terms: dict[str, str] = Field(default_factory=dict, description="named pieces of the patterns, expanded")
     signs: list[ScamSign] = Field(min_length=1)
     safe_contexts: list[SafeContext] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_terms(cls, raw: Any) -> Any:
+        return expand_terms(raw)
 
     @field_validator("signs")
     @classmethod
@@ -234,6 +313,19 @@ def _defused(text: str, match_start: int, quote_start: int, contexts: list[SafeC
     return False
 
 
+def _in_context(text: str, match: re.Match[str], pattern: SignPattern) -> bool:
+    """Whether the sentence of ``match`` (or the message) has the words ``pattern`` asks for, and not
+    the words it refuses."""
+    sentence = text[
+        _span_start(text, match.start(), _SENTENCE_END) : _span_end(text, match.end(), _SENTENCE_END)
+    ]
+    if pattern.refused is not None and pattern.refused.search(sentence):
+        return False
+    if pattern.required is None:
+        return True
+    return bool(pattern.required.search(text if pattern.scope == "message" else sentence))
+
+
 def hits(text: str, book: SignsFile) -> list[Hit]:
     """Every undefused match of every sign in normalised ``text`` (own lines already blanked)."""
     found = []
@@ -243,7 +335,9 @@ def hits(text: str, book: SignsFile) -> list[Hit]:
                 has_quote = "q" in pattern.compiled.groupindex and match.group("q")
                 start, end = match.span("q") if has_quote else match.span()
                 quote = text[start:end].strip()
-                if not quote or _defused(text, match.start(), start, book.safe_contexts):
+                if not quote or not _in_context(text, match, pattern):
+                    continue
+                if _defused(text, match.start(), start, book.safe_contexts):
                     continue
                 found.append(Hit(sign.id, quote, start, pattern.needs_other))
     return found
