@@ -14,6 +14,7 @@ them (``unless``: the money asked for is a repayment).
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -287,59 +288,80 @@ class SignFound:
         return self.sign.id
 
 
-def _span_start(text: str, position: int, boundary: re.Pattern[str]) -> int:
-    start = 0
-    for match in boundary.finditer(text, 0, position):
-        start = match.end()
-    return start
+class _Spans:
+    """Where the clauses and sentences of a text begin and end, found once: a paste with hundreds of
+    matches costs a binary search per match, not a scan of the text."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        self.marks = {
+            boundary: ([m.start() for m in boundary.finditer(text)], [m.end() for m in boundary.finditer(text)])
+            for boundary in (_CLAUSE_END, _SENTENCE_END)
+        }
+
+    def start(self, position: int, boundary: re.Pattern[str]) -> int:
+        """Where the clause or sentence holding ``position`` begins (after the mark before it)."""
+        _, ends = self.marks[boundary]
+        index = bisect.bisect_right(ends, position) - 1
+        return ends[index] if index >= 0 else 0
+
+    def end(self, position: int, boundary: re.Pattern[str]) -> int:
+        """Where it ends (at the next mark from ``position`` on)."""
+        starts, _ = self.marks[boundary]
+        index = bisect.bisect_left(starts, position)
+        return starts[index] if index < len(starts) else self.length
 
 
-def _span_end(text: str, position: int, boundary: re.Pattern[str]) -> int:
-    match = boundary.search(text, position)
-    return match.start() if match else len(text)
-
-
-def _defused(text: str, match_start: int, quote_start: int, contexts: list[SafeContext]) -> bool:
+def _defused(text: str, spans: _Spans, match_start: int, quote_start: int, contexts: list[SafeContext]) -> bool:
     for context in contexts:
         if context.scope == "clause":
             # the words before the quote, back to the start of the clause the match begins in
-            window = text[_span_start(text, match_start, _CLAUSE_END) : quote_start]
+            window = text[spans.start(match_start, _CLAUSE_END) : quote_start]
         else:
-            window = text[
-                _span_start(text, match_start, _SENTENCE_END) : _span_end(text, quote_start, _SENTENCE_END)
-            ]
+            window = text[spans.start(match_start, _SENTENCE_END) : spans.end(quote_start, _SENTENCE_END)]
         if context.compiled.search(window):
             return True
     return False
 
 
-def _in_context(text: str, match: re.Match[str], pattern: SignPattern) -> bool:
+def _in_context(
+    text: str, spans: _Spans, match: re.Match[str], pattern: SignPattern, seen: dict[tuple[int, int], bool]
+) -> bool:
     """Whether the sentence of ``match`` (or the message) has the words ``pattern`` asks for, and not
-    the words it refuses."""
-    sentence = text[
-        _span_start(text, match.start(), _SENTENCE_END) : _span_end(text, match.end(), _SENTENCE_END)
-    ]
-    if pattern.refused is not None and pattern.refused.search(sentence):
-        return False
-    if pattern.required is None:
+    the words it refuses. ``seen`` keeps the answer for each sentence already looked at."""
+    if pattern.refused is None and pattern.required is None:
         return True
-    return bool(pattern.required.search(text if pattern.scope == "message" else sentence))
+    span = (spans.start(match.start(), _SENTENCE_END), spans.end(match.end(), _SENTENCE_END))
+    if span not in seen:
+        sentence = text[span[0] : span[1]]
+        refused = pattern.refused is not None and bool(pattern.refused.search(sentence))
+        required = pattern.required is None or bool(
+            pattern.required.search(text if pattern.scope == "message" else sentence)
+        )
+        seen[span] = required and not refused
+    return seen[span]
 
 
 def hits(text: str, book: SignsFile) -> list[Hit]:
     """Every undefused match of every sign in normalised ``text`` (own lines already blanked)."""
     found = []
+    spans = _Spans(text)
     for sign in book.signs:
         for pattern in sign.patterns:
+            kept = 0
+            seen: dict[tuple[int, int], bool] = {}
             for match in pattern.compiled.finditer(text):
                 has_quote = "q" in pattern.compiled.groupindex and match.group("q")
                 start, end = match.span("q") if has_quote else match.span()
                 quote = text[start:end].strip()
-                if not quote or not _in_context(text, match, pattern):
+                if not quote or not _in_context(text, spans, match, pattern, seen):
                     continue
-                if _defused(text, match.start(), start, book.safe_contexts):
+                if _defused(text, spans, match.start(), start, book.safe_contexts):
                     continue
                 found.append(Hit(sign.id, quote, start, pattern.needs_other))
+                kept += 1
+                if kept == MAX_QUOTES:
+                    break  # enough to quote; a paste repeating the words a thousand times says no more
     return found
 
 
