@@ -251,7 +251,25 @@ def normalise(text: str) -> str:
     # Telegram's JSON can carry half a surrogate pair, which no encoder (OpenCC's included) accepts
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     simplified = str(_t2s().convert(text))
-    return "".join(_fold_width(char) for char in simplified).replace("\r\n", "\n")
+    return unspaced("".join(_fold_width(char) for char in simplified).replace("\r\n", "\n"))
+
+
+_HAN = "\u4e00-\u9fa5"
+#: a Chinese character standing alone between spaces: 「微 粒 贷」, as some OCR and some evasive senders write
+_SPACED_CHAR = re.compile(rf"(?<![{_HAN}])[{_HAN}][ \t]+(?=[{_HAN}\d，。、！？：；])")
+#: a space beside a Chinese character or mark, in a letter-spaced text
+_SPACE_IN_WORDS = re.compile(rf"(?<=[{_HAN}\d，。、！？：；])[ \t]+(?=[{_HAN}，。、！？：；])|(?<=[{_HAN}])[ \t]+(?=\d)")
+
+
+def unspaced(text: str) -> str:
+    """``text`` with the spaces taken out of words when it is letter-spaced (「解 冻 金 3000 元」 becomes
+    「解冻金3000元」), so that a sign is not hidden by spacing; a text that only separates phrases with spaces
+    (「不看征信 秒到账」) is left as it is."""
+    spaced = len(_SPACED_CHAR.findall(text))
+    han = sum(1 for char in text if "\u4e00" <= char <= "\u9fa5")
+    if spaced < 4 or spaced * 3 < han:
+        return text
+    return _SPACE_IN_WORDS.sub("", text)
 
 
 #: a line of a chat transcript said by the person themself: their words are not the sender's signs
