@@ -43,7 +43,9 @@ _PERIODS = re.compile(rf"{_COUNT}\s*期(?![限间])")
 _MONTHS = re.compile(rf"{_COUNT}\s*个月")
 _DAYS = re.compile(rf"{_COUNT}\s*天")
 _TOTAL = re.compile(rf"(?:应还本息|共还|一共还|总共还|到期还|后还|合计还)[^，,。\d]{{0,4}}{_NUM}元?(?![\d%])")
-_FEE_WORDS = r"保费|保证金|会员费?|服务费|手续费|渠道费|押金|工本费|保险费?|解冻金|解冻费|前期费用|公证费|砍头息"
+_FEE_WORDS = (
+    r"保费|保证金|会员费?|服务费|手续费|渠道费|押金|工本费|保险费?|解冻金|解冻费|前期费用|公证费|砍头息"
+)
 _FEE = [
     re.compile(rf"(?P<w>{_FEE_WORDS})[^，,。\d]{{0,6}}?{_NUM}元?(?![\d%])"),
     re.compile(rf"{_NUM}元?的?[\u4e00-\u9fa5]{{0,2}}(?P<w>{_FEE_WORDS})"),

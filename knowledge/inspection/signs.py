@@ -151,7 +151,10 @@ def expand_terms(raw: Any) -> Any:
         {
             **sign,
             "patterns": [
-                {key: expand(value) if key in ("regex", "with", "with_", "unless") else value for key, value in p.items()}
+                {
+                    key: expand(value) if key in ("regex", "with", "with_", "unless") else value
+                    for key, value in p.items()
+                }
                 if isinstance(p, dict)
                 else p
                 for p in sign.get("patterns", [])
@@ -162,7 +165,8 @@ def expand_terms(raw: Any) -> Any:
         for sign in raw.get("signs", [])
     ]
     contexts = [
-        {**c, "regex": expand(c.get("regex"))} if isinstance(c, dict) else c for c in raw.get("safe_contexts", [])
+        {**c, "regex": expand(c.get("regex"))} if isinstance(c, dict) else c
+        for c in raw.get("safe_contexts", [])
     ]
     return {**raw, "terms": terms, "signs": signs, "safe_contexts": contexts}
 
@@ -258,7 +262,9 @@ _HAN = "\u4e00-\u9fa5"
 #: a Chinese character standing alone between spaces: 「微 粒 贷」, as some OCR and some evasive senders write
 _SPACED_CHAR = re.compile(rf"(?<![{_HAN}])[{_HAN}][ \t]+(?=[{_HAN}\d，。、！？：；])")
 #: a space beside a Chinese character or mark, in a letter-spaced text
-_SPACE_IN_WORDS = re.compile(rf"(?<=[{_HAN}\d，。、！？：；])[ \t]+(?=[{_HAN}，。、！？：；])|(?<=[{_HAN}])[ \t]+(?=\d)")
+_SPACE_IN_WORDS = re.compile(
+    rf"(?<=[{_HAN}\d，。、！？：；])[ \t]+(?=[{_HAN}，。、！？：；])|(?<=[{_HAN}])[ \t]+(?=\d)"
+)
 
 
 def unspaced(text: str) -> str:
@@ -313,7 +319,10 @@ class _Spans:
     def __init__(self, text: str) -> None:
         self.length = len(text)
         self.marks = {
-            boundary: ([m.start() for m in boundary.finditer(text)], [m.end() for m in boundary.finditer(text)])
+            boundary: (
+                [m.start() for m in boundary.finditer(text)],
+                [m.end() for m in boundary.finditer(text)],
+            )
             for boundary in (_CLAUSE_END, _SENTENCE_END)
         }
 
@@ -330,7 +339,9 @@ class _Spans:
         return starts[index] if index < len(starts) else self.length
 
 
-def _defused(text: str, spans: _Spans, match_start: int, quote_start: int, contexts: list[SafeContext]) -> bool:
+def _defused(
+    text: str, spans: _Spans, match_start: int, quote_start: int, contexts: list[SafeContext]
+) -> bool:
     for context in contexts:
         if context.scope == "clause":
             # the words before the quote, back to the start of the clause the match begins in

@@ -81,8 +81,14 @@ FOUND = [
     ("upfront_fee", "哥 我是做网贷的小刘 你要的3万能下 就是需要你先做个账户激活 交600 明天就能到"),
     ("upfront_fee", "客服：您的信用分不足，需要您买500元的京东E卡提分，卡密发给我就行"),
     ("upfront_fee", "网贷还不上？我们有渠道帮你延期还款、停息挂账，前期只需支付服务费的30%，联系企微 yh-88"),
-    ("upfront_fee", "您的贷款已经批下来了，放款需要验证您的还款能力，麻烦您微信零钱里存够5000元，然后截图发我"),
-    ("upfront_fee", "客服：您的订单已经审核成功了\n客服：需要您支付一笔解绑费，把之前错误绑定的卡解除掉，费用是888元"),
+    (
+        "upfront_fee",
+        "您的贷款已经批下来了，放款需要验证您的还款能力，麻烦您微信零钱里存够5000元，然后截图发我",
+    ),
+    (
+        "upfront_fee",
+        "客服：您的订单已经审核成功了\n客服：需要您支付一笔解绑费，把之前错误绑定的卡解除掉，费用是888元",
+    ),
     ("upfront_fee", "Hi 亲，你的 loan 已批 20000，需要先 pay 500 deposit 才能 release"),
     ("upfront_fee", "放款专员：您的流水不够，需要您找朋友往您卡上转5万做个流水，显示有还款能力就能放款"),
     # money moved to a 「safe」, 「designated」, 「verification」 or 「clearing」 account
@@ -91,7 +97,10 @@ FOUND = [
     ("upfront_fee", "您的助学贷款账户存在异常，需要您配合进行资金清查，将资金转入我们提供的清算账户"),
     ("upfront_fee", "为防止您恶意逾期，需冻结您的部分资金作为还款保证，请转2000元到监管账户"),
     # money asked for to release a loan held back by a 「mistake」, whatever the fee is called
-    ("unfreeze_fee", "客服：您的提现被驳回了，因为姓名和卡号不匹配，资金被锁定了\n客服：需要交一笔激活金2000元"),
+    (
+        "unfreeze_fee",
+        "客服：您的提现被驳回了，因为姓名和卡号不匹配，资金被锁定了\n客服：需要交一笔激活金2000元",
+    ),
     ("unfreeze_fee", "您在我平台的借款因涉嫌套现被风控，资金无法到账，请缴纳解控费1288元"),
     ("unfreeze_fee", "财务小张：钱已经到您的账户了但是被冻住了，您得先交3%的个人所得税才能提现"),
     ("unfreeze_fee", "您的账户被认定为恶意套现，款项被退回至平台，请配合缴纳25%的保证金解除限制"),
@@ -107,14 +116,20 @@ FOUND = [
     # screens shared in any app, meeting apps about money
     ("screen_share", "您下载一个“小鱼易连”，进入会议室后点击分享屏幕，我们给您演示退款流程"),
     ("screen_share", "您的校园贷账户未注销，影响征信，请加入钉钉会议 88776655 由专员指导关闭"),
-    ("screen_share", "京东客服：您在京东开通了校园白条，现在需要注销，不然每个月会扣您800元，我教您在腾讯会议里操作"),
+    (
+        "screen_share",
+        "京东客服：您在京东开通了校园白条，现在需要注销，不然每个月会扣您800元，我教您在腾讯会议里操作",
+    ),
     # contacts outside the official app: handles, groups, private accounts, apps, links, numbers
     ("unofficial_channel", "网贷逾期的朋友看过来，专业停催、延期、减免，不成功不收费，V：tc-888"),
     ("unofficial_channel", "信用卡代还、网贷下款，当天办理，不看征信，微信同号 139xxxx7788"),
     ("unofficial_channel", "办理大额信用卡，5万起步，不看工作，不看负债，包办理，需要的扫码加好友"),
     ("unofficial_channel", "你在平台的欠款已转交我司。还款直接转到这个私人支付宝"),
     ("unofficial_channel", "您好，我是京东金融的客服，您看下您手机上能不能下载一个叫“飞书”的软件"),
-    ("unofficial_channel", "【微信支付】您开通的服务将每月扣费599元，如非本人操作请致电客服 400-8xx-3721 取消"),
+    (
+        "unofficial_channel",
+        "【微信支付】您开通的服务将每月扣费599元，如非本人操作请致电客服 400-8xx-3721 取消",
+    ),
     ("unofficial_channel", "【微众银行】您的账户存在风险，请登录 webank-safe.cc 核实身份"),
     # promises whatever the person's credit
     ("guaranteed_approval", "【e贷宝】您已获得最高20万借款额度，黑名单也可申请，立即领取 edb.cn/a"),
@@ -123,7 +138,10 @@ FOUND = [
     ("guaranteed_approval", "你好，我是你的专属信贷经理，现在有个特殊通道，保证你今天就能拿到5万"),
     ("guaranteed_approval", "尊敬的客户，您的网贷记录已被纳入国家征信黑名单，如需消除请联系专员办理"),
     # impersonation: an authority's tag over a threat; the 「contact us to cancel the charge」 story
-    ("impersonation", "【最高人民法院】您涉嫌网贷逾期被起诉，请于今日17:00前联系书记员处理，否则将强制执行。"),
+    (
+        "impersonation",
+        "【最高人民法院】您涉嫌网贷逾期被起诉，请于今日17:00前联系书记员处理，否则将强制执行。",
+    ),
     ("impersonation", "【中国银联】您未注销百万保障服务，即将每月扣费3000元，请立即联系客服注销。"),
     # weak signs (a threat, a cold open, a lender's tag) beside a strong one
     ("pressure", "今天下午5点前不还清，我们将上门，并发到你通讯录所有联系人。还款转到这个私人支付宝"),
@@ -206,6 +224,6 @@ def test_no_legitimate_message_of_any_set_raises_a_sign(name: str) -> None:
 
 def test_the_development_set_in_new_stories_meets_the_bar() -> None:
     scores = score(read_messages(DATA / "scam_messages_dev3.yaml"))
-    assert scores.recall >= 0.95 and scores.false_alarms == 0 and scores.figures_rate >= 0.95, (
-        scores.lines("dev3")
+    assert scores.recall >= 0.95 and scores.false_alarms == 0 and scores.figures_rate >= 0.95, scores.lines(
+        "dev3"
     )
