@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from knowledge.inspection import inspect_message
 from knowledge.inspection.evaluate import read_messages, score
@@ -210,6 +211,24 @@ def test_a_paste_repeating_a_sign_is_quoted_a_few_times_only() -> None:
     found = find_signs(normalise("放款前先交1000元保证金。" * 300))
     assert [s.id for s in found][:1] == ["upfront_fee"]
     assert all(len(s.quotes) <= MAX_QUOTES for s in found)
+
+
+# --- the probes: every round's messages, after the rules changed for them ---------------------------------
+
+
+def _probes() -> list[dict[str, object]]:
+    return list(yaml.safe_load((DATA / "scam_probes.yaml").read_text(encoding="utf-8")))
+
+
+def test_every_probe_shows_its_signs_and_no_legitimate_one_shows_any() -> None:
+    missed, alarms = [], []
+    for probe in _probes():
+        found = set(inspect_message(str(probe["text"])).sign_ids)
+        if probe["kind"] == "legit" and found:
+            alarms.append((probe["text"], found))
+        if probe["kind"] == "scam" and not set(probe["signs"]) <= found:  # type: ignore[call-overload]
+            missed.append((probe["text"], found))
+    assert (missed, alarms) == ([], [])
 
 
 # --- the labelled sets ---------------------------------------------------------------------------------
