@@ -27,6 +27,7 @@ from pydantic import ConfigDict, Field, ValidationError, field_validator, model_
 
 from knowledge.base import DATA_DIR, KnowledgeBase, KnowledgeBaseError
 from knowledge.models import Id, StrictModel
+from knowledge.privacy import REDACTED
 
 SignId = Literal[
     "upfront_fee",
@@ -383,6 +384,9 @@ def hits(text: str, book: SignsFile) -> list[Hit]:
                 has_quote = "q" in pattern.compiled.groupindex and match.group("q")
                 start, end = match.span("q") if has_quote else match.span()
                 quote = text[start:end].strip()
+                if REDACTED in quote:
+                    # a number taken out is not shown as 「[已隐去]」: the words around it say what it was
+                    quote = match.group(0).replace(REDACTED, "").strip(" ：:，,")
                 if not quote or not _in_context(text, spans, match, pattern, seen):
                     continue
                 if _defused(text, spans, match.start(), start, book.safe_contexts):

@@ -246,3 +246,10 @@ def test_the_development_set_in_new_stories_meets_the_bar() -> None:
     assert scores.recall >= 0.95 and scores.false_alarms == 0 and scores.figures_rate >= 0.95, scores.lines(
         "dev3"
     )
+
+
+def test_a_number_taken_out_is_quoted_by_the_words_around_it() -> None:
+    report = inspect_message("【法院通知】您已被列为被告，逾期将强制执行。请联系法务 15500001111 处理")
+    quotes = {s.id: s.quotes for s in report.signs}
+    assert quotes["unofficial_channel"] == ("联系法务",)
+    assert "[已隐去]" not in str(report.to_dict()["signs"])
