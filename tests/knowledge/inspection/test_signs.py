@@ -132,6 +132,8 @@ FOUND = [
         "【微信支付】您开通的服务将每月扣费599元，如非本人操作请致电客服 400-8xx-3721 取消",
     ),
     ("unofficial_channel", "【微众银行】您的账户存在风险，请登录 webank-safe.cc 核实身份"),
+    # 「无需」 negates what it is joined to, not a link later in the clause (OCR drops the spaces)
+    ("unofficial_channel", "【易分期】借3万分12期，无需征信极速下款yfq-dk.cn/m回T退订"),
     # promises whatever the person's credit
     ("guaranteed_approval", "【e贷宝】您已获得最高20万借款额度，黑名单也可申请，立即领取 edb.cn/a"),
     ("guaranteed_approval", "亲 你这个征信花了也不要紧 我们公司跟银行有合作 保证给你批下来"),
