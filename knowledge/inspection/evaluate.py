@@ -171,8 +171,10 @@ def main(argv: list[str]) -> int:
     messages = read_messages(path)
     tuned = [m for m in messages if m.id in TUNED_ON]
     held_out = [m for m in messages if m.id not in TUNED_ON]
-    for title, part in (("all", messages), ("tuned on (m001-m080)", tuned), ("never tuned on", held_out)):
-        print("\n".join(score(part).lines(title)))
+    print("\n".join(score(messages).lines("all")))
+    if tuned and held_out:  # the first set's two parts; the other sets are one part each
+        for title, part in (("tuned on (m001-m080)", tuned), ("never tuned on", held_out)):
+            print("\n".join(score(part).lines(title)))
     return 0
 
 

@@ -31,19 +31,27 @@ _COUNT = r"(?<![第/\d一二两三四五六七八九十])(?P<n>\d{1,4}|[一二�
 
 _AMOUNT = [
     re.compile(
-        rf"(?:借款(?:金额|本金)?|(?<![还应])借|贷款|批了|批的|申请的|本金)[:：\s]*{_NUM}元?(?![\d%期个天])"
+        rf"(?:借款(?:金额|本金|额度)?|(?<![还应])借|贷款|批了|批的|申请的|本金)[:：\s]*{_NUM}元?(?![\d%期个天])"
     ),
     re.compile(rf"{_NUM}元?的?贷款"),
+    # 「你的5万已经审核通过」: a sum said to be approved
+    re.compile(rf"(?:你|您)的\s*{_NUM}元?\s*(?:已经?|都)?(?:审核|审批|批)"),
 ]
 _INSTALMENT_TOTAL = re.compile(rf"(?:每期|每月)[^。]{{0,60}}?合计\s*{_NUM}元?")
-_INSTALMENT = re.compile(rf"(?:每期|每月|月供)[^，,。\d]{{0,6}}?{_NUM}元?(?![\d%期个天])")
+_INSTALMENT = re.compile(
+    rf"(?:每期|每月|每个月|月供|月还款额?|月还)[^，,。\d]{{0,6}}?{_NUM}元?(?![\d%期个天])"
+)
 _PERIODS = re.compile(rf"{_COUNT}\s*期(?![限间])")
 _MONTHS = re.compile(rf"{_COUNT}\s*个月")
 _DAYS = re.compile(rf"{_COUNT}\s*天")
 _TOTAL = re.compile(rf"(?:应还本息|共还|一共还|总共还|到期还|后还|合计还)[^，,。\d]{{0,4}}{_NUM}元?(?![\d%])")
-_FEE_WORDS = r"保证金|会员费?|服务费|手续费|渠道费|押金|工本费|保险费?|解冻金|解冻费|前期费用|公证费|砍头息"
+_FEE_WORDS = (
+    r"保费|保证金|会员费?|服务费|手续费|渠道费|押金|工本费|保险费?|解冻金|解冻费|前期费用|公证费|砍头息"
+)
+#: any other charge named X费 (审核费, 加急费 …), but not a rate (费率) or everyday bills
+_ANY_FEE = r"[\u4e00-\u9fa5]{1,3}(?<![消话学电水年运免])费(?!率|用)"
 _FEE = [
-    re.compile(rf"(?P<w>{_FEE_WORDS})[^，,。\d]{{0,6}}?{_NUM}元?(?![\d%])"),
+    re.compile(rf"(?P<w>{_FEE_WORDS}|{_ANY_FEE})[^，,。\d]{{0,6}}?{_NUM}元?(?![\d%])"),
     re.compile(rf"{_NUM}元?的?[\u4e00-\u9fa5]{{0,2}}(?P<w>{_FEE_WORDS})"),
 ]
 _RECEIVED = re.compile(rf"(?:到手|到账|实际放款|实际拿到)[^，,。\d]{{0,3}}{_NUM}元?(?![\d%])")

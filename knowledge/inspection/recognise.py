@@ -36,7 +36,13 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
         ),
         1,
     ),
-    (re.compile(r"包过|下款|秒批|秒到|名额有限|先到先得|全额退|无抵押|急用钱|到手\d"), 1),  # loan-ad words
+    # loan-ad words
+    (
+        re.compile(
+            r"包过|下款|秒批|秒到|名额有限|先到先得|全额退|无抵押|急用钱|到手\d|就能借|就能贷|\d分钟到账|回复\d"
+        ),
+        1,
+    ),
 )
 THRESHOLD = 3
 #: the beginning of a text that decides: enough for any mark, and the cost stays bounded on a huge paste

@@ -4,10 +4,17 @@ A sign is found where one of its patterns matches, outside the person's own line
 (「我：…」) and outside a safe context (a bank's 「验证码切勿告诉他人」). Weak patterns (``needs_other``:
 a lender's name, a due date) count only beside a sign that a strong pattern found, so a real repayment
 reminder signed 【微众银行】 with a deadline is not flagged while 【微粒贷】 asking for a 解冻金 is.
+
+Patterns are built from named terms (``terms``: what a demand for money is, what a fee is called, what a
+pending loan sounds like), written ``${name}``, so that a sign is a combination of ideas rather than a list
+of the wordings seen: 「汇入认证金3000元」 is a demand for money whatever the fee is called. A pattern may
+also ask for words in the same sentence (``with``: the money is asked for while a loan waits) or refuse
+them (``unless``: the money asked for is a repayment).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,10 +23,11 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from knowledge.base import DATA_DIR, KnowledgeBase, KnowledgeBaseError
 from knowledge.models import Id, StrictModel
+from knowledge.privacy import REDACTED
 
 SignId = Literal[
     "upfront_fee",
@@ -64,7 +72,29 @@ class Pattern(StrictModel):
 class SignPattern(Pattern):
     """One way a sign shows in a message. A named group ``q`` marks the words to quote."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
     needs_other: bool = Field(default=False, description="counts only beside a sign found on its own")
+    with_: str | None = Field(
+        default=None, alias="with", description="must also match in the sentence (or message) of the match"
+    )
+    unless: str | None = Field(default=None, description="must not match in the sentence of the match")
+    scope: Literal["sentence", "message"] = Field(default="sentence", description="where ``with`` looks")
+
+    @field_validator("with_", "unless")
+    @classmethod
+    def _context_compiles(cls, value: str | None) -> str | None:
+        return None if value is None else _compiles(value)
+
+    @cached_property
+    def required(self) -> re.Pattern[str] | None:
+        """The compiled ``with`` expression."""
+        return None if self.with_ is None else re.compile(self.with_)
+
+    @cached_property
+    def refused(self) -> re.Pattern[str] | None:
+        """The compiled ``unless`` expression."""
+        return None if self.unless is None else re.compile(self.unless)
 
 
 class CitedText(StrictModel):
@@ -93,11 +123,66 @@ class SafeContext(Pattern):
     scope: Literal["clause", "sentence"]
 
 
+_TERM = re.compile(r"\$\{([a-z_]+)\}")
+
+
+def expand_terms(raw: Any) -> Any:
+    """The raw signs file with every ``${name}`` in a regular expression replaced by its term.
+
+    A term may use the terms defined before it. An unknown name is an error, not a literal.
+    """
+    if not isinstance(raw, dict) or not isinstance(raw.get("terms", {}), dict):
+        return raw
+    terms: dict[str, str] = {}
+
+    def expand(regex: Any) -> Any:
+        if not isinstance(regex, str):
+            return regex
+
+        def one(match: re.Match[str]) -> str:
+            if match.group(1) not in terms:
+                raise ValueError(f"unknown term '${{{match.group(1)}}}' in: {regex}")
+            return f"(?:{terms[match.group(1)]})"
+
+        return _TERM.sub(one, regex)
+
+    for name, regex in raw.get("terms", {}).items():
+        terms[name] = expand(regex)
+    signs = [
+        {
+            **sign,
+            "patterns": [
+                {
+                    key: expand(value) if key in ("regex", "with", "with_", "unless") else value
+                    for key, value in p.items()
+                }
+                if isinstance(p, dict)
+                else p
+                for p in sign.get("patterns", [])
+            ],
+        }
+        if isinstance(sign, dict)
+        else sign
+        for sign in raw.get("signs", [])
+    ]
+    contexts = [
+        {**c, "regex": expand(c.get("regex"))} if isinstance(c, dict) else c
+        for c in raw.get("safe_contexts", [])
+    ]
+    return {**raw, "terms": terms, "signs": signs, "safe_contexts": contexts}
+
+
 class SignsFile(StrictModel):
     """``scam_signs.yaml``: every sign once, in the order replies list them, and the safe contexts."""
 
+    terms: dict[str, str] = Field(default_factory=dict, description="named pieces of the patterns, expanded")
     signs: list[ScamSign] = Field(min_length=1)
     safe_contexts: list[SafeContext] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_terms(cls, raw: Any) -> Any:
+        return expand_terms(raw)
 
     @field_validator("signs")
     @classmethod
@@ -171,7 +256,27 @@ def normalise(text: str) -> str:
     # Telegram's JSON can carry half a surrogate pair, which no encoder (OpenCC's included) accepts
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     simplified = str(_t2s().convert(text))
-    return "".join(_fold_width(char) for char in simplified).replace("\r\n", "\n")
+    return unspaced("".join(_fold_width(char) for char in simplified).replace("\r\n", "\n"))
+
+
+_HAN = "\u4e00-\u9fa5"
+#: a Chinese character standing alone between spaces: 「微 粒 贷」, as some OCR and some evasive senders write
+_SPACED_CHAR = re.compile(rf"(?<![{_HAN}])[{_HAN}][ \t]+(?=[{_HAN}\d，。、！？：；])")
+#: a space beside a Chinese character or mark, in a letter-spaced text
+_SPACE_IN_WORDS = re.compile(
+    rf"(?<=[{_HAN}\d，。、！？：；])[ \t]+(?=[{_HAN}，。、！？：；])|(?<=[{_HAN}])[ \t]+(?=\d)"
+)
+
+
+def unspaced(text: str) -> str:
+    """``text`` with the spaces taken out of words when it is letter-spaced (「解 冻 金 3000 元」 becomes
+    「解冻金3000元」), so that a sign is not hidden by spacing; a text that only separates phrases with spaces
+    (「不看征信 秒到账」) is left as it is."""
+    spaced = len(_SPACED_CHAR.findall(text))
+    han = sum(1 for char in text if "\u4e00" <= char <= "\u9fa5")
+    if spaced < 4 or spaced * 3 < han:
+        return text
+    return _SPACE_IN_WORDS.sub("", text)
 
 
 #: a line of a chat transcript said by the person themself: their words are not the sender's signs
@@ -208,44 +313,88 @@ class SignFound:
         return self.sign.id
 
 
-def _span_start(text: str, position: int, boundary: re.Pattern[str]) -> int:
-    start = 0
-    for match in boundary.finditer(text, 0, position):
-        start = match.end()
-    return start
+class _Spans:
+    """Where the clauses and sentences of a text begin and end, found once: a paste with hundreds of
+    matches costs a binary search per match, not a scan of the text."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        self.marks = {
+            boundary: (
+                [m.start() for m in boundary.finditer(text)],
+                [m.end() for m in boundary.finditer(text)],
+            )
+            for boundary in (_CLAUSE_END, _SENTENCE_END)
+        }
+
+    def start(self, position: int, boundary: re.Pattern[str]) -> int:
+        """Where the clause or sentence holding ``position`` begins (after the mark before it)."""
+        _, ends = self.marks[boundary]
+        index = bisect.bisect_right(ends, position) - 1
+        return ends[index] if index >= 0 else 0
+
+    def end(self, position: int, boundary: re.Pattern[str]) -> int:
+        """Where it ends (at the next mark from ``position`` on)."""
+        starts, _ = self.marks[boundary]
+        index = bisect.bisect_left(starts, position)
+        return starts[index] if index < len(starts) else self.length
 
 
-def _span_end(text: str, position: int, boundary: re.Pattern[str]) -> int:
-    match = boundary.search(text, position)
-    return match.start() if match else len(text)
-
-
-def _defused(text: str, match_start: int, quote_start: int, contexts: list[SafeContext]) -> bool:
+def _defused(
+    text: str, spans: _Spans, match_start: int, quote_start: int, contexts: list[SafeContext]
+) -> bool:
     for context in contexts:
         if context.scope == "clause":
             # the words before the quote, back to the start of the clause the match begins in
-            window = text[_span_start(text, match_start, _CLAUSE_END) : quote_start]
+            window = text[spans.start(match_start, _CLAUSE_END) : quote_start]
         else:
-            window = text[
-                _span_start(text, match_start, _SENTENCE_END) : _span_end(text, quote_start, _SENTENCE_END)
-            ]
+            window = text[spans.start(match_start, _SENTENCE_END) : spans.end(quote_start, _SENTENCE_END)]
         if context.compiled.search(window):
             return True
     return False
 
 
+def _in_context(
+    text: str, spans: _Spans, match: re.Match[str], pattern: SignPattern, seen: dict[tuple[int, int], bool]
+) -> bool:
+    """Whether the sentence of ``match`` (or the message) has the words ``pattern`` asks for, and not
+    the words it refuses. ``seen`` keeps the answer for each sentence already looked at."""
+    if pattern.refused is None and pattern.required is None:
+        return True
+    span = (spans.start(match.start(), _SENTENCE_END), spans.end(match.end(), _SENTENCE_END))
+    if span not in seen:
+        sentence = text[span[0] : span[1]]
+        refused = pattern.refused is not None and bool(pattern.refused.search(sentence))
+        required = pattern.required is None or bool(
+            pattern.required.search(text if pattern.scope == "message" else sentence)
+        )
+        seen[span] = required and not refused
+    return seen[span]
+
+
 def hits(text: str, book: SignsFile) -> list[Hit]:
     """Every undefused match of every sign in normalised ``text`` (own lines already blanked)."""
     found = []
+    spans = _Spans(text)
     for sign in book.signs:
         for pattern in sign.patterns:
+            kept = 0
+            seen: dict[tuple[int, int], bool] = {}
             for match in pattern.compiled.finditer(text):
                 has_quote = "q" in pattern.compiled.groupindex and match.group("q")
                 start, end = match.span("q") if has_quote else match.span()
                 quote = text[start:end].strip()
-                if not quote or _defused(text, match.start(), start, book.safe_contexts):
+                if REDACTED in quote:
+                    # a number taken out is not shown as 「[已隐去]」: the words around it say what it was
+                    quote = match.group(0).replace(REDACTED, "").strip(" ：:，,")
+                if not quote or not _in_context(text, spans, match, pattern, seen):
+                    continue
+                if _defused(text, spans, match.start(), start, book.safe_contexts):
                     continue
                 found.append(Hit(sign.id, quote, start, pattern.needs_other))
+                kept += 1
+                if kept == MAX_QUOTES:
+                    break  # enough to quote; a paste repeating the words a thousand times says no more
     return found
 
 

@@ -1,0 +1,44 @@
+"""Reading a loan's figures in wordings the labelled sets do not have (knowledge/inspection/figures.py).
+
+Written in the second round of issue 21 after the signs were made general; on its first run 7 of these
+10 were right (「月还款额」, 「每个月还一千八」 and a fee named 审核费 were not read), then the reader was
+widened. The expected rate is computed here as the labelled sets compute it.
+"""
+
+from __future__ import annotations
+
+import numpy_financial as npf
+import pytest
+
+from knowledge.inspection import inspect_message
+
+CASES = [  # text, amount, instalment, periods, fee taken up front
+    ("【江城银行】您的贷款已发放：本金30,000.00元，分24期，月还款额1,385.20元。", 30000, 1385.20, 24, 0),
+    ("【星云消费金融】借款5000元，期限6个月，每月还款905元，请按时还款。", 5000, 905, 6, 0),
+    ("借2万到手1万8，分12期，每期还1900，下款快", 20000, 1900, 12, 2000),
+    ("【天星金融】您的借款10,000.00元已放款，共12期，每期还款金额为912.50元。", 10000, 912.50, 12, 0),
+    ("客服：贷款3万批了，扣除服务费3000，实际到账27000，分24期，每期还1500", 30000, 1500, 24, 3000),
+    ("【小米金融】借款金额：8,000.00元；期数：12期；每期应还：733.33元。", 8000, 733.33, 12, 0),
+    ("新户专享：借1万元，12个月，月供仅需888元！", 10000, 888, 12, 0),
+    ("【快借】借款6000元，分6期，每期应还1,150.00元，放款时收取审核费600元。", 6000, 1150, 6, 600),
+    ("【微众银行】您的微粒贷借款20,000.00元已到账，分10期还款，每期应还2,109.80元。", 20000, 2109.80, 10, 0),
+    ("贷款五万，三十六期，每个月还一千八", 50000, 1800, 36, 0),
+]
+
+
+@pytest.mark.parametrize(("text", "amount", "instalment", "periods", "fee"), CASES)
+def test_the_figures_are_read_and_solved(
+    text: str, amount: float, instalment: float, periods: int, fee: float
+) -> None:
+    expected = float(npf.irr([-(amount - fee)] + [instalment] * periods)) * 12 * 100
+    figures = inspect_message(text).figures
+    assert figures is not None
+    assert (figures.periods, figures.received) == (periods, amount - fee)
+    assert figures.irr_annual_pct == pytest.approx(expected, abs=0.01)
+
+
+def test_a_fee_named_by_any_word_is_taken_up_front_but_a_rate_is_not() -> None:
+    figures = inspect_message("借款6000元，分6期，每期应还1,150.00元，放款时收取加急费600元。").figures
+    assert figures is not None and figures.fee == 600
+    figures = inspect_message("借款6000元，分6期，每期应还1,150.00元，月费率0.6%。").figures
+    assert figures is not None and figures.fee == 0
