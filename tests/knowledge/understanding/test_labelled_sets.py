@@ -16,7 +16,7 @@ import pytest
 from knowledge.base import DATA_DIR, KnowledgeBase
 from knowledge.understanding.normalize import clean
 
-MEASURED = sorted((Path(__file__).resolve().parents[2] / "data").glob("faq_*.jsonl"))
+MEASURED = sorted((Path(__file__).resolve().parents[2] / "data").glob("*.jsonl"))
 EXAMPLES = sorted((DATA_DIR / "examples").glob("*.jsonl"))
 SETS = MEASURED + EXAMPLES
 
@@ -34,6 +34,8 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "faq_fresh5.jsonl",
         "faq_threshold.jsonl",
         "faq_short.jsonl",
+        "faq_short2.jsonl",
+        "wants_holdout2.jsonl",
     }
     assert {p.name for p in EXAMPLES} >= {
         "faq_calibration.jsonl",
@@ -45,6 +47,9 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "faq_examples5b.jsonl",
         "faq_examples5c.jsonl",
         "faq_examples6_short.jsonl",
+        "intent_examples.jsonl",
+        "intent_examples2.jsonl",
+        "intent_examples3.jsonl",
     }
 
 
