@@ -24,7 +24,18 @@ import httpx
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram import Message as TgMessage
 from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.metrics import Metrics
@@ -45,6 +56,18 @@ T = TypeVar("T")
 #: buttons that open an answer rather than a menu: their reply is a new message, so the answer the
 #: user pressed on stays readable above it
 CONTENT_BUTTON_PREFIXES = ("faq:",)
+
+#: Bot API refusals the same request would meet again (400, 403, 401/404, 409, a group that became a
+#: supergroup): never repeated, and a reply that meets one is dropped from the session's outbox, so the
+#: chat's later updates do not try it again (a blocked user's chat must not fail at every update)
+PERMANENT_ERRORS: tuple[type[TelegramError], ...] = (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    EndPointNotFound,
+    Conflict,
+    ChatMigrated,
+)
 
 #: longest question worth reading; anything longer is probably pasted text, not a question
 MAX_QUESTION_CHARS = 1000
@@ -565,6 +588,20 @@ class TelegramAdapter:
         A crash can then repeat only the message whose request was in flight (Telegram may have shown
         it, the bot did not learn so), never the messages of the reply sent before it.
         """
+        try:
+            await self._send_outbox(bot, conversation, session)
+        except PERMANENT_ERRORS as error:
+            # refused for good: what is left of the reply is dropped rather than tried again at every
+            # later update of the chat; the person is told (unless they blocked the bot)
+            session.outbox, session.outbox_edit, session.outbox_reply_to = [], None, None
+            await self.store.put(conversation.key, session)
+            if isinstance(error, Forbidden):
+                log.info("chat %s blocked the bot; reply dropped", conversation.chat_id)
+                return
+            log.warning("Telegram refused a reply to chat %s (%s); dropped", conversation.chat_id, error)
+            raise
+
+    async def _send_outbox(self, bot: Bot, conversation: Conversation, session: Session) -> None:
         chat_id, key, reply_to = conversation.chat_id, conversation.key, session.outbox_reply_to
         messages, menu_id = session.outbox, session.outbox_edit
         in_place = menu_id is not None and len(messages) == 1 and bool(messages[0].buttons)
@@ -596,8 +633,12 @@ class TelegramAdapter:
         """Show "typing…" once the answer takes longer than ``typing_after``, renewed before it fades."""
         await asyncio.sleep(self.typing_after)
         while True:
-            with contextlib.suppress(TelegramError):
+            try:
                 await bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
+            except PERMANENT_ERRORS:
+                return  # blocked, gone or migrated: it would be refused every time
+            except TelegramError:
+                pass
             await asyncio.sleep(4.5)  # Telegram shows the indicator for 5 seconds
 
     # --- sending -----------------------------------------------------------------------------------
@@ -648,11 +689,7 @@ class TelegramAdapter:
         parts = split_html(message.text)
         for number, part in enumerate(parts, start=1):
             markup = keyboard(message.buttons) if number == len(parts) else None
-            try:
-                await self._send_part(bot, chat_id, part, markup, reply_to)
-            except Forbidden:
-                log.info("chat %s blocked the bot; reply dropped", chat_id)
-                return
+            await self._send_part(bot, chat_id, part, markup, reply_to)
 
     async def _send_part(
         self,
@@ -686,6 +723,17 @@ class TelegramAdapter:
                 ),
                 idempotent=False,
             )
+        except ChatMigrated as error:
+            # the group became a supergroup with a new id: the reply goes there, once (the quoted message
+            # stayed behind in the old group)
+            moved_to = error.new_chat_id
+            log.info("chat %s moved to %s; reply sent there", chat_id, moved_to)
+            await self._call(
+                lambda: bot.send_message(
+                    chat_id=moved_to, text=part, parse_mode=ParseMode.HTML, reply_markup=markup
+                ),
+                idempotent=False,
+            )
         except TimedOut as error:
             # the request went out and the answer did not come back: Telegram has probably delivered the
             # message, and sending it again would show it twice
@@ -699,12 +747,13 @@ class TelegramAdapter:
         is repeated only for calls that are harmless to repeat (edits, chat actions): a ``sendMessage``
         that timed out is taken as delivered (at most once), since repeating it would show it twice.
         A 400 (``BadRequest``, which PTB derives from ``NetworkError``) is never repeated: Telegram read
-        the request and refused it, and the same request gets the same answer.
+        the request and refused it, and the same request gets the same answer; nor are the other
+        refusals of :data:`PERMANENT_ERRORS` (blocked, unknown token or method, conflict, migrated).
         """
         for attempt in range(1, self.attempts + 1):
             try:
                 return await request()
-            except (RetryAfter, BadRequest):
+            except (RetryAfter, *PERMANENT_ERRORS):
                 raise
             except TimedOut as error:
                 never_sent = isinstance(error.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout))

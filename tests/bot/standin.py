@@ -199,6 +199,8 @@ class Fault:
 
     method: str
     #: "flood" (429), "server_error" (``status``), "bad_request" (400 with ``description``, no effect),
+    #: "refuse" (``status`` with ``description`` and ``parameters``, no effect: 403, 404, 409, a migrated
+    #: group's 400 with ``migrate_to_chat_id``…),
     #: "late" (takes effect, answers after ``delay``),
     #: "malformed" (200 with a body that is not JSON, no effect: a broken proxy), "stall" (no effect,
     #: answers only after ``delay``: a request lost on the way), "hold" (no effect; sets ``arrived``
@@ -209,6 +211,7 @@ class Fault:
     status: int = 502
     delay: float = 0.0
     description: str = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+    parameters: dict[str, Any] | None = None
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -615,6 +618,8 @@ class BotApiStandIn:
             fault.times -= 1
             if fault.kind == "bad_request":
                 error = ApiError(400, fault.description)
+            elif fault.kind == "refuse":
+                error = ApiError(fault.status, fault.description, fault.parameters)
             elif fault.kind == "flood":
                 error = ApiError(
                     429,
