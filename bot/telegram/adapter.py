@@ -150,6 +150,8 @@ class Conversation:
     (session key ``<chat>:<member>``), so one member's answers, buttons, ``/forget`` and ``/lang`` never
     touch another's. A reply in a group quotes the member's message it answers (``reply_to``): the
     group sees whom it is for, and a button on it tells whose it is (:meth:`TelegramAdapter._owner`).
+    A message sent on behalf of a chat (an anonymous admin, a linked channel) is that chat's
+    conversation, ``<group>:<sender chat>`` (:func:`sender_of`); no person can press its buttons.
     """
 
     chat_id: int
@@ -162,6 +164,20 @@ class Conversation:
         return chat_key(self.chat_id, self.member)
 
 
+def sender_of(update: Update) -> int | None:
+    """Whose update it is: the person's id, or for a message sent on behalf of a chat (an anonymous group
+    admin, a linked channel: ``sender_chat``) that chat's id, or ``None`` when Telegram names neither.
+
+    Such a message's ``from`` is a placeholder bot shared by every anonymous admin of every group
+    (``GroupAnonymousBot``, ``Channel_Bot``), so it must not stand for the sender.
+    """
+    message = update.message or update.edited_message
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id
+    user = update.effective_user
+    return user.id if user is not None else None
+
+
 def conversation_of(update: Update) -> Conversation | None:
     """The conversation an update belongs to; a group message's reply will quote that message."""
     chat = update.effective_chat
@@ -169,11 +185,8 @@ def conversation_of(update: Update) -> Conversation | None:
         return None
     if chat.type == ChatType.PRIVATE:
         return Conversation(chat.id)
-    user = update.effective_user
     message = update.message or update.edited_message
-    return Conversation(
-        chat.id, user.id if user is not None else None, message.message_id if message is not None else None
-    )
+    return Conversation(chat.id, sender_of(update), message.message_id if message is not None else None)
 
 
 class TelegramAdapter:
@@ -358,7 +371,7 @@ class TelegramAdapter:
         if self.images is None:
             await self._note(context.bot, conversation, NOTE_NOT_TEXT, language=language)
             return
-        person = update.effective_user.id if update.effective_user is not None else message.chat_id
+        person = sender_of(update) or message.chat_id
         try:
             data = await self._image_bytes(context.bot, message, self.images)
         except ImageUnreadable as error:
@@ -488,6 +501,8 @@ class TelegramAdapter:
         press can change.
         """
         replied = pressed.reply_to_message
+        if replied is not None and replied.sender_chat is not None:
+            return replied.sender_chat.id  # sent on behalf of a chat: no person may press for it
         if replied is None or replied.from_user is None or replied.from_user.id == bot.id:
             return None
         return replied.from_user.id
@@ -533,10 +548,10 @@ class TelegramAdapter:
         Refused turns are dropped unanswered (a button press still has its spinner stopped by the
         caller); the note 「发得有点快……」 goes out once per cooldown, not once per dropped message.
         """
-        user = update.effective_user
-        if user is None:
+        sender = sender_of(update)
+        if sender is None:
             return True
-        verdict = self.flood.check(user.id, at=current_received_at.get())
+        verdict = self.flood.check(sender, at=current_received_at.get())
         if verdict is Verdict.ALLOW:
             return True
         self.metrics.flood_refused()

@@ -86,6 +86,11 @@ _CHAT_ACTIONS = {
 }
 
 
+#: the placeholder senders Telegram puts in ``from`` of a message sent on behalf of a chat
+ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
+CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
+
+
 class ApiError(Exception):
     """An error answer in Telegram's envelope."""
 
@@ -392,9 +397,19 @@ class BotApiStandIn:
         await self._notify()
         return update
 
-    def _user_message(self, chat_id: int, from_id: int | None, **content: Any) -> dict[str, Any]:
+    def _user_message(
+        self, chat_id: int, from_id: int | None, sender_chat: int | None = None, **content: Any
+    ) -> dict[str, Any]:
         chat = self.chat(chat_id)
         sender = self.user(from_id if from_id is not None else chat_id)
+        if sender_chat is not None:
+            # sent on behalf of a chat: the group itself (an anonymous admin) or a channel; ``from`` is
+            # then Telegram's placeholder bot, the same for every anonymous admin of every group
+            if sender_chat == chat_id:
+                content["sender_chat"], sender = chat, dict(ANONYMOUS_ADMIN)
+            else:
+                channel = {"id": sender_chat, "type": "channel", "title": f"频道{sender_chat}"}
+                content["sender_chat"], sender = channel, dict(CHANNEL_BOT)
         message = {
             "message_id": next(self._message_ids[chat_id]),
             "from": sender,
@@ -406,9 +421,17 @@ class BotApiStandIn:
         return message
 
     async def send_text(
-        self, chat_id: int, text: str, *, from_id: int | None = None, reply_to: int | None = None
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        from_id: int | None = None,
+        reply_to: int | None = None,
+        sender_chat: int | None = None,
     ) -> dict[str, Any]:
-        """The user types ``text`` (commands and mentions get their entities, as Telegram adds them)."""
+        """The user types ``text`` (commands and mentions get their entities, as Telegram adds them);
+        ``sender_chat`` sends it on behalf of a chat (the group's own id: an anonymous admin; another
+        id: a channel)."""
         entities = []
         command = _COMMAND.match(text)
         if command:
@@ -426,7 +449,7 @@ class BotApiStandIn:
             content["entities"] = entities
         if reply_to is not None:
             content["reply_to_message"] = self._messages[(chat_id, reply_to)]
-        return await self._push("message", self._user_message(chat_id, from_id, **content))
+        return await self._push("message", self._user_message(chat_id, from_id, sender_chat, **content))
 
     async def send_media(self, chat_id: int, kind: str) -> dict[str, Any]:
         """The user sends a sticker, photo, voice note or document."""
