@@ -215,7 +215,6 @@ class TelegramAdapter:
     ) -> None:
         self.engine = engine
         self.images = images
-        self._image_tasks: set[asyncio.Task[None]] = set()
         self.store = store
         self.flood = flood if flood is not None else FloodGate()
         self.metrics = metrics if metrics is not None else Metrics()
@@ -238,9 +237,6 @@ class TelegramAdapter:
         """Stop the worker threads and close the store."""
         self._worker.shutdown(wait=True)
         if self.images is not None:
-            for task in list(self._image_tasks):
-                task.cancel()
-            await asyncio.gather(*self._image_tasks, return_exceptions=True)
             self.images.close()
         await self.store.close()
 
@@ -377,11 +373,11 @@ class TelegramAdapter:
         except ImageUnreadable as error:
             await self._note(context.bot, conversation, UNREADABLE_NOTES[error.code], language=language)
             return
-        # reading takes seconds: it goes on as a task of its own, so this update counts as handled and
-        # polling (which waits for the updates in hand) keeps serving every other chat meanwhile
-        task = asyncio.create_task(self._read_and_answer(context.bot, conversation, person, data, language))
-        self._image_tasks.add(task)
-        task.add_done_callback(self._image_tasks.discard)
+        # reading takes seconds and is awaited here: the update counts as handled only once its reply is
+        # sent, so a process that dies meanwhile reads the photo again at the next start. Only this chat
+        # waits for it: every chat is handled in a task of its own (bot/inbox/dispatch.py), and the
+        # reading runs in a thread of its own, beside the engine's
+        await self._read_and_answer(context.bot, conversation, person, data, language)
 
     async def _read_and_answer(
         self, bot: Bot, conversation: Conversation, person: int, data: bytes, language: str | None
@@ -399,12 +395,7 @@ class TelegramAdapter:
             typing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await typing
-        try:
-            await self._converse(bot, conversation, Turn(kind="text", text=text, origin="photo"), language)
-        except Exception:  # outside PTB's error handler here: log (never the text) and tell the person
-            log.exception("could not answer an image in chat %s", chat_id)
-            with contextlib.suppress(TelegramError):
-                await self._note(bot, conversation, NOTE_ERROR, language=language)
+        await self._converse(bot, conversation, Turn(kind="text", text=text, origin="photo"), language)
 
     @staticmethod
     async def _image_bytes(bot: Bot, message: TgMessage, images: ImageReading) -> bytes:
