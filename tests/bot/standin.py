@@ -278,6 +278,9 @@ class BotApiStandIn:
     def __post_init__(self) -> None:
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._bot_messages: dict[tuple[int, int], BotMessage] = {}
+        #: the same messages by chat: reading one chat's must not cost a pass over every chat's (at 1,000
+        #: chats that pass, made at every button press, kept the load test's own process busy)
+        self._bot_messages_of: dict[int, dict[int, BotMessage]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._users: dict[int, dict[str, Any]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -552,7 +555,7 @@ class BotApiStandIn:
 
     def bot_messages(self, chat_id: int) -> list[BotMessage]:
         """The bot's messages in ``chat_id``, oldest first, in their current (possibly edited) form."""
-        return [m for (chat, _), m in sorted(self._bot_messages.items()) if chat == chat_id]
+        return [message for _, message in sorted(self._bot_messages_of.get(chat_id, {}).items())]
 
     def chat_events(self, chat_id: int) -> list[Event]:
         """Every send and edit by the bot in ``chat_id``, in order."""
@@ -761,6 +764,7 @@ class BotApiStandIn:
             body["reply_to_message"] = {k: v for k, v in quoted.items() if k != "reply_to_message"}
         self._messages[(message.chat_id, message.message_id)] = body
         self._bot_messages[(message.chat_id, message.message_id)] = message
+        self._bot_messages_of.setdefault(message.chat_id, {})[message.message_id] = message
         return body
 
     # --- Bot API methods ---------------------------------------------------------------------------
@@ -877,6 +881,7 @@ class BotApiStandIn:
     async def _m_deletemessage(self, params: dict[str, Any]) -> Any:
         message = self._bot_message(params)
         del self._bot_messages[(message.chat_id, message.message_id)]
+        del self._bot_messages_of[message.chat_id][message.message_id]
         return True
 
     async def _m_answercallbackquery(self, params: dict[str, Any]) -> Any:
