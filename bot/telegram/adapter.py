@@ -759,7 +759,9 @@ class TelegramAdapter:
         for attempt in range(1, self.attempts + 1):
             try:
                 return await request()
-            except (RetryAfter, *PERMANENT_ERRORS):
+            except RetryAfter:
+                raise
+            except PERMANENT_ERRORS:
                 raise
             except TimedOut as error:
                 never_sent = isinstance(error.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout))
