@@ -32,7 +32,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from bot.inbox.base import Entry
 from bot.storage.base import StorageUnavailable
-from bot.storage.redis import LEASE_EXTEND, LEASE_RELEASE
+from bot.storage.redis import LEASE_EXTEND, LEASE_RELEASE, redis_client
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ class RedisInbox:
     """
 
     def __init__(self, url: str, *, prefix: str = "loan-advisor:", lease_seconds: float = 3.0) -> None:
-        self._redis: Redis = Redis.from_url(url, socket_connect_timeout=2.0, socket_timeout=10.0)
+        self._redis: Redis = redis_client(url, socket_connect_timeout=2.0, socket_timeout=10.0)
         self._prefix = prefix
         self._lease_ms = int(lease_seconds * 1000)
         self.me = secrets.token_hex(8)

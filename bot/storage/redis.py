@@ -22,7 +22,7 @@ import secrets
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import RedisError
@@ -36,6 +36,25 @@ log = logging.getLogger(__name__)
 
 #: the chat lock this task holds, as (chat key, token): the writes under it are fenced by the token
 _holding: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("holding", default=None)
+
+#: connections one client (the store's, the inbox's) opens at most
+MAX_CONNECTIONS = 100
+#: how long a request waits for a free connection when all are in use, before Redis counts as unavailable
+POOL_WAIT_SECONDS = 10.0
+
+
+def redis_client(url: str, **options: object) -> Redis:
+    """A client for ``url`` whose requests wait for a free connection when all are busy.
+
+    redis-py's default pool refuses the request beyond its 100 connections at once ("Too many
+    connections"): a burst of webhook updates, or hundreds of chats' turns, then failed as if Redis were
+    down. ``options`` are the connections' (time-outs, retries).
+    """
+    pool = BlockingConnectionPool.from_url(
+        url, max_connections=MAX_CONNECTIONS, timeout=POOL_WAIT_SECONDS, **options
+    )
+    return Redis.from_pool(pool)
+
 
 #: a lease renewed only by its holder (its token): shared with the inbox's stream leases
 LEASE_EXTEND = """
@@ -89,7 +108,7 @@ class RedisSessionStore:
         self.url = url
         # a few quick retries ride out a blip; an outage surfaces within seconds as StorageUnavailable
         # instead of holding the chat for the client's default back-off
-        self._redis: Redis = Redis.from_url(
+        self._redis: Redis = redis_client(
             url,
             socket_connect_timeout=2.0,
             socket_timeout=5.0,

@@ -24,7 +24,18 @@ import httpx
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram import Message as TgMessage
 from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.metrics import Metrics
@@ -45,6 +56,18 @@ T = TypeVar("T")
 #: buttons that open an answer rather than a menu: their reply is a new message, so the answer the
 #: user pressed on stays readable above it
 CONTENT_BUTTON_PREFIXES = ("faq:",)
+
+#: Bot API refusals the same request would meet again (400, 403, 401/404, 409, a group that became a
+#: supergroup): never repeated, and a reply that meets one is dropped from the session's outbox, so the
+#: chat's later updates do not try it again (a blocked user's chat must not fail at every update)
+PERMANENT_ERRORS: tuple[type[TelegramError], ...] = (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    EndPointNotFound,
+    Conflict,
+    ChatMigrated,
+)
 
 #: longest question worth reading; anything longer is probably pasted text, not a question
 MAX_QUESTION_CHARS = 1000
@@ -127,6 +150,8 @@ class Conversation:
     (session key ``<chat>:<member>``), so one member's answers, buttons, ``/forget`` and ``/lang`` never
     touch another's. A reply in a group quotes the member's message it answers (``reply_to``): the
     group sees whom it is for, and a button on it tells whose it is (:meth:`TelegramAdapter._owner`).
+    A message sent on behalf of a chat (an anonymous admin, a linked channel) is that chat's
+    conversation, ``<group>:<sender chat>`` (:func:`sender_of`); no person can press its buttons.
     """
 
     chat_id: int
@@ -139,6 +164,20 @@ class Conversation:
         return chat_key(self.chat_id, self.member)
 
 
+def sender_of(update: Update) -> int | None:
+    """Whose update it is: the person's id, or for a message sent on behalf of a chat (an anonymous group
+    admin, a linked channel: ``sender_chat``) that chat's id, or ``None`` when Telegram names neither.
+
+    Such a message's ``from`` is a placeholder bot shared by every anonymous admin of every group
+    (``GroupAnonymousBot``, ``Channel_Bot``), so it must not stand for the sender.
+    """
+    message = update.message or update.edited_message
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id
+    user = update.effective_user
+    return user.id if user is not None else None
+
+
 def conversation_of(update: Update) -> Conversation | None:
     """The conversation an update belongs to; a group message's reply will quote that message."""
     chat = update.effective_chat
@@ -146,11 +185,8 @@ def conversation_of(update: Update) -> Conversation | None:
         return None
     if chat.type == ChatType.PRIVATE:
         return Conversation(chat.id)
-    user = update.effective_user
     message = update.message or update.edited_message
-    return Conversation(
-        chat.id, user.id if user is not None else None, message.message_id if message is not None else None
-    )
+    return Conversation(chat.id, sender_of(update), message.message_id if message is not None else None)
 
 
 class TelegramAdapter:
@@ -179,7 +215,6 @@ class TelegramAdapter:
     ) -> None:
         self.engine = engine
         self.images = images
-        self._image_tasks: set[asyncio.Task[None]] = set()
         self.store = store
         self.flood = flood if flood is not None else FloodGate()
         self.metrics = metrics if metrics is not None else Metrics()
@@ -202,9 +237,6 @@ class TelegramAdapter:
         """Stop the worker threads and close the store."""
         self._worker.shutdown(wait=True)
         if self.images is not None:
-            for task in list(self._image_tasks):
-                task.cancel()
-            await asyncio.gather(*self._image_tasks, return_exceptions=True)
             self.images.close()
         await self.store.close()
 
@@ -335,17 +367,17 @@ class TelegramAdapter:
         if self.images is None:
             await self._note(context.bot, conversation, NOTE_NOT_TEXT, language=language)
             return
-        person = update.effective_user.id if update.effective_user is not None else message.chat_id
+        person = sender_of(update) or message.chat_id
         try:
             data = await self._image_bytes(context.bot, message, self.images)
         except ImageUnreadable as error:
             await self._note(context.bot, conversation, UNREADABLE_NOTES[error.code], language=language)
             return
-        # reading takes seconds: it goes on as a task of its own, so this update counts as handled and
-        # polling (which waits for the updates in hand) keeps serving every other chat meanwhile
-        task = asyncio.create_task(self._read_and_answer(context.bot, conversation, person, data, language))
-        self._image_tasks.add(task)
-        task.add_done_callback(self._image_tasks.discard)
+        # reading takes seconds and is awaited here: the update counts as handled only once its reply is
+        # sent, so a process that dies meanwhile reads the photo again at the next start. Only this chat
+        # waits for it: every chat is handled in a task of its own (bot/inbox/dispatch.py), and the
+        # reading runs in a thread of its own, beside the engine's
+        await self._read_and_answer(context.bot, conversation, person, data, language)
 
     async def _read_and_answer(
         self, bot: Bot, conversation: Conversation, person: int, data: bytes, language: str | None
@@ -363,12 +395,7 @@ class TelegramAdapter:
             typing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await typing
-        try:
-            await self._converse(bot, conversation, Turn(kind="text", text=text, origin="photo"), language)
-        except Exception:  # outside PTB's error handler here: log (never the text) and tell the person
-            log.exception("could not answer an image in chat %s", chat_id)
-            with contextlib.suppress(TelegramError):
-                await self._note(bot, conversation, NOTE_ERROR, language=language)
+        await self._converse(bot, conversation, Turn(kind="text", text=text, origin="photo"), language)
 
     @staticmethod
     async def _image_bytes(bot: Bot, message: TgMessage, images: ImageReading) -> bytes:
@@ -465,6 +492,8 @@ class TelegramAdapter:
         press can change.
         """
         replied = pressed.reply_to_message
+        if replied is not None and replied.sender_chat is not None:
+            return replied.sender_chat.id  # sent on behalf of a chat: no person may press for it
         if replied is None or replied.from_user is None or replied.from_user.id == bot.id:
             return None
         return replied.from_user.id
@@ -510,10 +539,10 @@ class TelegramAdapter:
         Refused turns are dropped unanswered (a button press still has its spinner stopped by the
         caller); the note 「发得有点快……」 goes out once per cooldown, not once per dropped message.
         """
-        user = update.effective_user
-        if user is None:
+        sender = sender_of(update)
+        if sender is None:
             return True
-        verdict = self.flood.check(user.id, at=current_received_at.get())
+        verdict = self.flood.check(sender, at=current_received_at.get())
         if verdict is Verdict.ALLOW:
             return True
         self.metrics.flood_refused()
@@ -565,6 +594,20 @@ class TelegramAdapter:
         A crash can then repeat only the message whose request was in flight (Telegram may have shown
         it, the bot did not learn so), never the messages of the reply sent before it.
         """
+        try:
+            await self._send_outbox(bot, conversation, session)
+        except PERMANENT_ERRORS as error:
+            # refused for good: what is left of the reply is dropped rather than tried again at every
+            # later update of the chat; the person is told (unless they blocked the bot)
+            session.outbox, session.outbox_edit, session.outbox_reply_to = [], None, None
+            await self.store.put(conversation.key, session)
+            if isinstance(error, Forbidden):
+                log.info("chat %s blocked the bot; reply dropped", conversation.chat_id)
+                return
+            log.warning("Telegram refused a reply to chat %s (%s); dropped", conversation.chat_id, error)
+            raise
+
+    async def _send_outbox(self, bot: Bot, conversation: Conversation, session: Session) -> None:
         chat_id, key, reply_to = conversation.chat_id, conversation.key, session.outbox_reply_to
         messages, menu_id = session.outbox, session.outbox_edit
         in_place = menu_id is not None and len(messages) == 1 and bool(messages[0].buttons)
@@ -596,8 +639,12 @@ class TelegramAdapter:
         """Show "typing…" once the answer takes longer than ``typing_after``, renewed before it fades."""
         await asyncio.sleep(self.typing_after)
         while True:
-            with contextlib.suppress(TelegramError):
+            try:
                 await bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
+            except PERMANENT_ERRORS:
+                return  # blocked, gone or migrated: it would be refused every time
+            except TelegramError:
+                pass
             await asyncio.sleep(4.5)  # Telegram shows the indicator for 5 seconds
 
     # --- sending -----------------------------------------------------------------------------------
@@ -648,11 +695,7 @@ class TelegramAdapter:
         parts = split_html(message.text)
         for number, part in enumerate(parts, start=1):
             markup = keyboard(message.buttons) if number == len(parts) else None
-            try:
-                await self._send_part(bot, chat_id, part, markup, reply_to)
-            except Forbidden:
-                log.info("chat %s blocked the bot; reply dropped", chat_id)
-                return
+            await self._send_part(bot, chat_id, part, markup, reply_to)
 
     async def _send_part(
         self,
@@ -686,6 +729,17 @@ class TelegramAdapter:
                 ),
                 idempotent=False,
             )
+        except ChatMigrated as error:
+            # the group became a supergroup with a new id: the reply goes there, once (the quoted message
+            # stayed behind in the old group)
+            moved_to = error.new_chat_id
+            log.info("chat %s moved to %s; reply sent there", chat_id, moved_to)
+            await self._call(
+                lambda: bot.send_message(
+                    chat_id=moved_to, text=part, parse_mode=ParseMode.HTML, reply_markup=markup
+                ),
+                idempotent=False,
+            )
         except TimedOut as error:
             # the request went out and the answer did not come back: Telegram has probably delivered the
             # message, and sending it again would show it twice
@@ -699,12 +753,15 @@ class TelegramAdapter:
         is repeated only for calls that are harmless to repeat (edits, chat actions): a ``sendMessage``
         that timed out is taken as delivered (at most once), since repeating it would show it twice.
         A 400 (``BadRequest``, which PTB derives from ``NetworkError``) is never repeated: Telegram read
-        the request and refused it, and the same request gets the same answer.
+        the request and refused it, and the same request gets the same answer; nor are the other
+        refusals of :data:`PERMANENT_ERRORS` (blocked, unknown token or method, conflict, migrated).
         """
         for attempt in range(1, self.attempts + 1):
             try:
                 return await request()
-            except (RetryAfter, BadRequest):
+            except RetryAfter:
+                raise
+            except PERMANENT_ERRORS:
                 raise
             except TimedOut as error:
                 never_sent = isinstance(error.__cause__, (httpx.ConnectTimeout, httpx.PoolTimeout))

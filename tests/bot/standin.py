@@ -86,6 +86,11 @@ _CHAT_ACTIONS = {
 }
 
 
+#: the placeholder senders Telegram puts in ``from`` of a message sent on behalf of a chat
+ANONYMOUS_ADMIN = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
+CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
+
+
 class ApiError(Exception):
     """An error answer in Telegram's envelope."""
 
@@ -199,6 +204,8 @@ class Fault:
 
     method: str
     #: "flood" (429), "server_error" (``status``), "bad_request" (400 with ``description``, no effect),
+    #: "refuse" (``status`` with ``description`` and ``parameters``, no effect: 403, 404, 409, a migrated
+    #: group's 400 with ``migrate_to_chat_id``…),
     #: "late" (takes effect, answers after ``delay``),
     #: "malformed" (200 with a body that is not JSON, no effect: a broken proxy), "stall" (no effect,
     #: answers only after ``delay``: a request lost on the way), "hold" (no effect; sets ``arrived``
@@ -209,6 +216,7 @@ class Fault:
     status: int = 502
     delay: float = 0.0
     description: str = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+    parameters: dict[str, Any] | None = None
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     release: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -270,6 +278,9 @@ class BotApiStandIn:
     def __post_init__(self) -> None:
         self._messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._bot_messages: dict[tuple[int, int], BotMessage] = {}
+        #: the same messages by chat: reading one chat's must not cost a pass over every chat's (at 1,000
+        #: chats that pass, made at every button press, kept the load test's own process busy)
+        self._bot_messages_of: dict[int, dict[int, BotMessage]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
         self._users: dict[int, dict[str, Any]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -389,9 +400,19 @@ class BotApiStandIn:
         await self._notify()
         return update
 
-    def _user_message(self, chat_id: int, from_id: int | None, **content: Any) -> dict[str, Any]:
+    def _user_message(
+        self, chat_id: int, from_id: int | None, sender_chat: int | None = None, **content: Any
+    ) -> dict[str, Any]:
         chat = self.chat(chat_id)
         sender = self.user(from_id if from_id is not None else chat_id)
+        if sender_chat is not None:
+            # sent on behalf of a chat: the group itself (an anonymous admin) or a channel; ``from`` is
+            # then Telegram's placeholder bot, the same for every anonymous admin of every group
+            if sender_chat == chat_id:
+                content["sender_chat"], sender = chat, dict(ANONYMOUS_ADMIN)
+            else:
+                channel = {"id": sender_chat, "type": "channel", "title": f"频道{sender_chat}"}
+                content["sender_chat"], sender = channel, dict(CHANNEL_BOT)
         message = {
             "message_id": next(self._message_ids[chat_id]),
             "from": sender,
@@ -403,9 +424,17 @@ class BotApiStandIn:
         return message
 
     async def send_text(
-        self, chat_id: int, text: str, *, from_id: int | None = None, reply_to: int | None = None
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        from_id: int | None = None,
+        reply_to: int | None = None,
+        sender_chat: int | None = None,
     ) -> dict[str, Any]:
-        """The user types ``text`` (commands and mentions get their entities, as Telegram adds them)."""
+        """The user types ``text`` (commands and mentions get their entities, as Telegram adds them);
+        ``sender_chat`` sends it on behalf of a chat (the group's own id: an anonymous admin; another
+        id: a channel)."""
         entities = []
         command = _COMMAND.match(text)
         if command:
@@ -423,7 +452,7 @@ class BotApiStandIn:
             content["entities"] = entities
         if reply_to is not None:
             content["reply_to_message"] = self._messages[(chat_id, reply_to)]
-        return await self._push("message", self._user_message(chat_id, from_id, **content))
+        return await self._push("message", self._user_message(chat_id, from_id, sender_chat, **content))
 
     async def send_media(self, chat_id: int, kind: str) -> dict[str, Any]:
         """The user sends a sticker, photo, voice note or document."""
@@ -526,7 +555,7 @@ class BotApiStandIn:
 
     def bot_messages(self, chat_id: int) -> list[BotMessage]:
         """The bot's messages in ``chat_id``, oldest first, in their current (possibly edited) form."""
-        return [m for (chat, _), m in sorted(self._bot_messages.items()) if chat == chat_id]
+        return [message for _, message in sorted(self._bot_messages_of.get(chat_id, {}).items())]
 
     def chat_events(self, chat_id: int) -> list[Event]:
         """Every send and edit by the bot in ``chat_id``, in order."""
@@ -615,6 +644,8 @@ class BotApiStandIn:
             fault.times -= 1
             if fault.kind == "bad_request":
                 error = ApiError(400, fault.description)
+            elif fault.kind == "refuse":
+                error = ApiError(fault.status, fault.description, fault.parameters)
             elif fault.kind == "flood":
                 error = ApiError(
                     429,
@@ -733,6 +764,7 @@ class BotApiStandIn:
             body["reply_to_message"] = {k: v for k, v in quoted.items() if k != "reply_to_message"}
         self._messages[(message.chat_id, message.message_id)] = body
         self._bot_messages[(message.chat_id, message.message_id)] = message
+        self._bot_messages_of.setdefault(message.chat_id, {})[message.message_id] = message
         return body
 
     # --- Bot API methods ---------------------------------------------------------------------------
@@ -849,6 +881,7 @@ class BotApiStandIn:
     async def _m_deletemessage(self, params: dict[str, Any]) -> Any:
         message = self._bot_message(params)
         del self._bot_messages[(message.chat_id, message.message_id)]
+        del self._bot_messages_of[message.chat_id][message.message_id]
         return True
 
     async def _m_answercallbackquery(self, params: dict[str, Any]) -> Any:

@@ -24,6 +24,7 @@ from bot.telegram.adapter import Engine
 from flows.reply import Reply, Turn, esc
 from flows.session import Session
 from tests.bot.conftest import REDIS_SERVER, free_port, running_bot
+from tests.bot.screens import font_available, render, screenshot
 from tests.bot.standin import BotApiStandIn, Fault
 from tests.bot.test_telegram_e2e import (
     last_question,
@@ -141,6 +142,41 @@ async def test_a_bot_killed_mid_flow_resumes_with_every_reply_exactly_once(
         code = await stop_process(bot)
     assert code == 0
     assert_redelivery_recognised(tmp_path, "bot3", [f"bot{n}" for n in range(1, 5)])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not font_available(), reason="the CJK font is missing: run `make cjk-font`")
+async def test_a_bot_killed_while_reading_a_photo_reads_it_again_after_the_restart_and_answers_once(
+    standin: BotApiStandIn, tmp_path: Path
+) -> None:
+    env = {
+        "LOAN_ADVISOR_STORAGE_URL": f"sqlite:///{tmp_path / 'data' / 'sessions.sqlite3'}",
+        # on a machine busy with other tests the reading may take longer than the default 20 s allowed
+        "LOAN_ADVISOR_OCR_TIMEOUT_SECONDS": "120",
+    }
+    chat, other = 803, 804
+    # a long screenshot: reading it takes seconds (3.9 s for a third of it on the shared machine)
+    message = "【测试】" + "借款逾期会影响征信吗？" * 120
+    width, height = render(message, "sms").size
+    bot = start_bot_process(standin, tmp_path, "bot1", **env)
+    try:
+        await standin.say(other, "你好", timeout=40)  # the bot is up
+        await standin.send_photo(chat, screenshot(message, "sms"), width=width, height=height)
+        await standin.wait_for(lambda: bool(standin.downloads), timeout=20, what="the photo downloaded")
+        # another chat is answered while the photo is being read: only the photo's own chat waits
+        await standin.say(other, "微粒贷的利息是多少？", timeout=60)
+        await asyncio.sleep(1.0)  # time enough to mark the update done, had the reading not held it
+        assert standin.chat_events(chat) == [], standin.transcript(chat)  # still reading
+        kill(bot)
+        bot = start_bot_process(standin, tmp_path, "bot2", **env)
+        events = await standin.answer_after(chat, 0, timeout=90)
+        await standin.quiet(chat, quiet_for=1.5)  # time for a late duplicate to show up
+        assert len(standin.downloads) == 2, standin.transcript(chat)  # read again after the restart
+        answers = [event for event in standin.chat_events(chat) if event.text.startswith("📷")]
+        assert len(answers) == 1 and events[0] is answers[0], standin.transcript(chat)
+    finally:
+        code = await stop_process(bot)
+    assert code == 0
 
 
 # --- a restarted Redis ---------------------------------------------------------------------------

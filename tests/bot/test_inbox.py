@@ -216,3 +216,17 @@ async def test_busy_groups_fill_only_the_group_slots_and_private_chats_go_on(tmp
     assert sorted(handled[10:]) == [1, 2, 3, 4, 5]
     await dispatcher.stop(grace=1)
     await inbox.close()
+
+
+async def test_redis_a_burst_of_updates_beyond_the_connection_pool_waits_for_a_connection(
+    redis_url: str,
+) -> None:
+    # a webhook burst: more updates kept at once than the client has connections (redis-py's pool holds
+    # 100); each waits for a connection instead of failing, which answered Telegram with a 500
+    inbox = RedisInbox(redis_url)
+    try:
+        burst = [inbox.add([entry_of(update(n, -700 - n % 10))]) for n in range(1, 401)]
+        await asyncio.gather(*burst)
+        assert await inbox.last_update_id() == 400
+    finally:
+        await inbox.close()

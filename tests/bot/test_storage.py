@@ -240,3 +240,15 @@ async def test_delete_member_erases_the_persons_conversations_in_groups_and_noth
     await store.delete_member(702)
     kept = [key for key in keys if await store.get(key) is not None]
     assert kept == ["702", "-100777:701", "7020", "-100777:7020", "-100702"]
+
+
+async def test_a_redis_store_under_more_requests_than_connections_makes_them_wait(redis_url: str) -> None:
+    # hundreds of chats' turns at once: each waits for one of the pool's connections rather than failing
+    # (which told the user 「暂时无法保存对话」)
+    store = open_store(redis_url, ttl_seconds=3600)
+    try:
+        await asyncio.gather(*(store.put(f"chat{n}", Session()) for n in range(400)))
+        loaded = await asyncio.gather(*(store.get(f"chat{n}") for n in range(400)))
+        assert all(session is not None for session in loaded)
+    finally:
+        await store.close()

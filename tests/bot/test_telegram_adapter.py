@@ -215,6 +215,37 @@ async def test_in_groups_only_commands_mentions_and_replies_to_the_bot_are_answe
     assert [e.text for e in replied] == ["回声：那利息呢（第1轮）"]
 
 
+async def test_messages_sent_on_behalf_of_a_chat_each_have_a_conversation_of_their_own(
+    standin: BotApiStandIn, bot: object
+) -> None:
+    # an anonymous admin and two linked channels: Telegram's ``from`` is a placeholder bot shared by
+    # all of them (and by every group), so the conversation is the sending chat's
+    group, channel_a, channel_b = -100124, -100900, -100901
+    standin.chat(group)
+
+    async def say_as(text: str, *, member: int | None = None, sender_chat: int | None = None) -> list[str]:
+        mark = len(standin.chat_events(group))
+        await standin.send_text(group, f"@{BOT_USERNAME} {text}", from_id=member, sender_chat=sender_chat)
+        return [event.text for event in await standin.answer_after(group, mark)]
+
+    assert await say_as("一", member=501) == ["回声：一（第1轮）"]
+    assert await say_as("二", sender_chat=group) == ["回声：二（第1轮）"]
+    assert await say_as("三", sender_chat=channel_a) == ["回声：三（第1轮）"]
+    assert await say_as("四", sender_chat=channel_b) == ["回声：四（第1轮）"]
+    assert await say_as("五", sender_chat=channel_a) == ["回声：五（第2轮）"]
+    assert await say_as("六", sender_chat=group) == ["回声：六（第2轮）"]
+    assert await say_as("七", member=501) == ["回声：七（第2轮）"]
+    # nobody can press for a chat: the member's press on the channel's buttons changes nothing
+    offered = standin.bot_messages(group)[4]  # the answer to 「五」, quoting channel A's message
+    mark = len(standin.chat_events(group))
+    query = await standin.press(group, offered.message_id, "menu:a", from_id=501)
+    await standin.wait_for(lambda: query not in standin.unanswered_presses, what="the press answered")
+    await standin.quiet(group)
+    assert standin.chat_events(group)[mark:] == []
+    assert "给别人" in standin.calls_of("answerCallbackQuery")[-1]["text"]
+    assert await say_as("八", sender_chat=channel_a) == ["回声：八（第3轮）"]
+
+
 async def test_a_slow_answer_shows_a_typing_indicator_first(standin: BotApiStandIn, bot: object) -> None:
     await standin.say(11, "slow")
     methods = [name for name, params in standin.calls if params.get("chat_id") in ("11", 11)]

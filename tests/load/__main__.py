@@ -2,7 +2,8 @@
 
 Ten busy groups (30 mentions each, at the start) run beside the private chats unless ``--groups 0``.
 
-Exit status 0 when every chat got every reply in order, 1 otherwise.
+Exit status 0 when every chat got every reply in order and no group mention was answered twice or with
+an error note, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -41,7 +42,12 @@ def main(argv: list[str] | None = None) -> int:
     print(report.summary())
     for failure in report.failures[:20]:
         print("  " + failure, file=sys.stderr)
-    return 0 if not report.failures else 1
+    if report.group_twice or report.group_notes:
+        print(
+            f"  {report.group_twice} group mentions answered twice, {report.group_notes} error notes",
+            file=sys.stderr,
+        )
+    return 0 if not report.failures and not report.group_twice and not report.group_notes else 1
 
 
 if __name__ == "__main__":

@@ -42,6 +42,27 @@ CLOSING = [("type", "小米贷款上征信吗？"), ("type", "微粒贷的利息
 VERDICT = "不是贷款机构的审批结论"
 GROUP_MENTION = f"@{BOT_USERNAME} 微粒贷的利息是多少？"
 GROUP_MEMBERS = 6
+#: what the bot says before answering again a question the same person asked before
+REPEAT_NOTE = "刚才的回答里就讲到了，再贴一次："
+#: the answer to :data:`GROUP_MENTION`
+GROUP_ANSWER = "【微粒贷】"
+
+
+def group_tally(events: list[Event]) -> tuple[int, int, int, int]:
+    """(mentions answered, repeat notes, mentions answered twice, error notes) of a group's messages."""
+    by_mention: dict[int | None, list[str]] = {}
+    for event in events:
+        if event.kind == "send":
+            by_mention.setdefault(event.message.reply_to, []).append(event.text)
+    answered = sum(1 for texts in by_mention.values() if any(GROUP_ANSWER in text for text in texts))
+    repeats = sum(text.startswith(REPEAT_NOTE) for texts in by_mention.values() for text in texts)
+    twice = sum(1 for texts in by_mention.values() if len(set(texts)) < len(texts))
+    notes = sum(
+        not (text.startswith(REPEAT_NOTE) or GROUP_ANSWER in text)
+        for texts in by_mention.values()
+        for text in texts
+    )
+    return answered, repeats, twice, notes
 
 
 @dataclass
@@ -68,6 +89,15 @@ class LoadReport:
     groups: int = 0
     group_mentions: int = 0
     group_replies: int = 0
+    #: mentions that had an answer when the private chats were done (each answer quotes its mention)
+    group_answered: int = 0
+    #: answers that came with the note 「刚才的回答里就讲到了，再贴一次：」 before them, one message more: a
+    #: member asking the question they asked before, as each of the six members does four times
+    group_repeats: int = 0
+    #: mentions that got a message twice (the same text quoting the same mention): a duplicate
+    group_twice: int = 0
+    #: group messages that were not answers: error or storage notes
+    group_notes: int = 0
 
     @property
     def replies_per_second(self) -> float:
@@ -95,8 +125,11 @@ class LoadReport:
             f"p99 {self.percentile(99):.0f} ms, max {max(self.latencies, default=0) * 1000:.0f} ms; "
             + (f"{len(self.failures)} chats FAILED" if self.failures else "every reply arrived, in order")
             + (
-                f"; beside {self.groups} busy groups ({self.group_mentions} mentions at the start, "
-                f"{self.group_replies} group replies sent meanwhile under Telegram's 20/min per group)"
+                f"; beside {self.groups} busy groups ({self.group_mentions} mentions at the start; "
+                f"meanwhile, under Telegram's 20/min per group, {self.group_answered} answered in "
+                f"{self.group_replies} group messages: {self.group_repeats} repeated questions with the "
+                f"note 「{REPEAT_NOTE}」 before the answer, {self.group_twice} mentions answered twice, "
+                f"{self.group_notes} error notes)"
                 if self.groups
                 else ""
             )
@@ -368,6 +401,7 @@ async def _measure(
             )
             seconds = time.perf_counter() - started
             group_replies = sum(len(standin.chat_events(group)) for group in group_ids)
+            tallies = [group_tally(list(standin.chat_events(group))) for group in group_ids]
             await asyncio.sleep(0.5)  # a late duplicate would show up now
             latencies: list[float] = []
             failures = []
@@ -391,6 +425,10 @@ async def _measure(
                 groups=groups,
                 group_mentions=groups * group_burst,
                 group_replies=group_replies,
+                group_answered=sum(tally[0] for tally in tallies),
+                group_repeats=sum(tally[1] for tally in tallies),
+                group_twice=sum(tally[2] for tally in tallies),
+                group_notes=sum(tally[3] for tally in tallies),
             )
     finally:
         await standin.stop()

@@ -19,6 +19,7 @@ async def test_forty_chats_at_once_on_sqlite_each_get_every_reply_in_order() -> 
     report = await run_load(CHATS, "sqlite", timeout=90, groups=2)
     print(report.summary())
     assert report.failures == []
+    assert report.group_twice == 0 and report.group_notes == 0  # no group mention answered twice
     assert len(report.latencies) == report.turns and report.turns >= CHATS * 8  # every turn timed
     assert report.replies > report.turns  # FAQ answers come in more than one message
 
@@ -29,4 +30,5 @@ async def test_forty_chats_at_once_on_two_processes_sharing_redis_each_get_every
     report = await run_load(CHATS, "redis", processes=2, timeout=90, groups=2)
     print(report.summary())
     assert report.failures == []
+    assert report.group_twice == 0 and report.group_notes == 0  # no group mention answered twice
     assert len(report.latencies) == report.turns and report.turns >= CHATS * 8
