@@ -8,9 +8,9 @@ from tests.conversations.suite import HERE, HOLDOUT, conversations, score
 
 #: judged turns failing, as measured at the end of the seventh session (``python -m tests.conversations``
 #: and ``--holdout``): the worked-on part (with the sixth session's held-out 81–96 since the seventh) is
-#: within the issue's target
+#: within the issue's target; the held-out part (101–116, scored once) is not
 DEV_FAILURES_AT_MOST = 14
-HOLDOUT_FAILURES_AT_MOST = 21
+HOLDOUT_FAILURES_AT_MOST = 15
 
 
 def test_the_suite_has_forty_conversations_of_five_to_fifteen_turns() -> None:
