@@ -441,8 +441,9 @@ _WANT_OF_ROUTE: dict[str, Callable[[TurnContext, Any], str | None]] = {
 
 
 def _question_beside_ok(ctx: TurnContext) -> bool:
-    """「好吧 助学贷款咋申请」: a 「好」 or a 「不」 cued beside a question does not make the message one."""
-    return ctx.reading.cued[0] in ("act.affirm", "act.deny") and ctx.reading.is_question
+    """「好吧 助学贷款咋申请」: a 「好」 or a 「不」 cued beside a question does not make the message one; nor
+    does a laugh (「小米代款咋样啊 靠普不😂」 asks something)."""
+    return ctx.reading.cued[0] in ("act.affirm", "act.deny", "act.laugh") and ctx.reading.is_question
 
 
 def _cued_instead(ctx: TurnContext, match: FaqMatch) -> str | None:

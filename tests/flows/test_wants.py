@@ -401,3 +401,9 @@ def test_an_english_question_on_interest_gets_the_rates_answer(engine: Engine) -
 )
 def test_english_messages_are_served_as_what_they_mean(engine: Engine, text: str, want: str | None) -> None:
     assert engine.want_served(text) == want
+
+
+def test_a_laughing_face_beside_a_question_is_the_question_not_a_laugh(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("小米代款咋样啊 靠普不😂")  # 靠普: 靠谱 mistyped
+    assert "小米贷款" in chat.text and "还有什么想问" not in chat.text
