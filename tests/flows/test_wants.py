@@ -407,3 +407,10 @@ def test_a_laughing_face_beside_a_question_is_the_question_not_a_laugh(engine: E
     chat = Chat(engine)
     chat.say("小米代款咋样啊 靠普不😂")  # 靠普: 靠谱 mistyped
     assert "小米贷款" in chat.text and "还有什么想问" not in chat.text
+
+
+def test_shame_in_new_words_after_a_scam_is_met_as_a_victim(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我转了2000解冻费 还是没放款")
+    chat.say("我老公知道了会骂死我的 我咋这么蠢")
+    assert "不是你的错" in chat.text
