@@ -119,7 +119,7 @@ def _check(args: argparse.Namespace) -> int:
         + f"{len(kb.criteria)} 条资格条件。"
     )
     _print_index_state(kb)
-    _print_classifier_state(kb)
+    _print_classifier_state(kb, data_dir)
     if not args.no_confusions:
         _print_confusions(kb)
     return 0
@@ -140,10 +140,13 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_classifier_state(kb: KnowledgeBase) -> None:
-    """A note when the want classifier was fitted on other examples than the knowledge base's."""
-    from knowledge.understanding.want_classifier import classifier_state
+def _print_classifier_state(kb: KnowledgeBase, data_dir: Path) -> None:
+    """A note when the want classifier was fitted on other examples than the knowledge base's (only for
+    the folder the classifier is saved in: another knowledge base is read without it)."""
+    from knowledge.understanding.want_classifier import MODEL_PATH, classifier_state
 
+    if Path(data_dir).resolve() != MODEL_PATH.parent.resolve():
+        return
     state = classifier_state(kb)
     if state != "fresh":
         what = "还没有拟合" if state == "missing" else "是用旧的例句拟合的"
