@@ -151,8 +151,7 @@ def compare_reply(
     )
     buttons = _after_buttons(ids)
     if len(rows) < len(present):
-        label = _("完整对比表（罚息、提前还款、征信等）")
-        buttons.insert(0, [CompareFull(products=tuple(ids)).button(label)])
+        buttons.insert(0, _full_table_row(ids))
     reply = Reply().add("\n".join(line for line in text.split("\n") if line), buttons)
     footnotes = _footnotes(kb, ids, rows, cells)
     if footnotes:
@@ -202,11 +201,13 @@ def choose_reply(kb: KnowledgeBase, product_ids: list[str]) -> Reply:
     ).format(names=esc(names))
     rows = [[CheckStart().button(_("我能申请吗？（资格自测）"))]]
     if len(product_ids) >= 2:
-        rows.append(
-            [CompareFull(products=tuple(product_ids)).button(_("完整对比表（罚息、提前还款、征信等）"))]
-        )
+        rows.append(_full_table_row(product_ids))
     rows.extend(_after_buttons(product_ids)[:1])
     return Reply().add(text, rows)
+
+
+def _full_table_row(ids: list[str]) -> list[Button]:
+    return [CompareFull(products=tuple(ids)).button(_("完整对比表（罚息、提前还款、征信等）"))]
 
 
 def _after_buttons(ids: list[str]) -> list[list[Button]]:

@@ -197,12 +197,8 @@ class RouteHandlers(EngineBase):
             named = [match.product] if match.product else reading.products
             return self._begin_check(session, self._products_for_check(ctx, named))
         if action == "calc":
-            loan = reading.loan
-            figures = (loan.amount, loan.term_months, loan.term_days, loan.price, loan.overdue_days)
-            if any(value is not None for value in figures):
-                return self.on_calc(
-                    ctx, reading.text
-                )  # 「借1万分12期 每月手续费1% 实际年化是多少」: worked out
+            if reading.loan.has_numbers():  # 「借1万分12期 每月手续费1% 实际年化是多少」: worked out
+                return self.on_calc(ctx, reading.text)
             return self._calc(session, None)  # 「能帮我算账吗」: how to ask
         if action == "compare":
             return self._compare(session, [p for p in reading.products if p in self.kb.products])

@@ -130,10 +130,16 @@ def _lines_first(reply: Reply, lines: str) -> Reply:
 COMFORT = (N_("听到你这么说，我很担心你。"), N_("辛苦了。"), N_("我在听。"))
 
 
-def comfort_reply(kb: KnowledgeBase, session: Session) -> Reply:
-    """Sadness or worry without a crisis: a few warm words, the ways out, the lines to call."""
+def _opener(session: Session) -> str:
+    """The first warm words, taken in turn so that they are not the same each time."""
     opener = _(COMFORT[session.chatter % len(COMFORT)])
     session.chatter += 1
+    return opener
+
+
+def comfort_reply(kb: KnowledgeBase, session: Session) -> Reply:
+    """Sadness or worry without a crisis: a few warm words, the ways out, the lines to call."""
+    opener = _opener(session)
     reply = crisis_reply(kb, "act.sad")
     first = reply.messages[0]
     reply.messages[0] = first.model_copy(update={"text": f"{esc(opener)}{first.text}"})
@@ -143,8 +149,7 @@ def comfort_reply(kb: KnowledgeBase, session: Session) -> Reply:
 def scam_comfort_reply(kb: KnowledgeBase, session: Session) -> Reply:
     """Sadness or shame in the middle of a scam (「我好后悔 老公知道了肯定骂死我」): warm words that fit it —
     not the advice on debts — what to do next, and the line to call."""
-    opener = _(COMFORT[session.chatter % len(COMFORT)])
-    session.chatter += 1
+    opener = _opener(session)
     text = _(
         "被骗不是你的错，骗子专挑着急用钱的人下手，很多人都遇到过。现在要紧的是：别再转钱，"
         "打 110 报警或 96110 反诈专线，转账记录、聊天记录、对方的账号和 App 都先留着当证据；"

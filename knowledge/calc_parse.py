@@ -373,6 +373,13 @@ def product_finder(kb: KnowledgeBase) -> ProductFinder:
     return cached[1]
 
 
+def _cut_settling(work: str) -> tuple[bool, str]:
+    """Whether ``work`` says the loan is settled, and ``work`` without those words: 「一次还清」 after the
+    instalments paid settles early; it is no repayment method."""
+    settle = _SETTLE.search(work)
+    return (True, _cut(work, settle)) if settle is not None else (False, work)
+
+
 def _cut(text: str, match: re.Match[str]) -> str:
     # replace the matched span with a separator so neighbours do not join into a new number
     return text[: match.start()] + " ; " + text[match.end() :]
@@ -525,21 +532,14 @@ def parse(
         if count is not None and count >= 1:
             # 「已经还了6期」: six paid; 「第6个月还清」: five paid, the sixth settles it
             paid_periods = int(count) - (1 if paid.group(2) else 0)
-            work = _cut(work, paid)
-            settle = _SETTLE.search(work)
-            settles = settle is not None
-            if settle is not None:
-                work = _cut(work, settle)  # 「一次还清」 here settles early; it is no repayment method
+            settles, work = _cut_settling(_cut(work, paid))
     after = _SETTLE_AFTER.search(work) if paid is None else None
     if after is not None and _SETTLE.search(work[after.end() :]):
         # 「要是半年后我想一次还清呢」: six instalments paid, then what is left settled
         count = _number(after.group(1)) if after.group(1) else _HALF_OR_WHOLE_YEAR[after.group(2)]
         if count is not None and count >= 1:
-            paid_periods, settles = int(count), True
-            work = _cut(work, after)
-            settle = _SETTLE.search(work)
-            if settle is not None:
-                work = _cut(work, settle)
+            paid_periods = int(count)
+            settles, work = _cut_settling(_cut(work, after))
     sums, work = _take_sums(work)
     overdue_days = None
     overdue = _OVERDUE.search(work)

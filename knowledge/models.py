@@ -353,6 +353,11 @@ class FaqEntry(StrictModel):
                 raise ValueError(f"{self.id}: marker {marker!r} is not a regular expression: {exc}") from exc
         return self
 
+    def serves(self, entry_id: Id) -> bool:
+        """Whether this want's reply serves a question of FAQ entry ``entry_id`` as well as the FAQ would:
+        an overlap (「你是机器人吗」), or the answer the want points at (「不看征信的口子」 → scam signs)."""
+        return entry_id in self.overlaps or (self.action == "answer" and self.related[:1] == [entry_id])
+
     def answer_for(self, product: Id | None) -> Answer:
         """The answer for ``product`` when the entry has one, else the general answer."""
         general = None

@@ -46,10 +46,7 @@ def run(args: argparse.Namespace) -> int:
         overlaps the entry (「你是机器人吗」: act.identity and advice.disclaimer are both right)."""
         if want is None:
             return True
-        if want not in kb.entries:
-            return False
-        found = kb.entries[want]
-        return entry in found.overlaps or (found.action == "answer" and found.related[:1] == [entry])
+        return want in kb.entries and kb.entries[want].serves(entry)
 
     wants = [i for i in items if i.entry is not None and i.entry.startswith("act.")]
     faq = [i for i in items if i.entry is not None and not i.entry.startswith("act.")]

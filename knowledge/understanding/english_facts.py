@@ -40,9 +40,13 @@ _NO_MAINLAND_ID = re.compile(
     r"\bnot (?:a )?chinese\b"
 )
 _MAINLAND_ID = re.compile(r"\bi have (?:a |an )?(?:chinese |mainland )?(?:id|identity card)\b")
+#: the word after a number that makes it something other than an age (「24 percent」「12 months」)
+UNIT_AFTER_NUMBER = (
+    r"(?:percent|%|rmb|yuan|cny|k\b|months?|days?|weeks?|years?|times|apr|per|dollars?|usd|元|块)"
+)
 #: an age said in words that make it one: 「I am 31」「31 years old」「age 31」 (not 「I am 24 percent sure」)
 _AGE = re.compile(
-    r"\bi(?:'m| am)\s+(\d{2})\b(?!\s*(?:k\b|%|percent|rmb|yuan|cny|元|块))"
+    rf"\bi(?:'m| am)\s+(\d{{2}})\b(?!\s*{UNIT_AFTER_NUMBER})"
     r"|\b(\d{2})\s*(?:years? old|yo|y/o)\b|\bage[d:]?\s+(\d{2})\b"
 )
 _XIAOMI_DEVICE = re.compile(r"\b(?:xiaomi|redmi|mi) (?:phone|device|\d+)\b|\bredmi\b")

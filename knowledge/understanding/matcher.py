@@ -626,10 +626,11 @@ class LexicalMatcher:
         return renamed and _SAME_ASKED.search(rest) is not None and not _SAME_THING.sub("", rest)
 
     def best_guess(
-        self, question: str, *, previous_product: str | None = None
+        self, question: str, *, previous_product: str | None = None, analysis: Analysis | None = None
     ) -> tuple[str | None, str | None]:
-        """The likeliest entry and product for ``question`` whatever the band (for logs and scoring)."""
-        ranking, context = self.understand(question, previous_product=previous_product)
+        """The likeliest entry and product for ``question`` whatever the band (for logs and scoring);
+        ``analysis`` as for :meth:`understand`."""
+        ranking, context = self.understand(question, previous_product=previous_product, analysis=analysis)
         if not ranking.candidates:
             return None, None
         top = ranking.candidates[0].entry_id

@@ -34,7 +34,7 @@ from knowledge.understanding.answers import (
     parse_xiaomi_purchases,
     without_indefinites,
 )
-from knowledge.understanding.english_facts import english_facts
+from knowledge.understanding.english_facts import UNIT_AFTER_NUMBER, english_facts
 
 FactValue = int | bool | str
 #: a key mapped to ``None`` was said to be unknown (「支付分没开过」): the check skips it, as after 「跳过」
@@ -54,10 +54,7 @@ _HYPOTHETICAL = re.compile(
 _LOAN_QUOTE = re.compile(r"借了|贷了|借款|分[0-9一二两三四五六七八九十]+期|每期|月供|砍头|服务费|手续费")
 #: English words in a message (its clauses are then words, not phrases)
 _ENGLISH_WORDS = re.compile(r"[a-z]{3,}")
-#: the English word after a number that makes it something other than an age
-_EN_UNIT = re.compile(
-    r"(?:percent|%|rmb|yuan|cny|k\b|months?|days?|weeks?|years?|times|apr|per|dollars?|usd|元|块)"
-)
+_EN_UNIT = re.compile(UNIT_AFTER_NUMBER)
 #: a whole-number age with its cue: 「27岁」「二十七周岁」, or 「我27」「今年27了」「我是26」「年龄30」
 _AGE_UNIT = re.compile(r"([0-9]{1,3}|[一二三四五六七八九]?十[一二三四五六七八九]?)(?:岁|周岁)")
 _AGE_CUE = re.compile(

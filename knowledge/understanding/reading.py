@@ -59,11 +59,6 @@ _CLAUSE_BREAK = re.compile(r"[，,。!！?？;；~～\s]+")
 _TELL_ME = re.compile(r"(?:先|再|就)?(?:说说|说下|说一下|讲讲|讲下|讲一下|介绍下|介绍一下|说|讲)(?!不|了)")
 #: the words that open a follow-up and say nothing of its topic: 「那能借多少」「那么利息呢」「所以要还多少」
 _OPENER = re.compile(r"(?:那么|那请问|那|所以|然后)\s*")
-#: offering to send a number (「我把身份证号发你」「你要我的手机号吗」「给你我卡号」): no pasted number yet,
-#: but the same warning is due
-_OFFERS_IDENTIFIER = re.compile(
-    r"(?:发|给|告诉|报)(?:给)?你|你(?:要|用)(?:我|俺)|给你(?:我|俺)|send you|give you|(?:发|传)过去"
-)
 #: something to read besides figures and symbols: a Han character or a Latin word
 _WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z]{2,}")
 
@@ -384,11 +379,12 @@ class Reader:
         )  # 「那你们到底是干啥的」: the 「那」 only ties it to what came before
         if guess is None and plain is not None:
             guess = self.classifier.want_of(plain)
-        if guess is None or (guess[0] == "act.identifier" and not _OFFERS_IDENTIFIER.search(reading.text)):
-            return None  # 「我把身份证号发你吧」 offers one; 「要不要身份证」 still asks about one
+        if guess is None:
+            return None
         # two readers agreeing: the want matcher's likeliest want, however unsure, must be the same one;
-        # and a want that needs words (the self-check: about borrowing) must find them
-        likeliest, _product = self.wants.best_guess(reading.raw)
+        # and a want that needs words (the self-check: about borrowing; an identifier: an offer to send
+        # one, since 「要不要身份证」 asks about one) must find them
+        likeliest, _product = self.wants.best_guess(reading.raw, analysis=reading.want_analysis)
         needs = self.kb.entries[guess[0]].guess_needs if guess[0] in self.kb.entries else None
         if likeliest != guess[0] or (needs is not None and not re.search(needs, reading.text)):
             return None

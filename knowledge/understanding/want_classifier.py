@@ -254,15 +254,9 @@ def refit(kb: KnowledgeBase, path: Path = MODEL_PATH) -> dict[str, float]:
 
     def excused(i: int, want: str) -> bool:
         found = kb.entries.get(want)
-        if found is None:
-            return False
-        # what `loan-advisor wants` does not count as taken away: an overlap, the answer it points at,
+        # what `loan-advisor wants` does not count as taken away: a want that serves the entry as well,
         # and a calculation or a comparison (served as such before wants existed)
-        return (
-            entries[i] in found.overlaps
-            or (found.action == "answer" and found.related[:1] == [entries[i]])
-            or found.action in ("calc", "compare")
-        )
+        return found is not None and (found.serves(entries[i]) or found.action in ("calc", "compare"))
 
     probs = cross_validated(rows, targets, len(classes), texts)
     figures = pick_threshold(probs, labels, classes, excused)
