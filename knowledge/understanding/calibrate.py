@@ -69,6 +69,8 @@ REPORT_SETS = frozenset(
         "faq_fresh5.jsonl",
         "faq_short.jsonl",
         "faq_short2.jsonl",
+        "faq_short3.jsonl",
+        "wants_holdout3.jsonl",
     }
 )
 #: A set never tuned on (no paraphrase, lexicon or weight was changed for it) that only picks the answer

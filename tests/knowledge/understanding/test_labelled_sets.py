@@ -35,6 +35,8 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "faq_threshold.jsonl",
         "faq_short.jsonl",
         "faq_short2.jsonl",
+        "faq_short3.jsonl",
+        "wants_holdout3.jsonl",
     }
     assert {p.name for p in EXAMPLES} >= {
         "faq_calibration.jsonl",
