@@ -116,12 +116,21 @@ class RouteHandlers(EngineBase):
             return self.on_offer_check(ctx, dict(ctx.reading.facts))
         topics = self.reader.english_topics(ctx.reading)
         entry = self.reader.english_entry(ctx.reading)
-        reply = wants.english_reply(
-            self.kb, topics, introduced=ctx.session.english_introduced, answering=entry is not None
-        )
+        in_a_scam = ctx.session.concern in SCAM_CONCERNS
+        if entry is None and in_a_scam and _ENGLISH_WHAT_NOW.search(ctx.reading.text):
+            return self.on_scammed(ctx, None)  # 「what should i do now」 after telling of a scam
+        last = ctx.session.faq.entry_id
+        if entry is None and not topics and last is not None and self.kb.entries[last].english:
+            entry = last  # 「is that normal?」 after an answer: the topic kept, as in Chinese
+        introduced = ctx.session.english_introduced
+        reply = wants.english_reply(self.kb, topics, introduced=introduced, answering=entry is not None)
         ctx.session.english_introduced = True
-        if entry is not None:  # the answer the message points at, in Chinese, after the English words
+        if entry is not None:  # the answer the message points at: its gist in English, then in Chinese
+            gist = self.kb.entries[entry].english
+            if gist:  # after the introduction, before the line that says the answer below is Chinese
+                reply.messages.insert(0 if introduced else 1, Message(text=esc(gist)))
             reply.extend(render_entry(self.kb, entry, ctx.session.product))
+            ctx.session.faq.entry_id = entry  # the topic a follow-up keeps
         return reply
 
     def on_compare(self, ctx: TurnContext, products: list[str]) -> Reply:
@@ -270,6 +279,11 @@ class RouteHandlers(EngineBase):
         if self._resumable(ctx.session.flow, ctx.session.state, ctx.session):
             known = eligibility.facts_text(facts)
             return self._aside(ctx, Reply().add(_("记下了：{facts}。").format(facts=known)))
+        session = ctx.session
+        if session.check.products and "check" not in session.paused:
+            # 「身份证有 支付分好像650」 after the WE2000 result and a side question: that check, judged again
+            session.flow, session.state = "check", "done"
+            return self.on_recheck(ctx, facts)
         ctx.session.offer = "check"
         # everything told so far, not only this message's part: the check would start from all of it
         return wants.offer_check(self.kb, eligibility.facts_text(ctx.session.profile))
@@ -436,10 +450,16 @@ _WANT_OF_ROUTE: dict[str, Callable[[TurnContext, Any], str | None]] = {
 }
 
 
+#: 「what should i do now」: in English, asking for the next step (after a scam: what to do now)
+_ENGLISH_WHAT_NOW = re.compile(r"\bwhat (?:should|do|can|shall) i\b|\bwhat now\b|\bwhat next\b|\bnow what\b")
+
+
 def _question_beside_ok(ctx: TurnContext) -> bool:
     """「好吧 助学贷款咋申请」: a 「好」 or a 「不」 cued beside a question does not make the message one; nor
-    does a laugh (「小米代款咋样啊 靠普不😂」 asks something)."""
-    return ctx.reading.cued[0] in ("act.affirm", "act.deny", "act.laugh") and ctx.reading.is_question
+    does a laugh (「小米代款咋样啊 靠普不😂」 asks something), a greeting (「你好 想问下微粒贷是不是正规的」)
+    or a thanks (「谢谢 那利息呢」)."""
+    beside = ("act.affirm", "act.deny", "act.laugh", "act.greet", "act.thanks")
+    return ctx.reading.cued[0] in beside and ctx.reading.is_question
 
 
 def _cued_instead(ctx: TurnContext, match: FaqMatch) -> str | None:

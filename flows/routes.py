@@ -437,6 +437,10 @@ def _states_facts(ctx: TurnContext) -> dict[str, Any] | None:
 #: what a scammer is reported to have said or asked (「他说放款后会退」「对方让我先交」): in a scam, or
 #: about a message just checked, that is the scam talking, whatever FAQ entry its words resemble
 REPORTED = re.compile(r"(?:他|她|对方|客服|他们|那人|骗子|中介)(?:们)?(?:说|让|叫|要|讲|非要|一直)")
+#: words that point back at a message just checked (「这个靠谱吗」「他们说的是真的吗」「链接能点吗」)
+_ABOUT_A_MESSAGE = re.compile(
+    r"这|那|它|他|她|对方|短信|消息|信息|链接|网址|客服|号码|电话|真的|假的|骗|靠谱|正规|安全|能信|回复|回他|点|填|转|交"
+)
 #: the concerns of a scam: going on, or money already paid to it
 SCAM_CONCERNS = frozenset({"scam", "scam_paid"})
 #: FAQ topics whose confident answer is right even in a scam (how to tell one, where to complain)
@@ -452,6 +456,8 @@ def _concern(ctx: TurnContext) -> str | None:
     if concern is None or ctx.reading.cued:
         return None  # 「好 我不回他了 谢谢」: small talk is answered as such (warmly after despair)
     match = ctx.meaning
+    if concern == "message" and match.band == "suggest" and not _ABOUT_A_MESSAGE.search(ctx.reading.text):
+        return None  # 「征信黑了多久能白回来」 after a checked message: a question of its own, for the FAQ
     if match.band != "answer" or match.entry_id not in ctx.engine.kb.entries:
         return concern
     topic = ctx.engine.kb.entries[match.entry_id].topic

@@ -337,6 +337,9 @@ class FaqEntry(StrictModel):
     #: of this want to be taken (「我能去投诉吗」 has the form of 「我能借吗」 but asks nothing of a loan);
     #: none: its guess is taken as it is
     guess_needs: str | None = None
+    #: for FAQ entries an English question can point at (lexicon ``english_entries``): the answers' gist
+    #: in English, shown above the Chinese answer, which keeps the sources; it adds no fact of its own
+    english: str | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
     def _actions_and_answers(self) -> FaqEntry:

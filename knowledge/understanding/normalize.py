@@ -27,6 +27,34 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+#: Cantonese written forms, read as the Mandarin that every paraphrase, cue and fact pattern is written in
+#: (「我系学生 可唔可以借」 is 「我是学生 可不可以借」), applied to Simplified text (t2s has made 係 into 系).
+#: Only forms that cannot be Mandarin: 系 is 是 only beside a pronoun or 唔 (关系, 系统 stay), 点 only in
+#: 点样/点解/点算 (一点, 点击 stay), 咩 not in the lender 羊小咩.
+_CANTONESE: tuple[tuple[str, str], ...] = (
+    (r"系唔系|系咪", "是不是"), (r"(.)唔\1", r"\1不\1"), (r"(?:唔该|多谢)晒?", "谢谢"),
+    (r"(?<=[我你佢他她都就真仲唔])系(?![统列数])", "是"), (r"^系(?=[啊呀啦呀咩吗]|$)", "是"),
+    (r"佢哋|佢地", "他们"), (r"我哋|我地", "我们"), (r"你哋|你地", "你们"), (r"佢", "他"),
+    (r"乜嘢|咩嘢|乜野|咩野", "什么"), (r"(?<!小)咩", "什么"), (r"点样", "怎样"), (r"点解", "为什么"),
+    (r"点算|点办", "怎么办"), (r"边个", "哪个"), (r"边度|边到", "哪里"), (r"边间", "哪家"),
+    (r"几多", "多少"), (r"而家", "现在"), (r"有冇", "有没有"), (r"冇", "没有"), (r"唔", "不"),
+    (r"嘅", "的"), (r"啲", "些"), (r"咗", "了"), (r"喺", "在"), (r"睇", "看"), (r"揾|搵", "找"),
+    (r"俾|畀", "给"), (r"攞", "拿"), (r"嚟", "来"), (r"嘢", "东西"), (r"啱", "对"), (r"咁", "这么"),
+    (r"返工", "上班"), (r"(?<=[0-9一二两三四五六七八九十百千万])蚊", "元"), (r"㗎|嘎|喎|啫|囉", ""),
+)  # fmt: skip
+_CANTONESE_PATTERNS = tuple((re.compile(p), r) for p, r in _CANTONESE)
+_CANTONESE_CHARS = re.compile(r"[返蚊晒系唔咩点边几而冇佢哋嘅啲咗喺睇揾搵俾畀攞嚟嘢啱咁㗎嘎喎啫囉乜]")
+
+
+def _mandarin(simplified: str) -> str:
+    """Simplified text with its Cantonese written forms (:data:`_CANTONESE`) read as Mandarin."""
+    if not _CANTONESE_CHARS.search(simplified):
+        return simplified  # most messages: nothing to do
+    for pattern, mandarin in _CANTONESE_PATTERNS:
+        simplified = pattern.sub(mandarin, simplified)
+    return simplified
+
+
 def fold(text: str) -> str:
     """Simplified, half-width, lower-case text, trimmed; spaces and punctuation are kept.
 
@@ -35,7 +63,7 @@ def fold(text: str) -> str:
     """
     # not through folded_with_script: telling the script apart costs a second conversion (and loading
     # OpenCC's s2t dictionaries), which the matcher's thousands of folds at start-up do not need
-    return _t2s().convert(unicodedata.normalize("NFKC", text)).lower().strip()
+    return _mandarin(_t2s().convert(unicodedata.normalize("NFKC", text))).lower().strip()
 
 
 def strip_punctuation(folded: str) -> str:
@@ -84,7 +112,7 @@ def folded_with_script(text: str) -> Normalised:
     """
     width_folded = unicodedata.normalize("NFKC", text)
     simplified: str = _t2s().convert(width_folded)
-    folded = simplified.lower().strip()
+    folded = _mandarin(simplified).lower().strip()
     return Normalised(folded, _script(width_folded, simplified, folded), simplified)
 
 

@@ -19,7 +19,7 @@ from knowledge.privacy import Identifier, identifiers_in, redact
 from knowledge.understanding.answers import NumberMention, is_dont_know, looks_like_question, numbers_in
 from knowledge.understanding.api import FaqMatch
 from knowledge.understanding.normalize import Script, folded_with_script
-from knowledge.understanding.products import Mention
+from knowledge.understanding.products import GAP, Mention
 from knowledge.understanding.profile import Facts, facts_in
 
 if TYPE_CHECKING:  # the matcher (numpy, rjieba) is imported by whoever builds one, not by every reader
@@ -193,6 +193,12 @@ class Reading:
                     and all(alone(rest).band == "decline" for rest in clauses[1:])
                 ):
                     found = answered
+            if found.band != "answer" and previous_product is not None and not self.products:
+                # 「在哪申请」 while looking at 小米贷款: asked about that product, as the person means it
+                named = self._reader.kb.product_name(previous_product) + self.text
+                about = matcher.ask(named, analysis=matcher.analyse_folded(named))
+                if about.band == "answer" and not about.hedged:
+                    found = replace(about, question=self.raw)
             if found.band != "answer" and previous_entry is not None:
                 found = self._about_the_answer(found, previous_entry)
             if found.band != "answer" and previous_product is None:
@@ -310,6 +316,25 @@ class Reader:
             for entry in kb.entries.values()
             if entry.cues
         ]
+        #: the wants' own paraphrases, word for word (:meth:`_declared_wants`)
+        self.declared = self._declared_wants()
+
+    def _declared_wants(self) -> dict[str, str]:
+        """The wants' own paraphrases, as the want matcher reads them with the products taken out, each
+        mapped to its want when no other want declares it: a message that is word for word what a want
+        declares (「能借吗」, 「微粒贷能借吗」) is that want, however the examples around it weigh."""
+        declared: dict[str, set[str]] = {}
+        for entry in self.kb.entries.values():
+            if entry.action is None:
+                continue
+            for paraphrase in entry.paraphrases:
+                key = self.wants.analyse(paraphrase).topic_text.replace(GAP, "")
+                declared.setdefault(key, set()).add(entry.id)
+        return {key: next(iter(ids)) for key, ids in declared.items() if len(ids) == 1 and key}
+
+    def declared_want(self, reading: Reading) -> str | None:
+        """The want whose paraphrase the message is, word for word (products aside), if one is."""
+        return self.declared.get(reading.want_analysis.topic_text.replace(GAP, ""))
 
     def english_topics(self, reading: Reading) -> list[str]:
         """The topics an English message points at (lexicon ``english_topics``), likeliest first."""
@@ -364,6 +389,9 @@ class Reader:
             return reading.marked[0]
         if not _WORDS.search(reading.text):
             return "act.identifier" if reading.identifiers else None  # 「5000」 is an answer, not a want
+        declared = self.declared_want(reading)
+        if declared is not None and (declared != "act.identifier" or reading.identifiers):
+            return declared
         match = self.wants.ask(reading.raw, analysis=reading.want_analysis)
         if match.band == "answer" and (match.entry_id != "act.identifier" or reading.identifiers):
             return match.entry_id  # 「要不要身份证」 asks about one; only a pasted number is one

@@ -10,7 +10,7 @@ from tests.conversations.suite import HERE, HOLDOUT, conversations, score
 #: seventh session's held-out 101–116 since the eighth), as measured when they joined it; the held-out part
 #: (117–132, written at the start of the eighth session) is scored once at the session's end, and until then
 #: may fail any of its 126 judged turns
-DEV_FAILURES_AT_MOST = 32
+DEV_FAILURES_AT_MOST = 18
 HOLDOUT_FAILURES_AT_MOST = 126
 
 

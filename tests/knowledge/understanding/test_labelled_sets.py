@@ -2,7 +2,8 @@
 
 The matcher learns from the examples in knowledge/data/examples; the sets in tests/data are only measured.
 The figures in the README mean something only if the report sets were never learned from: no question of
-one file may reappear (after normalisation) in another, and every label must name a real entry and product.
+one file may reappear (after normalisation) among the examples or the threshold set, and every label must
+name a real entry and product.
 """
 
 from __future__ import annotations
@@ -75,7 +76,19 @@ def test_no_question_is_asked_twice_within_a_set(path: Path) -> None:
     assert len(questions) == len(set(questions))
 
 
-@pytest.mark.parametrize(("one", "other"), list(combinations(SETS, 2)), ids=lambda p: p.name)
+#: pairs of sets that may not share a question: all but two report sets, each measured on its own (a short
+#: everyday question such as 「微粒贷利息多少」 recurs in sets written apart; dropping it from the later one
+#: would leave only the unusual wordings). Nothing measured may share one with what is learned from or
+#: with the set that picks the threshold.
+THRESHOLD = "faq_threshold.jsonl"
+KEPT_APART = [
+    (one, other)
+    for one, other in combinations(SETS, 2)
+    if not (one in MEASURED and other in MEASURED and THRESHOLD not in (one.name, other.name))
+]
+
+
+@pytest.mark.parametrize(("one", "other"), KEPT_APART, ids=lambda p: p.name)
 def test_no_question_appears_in_two_sets(one: Path, other: Path) -> None:
     asked = {clean(str(row["question"])) for row in _rows(one)}
     assert not asked & {clean(str(row["question"])) for row in _rows(other)}

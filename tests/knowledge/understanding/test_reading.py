@@ -80,6 +80,29 @@ def test_wants_are_recognised_and_questions_are_not_taken_for_wants(
     assert reader.read(text).want == want
 
 
+@pytest.mark.parametrize(
+    ("text", "product"), [("能借吗", None), ("微粒贷能借吗", "weilidai"), ("为粒贷能借不", "weilidai")]
+)
+def test_a_message_that_is_a_wants_own_paraphrase_is_that_want_whatever_product_it_names(
+    reader: Reader, text: str, product: str | None
+) -> None:
+    reading = reader.read(text)
+    assert reader.declared_want(reading) == "act.check"
+    assert reading.want == "act.check"
+    assert reading.products == ([product] if product else [])
+
+
+def test_no_paraphrase_of_a_want_reads_as_a_paraphrase_of_an_faq_entry(reader: Reader) -> None:
+    """Else the want's word-for-word decision would take away a question the FAQ was told it answers."""
+    faq = {
+        reader.wants.analyse(p).topic_text.replace("|", ""): entry.id
+        for entry in reader.kb.entries.values()
+        if entry.action is None
+        for p in entry.paraphrases
+    }
+    assert {key: (want, faq[key]) for key, want in reader.declared.items() if key in faq} == {}
+
+
 def test_a_marker_decides_despair_even_among_other_words(reader: Reader) -> None:
     reading = reader.read("逾期三个月了 每天被催 真的不想活了 利息怎么算")
     assert reading.marked == ["act.despair"]
