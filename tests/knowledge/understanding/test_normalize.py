@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from knowledge.understanding.normalize import Replacer, clean
 
 
@@ -38,3 +40,25 @@ def test_replacer_leaves_a_canonical_form_alone_when_a_variant_is_its_prefix() -
     replace = Replacer({"提前还": "提前还款"})
     assert replace("提前还款有违约金吗") == "提前还款有违约金吗"
     assert replace("能提前还吗") == "能提前还款吗"
+
+
+@pytest.mark.parametrize(
+    ("cantonese", "mandarin"),
+    [
+        ("我係學生 可唔可以借", "我是学生可不可以借"),
+        ("微粒貸係咪正規嘅", "微粒贷是不是正规的"),
+        ("冇工作點算", "没有工作怎么办"),
+        ("佢哋叫我俾500蚊", "他们叫我给500元"),
+        ("我而家冇返工", "我现在没有上班"),
+        ("有冇手續費㗎", "有没有手续费"),
+    ],
+)
+def test_cantonese_written_forms_read_as_the_mandarin_the_paraphrases_use(
+    cantonese: str, mandarin: str
+) -> None:
+    assert clean(cantonese) == mandarin
+
+
+@pytest.mark.parametrize("mandarin", ["关系", "联系客服", "系统维护", "一点点", "羊小咩", "多少钱"])
+def test_mandarin_that_shares_a_character_with_cantonese_is_left_alone(mandarin: str) -> None:
+    assert clean(mandarin) == mandarin
