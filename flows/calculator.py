@@ -59,7 +59,8 @@ _WHY = re.compile(r"为啥|为什么|咋|怎么会|凭什么")
 #: (「算高利贷吗」「超过24%了吗」「为啥比看着高」)
 FOLLOW_UP = re.compile(
     r"改成|改为|换成|换作|那.{0,6}呢|如果是|要是|变成|不对|说错|打错|写错|错了|不是|^是|都算|全都算|每个都算|"
-    r"哪个最便宜|哪个便宜|哪个划算|高利贷|合法|贵不贵|贵吗|高不高|高吗|超过|超没超|为啥|为什么"
+    r"哪个最便宜|哪个便宜|哪个划算|更便宜|便宜点|便宜些|利息更低|更划算|高利贷|合法|贵不贵|贵吗|高不高|高吗|超过|超没超|"
+    r"为啥|为什么"
 )
 #: a question about the loan just worked out (「那每个月还多少」「要是逾期了呢」「第6个月想一次还清呢」): a
 #: follow-up once the calculator has answered, a side question while it still asks for something

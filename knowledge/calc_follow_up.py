@@ -21,12 +21,18 @@ _CORRECTION = re.compile(
 )
 #: 「不是80」「不是万三」: the old value named in a correction
 _NOT_THIS = re.compile(r"不是\s*([^\s,，是]+)\s*[,，\s]*")
-_EVERY_PRODUCT = re.compile(r"都算|全都算|每个都算|所有产品|全部产品|别的产品也")
+#: 「都算一下」「有没有更便宜的」: every product ranked for the same loan
+_EVERY_PRODUCT = re.compile(
+    r"都算|全都算|每个都算|所有产品|全部产品|别的产品也|"
+    r"(?:有没有|还有|哪个|哪家|有啥|有什么)(?:更|比较)?(?:便宜|划算|利息(?:更)?低)"
+)
 _BARE_NUMBER = re.compile(
     r"^\s*(\d+(?:\.\d+)?(?:万|w|千|k)?|[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*)\s*元?\s*$"
 )
 #: the 是 of 「是一万」「到手是9000」, dropped before reading the figure
 _IS = re.compile(r"^是\s*|(?<=[\u4e00-\u9fff])是(?=\s*[\d零〇一二两三四五六七八九十万])")
+#: 「一个月还多少」 after a loan with a term: what is paid each month, not a loan of one month
+_PER_MONTH = re.compile(r"一个月(?=\s*(?:要|得|需要|大概|大约|大概要)?\s*(?:还|供|付)\s*(?:款)?\s*(?:多少|几))")
 _VALUE_FIELDS = ("amount", "installment", "total_repaid", "interest_total", "interest_month", "per_day_yuan",
                  "fee_month", "received", "fee_upfront")
 
@@ -54,6 +60,8 @@ def follow_up(
     if old:
         corrected = _NOT_THIS.sub("", corrected, count=1)
     corrected = _IS.sub("", corrected)
+    if previous.has_term() and _PER_MONTH.search(corrected):
+        corrected = _PER_MONTH.sub("每个月", corrected)
     bare = _BARE_NUMBER.match(uniform_symbols(corrected))
     if bare and previous.has_numbers():
         value = money(bare.group(1))
@@ -67,6 +75,10 @@ def follow_up(
     if request.judges and not request.has_numbers() and previous.intent in ("early", "penalty"):
         # 「那这个利息合法吗」 after a fee or a penalty: the loan's own rate judged, not the fee again
         return replace(previous, intent="cost", judges=True, paid_periods=None, early_fee_pct=None)
+    only_named = request.product is not None and not replace(request, product=None).has_numbers()
+    if previous.intent == "cheapest" and only_named:
+        # 「微粒贷的话一个月还多少」「那小米呢」 after the ranking: that product's own figures for the same loan
+        return replace(request.merged_over(previous), intent="cost", products=request.products)
     price = request.price
     if previous.intent == "early" and request.intent == "cost" and price and not request.has_term():
         # 「按2%算呢」 after an early-settlement fee: that fee, tried, not a rate for a new loan

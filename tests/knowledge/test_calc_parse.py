@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.base import default
+from knowledge.calc_follow_up import follow_up
 from knowledge.calc_parse import CalcRequest, cn_number, looks_like_calculation, parse, products_named
 from knowledge.costs import LoanQuote, Price
 
@@ -303,3 +304,24 @@ def test_days_overdue_said_loosely(text: str, days: int) -> None:
 
 def test_half_a_month_is_a_term_of_fifteen_days() -> None:
     assert parse("借一万 半个月 利息多少").term_days == 15
+
+
+def test_after_the_ranking_one_product_named_is_that_products_figures_for_the_same_loan() -> None:
+    ranking = parse("我想借2万块 分12期 哪个平台利息最低", default())
+    assert ranking.intent == "cheapest"
+    for message, product in (("微粒贷的话一个月还多少", "weilidai"), ("那小米呢", "xiaomi")):
+        follow = follow_up(message, ranking, default())
+        assert (follow.intent, follow.product) == ("cost", product)
+        assert (follow.amount, follow.term_months) == (20000, 12)
+
+
+def test_a_month_asked_about_after_a_loan_with_a_term_is_the_instalment_not_a_one_month_loan() -> None:
+    loan = parse("借1万分12期，日利率0.05%")
+    assert follow_up("那一个月还多少", loan).term_months == 12
+    assert parse("借1万一个月，日利率0.05%").term_months == 1  # asked with the loan: a one-month loan
+
+
+def test_asking_for_something_cheaper_after_a_sum_ranks_every_product_for_that_loan() -> None:
+    loan = parse("借2万 分12期 微粒贷", default())
+    follow = follow_up("有没有更便宜的", loan, default())
+    assert (follow.intent, follow.product, follow.amount, follow.term_months) == ("cheapest", None, 20000, 12)
