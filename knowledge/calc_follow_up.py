@@ -32,7 +32,7 @@ _BARE_NUMBER = re.compile(
 #: the 是 of 「是一万」「到手是9000」, dropped before reading the figure
 _IS = re.compile(r"^是\s*|(?<=[\u4e00-\u9fff])是(?=\s*[\d零〇一二两三四五六七八九十万])")
 #: 「一个月还多少」 after a loan with a term: what is paid each month, not a loan of one month
-_PER_MONTH = re.compile(r"一个月(?=\s*(?:要|得|需要|大概|大约|大概要)?\s*(?:还|供|付)\s*(?:款)?\s*(?:多少|几))")
+_PER_MONTH = re.compile(r"一个月(?=\s*(?:要|得|需要|大概|大约)?\s*(?:还|供|付)\s*(?:款)?\s*(?:多少|几))")
 _VALUE_FIELDS = ("amount", "installment", "total_repaid", "interest_total", "interest_month", "per_day_yuan",
                  "fee_month", "received", "fee_upfront")
 
