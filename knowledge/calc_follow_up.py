@@ -77,7 +77,7 @@ def follow_up(
         return replace(previous, intent="cost", judges=True, paid_periods=None, early_fee_pct=None)
     only_named = request.product is not None and not replace(request, product=None).has_numbers()
     if previous.intent == "cheapest" and only_named:
-        # 「微粒贷的话一个月还多少」「那小米呢」 after the ranking: that product's own figures for the same loan
+        # 「微粒贷的话一个月还多少」「那小米呢」 after the ranking: that product's figures, same loan
         return replace(request.merged_over(previous), intent="cost", products=request.products)
     price = request.price
     if previous.intent == "early" and request.intent == "cost" and price and not request.has_term():
