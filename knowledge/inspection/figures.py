@@ -101,8 +101,9 @@ _FEE_SHARE = [
 _NO_FEE = re.compile(r"(?:免|不收|无|无需|不需|没有|不用)[^，,。]{0,4}$")
 #: the first instalment asked for before the money is paid out: 「放款前先交第一期月供」「首期先付一期」
 _FIRST_INSTALMENT = re.compile(
-    rf"(?:先|提前|预)(?:付|交|缴纳?|支付|还)?[^，,。]{{0,4}}?(?:首期|第一期|一期)(?:月供|还款|款)?"
-    rf"(?:[^，,。\d]{{0,4}}?{_NUM}元?)?"
+    rf"(?:(?:先|提前|预)(?:付|交|缴纳?|支付|还)?[^，,。]{{0,4}}?(?:首期|第一期|一期)(?:月供|还款|款)?"
+    rf"|(?:首期|第一期)(?:月供|还款|款)?[^，,。\d]{{0,3}}(?:先|提前|预)(?:付|交|缴纳?|支付|扣|转))"
+    rf"(?:[^，,。\d]{{0,4}}?(?=\d){_NUM}元?)?"  # a sum in digits: 「先付一期」 is no sum of 1
 )
 #: a sum asked for several times: 「先做三笔流水，每笔1000」
 _EACH_TIME = re.compile(
