@@ -31,7 +31,7 @@ _CN = "零〇一二两三四五六七八九十百千"
 # hostile paste of 4,000 digits is read in linear time, not tried again from every position
 _NUM = (
     rf"(?<![\d.,{_CN}])"
-    rf"(?P<n>\d{{1,3}}(?:,\d{{3}}){{1,4}}(?:\.\d{{1,2}})?|\d{{1,12}}(?:\.\d{{1,4}})?|[{_CN}]{{1,8}})"
+    rf"(?P<n>\d{{1,3}}(?:,\d{{3}}){{1,4}}(?:\.\d{{1,2}})?|\d{{1,12}}(?:\.\d{{1,4}})?|[{_CN}]{{1,8}})(?!\d)"
     rf"(?:\s*(?P<u>万|千)(?P<r>\d(?![\d.]))?)?"
 )
 _COUNT = r"(?<![第/\d一二两三四五六七八九十])(?P<n>\d{1,4}|[一二两三四五六七八九十]{1,4})"
@@ -41,7 +41,7 @@ _AMOUNT = [
     # 「您借的80000元」「中银E贷30000.00元」「金额6000元」 (not 到账金额 or 还款金额: those are other sums)
     re.compile(
         rf"(?:(?:借款|贷款|合同|申请|审批|批款|授信|分期)(?:金额|本金|额度)|(?<![每期月还应])本金|借款|贷款?|"
-        rf"(?<![还应])借的?|批了|批的|批款|申请的|(?<![账还款放际期月付转余])金额)[:：为是\s]*{_NUM}元?(?![\d%期个天])"
+        rf"(?<![还应])借(?:的|了)?|批了|批的|批款|申请的|(?<![账还款放际期月付转余])金额)[:：为是\s]*{_NUM}元?(?![\d%期个天])"
     ),
     re.compile(rf"{_NUM}元?的?(?:贷款|借款|额度)"),
     # 「你的5万已经审核通过」「30000元已放款」: a sum said to be approved or paid out
@@ -56,11 +56,13 @@ _AMOUNT = [
     # 「3000元到手」 with the fee asked for separately: the sum said to arrive is the loan
     re.compile(rf"{_NUM}元?\s*(?:到手|到账|秒到)"),
     re.compile(rf"放款金额[:：为是\s]*{_NUM}元?(?![\d%期个天])"),
+    # last: a sum that opens the message or a clause, 「1万元，一年12期，一期还1000」
+    re.compile(rf"(?:^|(?<=[，,。；;！!\n]))\s*{_NUM}(?:(?<=[万千])元?|元)(?![\d%])"),
 ]
 _INSTALMENT_TOTAL = re.compile(rf"(?:每期|每月)[^。]{{0,60}}?合计\s*{_NUM}元?")
 # 「每期手续费36元，每期应还536元」: the fee charged each period is not the instalment
 _INSTALMENT = re.compile(
-    rf"(?:每期|每月|每个月|月供|月还款额?|月还)(?:(?![费息])[^，,。\d]){{0,6}}?{_NUM}元?(?![\d%期个天])"
+    rf"(?:每期|每月|每个月|月供|月还款额?|月还|(?<![先付交缴还第前首])一期)(?:(?![费息])[^，,。\d]){{0,6}}?{_NUM}元?(?![\d%期个天])"
 )
 #: a row of a repayment plan: 「第3期 03-05 应还1,030.00元」; the row's last sum is what is paid
 _PLAN_ROW = re.compile(r"第\s*(?P<k>\d{1,3})\s*期(?P<row>[^第\n；;。]{0,40})")
@@ -68,6 +70,8 @@ _ROW_MONEY = re.compile(
     r"(?<![\d.,/-])(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,7}(?:\.\d{1,2})?)(?![\d/-]|\s*[年月日号期])"
 )
 _PERIODS = re.compile(rf"{_COUNT}\s*期(?![限间])")
+#: 「期数：24」, a form's field without the word 期 after the number
+_PERIODS_FIELD = re.compile(rf"(?:期数|分期数|还款期数)[:：为是\s]*{_COUNT}(?!\d)")
 _MONTHS = re.compile(rf"{_COUNT}\s*个月")
 _DAYS = re.compile(rf"{_COUNT}\s*天")
 _TOTAL = re.compile(rf"(?:应还本息|共还|一共还|总共还|到期还|后还|合计还)[^，,。\d]{{0,4}}{_NUM}元?(?![\d%])")
@@ -276,12 +280,23 @@ def _stated(text: str) -> float | None:
     return None
 
 
+_CURRENCY = re.compile(r"(?:人民币|RMB|[¥￥])\s*(?=\d)")
+_KUAI = re.compile(r"(?<=[\d万千])\s*块钱?")
+
+
+def _plain_money(text: str) -> str:
+    """``text`` with sums written one way: no currency before them (「¥12,000.00」「人民币2万」), 「500块」
+    as 「500元」."""
+    return _KUAI.sub("元", _CURRENCY.sub("", text))
+
+
 def find_figures(text: str) -> CostFigures | None:
     """The loan a message describes, solved; ``None`` when it does not give enough to solve.
 
     Enough is an amount and either an instalment with a number of periods (or months), or a total repaid
     (with a term in months or days; without one, a month is assumed).
     """
+    text = _plain_money(text)
     amount = _first(_AMOUNT, text)
     if amount is None:
         return None
@@ -291,7 +306,7 @@ def find_figures(text: str) -> CostFigures | None:
     received = _first([_RECEIVED], text)
     if received is not None and received < amount:
         fee = amount - received  # what the message says arrives is the surest figure
-    periods = _count(_PERIODS, text)
+    periods = _count(_PERIODS, text) or _count(_PERIODS_FIELD, text)
     months = _count(_MONTHS, text)
     days = _count(_DAYS, text)
     total = _first([_TOTAL], text)
