@@ -66,6 +66,11 @@ _INSTALMENT = re.compile(
 )
 #: a row of a repayment plan: 「第3期 03-05 应还1,030.00元」; the row's last sum is what is paid
 _PLAN_ROW = re.compile(r"第\s*(?P<k>\d{1,3})\s*期(?P<row>[^第\n；;。]{0,40})")
+#: … or a table's line opened by the period's number: 「2 2025-02-10 1,763.33」
+_NUMBERED_ROW = re.compile(r"(?m)^[ \t]*(?P<k>\d{1,3})(?:期)?[ \t|]+(?P<row>[^\n]{1,40})$")
+#: an instalment told in parts: 「每期本金833.33元，每期利息75元」
+_PART_PRINCIPAL = re.compile(rf"(?:每期|每月)(?:应还|还款)?本金[:：为\s]*{_NUM}")
+_PART_CHARGE = re.compile(rf"(?:利息|手续费|服务费|息费|管理费)[:：为\s]*{_NUM}")
 _ROW_MONEY = re.compile(
     r"(?<![\d.,/-])(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,7}(?:\.\d{1,2})?)(?![\d/-]|\s*[年月日号期])"
 )
@@ -253,10 +258,28 @@ def text_clause_start(text: str, position: int) -> int:
 
 
 def _plan(text: str) -> list[float] | None:
-    """The repayments of a plan written as rows 「第1期 … 应还1,030.00元」, in order; ``None`` unless the
-    rows run 1, 2, 3 … with a sum in each."""
+    """The repayments of a plan written as rows 「第1期 … 应还1,030.00元」 (or lines 「1 2025-01-10
+    1,763.33」), in order; ``None`` unless the rows run 1, 2, 3 … with a sum in each."""
+    return _rows(_PLAN_ROW, text) or _rows(_NUMBERED_ROW, text)
+
+
+def _instalment_in_parts(text: str) -> float | None:
+    """「每期本金833.33元，每期利息75元」: the principal and the charges of each period, added up (in the same
+    sentence)."""
+    principal = _PART_PRINCIPAL.search(text)
+    if principal is None or (value := _value(principal)) is None:
+        return None
+    end = min(
+        (i for i in (text.find("。", principal.end()), text.find("\n", principal.end())) if i >= 0),
+        default=len(text),
+    )
+    charges = [_value(m) or 0.0 for m in _PART_CHARGE.finditer(text, principal.end(), end)]
+    return value + sum(charges) if charges else None
+
+
+def _rows(pattern: re.Pattern[str], text: str) -> list[float] | None:
     rows: list[float] = []
-    for match in _PLAN_ROW.finditer(text):
+    for match in pattern.finditer(text):
         if int(match.group("k")) != len(rows) + 1:
             break
         sums = list(_ROW_MONEY.finditer(match.group("row")))
@@ -300,7 +323,7 @@ def find_figures(text: str) -> CostFigures | None:
     amount = _first(_AMOUNT, text)
     if amount is None:
         return None
-    installment = _first([_INSTALMENT_TOTAL, _INSTALMENT], text)
+    installment = _instalment_in_parts(text) or _first([_INSTALMENT_TOTAL, _INSTALMENT], text)
     plan = _plan(text)
     fee = _upfront_fee(text, amount, installment or (plan[0] if plan else None)) or 0.0
     received = _first([_RECEIVED], text)

@@ -129,8 +129,51 @@ LAYOUTS2 = [
     ("张总您好，这边给您批了8万，分36期，月供3,180，前期只需支付2%的服务费", 80000, [3180.0] * 36, 1600),
 ]
 
+# A third round, written after the second passed: an instalment told as 本金 + 利息, a table of numbered lines
+# without 第…期, a one-time fee in a form, fees in numerals (「一千五的保险」). First run: 8 of 10 right (the
+# two in parts and in numbered lines were not read); after: 10 of 10.
+LAYOUTS3 = [
+    ("借款5000元，分6期，每期本金833.33元，每期利息75元", 5000, [908.33] * 6, 0),
+    (
+        "【众信金融】借款金额10,000.00元，借款期限12个月，还款方式：等额本息，月还款额：933.33元，实际到账金额：9,500.00元",
+        10000,
+        [933.33] * 12,
+        500,
+    ),
+    (
+        "【还款计划】\n期数 还款日 应还金额\n"
+        + "".join(f"{k} 2025-0{k}-10 1,763.33\n" for k in (1, 2, 3))
+        + "借款本金：5,000.00",
+        5000,
+        [1763.33] * 3,
+        0,
+    ),
+    ("借款20000元，年化利率18%，分12期，每期1,833.56元", 20000, [1833.56] * 12, 0),
+    ("您好 您申请的贷款3万元 已经通过 每个月还1580 还24个月 需要先交3%的保证金", 30000, [1580.0] * 24, 900),
+    (
+        "额度：20,000.00\n手续费：600.00（一次性收取）\n期数：10\n每期还款：2,150.00",
+        20000,
+        [2150.0] * 10,
+        600,
+    ),
+    ("到手9000 借10000 还12个月 每月960", 10000, [960.0] * 12, 1000),
+    (
+        "分期金额：12,000.00元；分期期数：24期；每期还款：575.00元；分期手续费：已含在每期还款中",
+        12000,
+        [575.0] * 24,
+        0,
+    ),
+    ("客服：给你批了两万，分十二期，一个月还两千，放款前交一千五的保险", 20000, [2000.0] * 12, 1500),
+    (
+        "借款本金8000元\n借款期数6期\n每期应还1500元\n放款时扣除平台服务费400元、风险管理费200元",
+        8000,
+        [1500.0] * 6,
+        600,
+    ),
+]
 
-@pytest.mark.parametrize(("text", "amount", "payments", "fee"), LAYOUTS + LAYOUTS2)
+
+@pytest.mark.parametrize(("text", "amount", "payments", "fee"), LAYOUTS + LAYOUTS2 + LAYOUTS3)
 def test_loans_in_the_layouts_people_receive_are_solved(
     text: str, amount: float, payments: list[float], fee: float
 ) -> None:
