@@ -227,11 +227,12 @@ def _upfront_fee(text: str, amount: float, installment: float | None) -> float |
                 total += value
     for pattern in _FEE_SHARE:
         share = pattern.search(text)
-        if share is not None and not _NO_FEE.search(
-            text[text_clause_start(text, share.start()) : share.start()]
-        ):
+        if share is None or _NO_FEE.search(text[text_clause_start(text, share.start()) : share.start()]):
+            continue
+        # 「3%的工本费600元」: a share whose sum is also given is counted once
+        if not any(start < share.end() and share.start() < end for start, end in taken):
             total += round(amount * float(share.group("p")) / 100, 2)
-            break
+        break
     for match in _EACH_TIME.finditer(text):
         count = _numeral_count(match.group("c"))
         value = _value(match)

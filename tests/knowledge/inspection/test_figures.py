@@ -182,3 +182,11 @@ def test_loans_in_the_layouts_people_receive_are_solved(
     assert figures is not None
     assert (figures.amount, figures.periods, figures.received) == (amount, len(payments), amount - fee)
     assert figures.irr_annual_pct == pytest.approx(expected, abs=0.01)
+
+
+def test_a_share_of_the_loan_whose_sum_is_also_given_is_counted_once() -> None:
+    text = "借款金额20000元，分12期，每期还款1980元，到账前需支付3%的工本费600元"
+    figures = inspect_message(text).figures
+    assert figures is not None and figures.fee == 600
+    figures = inspect_message("额度3万，36期，每期1150，放款前交10%的保证金").figures
+    assert figures is not None and figures.fee == 3000
