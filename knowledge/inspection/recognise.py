@@ -22,6 +22,8 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"【[^】]{2,14}】\s*$"), 3),  # … or at the end, as some senders place it
     (re.compile(r"回T退订|退订回T|拒收请回复|回复TD退订"), 3),
     (_TRANSCRIPT, 3),
+    # one line of a chat pasted, opened by its speaker: 「客服：…」「小陈（微粒贷官方）：…」
+    (re.compile(r"^\s*(?!我|请问|问题|提问|问[:：])[\u4e00-\u9fa5A-Za-z（）()·]{1,12}[:：]\s*\S.{8,}"), 2),
     (re.compile(r"(?<![A-Za-z0-9@.-])[A-Za-z0-9-]{2,}\.(?:cn|com|top|cc|net|xyz|vip|app)\b"), 2),
     (re.compile(r"尊敬的|亲爱的用户|恭喜您|您的|您好|您已|您正在|请您|感谢您|你好|你的|你名下|你把"), 1),
     (

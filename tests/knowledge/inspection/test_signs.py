@@ -18,7 +18,7 @@ from knowledge.inspection.evaluate import read_messages, score
 from knowledge.inspection.signs import MAX_QUOTES, SignsFile, default_signs, find_signs, normalise, unspaced
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-SETS = ["scam_messages.yaml", "scam_messages_fresh.yaml", "scam_messages_dev3.yaml"]
+SETS = ["scam_messages.yaml", "scam_messages_fresh.yaml", "scam_messages_dev3.yaml", "scam_messages3.yaml"]
 
 
 def _book(patterns: list[dict[str, object]], terms: dict[str, str] | None = None) -> SignsFile:
@@ -260,6 +260,13 @@ def test_the_development_set_in_new_stories_meets_the_bar() -> None:
     assert scores.recall >= 0.95 and scores.false_alarms == 0 and scores.figures_rate >= 0.95, scores.lines(
         "dev3"
     )
+
+
+def test_the_seventh_sessions_held_out_set_now_worked_on_meets_the_bar() -> None:
+    # scored once at 125e414 (85.7 % of the signs, 2 of 28 false alarms, figures 6 of 18), then worked on
+    scores = score(read_messages(DATA / "scam_messages3.yaml"))
+    assert scores.recall >= 0.95 and scores.false_alarms == 0, scores.lines("scam_messages3")
+    assert scores.figures_found_right == scores.with_figures, scores.lines("scam_messages3")
 
 
 def test_a_number_taken_out_is_quoted_by_the_words_around_it() -> None:
