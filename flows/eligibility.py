@@ -200,6 +200,12 @@ NUMBER_LABELS = {
     "wechat_pay_score": N_("支付分{n}"),
     "wechat_pay_monthly": N_("微信每月支付{n}元"),
 }
+#: a figure stated as not known (「支付分不知道」): said back, so the person sees that question is skipped
+UNKNOWN_LABELS = {
+    "monthly_income": N_("收入说不准"),
+    "wechat_pay_score": N_("支付分不清楚"),
+    "wechat_pay_monthly": N_("微信每月支付多少不清楚"),
+}
 
 
 def reason_text(reason: Reason) -> str:
@@ -242,9 +248,13 @@ def facts_text(facts: Mapping[str, object]) -> str:
     """Facts said back in a few words, in question order: 「27岁 · 不是学生 · 月入6500元」."""
     parts = []
     for key in QUESTIONS:
-        if key not in facts or facts[key] is None:
+        if key not in facts:
             continue
         value = facts[key]
+        if value is None:
+            if key in UNKNOWN_LABELS:
+                parts.append(_(UNKNOWN_LABELS[key]))
+            continue
         if key in NUMBER_LABELS:
             parts.append(_(NUMBER_LABELS[key]).format(n=value))
         elif value in FACT_LABELS.get(key, {}):

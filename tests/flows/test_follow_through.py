@@ -136,3 +136,22 @@ def test_a_scam_told_in_the_scammers_words_is_kept_in_mind(engine: Engine) -> No
     assert chat.session.concern == "scam"
     chat.say("那我真的逾期了吗")
     assert "诈骗" in chat.text and "暂时答不了" not in chat.text
+
+
+def test_a_figure_said_to_be_unknown_is_said_back_and_not_asked_later(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我想看看自己能不能借微粒贷")
+    chat.say("26")
+    chat.say("支付分不知道")
+    assert "支付分不清楚" in chat.text
+    assert chat.session.check.answers["wechat_pay_score"] is None  # skipped, not asked again
+
+
+def test_facts_told_after_a_products_result_judge_that_product_again(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("WE2000我能开不")
+    chat.say("39")  # the result: WE2000's only criterion that can be checked
+    chat.say("借了会上征信吗")  # a side question moves on to the FAQ
+    chat.say("身份证有 支付分好像650")
+    assert "按新的信息重新判断" in chat.text and "WE2000" in chat.text
+    assert "要我用这些信息测一下" not in chat.text
