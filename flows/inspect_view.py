@@ -14,9 +14,11 @@ the message is read from the reader's one normalisation and kept nowhere.
 
 from __future__ import annotations
 
+import re
+
 from flows.calc_ask import judgement, line_citations
 from flows.formatting import pct, yuan
-from flows.i18n import _
+from flows.i18n import N_, _
 from flows.render import entry_button_id, home_button, source_line
 from flows.reply import Button, Reply, esc
 from flows.session import CheckedMessage
@@ -154,6 +156,38 @@ def _figures_text(kb: KnowledgeBase, figures: CostFigures) -> str:
         )
     )
     return "\n".join(lines)
+
+
+#: follow-ups to a message just checked that one line answers, before what the message comes to
+_MESSAGE_FOLLOW_UPS = (
+    # 「我没转 已经删了」: done right, and said so (the whole summary again would answer nothing)
+    (
+        re.compile(r"没(?:有)?(?:转|给|点|回|交|付|填|理)|(?:已经|早)?(?:删了|删掉了|拉黑了?)|不理(?:他|它|了)"),
+        N_("做得对：没转钱、没给验证码、没点链接，就不会有损失。以后再收到这类消息，直接删除、拉黑就好。"),
+    ),
+    # 「那我征信会不会受影响」: the message's threat, not a question about overdue debt
+    (
+        re.compile(r"征信|信用|黑名单|上报"),
+        N_(
+            "这类消息说“影响征信”是吓唬人的：征信只记你真实借过的款和还款，不理它、不交钱，征信不会因此受"
+            "影响（常识）。不放心的话，自己从人民银行征信中心的官方渠道查一次征信。"
+        ),
+    ),
+)
+
+
+#: a follow-up still deciding (「还没转 要不要转」): not yet done right, the summary answers it
+_STILL_ASKING = re.compile(r"要不要|该不该|能不能|可不可以|行不行|要转吗|要交吗")
+
+
+def message_follow_up(text: str) -> str | None:
+    """The one line that answers a follow-up to a checked message (「我没转 已经删了」「征信会受影响吗」)."""
+    if _STILL_ASKING.search(text):
+        return None
+    for pattern, line in _MESSAGE_FOLLOW_UPS:
+        if pattern.search(text):
+            return _(line)
+    return None
 
 
 def checked_message_reply(kb: KnowledgeBase, checked: CheckedMessage) -> Reply:

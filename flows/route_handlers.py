@@ -15,7 +15,7 @@ from flows.compare import choose_reply, compare_reply
 from flows.engine_base import CONCERN_TURNS, EngineBase
 from flows.faq import answer_aside
 from flows.i18n import _
-from flows.inspect_view import checked_message_reply, inspection_reply
+from flows.inspect_view import checked_message_reply, inspection_reply, message_follow_up
 from flows.render import render_entry, render_match
 from flows.reply import Message, Reply, esc
 from flows.routes import REPORTED, SCAM_CONCERNS, TurnContext
@@ -69,6 +69,9 @@ class RouteHandlers(EngineBase):
         if concern == "crisis":
             return self._aside(ctx, wants.comfort_reply(self.kb, ctx.session))
         if concern == "message" and ctx.session.checked is not None:
+            line = message_follow_up(ctx.reading.text)
+            if line is not None and not REPORTED.search(ctx.reading.text):
+                return self._aside(ctx, Reply().add(line))  # 「我没转 已经删了」「那我征信会不会受影响」
             return self._aside(ctx, checked_message_reply(self.kb, ctx.session.checked))
         follow_up = wants.scam_follow_up_reply(self.kb, ctx.reading.text)
         if follow_up is not None:  # 「那个app要不要删」: answered in one line, then the lines that matter

@@ -467,8 +467,11 @@ def _concern(ctx: TurnContext) -> str | None:
         return concern
     if concern in SCAM_CONCERNS and topic in ("credit", "overdue"):
         return concern  # 「那我征信真的会受影响吗」: the scammer's threat, not a question about overdue debt
-    if concern == "message" and topic == "rates":
-        return concern  # 「每期1980 这利息高吗」: that message's rate, not the articles' ranges
+    checked = ctx.session.checked
+    if concern == "message" and topic == "rates" and checked is not None and checked.irr is not None:
+        # 「每期1980 这利息高吗」: that message's rate, not the articles' ranges; but 「微粒贷真实利率多少」
+        # names a product, and a message without figures has no rate of its own
+        return None if ctx.reading.products else concern
     return None
 
 

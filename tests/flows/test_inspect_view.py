@@ -11,6 +11,7 @@ from flows.reply import Reply, Turn, plain_text
 from flows.session import Session
 from knowledge.inspection import inspect_message
 from knowledge.privacy import redact
+from tests.flows.chat import Chat
 
 SCAM = (
     "【微粒贷】尊敬的用户，您申请的借款因银行卡号填写错误已被系统冻结，请添加客服微信 wld-kf08xx 办理，"
@@ -108,3 +109,25 @@ def test_the_reply_is_translated_in_english(engine: Engine) -> None:
 def test_every_message_fits_telegram_after_splitting(engine: Engine, text: str) -> None:
     reply = inspection_reply(engine.kb, inspect_message(text * 3), read_text="x" * 500)
     assert all(len(message.text) < 4096 for message in reply.messages)
+
+
+SMS = (
+    "【微粒贷】尊敬的用户，您的借款申请已通过，额度50000元，因银行卡号填写错误资金已冻结，"
+    "请添加客服QQ 38291022 "
+    "缴纳解冻金2000元，24小时内未处理将影响征信。"
+)
+
+
+def test_follow_ups_to_a_checked_message_are_each_answered_not_met_with_the_same_summary(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say(SMS)
+    chat.say("那我征信会不会受影响")
+    assert "吓唬人" in chat.text and "诈骗常见迹象" not in chat.text
+    chat.say("我没转 已经删了")
+    assert "做得对" in chat.text
+    chat.say("还没转 要不要转")  # still deciding: what the message comes to, and not to pay
+    assert "不转钱" in chat.text and "做得对" not in chat.text
+    chat.say("微粒贷真实利率多少")  # a product named, and the message had no rate of its own: the FAQ's
+    assert "【微粒贷】" in chat.text and "诈骗常见迹象" not in chat.text
