@@ -594,6 +594,23 @@ def _answers_pending(ctx: TurnContext) -> AnswerValue | None:
     return question.parse(ctx.reading.text)
 
 
+#: at most this many characters for a reply to be read as the answer to a paused check's question
+PAUSED_ANSWER_CHARS = 8
+
+
+@recogniser("answers_paused_check")
+def _answers_paused_check(ctx: TurnContext) -> AnswerValue | None:
+    """「有」 typed after a side sum in the middle of the check: the answer to the check's pending question,
+    when the flow in front takes nothing and the reply is short and no question."""
+    session = ctx.session
+    if session.paused.get("check") != "asking" or not session.check.asked:
+        return None
+    if len(ctx.reading.text) > PAUSED_ANSWER_CHARS or ctx.reading.is_question:
+        return None
+    question: Question = QUESTIONS[session.check.asked[-1]]  # type: ignore[index]
+    return question.parse(ctx.reading.text)
+
+
 #: a bare number that cannot answer the question asked, read as the answer to the one other question
 #: whose likely values it falls in: 「28」 to 「是在校学生吗」 is an age, 「四千多」 to the age question an
 #: income (a pay score is 300–850; an income below 1000 or an age above 99 is more likely something else)

@@ -19,7 +19,7 @@ from flows.inspect_view import checked_message_reply, inspection_reply, message_
 from flows.render import render_entry, render_match
 from flows.reply import Message, Reply, esc
 from flows.routes import REPORTED, SCAM_CONCERNS, TurnContext
-from flows.session import CheckedMessage
+from flows.session import CheckedMessage, Session
 from knowledge.calc_request import CalcRequest
 from knowledge.eligibility import checkable_products
 from knowledge.inspection import inspect_message
@@ -157,15 +157,14 @@ class RouteHandlers(EngineBase):
         that product's rates."""
         session = ctx.session
         mentions = ctx.reading.mentions if text == ctx.reading.text else []
-        in_view = session.product if session.flow == "faq" and session.faq.entry_id else None
-        return self._calc(session, (text, mentions, in_view))
+        return self._calc(session, (text, mentions, _priced_by(session)))
 
     def on_overdue_now(self, ctx: TurnContext, days: int) -> Reply:
         """「我已经逾期三天了」: pay it back soon, what those days cost per 1万 under each product's rule
         (the product in view, if any), and the calculator open for the sum owed; a question asked beside
         it (「会上征信吗」) answered first."""
         session = ctx.session
-        in_view = session.product if session.flow == "faq" and session.faq.entry_id else None
+        in_view = _priced_by(session)
         reply = Reply()
         match = ctx.meaning
         if ctx.reading.is_question and match.band == "answer":
@@ -381,6 +380,12 @@ class RouteHandlers(EngineBase):
     def on_answer(self, ctx: TurnContext, value: object) -> Reply:
         return self._fire(eligibility.MACHINE, "answer", ctx.session, value)
 
+    def on_paused_answer(self, ctx: TurnContext, value: object) -> Reply:
+        """「有」 after a side sum: the paused check taken up again, with this as its pending answer."""
+        session = ctx.session
+        session.flow, session.state = "check", session.paused.pop("check")
+        return self.on_answer(ctx, value)
+
     def on_check_product(self, ctx: TurnContext, products: list[str]) -> Reply:
         """「那微粒贷呢」 in a check: the same check for that product, from the facts already given."""
         return self._begin_check(ctx.session, products)
@@ -406,6 +411,16 @@ class RouteHandlers(EngineBase):
     def on_calc_input(self, ctx: TurnContext, text: str) -> Reply:
         mentions = ctx.reading.mentions if text == ctx.reading.text else []
         return self._fire(calc_flow.MACHINE, "input", ctx.session, (text, mentions))
+
+
+def _priced_by(session: Session) -> str | None:
+    """The product whose rates price a loan that names none: the one of the answer in view, or the one
+    product being checked (「要是批了 借8000分6期每个月还多少」 in 小米贷款's check)."""
+    if session.flow == "faq" and session.faq.entry_id:
+        return session.product
+    if session.flow == "check" and len(session.check.products) == 1:
+        return session.check.products[0]
+    return None
 
 
 #: an English message asking for the self-check: 「am I eligible」「check if I qualify」 (「can I apply」 is

@@ -123,6 +123,7 @@ LAST = routes(
     "comparison -> compare",
     "situation -> check_situation",
     "english -> english",
+    "answers_paused_check -> paused_answer",
     "want -> want",
     "concern -> concern",
     "overdue_now -> overdue_now",

@@ -155,3 +155,17 @@ def test_facts_told_after_a_products_result_judge_that_product_again(engine: Eng
     chat.say("身份证有 支付分好像650")
     assert "按新的信息重新判断" in chat.text and "WE2000" in chat.text
     assert "要我用这些信息测一下" not in chat.text
+
+
+def test_a_sum_asked_in_a_one_product_check_is_priced_by_it_and_a_short_answer_then_resumes_the_check(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say("我今年23 刚毕业在深圳做设计 月薪九千 信用卡没逾期过 用的小米13 想借小米贷款买电脑 能批吗")
+    asked = chat.pending
+    chat.say("要是批了 借8000分6期每个月还多少")
+    assert "小米贷款 · 借 8,000元 · 6期" in chat.text
+    assert any("继续刚才的自测" in b.label for b in chat.reply.buttons())
+    chat.say("有")  # the answer to the check's question, not a message to decline
+    assert chat.session.flow == "check" and chat.session.check.answers[asked] is True
+    assert "暂时答不了" not in chat.text
