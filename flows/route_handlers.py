@@ -58,7 +58,7 @@ class RouteHandlers(EngineBase):
         ctx.hold = True
         again = ctx.session.concern == "scam_paid"
         self._keep_concern(ctx, "scam_paid")
-        if "act.sad" in ctx.reading.cued:  # 「我真是太蠢了 被骗了3000」: the shame met first, as a person would
+        if "act.sad" in ctx.reading.cued:  # 「我真是太蠢了 被骗了3000」: the shame met first
             return self._aside(ctx, wants.scam_comfort_reply(self.kb, ctx.session))
         return self._aside(ctx, wants.scam_again_reply(self.kb) if again else wants.scammed_reply(self.kb))
 
