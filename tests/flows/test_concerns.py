@@ -119,3 +119,9 @@ def test_a_follow_up_on_a_checked_text_message_says_what_to_do_with_a_message_no
     chat.say("那我不点就没事吧")
     assert "不点" in chat.text and "96110" in chat.text
     assert "安全账户" not in chat.text and "回电话" not in chat.text
+
+
+def test_shame_told_with_a_scam_paid_is_met_before_the_steps(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("唉 我真是太蠢了 被骗了3000")
+    assert "不是你的错" in chat.text and "110" in chat.text and "96110" in chat.text
