@@ -328,7 +328,8 @@ def _borrow_amount(ctx: TurnContext) -> str | None:
 
     reading = ctx.reading
     text = reading.text.replace(" ", "")
-    if reading.is_question or ctx.session.flow not in ("menu", "faq"):
+    choosing = (ctx.session.flow, ctx.session.state) == ("check", "choosing")  # no question asked yet
+    if reading.is_question or (ctx.session.flow not in ("menu", "faq") and not choosing):
         return None
     if _BARE_SUM.match(text):
         text = "借" + text  # a bare 「5000」 is read as the sum it stands for

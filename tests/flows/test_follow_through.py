@@ -169,3 +169,11 @@ def test_a_sum_asked_in_a_one_product_check_is_priced_by_it_and_a_short_answer_t
     chat.say("有")  # the answer to the check's question, not a message to decline
     assert chat.session.flow == "check" and chat.session.check.answers[asked] is True
     assert "暂时答不了" not in chat.text
+
+
+def test_a_bare_sum_while_choosing_what_to_check_is_the_sum_to_borrow(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我想借钱")
+    assert chat.session.flow == "check"
+    chat.say("5000")  # no question of the check was asked yet: what they want to borrow
+    assert "借 5,000元" in chat.text and "暂时答不了" not in chat.text
