@@ -18,7 +18,7 @@ from flows.i18n import _
 from flows.inspect_view import checked_message_reply, inspection_reply, message_follow_up
 from flows.render import render_entry, render_match
 from flows.reply import Message, Reply, esc
-from flows.routes import REPORTED, SCAM_CONCERNS, TurnContext
+from flows.routes import ASKS_WHICH, REPORTED, SCAM_CONCERNS, TurnContext
 from flows.session import CheckedMessage, Session
 from knowledge.calc_request import CalcRequest
 from knowledge.eligibility import checkable_products
@@ -268,7 +268,10 @@ class RouteHandlers(EngineBase):
 
     def on_check_situation(self, ctx: TurnContext, _facts: dict[str, Any]) -> Reply:
         """A situation and 「能批吗」: the self-check with the facts, for the products named (or the one the
-        person is looking at)."""
+        person is looking at); asked which would take them (「有什么能借的」), every product."""
+        named = eligibility.checkable_named(self.kb, ctx.reading.products, ctx.reading.text)
+        if ASKS_WHICH.search(ctx.reading.text) and len(named) < 2:  # 「微粒贷和小米贷款哪个能批」: those two
+            return self._begin_check(ctx.session, checkable_products(self.kb))
         return self._begin_check(ctx.session, self._products_for_check(ctx, ctx.reading.products))
 
     def _products_for_check(self, ctx: TurnContext, named: list[str]) -> list[str] | None:

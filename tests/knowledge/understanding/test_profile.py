@@ -91,3 +91,15 @@ def test_a_question_with_an_indefinite_is_still_a_question() -> None:
 def test_over_ten_thousand_is_ten_thousand() -> None:
     assert facts("月入过万") == {"monthly_income": 10_000}
     assert facts("上万块的手机") == {}
+
+
+def test_a_situation_told_in_site_workers_words_gives_every_fact_it_holds() -> None:
+    facts = facts_in("本人35 在工地干活 一个月七八千不固定 没信用卡 苹果手机 微粒贷入口没有 有什么能借的")
+    assert facts == {
+        "age": 35,
+        "student": False,
+        "monthly_income": 7000,
+        "xiaomi_device": False,
+        "wechat_wallet_entry": False,
+    }
+    assert facts_in("一个月还1000") == {}  # a repayment, not an income
