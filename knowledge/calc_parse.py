@@ -287,7 +287,9 @@ _SETTLE_AFTER = re.compile(
 _HALF_OR_WHOLE_YEAR = {"半年": 6, "一年": 12}
 #: paying off what is left (after instalments paid): settling early
 _SETTLE = re.compile(r"(?:提前|一次性?|全部|都)?(?:还清|结清|还完|还掉)|一次性?还")
-_OVERDUE = re.compile(rf"(?:逾期|晚还|延迟还款|迟还|拖欠|超期)\s*了?\s*({_COUNT})\s*(?:天|日)")
+_OVERDUE = re.compile(
+    rf"(?:逾期|晚还|延迟还款|迟还|拖欠|超期|晚|拖|迟|超)\s*了?\s*({_COUNT})\s*(?:天|日)(?!\s*(?:内|以内|之内))"
+)
 _OVERDUE_WORDS = re.compile(r"逾期|罚息|滞纳金|晚还|迟还|罚金|罚多少")
 _EARLY_WORDS = re.compile(r"(?<!不)(?:提前还款|提前还清|提前结清|提前还|提前清贷|提前偿还)|违约金")
 #: 「哪个最便宜」「借哪个划算」「哪家利息最低」「微粒贷还是借呗划算」「都算一下」

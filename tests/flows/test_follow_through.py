@@ -177,3 +177,9 @@ def test_a_bare_sum_while_choosing_what_to_check_is_the_sum_to_borrow(engine: En
     assert chat.session.flow == "check"
     chat.say("5000")  # no question of the check was asked yet: what they want to borrow
     assert "借 5,000元" in chat.text and "暂时答不了" not in chat.text
+
+
+def test_a_due_date_with_not_enough_money_is_met_and_answered(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("小米贷款明天到期 钱不够")
+    assert "还不上了怎么办" in chat.text and "您是不是想问" not in chat.text

@@ -325,3 +325,11 @@ def test_asking_for_something_cheaper_after_a_sum_ranks_every_product_for_that_l
     loan = parse("借2万 分12期 微粒贷", default())
     follow = follow_up("有没有更便宜的", loan, default())
     assert (follow.intent, follow.product, follow.amount, follow.term_months) == ("cheapest", None, 20000, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"), [("晚3天罚多少 欠了6000", 3), ("拖了5天罚多少", 5), ("迟了两天罚多少", 2)]
+)
+def test_days_late_in_everyday_words_are_the_overdue_not_a_term(text: str, days: int) -> None:
+    request = parse(text)
+    assert (request.intent, request.overdue_days, request.term_days) == ("penalty", days, None)
