@@ -33,8 +33,8 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "faq_fresh4.jsonl",
         "faq_fresh5.jsonl",
         "faq_threshold.jsonl",
+        "faq_threshold_short.jsonl",
         "faq_short.jsonl",
-        "faq_short2.jsonl",
     }
     assert {p.name for p in EXAMPLES} >= {
         "faq_calibration.jsonl",
@@ -46,6 +46,7 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "faq_examples5b.jsonl",
         "faq_examples5c.jsonl",
         "faq_examples6_short.jsonl",
+        "faq_examples7_short.jsonl",
         "intent_examples.jsonl",
         "intent_examples2.jsonl",
         "intent_examples3.jsonl",
