@@ -93,7 +93,7 @@ def signals_and_labels(
         shown: set[tuple[str, str | None]] = set()
         if ranking.candidates:
             top = ranking.candidates[0].entry_id
-            product = matcher.product_for(top, analysis.products, None, analysis.text)
+            product = matcher.product_for(top, analysis.products, None, analysis.text, analysis.topic_text)
             # a sibling answered beside it (FaqEntry.together) is shown with the same product
             shown = {(e, product) for e in [top, *matcher.answered_together(ranking.candidates)]}
         labels.append(int(item.entry is not None and (item.entry, item.product) in shown))
