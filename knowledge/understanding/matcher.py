@@ -110,9 +110,10 @@ _SAME_ASKED = re.compile("是不是|就是|一回事|同一|一样|关系|改名
 _EQUAL_LIST = re.compile(
     "哪个|哪家|哪一个|谁|三个|三家|几个|几家|四个|四家|排序|排个序|排名|排一下|一起比|放一起"
 )
-#: ... unless the first product is set against the others (「微粒贷和借呗、京东金条哪个好」, as the comparison
-#: entries' own questions put it): product, a conjunction, then the other products one after the other
-#: (in the topic text, where each product is a GAP; 「小米、微粒贷、借呗」 and 「小米和微粒贷和借呗」 stay equal)
+#: ... unless the first product is set against the others (「微粒贷和借呗、京东金条哪个好」, as the
+#: comparison entries' own questions put it): product, a conjunction, then the other products one after
+#: the other (in the topic text, where each product is a GAP; 「小米、微粒贷、借呗」 and
+#: 「小米和微粒贷和借呗」 stay equal)
 _SET_AGAINST = re.compile(rf"^[^{re.escape(GAP)}]*{re.escape(GAP)}(?:和|跟|与|同){re.escape(GAP)}{{2,}}")
 #: Factor on the IDF weight of the lexicon's ``form_words`` in the word channel. Tried 0.3–0.65 on the
 #: tuning sets: a plateau around one half (about +8 questions of 1,615); damping their bigrams too lost.
