@@ -286,6 +286,23 @@ def test_products_listed_for_a_comparison_get_the_comparison_and_no_single_produ
     assert matcher.best_guess(question) == (entry, None)
 
 
+@pytest.mark.parametrize(
+    ("question", "product"),
+    [
+        # the first product set against the others, as the comparison entries' own questions put it
+        ("微粒贷和借呗、京东金条哪个好", "weilidai"),
+        ("小米贷款跟借呗 微业贷比哪个好", "xiaomi"),
+        # listed equally: about none of them
+        ("小米贷款 微粒贷 借呗哪个利息最低", None),
+        ("小米和微粒贷和借呗哪个好", None),
+    ],
+)
+def test_a_comparison_of_three_is_about_the_first_only_when_it_is_set_against_the_others(
+    matcher: LexicalMatcher, question: str, product: str | None
+) -> None:
+    assert matcher.best_guess(question)[1] == product
+
+
 @pytest.mark.slow  # builds two matchers over the whole knowledge base
 def test_a_labelled_example_teaches_a_wording_the_paraphrases_lack(kb: KnowledgeBase) -> None:
     from dataclasses import replace
