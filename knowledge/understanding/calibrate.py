@@ -56,8 +56,12 @@ from knowledge.understanding.normalize import clean
 
 ROOT = Path(__file__).resolve().parents[2]
 #: the default budgets: the FAQ matcher's, and the want matcher's, stricter, because a message it takes as
-#: a want in error (「你能帮我查征信吗」 as a greeting) is an FAQ question that gets no answer
-FAQ_MAX_WRONG, FAQ_OOS_DECLINED = 0.0075, 0.97
+#: a want in error (「你能帮我查征信吗」 as a greeting) is an FAQ question that gets no answer. The FAQ's is
+#: the target (1% of all questions answered wrong) over how much more often new questions are answered wrong
+#: than the cross-fitted examples, on which the matcher was tuned: at the seventh session's end the examples
+#: had 0.46% wrong best guesses at 0.96 or more and the seven report sets 0.77% on average at 0.955 (×1.7),
+#: so 1% / 1.7 ≈ 0.6%. It decides since the threshold set, 450 questions, no longer does (eighth session).
+FAQ_MAX_WRONG, FAQ_OOS_DECLINED = 0.006, 0.97
 WANTS_MAX_WRONG, WANTS_OOS_DECLINED = 0.002, 0.995
 #: Sets that are only ever measured (tests/data/README.md).
 REPORT_SETS = frozenset(
@@ -260,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--max-wrong",
         type=float,
         default=None,
-        help="wrong confident answers, share of all (default 0.0075; with --wants 0.002, since a want taken"
+        help="wrong confident answers, share of all (default 0.006; with --wants 0.002, since a want taken"
         " in error steals an FAQ question)",
     )
     # The figure that matters is out-of-scope questions not answered (declined or 「您是不是想问」); a
@@ -280,11 +284,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         " them together within --fresh-max-wrong (repeat for several; default faq_threshold.jsonl and"
         " faq_threshold_short.jsonl; files that do not exist are skipped)",
     )
+    # No middle band by default (eighth session): once the threshold set no longer decided the answer
+    # threshold, the examples' extra 0.1% opened one (≥ 0.856 under 0.884) and faq_fresh3's wrong answers
+    # either way went over the 2% its test allows, as the sixth session had seen; the band's answers count
+    # as wrong when wrong and the issue counts only direct answers as right.
     parser.add_argument(
         "--hedge-wrong",
         type=float,
-        default=0.001,
-        help="wrong answers the middle band (answered with alternatives) may add, share of all",
+        default=0.0,
+        help="wrong answers the middle band (answered with alternatives) may add, share of all (default 0:"
+        " no middle band unless the threshold set raises the answer threshold above the examples')",
     )
     # The target is at most 1% of questions answered wrong, either way (directly or with alternatives);
     # on the threshold set's 288 questions that is 3 (1.04%), so the budget is written just above it.

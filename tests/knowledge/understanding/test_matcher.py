@@ -157,12 +157,23 @@ def test_opening_an_account_the_colloquial_way_is_never_taken_for_cashing_out(
 
 
 @pytest.mark.parametrize(
-    "question", ["朋友圈里看到的贷款广告能信吗", "公众号上推的借钱平台利息高不高", "刷到的那种网贷广告正规吗"]
+    "question",
+    [
+        "朋友圈里看到的贷款广告能信吗",
+        "公众号上推的借钱平台利息高不高",
+        "刷到的那种网贷广告正规吗",
+        "朋友圈那些网贷要什么条件",
+        "朋友圈借款平台会不会把我资料给别人",
+    ],
 )
 def test_platforms_described_by_where_the_ad_was_seen_are_the_third_party_platforms(
     matcher: LexicalMatcher, question: str
 ) -> None:
     assert matcher.analyse(question).products == ["wechat_third_party"]
+
+
+def test_a_collector_posting_on_wechat_moments_names_no_platform(matcher: LexicalMatcher) -> None:
+    assert matcher.analyse("借的网贷晚了一周 催收说要发到朋友圈").products == []
 
 
 def test_a_described_platform_does_not_swallow_the_topic(matcher: LexicalMatcher) -> None:
