@@ -164,6 +164,7 @@ def test_opening_an_account_the_colloquial_way_is_never_taken_for_cashing_out(
         "刷到的那种网贷广告正规吗",
         "朋友圈那些网贷要什么条件",
         "朋友圈借款平台会不会把我资料给别人",
+        "微信上一个贷款平台要先交会员费才能借",
     ],
 )
 def test_platforms_described_by_where_the_ad_was_seen_are_the_third_party_platforms(
@@ -174,6 +175,10 @@ def test_platforms_described_by_where_the_ad_was_seen_are_the_third_party_platfo
 
 def test_a_collector_posting_on_wechat_moments_names_no_platform(matcher: LexicalMatcher) -> None:
     assert matcher.analyse("借的网贷晚了一周 催收说要发到朋友圈").products == []
+
+
+def test_asking_for_a_recommendation_names_no_platform(matcher: LexicalMatcher) -> None:
+    assert matcher.analyse("想借1万 哪家最省钱 有推荐的不").products == []
 
 
 def test_a_described_platform_does_not_swallow_the_topic(matcher: LexicalMatcher) -> None:
