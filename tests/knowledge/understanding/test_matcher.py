@@ -356,3 +356,8 @@ def test_the_want_matcher_learns_nothing_from_the_faq_entries_a_want_overlaps() 
     kept = {q.question for q in wants.examples}
     assert not [q for q in kb.examples if q.entry in overlapped and q.question in kept]
     assert any(q.entry is None for q in wants.examples)  # other FAQ questions still teach "no want"
+
+
+def test_the_lender_s_loan_by_its_bank_s_short_name_is_weilidai(matcher: LexicalMatcher) -> None:
+    # 微众银行贷款 was an alias already; people shorten it to 微众贷款
+    assert matcher.best_guess("微众贷款上征信吗") == ("credit.reported", "weilidai")
