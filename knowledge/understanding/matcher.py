@@ -110,6 +110,11 @@ _SAME_ASKED = re.compile("是不是|就是|一回事|同一|一样|关系|改名
 _EQUAL_LIST = re.compile(
     "哪个|哪家|哪一个|谁|三个|三家|几个|几家|四个|四家|排序|排个序|排名|排一下|一起比|放一起"
 )
+#: ... unless the first product is set against the others (「微粒贷和借呗、京东金条哪个好」, as the
+#: comparison entries' own questions put it): product, a conjunction, then the other products one after
+#: the other (in the topic text, where each product is a GAP; 「小米、微粒贷、借呗」 and
+#: 「小米和微粒贷和借呗」 stay equal)
+_SET_AGAINST = re.compile(rf"^[^{re.escape(GAP)}]*{re.escape(GAP)}(?:和|跟|与|同){re.escape(GAP)}{{2,}}")
 #: Factor on the IDF weight of the lexicon's ``form_words`` in the word channel. Tried 0.3–0.65 on the
 #: tuning sets: a plateau around one half (about +8 questions of 1,615); damping their bigrams too lost.
 _FORM_WORD_DAMPING = 0.5
@@ -578,15 +583,16 @@ class LexicalMatcher:
         return unknown / total if total else 0.0
 
     def product_for(
-        self, entry_id: str, named: Sequence[str], context: str | None, text: str = ""
+        self, entry_id: str, named: Sequence[str], context: str | None, text: str = "", topic_text: str = ""
     ) -> str | None:
         """The product a question about ``entry_id`` is about.
 
         The first product named wins, even when the entry has no variant for it (the general answer is
-        then shown, and the product still tells the caller what was asked about). With no product named,
-        a product carried over from the previous answer counts when the entry covers it.
+        then shown, and the product still tells the caller what was asked about), but three or more listed
+        equally are about none. With no product named, a product carried over from the previous answer
+        counts when the entry covers it.
         """
-        if len(named) >= 3 and _EQUAL_LIST.search(text):
+        if len(named) >= 3 and _EQUAL_LIST.search(text) and not _SET_AGAINST.match(topic_text):
             return None  # 「小米贷款 微粒贷 借呗哪个利息最低」 lists them equally
         if named:
             return named[0]
@@ -635,7 +641,7 @@ class LexicalMatcher:
             return None, None
         top = ranking.candidates[0].entry_id
         analysis = ranking.analysis
-        return top, self.product_for(top, analysis.products, context, analysis.text)
+        return top, self.product_for(top, analysis.products, context, analysis.text, analysis.topic_text)
 
     # --- the FaqMatcher protocol --------------------------------------------------------------------
 
@@ -747,7 +753,9 @@ class LexicalMatcher:
             # A request for harmful help gets the articles' warnings even when the wording is unsure:
             # the refusal helps no one do harm, and a 「您是不是想问」 list would be worse.
             band = "answer"
-        product = self.product_for(top.entry_id, analysis.products, context_product, analysis.text)
+        product = self.product_for(
+            top.entry_id, analysis.products, context_product, analysis.text, analysis.topic_text
+        )
         named, confidence, in_scope = analysis.products, ranking.confidence, ranking.in_scope
         together = self.answered_together(ranking.candidates)
         if band == "answer":
@@ -776,7 +784,7 @@ class LexicalMatcher:
             # the best guess is the first button (a refusal is never offered as one)
             guess = suggestions[0] if suggestions else top.entry_id
             if guess != top.entry_id:
-                product = self.product_for(guess, named, context_product, analysis.text)
+                product = self.product_for(guess, named, context_product, analysis.text, analysis.topic_text)
             return FaqMatch(question, band, guess, product, confidence, suggestions, named, in_scope)
         suggestions = self._suggestions(ranking.candidates, distinct_topics=True)
         return FaqMatch(question, band, None, None, confidence, suggestions, named, in_scope)

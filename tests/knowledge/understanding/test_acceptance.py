@@ -39,17 +39,16 @@ TOP1_FLOOR = {
 }
 
 
-#: answered directly and right (in scope, unseen) when these floors were set (sixth session, siblings
-#: answered together, both calibrations refit): 87.7%, 93.5%, 89.8%, 88.9% and 90.5%. The fifth session's
-#: floors (90.9%, 95.8%, 91.2%, 92.9%, 94.8%) were measured with a calibration fitted on an older matcher,
-#: which answered above the threshold its own rule gives today (0.911 against 0.953 refit on the same
-#: commit; see the README). The issue's target is 95%; these floors catch a change that loses ground.
+#: answered directly and right (in scope, unseen) when these floors were set (eighth session: answer
+#: threshold 0.906, Cantonese read as Mandarin, the threshold set grown): 92.6%, 96.6%, 93.7%, 92.5% and
+#: 96.1% (87.7%, 93.5%, 89.8%, 88.9% and 90.5% in the sixth session). The issue's target is 95%; these
+#: floors catch a change that loses ground.
 DIRECT_FLOOR = {
-    "faq_eval.jsonl": 0.87,
-    "faq_fresh.jsonl": 0.925,
-    "faq_fresh3.jsonl": 0.89,
-    "faq_fresh4.jsonl": 0.88,
-    "faq_fresh5.jsonl": 0.895,
+    "faq_eval.jsonl": 0.915,
+    "faq_fresh.jsonl": 0.955,
+    "faq_fresh3.jsonl": 0.925,
+    "faq_fresh4.jsonl": 0.915,
+    "faq_fresh5.jsonl": 0.95,
 }
 
 
@@ -110,9 +109,10 @@ def test_everyday_words_containing_an_alias_are_not_products(matcher: LexicalMat
 #: The report set of short everyday questions (issue 18), scored once at the end of the work that it was
 #: written for: unseen, top-1 94.1%, answered directly and right 86.3%, answered wrong 2.2% of all
 #: questions, out of scope not answered 100%; in the sixth session, with both calibrations refit, 82.8%
-#: directly and right, 1.9% wrong, 98.3% not answered. The issue's targets (95%, 1%, 97%) are not met but
-#: the last; these floors catch a change that loses ground.
-SHORT_FLOOR = {"top1": 0.925, "direct_right": 0.815, "oos_not_answered": 0.97}
+#: directly and right, 1.9% wrong, 98.3% not answered; in the eighth, top-1 95.3%, 88.3% directly and
+#: right, 2.2% wrong, 98.3% not answered. The issue's targets (95%, 1%, 97%) are not met but the last;
+#: these floors catch a change that loses ground.
+SHORT_FLOOR = {"top1": 0.945, "direct_right": 0.875, "oos_not_answered": 0.97}
 SHORT_WRONG_CEILING = 0.03
 
 

@@ -34,8 +34,8 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "faq_fresh4.jsonl",
         "faq_fresh5.jsonl",
         "faq_threshold.jsonl",
+        "faq_threshold_short.jsonl",
         "faq_short.jsonl",
-        "faq_short2.jsonl",
         "faq_short3.jsonl",
         "wants_holdout3.jsonl",
     }
@@ -49,6 +49,7 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "faq_examples5b.jsonl",
         "faq_examples5c.jsonl",
         "faq_examples6_short.jsonl",
+        "faq_examples7_short.jsonl",
         "intent_examples.jsonl",
         "intent_examples2.jsonl",
         "intent_examples3.jsonl",

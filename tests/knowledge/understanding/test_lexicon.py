@@ -11,7 +11,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.understanding.calibration import load_calibration
 from knowledge.understanding.lexicon import Lexicon, LexiconError, load_lexicon
 from knowledge.understanding.matcher import LexicalMatcher
-from knowledge.understanding.normalize import clean
+from knowledge.understanding.normalize import Replacer, clean
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,25 @@ def lexicon() -> Lexicon:
 )
 def test_typo_map_corrects_near_homophones(lexicon: Lexicon, typed: str, meant: str) -> None:
     assert lexicon.typos[typed] == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("幾耐到賬", "多久到账"),
+        ("小米貸款係咩嘢", "小米贷款是什么"),
+        ("還唔到錢點算", "还不到钱怎么办"),
+        ("有冇手續費", "有没有手续费"),
+        ("你係咪貸款公司", "你是不是贷款公司"),
+        # 唔该 is thanks, and a lender's name keeps its 咩
+        ("唔該晒", "谢谢"),
+        ("羊小咩", "羊小咩"),
+        # a character that is Mandarin too is left alone on its own
+        ("系统维护", "系统维护"),
+    ],
+)
+def test_cantonese_as_typed_in_chat_is_read_as_mandarin(lexicon: Lexicon, typed: str, meant: str) -> None:
+    assert Replacer(lexicon.typos)(clean(typed)) == meant
 
 
 @pytest.mark.parametrize(

@@ -157,12 +157,28 @@ def test_opening_an_account_the_colloquial_way_is_never_taken_for_cashing_out(
 
 
 @pytest.mark.parametrize(
-    "question", ["朋友圈里看到的贷款广告能信吗", "公众号上推的借钱平台利息高不高", "刷到的那种网贷广告正规吗"]
+    "question",
+    [
+        "朋友圈里看到的贷款广告能信吗",
+        "公众号上推的借钱平台利息高不高",
+        "刷到的那种网贷广告正规吗",
+        "朋友圈那些网贷要什么条件",
+        "朋友圈借款平台会不会把我资料给别人",
+        "微信上一个贷款平台要先交会员费才能借",
+    ],
 )
 def test_platforms_described_by_where_the_ad_was_seen_are_the_third_party_platforms(
     matcher: LexicalMatcher, question: str
 ) -> None:
     assert matcher.analyse(question).products == ["wechat_third_party"]
+
+
+def test_a_collector_posting_on_wechat_moments_names_no_platform(matcher: LexicalMatcher) -> None:
+    assert matcher.analyse("借的网贷晚了一周 催收说要发到朋友圈").products == []
+
+
+def test_asking_for_a_recommendation_names_no_platform(matcher: LexicalMatcher) -> None:
+    assert matcher.analyse("想借1万 哪家最省钱 有推荐的不").products == []
 
 
 def test_a_described_platform_does_not_swallow_the_topic(matcher: LexicalMatcher) -> None:
@@ -286,6 +302,23 @@ def test_products_listed_for_a_comparison_get_the_comparison_and_no_single_produ
     assert matcher.best_guess(question) == (entry, None)
 
 
+@pytest.mark.parametrize(
+    ("question", "product"),
+    [
+        # the first product set against the others, as the comparison entries' own questions put it
+        ("微粒贷和借呗、京东金条哪个好", "weilidai"),
+        ("小米贷款跟借呗 微业贷比哪个好", "xiaomi"),
+        # listed equally: about none of them
+        ("小米贷款 微粒贷 借呗哪个利息最低", None),
+        ("小米和微粒贷和借呗哪个好", None),
+    ],
+)
+def test_a_comparison_of_three_is_about_the_first_only_when_it_is_set_against_the_others(
+    matcher: LexicalMatcher, question: str, product: str | None
+) -> None:
+    assert matcher.best_guess(question)[1] == product
+
+
 @pytest.mark.slow  # builds two matchers over the whole knowledge base
 def test_a_labelled_example_teaches_a_wording_the_paraphrases_lack(kb: KnowledgeBase) -> None:
     from dataclasses import replace
@@ -323,3 +356,8 @@ def test_the_want_matcher_learns_nothing_from_the_faq_entries_a_want_overlaps() 
     kept = {q.question for q in wants.examples}
     assert not [q for q in kb.examples if q.entry in overlapped and q.question in kept]
     assert any(q.entry is None for q in wants.examples)  # other FAQ questions still teach "no want"
+
+
+def test_the_lender_s_loan_by_its_bank_s_short_name_is_weilidai(matcher: LexicalMatcher) -> None:
+    # 微众银行贷款 was an alias already; people shorten it to 微众贷款
+    assert matcher.best_guess("微众贷款上征信吗") == ("credit.reported", "weilidai")
