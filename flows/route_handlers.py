@@ -314,7 +314,8 @@ class RouteHandlers(EngineBase):
         if match.band != "answer":
             self.log_unanswered(match)
         answering = session.flow == "check" and session.state == "asking"
-        if match.band == "decline" and answering and not ctx.reading.is_question:
+        figure_only = not _HAS_WORDS.search(ctx.reading.text)  # 「650」 asks nothing the FAQ answers
+        if (match.band == "decline" or figure_only) and answering and not ctx.reading.is_question:
             return self._fire(eligibility.MACHINE, "unclear", session)  # 「没看明白这个回答」, asked again
         again = False
         if match.band == "decline":
@@ -448,8 +449,8 @@ def _english_want(ctx: TurnContext) -> str | None:
     found = next((want for want in _ENGLISH_WANTS if want in cued), None)
     if found is not None:
         return found
-    if cued and len(ctx.reading.text.split()) <= 4:
-        return cued[0]
+    if cued and len(ctx.reading.text.split()) <= 4 and ctx.engine.reader.english_entry(ctx.reading) is None:
+        return cued[0]  # 「ok thanks a lot」; but 「ok what about interest」 asks something
     return "act.check" if _ENGLISH_CHECK.search(ctx.reading.text) else None
 
 
@@ -473,6 +474,8 @@ _WANT_OF_ROUTE: dict[str, Callable[[TurnContext, Any], str | None]] = {
 }
 
 
+#: a word of a question, in Chinese or English (a message without one is a figure, an emoji or punctuation)
+_HAS_WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z]{2,}")
 #: 「what should i do now」: in English, asking for the next step (after a scam: what to do now)
 _ENGLISH_WHAT_NOW = re.compile(r"\bwhat (?:should|do|can|shall) i\b|\bwhat now\b|\bwhat next\b|\bnow what\b")
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from flows.globals import global_word
 from flows.session import Session
+from flows.wants import scam_follow_up
 from knowledge.understanding.api import FaqMatch
 from knowledge.understanding.reading import Reading
 
@@ -356,12 +357,10 @@ def _cheapest(ctx: TurnContext) -> str | None:
 #: asking whether one qualifies: 「能批吗」「够格吗」「能申请下来吗」, as said after one's situation
 _QUALIFY = re.compile(
     r"能批|批得下|批下来|能过|过得了|能通过|能不能过|够格|够条件|够不够|符合|有戏|有没有戏|能申请|可以申请|能开通|"
-    r"能借到|借得到|能借吗|可以借吗|能不能借|能借不|有资格|给批|让借|"
-    # 「有什么能借的」「我能借哪个」: which of them would take me
-    r"(?:有什么|有啥|有哪些|哪个|哪些|哪家)(?:我)?(?:能|可以)(?:借|贷|申请|批)|(?:能|可以)(?:借|申请)(?:哪个|哪些|什么|啥|哪家)"
+    r"能借到|借得到|能借吗|可以借吗|能不能借|能借不|有资格|给批|让借"
 )
-#: 「有什么能借的」: asks which products would take them, so every product is checked (a product named in a
-#: fact, 「微粒贷入口没有」, is not the one asked about)
+#: 「有什么能借的」「我能借哪个」: asks which products would take them, so every product is checked (a product
+#: named in a fact, 「微粒贷入口没有」, is not the one asked about)
 ASKS_WHICH = re.compile(
     r"(?:有什么|有啥|有哪些|哪个|哪些|哪家)(?:我)?(?:能|可以)(?:借|贷|申请|批)|(?:能|可以)(?:借|申请)(?:哪个|哪些|什么|啥|哪家)"
 )
@@ -391,6 +390,8 @@ def _situation(ctx: TurnContext) -> dict[str, Any] | None:
     # 「我能借小米贷款吗」: the product named inside the question is taken out to find it
     without_products = reading.analysis.topic_text.replace("|", "").replace(" ", "")
     asked = _QUALIFY.search(reading.text) or _QUALIFY.search(without_products)
+    if asked is None and reading.facts:
+        asked = ASKS_WHICH.search(reading.text)  # 「我35 … 有什么能借的」: which would take me, as I am
     if asked is None or _HOW_MUCH.search(reading.text):
         return None
     if len(reading.facts) >= 2:
@@ -465,6 +466,8 @@ def _concern(ctx: TurnContext) -> str | None:
     if concern is None or ctx.reading.cued:
         return None  # 「好 我不回他了 谢谢」: small talk is answered as such (warmly after despair)
     match = ctx.meaning
+    if concern in SCAM_CONCERNS and scam_follow_up(ctx.reading.text) is not None:
+        return concern  # 「他们有我身份证照片 会不会拿去贷款」: one line answers it in the scam's light
     if concern == "message" and match.band == "suggest" and not _ABOUT_A_MESSAGE.search(ctx.reading.text):
         return None  # 「征信黑了多久能白回来」 after a checked message: a question of its own, for the FAQ
     if match.band != "answer" or match.entry_id not in ctx.engine.kb.entries:

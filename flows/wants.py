@@ -242,13 +242,16 @@ SCAM_FOLLOW_UPS = (
 )
 
 
+def scam_follow_up(text: str) -> str | None:
+    """The line (a msgid) that answers a question asked in the middle of a scam (「那个app要不要删」「他们有
+    我身份证照片」), or ``None`` when it is none of those."""
+    return next((line for pattern, line in SCAM_FOLLOW_UPS if pattern.search(text)), None)
+
+
 def scam_follow_up_reply(kb: KnowledgeBase, text: str) -> Reply | None:
-    """A question asked in the middle of a scam that one line answers (「那个app要不要删」「他们有我身份证
-    照片」), with the lines that matter after it; ``None`` when it is none of those."""
-    for pattern, line in SCAM_FOLLOW_UPS:
-        if pattern.search(text):
-            return Reply().add(_(line) + "\n" + _(SCAMMED_LINES), scam_rows(kb))
-    return None
+    """:func:`scam_follow_up`'s line with the lines that matter after it; ``None`` when there is none."""
+    line = scam_follow_up(text)
+    return None if line is None else Reply().add(_(line) + "\n" + _(SCAMMED_LINES), scam_rows(kb))
 
 
 def scam_threat_line() -> str:

@@ -50,7 +50,12 @@ _ENGLISH_WORDS = frozenset(
         "fee", "fees", "deposit", "scam", "get", "have", "has", "need", "want", "bank", "much", "many",
         "month", "year", "be", "if", "so", "they", "he", "she", "says", "said", "first", "will", "was",
         "were", "ok", "thank", "bye", "late", "overdue", "safe", "real", "fake", "still", "asking",
-        "asked", "told", "from", "at",
+        "asked", "told", "from", "at", "apr", "too", "high", "low", "cost", "costs", "expensive", "cheap",
+        "normal", "know", "tell", "check", "qualify", "eligible", "report", "score", "just", "any", "some",
+        "like", "all", "now", "sure", "really", "very", "did", "more", "less", "than", "day", "days",
+        "week", "months", "years", "someone", "anyone", "chinese", "english", "answer", "question",
+        "foreign", "foreigner", "passport", "card", "phone", "number", "send", "give", "code", "password",
+        "share", "screen", "link", "app", "download", "call", "police", "debt", "owe", "lender",
     )
 )  # fmt: skip
 _LATIN_WORDS = re.compile(r"[a-z]+")

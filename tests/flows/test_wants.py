@@ -421,3 +421,17 @@ def test_lying_defended_as_what_others_do_is_still_met_as_lying(engine: Engine) 
     chat.say("那我填不是学生行不行")
     chat.say("室友说他就这么填的 也没事啊")
     assert "不能帮忙" in chat.text and "暂时答不了" not in chat.text
+
+
+def test_english_questions_get_the_gist_in_english_and_small_talk_beside_a_question_is_no_small_talk(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say("can i borrow money with a foreign passport")
+    assert "mainland Chinese resident ID card" in chat.text  # the gist in English, then the Chinese answer
+    chat.say("ok what about interest")
+    assert "Annual rates in the articles" in chat.text
+    chat.say("is 30% apr too high")
+    assert "24%" in chat.text and "36%" in chat.text
+    chat.say("is that normal?")  # no topic of its own: the last one's
+    assert "24%" in chat.text
