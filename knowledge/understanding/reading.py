@@ -64,6 +64,8 @@ _CLAUSE_BREAK = re.compile(r"[，,。!！?？;；~～\s]+")
 _TELL_ME = re.compile(r"(?:先|再|就)?(?:说说|说下|说一下|讲讲|讲下|讲一下|介绍下|介绍一下|说|讲)(?!不|了)")
 #: the words that open a follow-up and say nothing of its topic: 「那能借多少」「那么利息呢」「所以要还多少」
 _OPENER = re.compile(r"(?:那么|那请问|那|所以|然后)\s*")
+#: 「你们到底是干啥的」: 到底/究竟 press the question and ask nothing of their own
+_PRESSING = re.compile(r"到底|究竟")
 #: something to read besides figures and symbols: a Han character or a Latin word
 _WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z]{2,}")
 
@@ -269,12 +271,14 @@ class Reading:
         return list(found.values()) if len(found) >= 2 else []
 
     def _without_opener(self) -> str | None:
-        """The message without the 「那」「那么」「所以」 that opens a follow-up, when it has one and
-        enough is left to be a question; else ``None``."""
+        """The message without the 「那」「那么」「所以」 that opens a follow-up and the 「到底」 that only
+        presses the point, when it has either and enough is left to be a question; else ``None``."""
         opened = _OPENER.match(self.text)
-        if opened is None or len(self.text) - opened.end() < 3:
+        rest = self.text[opened.end() :] if opened else self.text
+        rest = _PRESSING.sub("", rest)
+        if rest == self.text or len(rest) < 3:
             return None
-        return self.text[opened.end() :]
+        return rest
 
     def _clauses(self) -> list[str]:
         """The message's clauses, the 「那」 that opens a follow-up left out."""
