@@ -6,12 +6,12 @@ from __future__ import annotations
 from flows.engine import Engine
 from tests.conversations.suite import HERE, HOLDOUT, conversations, score
 
-#: judged turns failing (``python -m tests.conversations`` and ``--holdout``): the worked-on part (with the
-#: seventh session's held-out 101–116 since the eighth), as measured when they joined it; the held-out part
-#: (117–132, written at the start of the eighth session) is scored once at the session's end, and until then
-#: may fail any of its 126 judged turns
-DEV_FAILURES_AT_MOST = 18
-HOLDOUT_FAILURES_AT_MOST = 126
+#: judged turns failing, as measured at the end of the eighth session (``python -m tests.conversations`` and
+#: ``--holdout``): the worked-on part (with the seventh session's held-out 101–116 since the eighth) is
+#: within the issue's target; the held-out part (117–132, written at the start of the eighth session and
+#: scored once at its end) is not
+DEV_FAILURES_AT_MOST = 16
+HOLDOUT_FAILURES_AT_MOST = 16
 
 
 def test_the_suite_has_forty_conversations_of_five_to_fifteen_turns() -> None:

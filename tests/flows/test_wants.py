@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from flows.buttons import Resume
 from flows.engine import Engine
 from flows.session import Session
+from knowledge.base import read_labelled
 from tests.flows.chat import Chat
 
 DECLINE = "暂时答不了"
@@ -435,3 +438,15 @@ def test_english_questions_get_the_gist_in_english_and_small_talk_beside_a_quest
     assert "24%" in chat.text and "36%" in chat.text
     chat.say("is that normal?")  # no topic of its own: the last one's
     assert "24%" in chat.text
+
+
+def test_the_held_out_wants_keep_the_figures_they_were_scored_with(engine: Engine) -> None:
+    """tests/data/wants_holdout3.jsonl, written before the eighth session's work and scored once at its end
+    (`loan-advisor wants`): 160 of 181 wants recognised (88.4%; the issue asks 95%), none of its 61 FAQ
+    questions nor 27 out-of-scope ones served as a want."""
+    items = read_labelled(Path(__file__).resolve().parents[1] / "data" / "wants_holdout3.jsonl")
+    wants = [i for i in items if i.entry and i.entry.startswith("act.")]
+    recognised = sum(engine.want_served(i.question) == i.entry for i in wants)
+    assert len(wants) == 181 and recognised >= 160
+    out_of_scope = [i for i in items if i.entry is None]
+    assert not [i.question for i in out_of_scope if engine.want_served(i.question) is not None]

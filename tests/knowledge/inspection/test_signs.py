@@ -269,6 +269,14 @@ def test_the_seventh_sessions_held_out_set_now_worked_on_meets_the_bar() -> None
     assert scores.figures_found_right == scores.with_figures, scores.lines("scam_messages3")
 
 
+def test_the_eighth_sessions_held_out_set_keeps_the_figures_it_was_scored_with() -> None:
+    # written before the session's work, scored once at its end: 56 of 65 signs, 3 of 29 false alarms,
+    # figures 11 of the 16 messages with figures (issue 21 asks 95 %, 5 % and 95 %: not met)
+    scores = score(read_messages(DATA / "scam_messages4.yaml"))
+    assert scores.recall >= 56 / 65 and scores.false_alarms <= 3, scores.lines("scam_messages4")
+    assert scores.figures_found_right >= 11, scores.lines("scam_messages4")
+
+
 def test_a_number_taken_out_is_quoted_by_the_words_around_it() -> None:
     report = inspect_message("【法院通知】您已被列为被告，逾期将强制执行。请联系法务 15500001111 处理")
     quotes = {s.id: s.quotes for s in report.signs}
