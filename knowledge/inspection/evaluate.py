@@ -166,9 +166,16 @@ def score(messages: list[LabelledMessage], reports: dict[str, Inspection] | None
 
 
 def main(argv: list[str]) -> int:
-    """Print the scores of the whole set and of its two parts."""
+    """Print the scores of the whole set and of its two parts; 2 when the set cannot be read."""
+    if argv and argv[0].startswith("-"):
+        print("usage: python -m knowledge.inspection.evaluate [FILE.yaml]  (default: the first set)")
+        return 0 if argv[0] in ("-h", "--help") else 2
     path = Path(argv[0]) if argv else DEFAULT_SET
-    messages = read_messages(path)
+    try:
+        messages = read_messages(path)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        print(f"cannot read {path}: {exc}", file=sys.stderr)
+        return 2
     tuned = [m for m in messages if m.id in TUNED_ON]
     held_out = [m for m in messages if m.id not in TUNED_ON]
     print("\n".join(score(messages).lines("all")))

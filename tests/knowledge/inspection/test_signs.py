@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from knowledge.inspection import inspect_message
+from knowledge.inspection.evaluate import main as evaluate_main
 from knowledge.inspection.evaluate import read_messages, score
 from knowledge.inspection.signs import MAX_QUOTES, SignsFile, default_signs, find_signs, normalise, unspaced
 
@@ -282,3 +283,10 @@ def test_a_number_taken_out_is_quoted_by_the_words_around_it() -> None:
     quotes = {s.id: s.quotes for s in report.signs}
     assert quotes["unofficial_channel"] == ("联系法务",)
     assert "[已隐去]" not in str(report.to_dict()["signs"])
+
+
+def test_the_evaluator_says_so_when_a_set_cannot_be_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert evaluate_main([str(tmp_path / "missing.yaml")]) == 2
+    assert "cannot read" in capsys.readouterr().err
