@@ -101,6 +101,10 @@ def _answers_calc(ctx: TurnContext) -> str | None:
     return _AS_ANSWER[wanted].format(n=figure)
 
 
+#: asking how something is computed (「罚息咋算的」), not giving the figures to compute it with
+_HOW_COMPUTED = re.compile(r"(?:咋|怎么|如何|怎样)(?:算|计算|收|计)")
+
+
 def _asks_about_a_rate(ctx: TurnContext, request: CalcRequest) -> bool:
     """A question whose only figure is a rate (「年化40% 还要还吗」), confidently answered by the FAQ, when
     the calculator did not ask for a rate: a question about that rate, not a new rate for the sum."""
@@ -121,6 +125,8 @@ def _calc_request(ctx: TurnContext) -> str | None:
     )
     if _asks_about_a_rate(ctx, request):
         return None  # 「网上说的年化36%合法吗」: the FAQ answers it; the sum in progress is kept
+    if request.intent == "penalty" and request.overdue_days is None and _HOW_COMPUTED.search(reading.text):
+        return None  # 「要是逾期了罚息咋算的」: how penalties are computed, the FAQ's; the sum is kept
     if figures or request.overdue_days is not None or request.paid_periods is not None:
         return reading.text
     if request.product is not None and not reading.is_question:

@@ -307,6 +307,11 @@ class RouteHandlers(EngineBase):
         several = ctx.questions
         if several:
             return self._answer_each(ctx, several)
+        shown = (session.flow, session.faq.entry_id, session.faq.product)
+        again_shown = match.band == "answer" and shown == ("faq", match.entry_id, match.product)
+        if again_shown and ctx.reading.cued and not ctx.reading.is_question:
+            # 「中 谢了老铁 👍」 after an answer: a thanks, not a request to see that answer again
+            return self.on_want(ctx, self.kb.entries[ctx.reading.cued[0]].action or "")
         if match.band != "answer" and ctx.reading.cued and not _question_beside_ok(ctx):
             # nothing understood but a 「谢谢」 or a 「拜拜」 in it: that is what the message is (a question
             # beside it, 「好吧 助学贷款咋申请」, is not a 「好」)
@@ -328,9 +333,8 @@ class RouteHandlers(EngineBase):
             return self._aside(ctx, answer_aside(self.kb, session, match))
         if again:
             return render_match(self.kb, match, again=True)
-        shown = (session.flow, session.faq.entry_id, session.faq.product)
         reply = self._fire(faq.MACHINE, "ask", session, match)
-        if match.band == "answer" and shown == ("faq", match.entry_id, match.product) and reply.messages:
+        if again_shown and reply.messages:
             # 「多久能再申请」 right after that very answer: said so, rather than the same text as if new
             reply.messages.insert(0, Message(text=esc(_("刚才的回答里就讲到了，再贴一次："))))
         entry = self.kb.entries.get(match.entry_id or "")

@@ -468,6 +468,9 @@ def _concern(ctx: TurnContext) -> str | None:
     match = ctx.meaning
     if concern in SCAM_CONCERNS and scam_follow_up(ctx.reading.text) is not None:
         return concern  # 「他们有我身份证照片 会不会拿去贷款」: one line answers it in the scam's light
+    reported = REPORTED.search(ctx.reading.text)
+    if concern in SCAM_CONCERNS and ctx.reading.products and ctx.reading.is_question and not reported:
+        return None  # 「那正经的微粒贷上哪弄」: a question of its own about a product, for the FAQ
     if concern == "message" and match.band == "suggest" and not _ABOUT_A_MESSAGE.search(ctx.reading.text):
         return None  # 「征信黑了多久能白回来」 after a checked message: a question of its own, for the FAQ
     if match.band != "answer" or match.entry_id not in ctx.engine.kb.entries:
@@ -490,7 +493,8 @@ def _concern(ctx: TurnContext) -> str | None:
 #: a debt told as a burden (「欠了八个平台 加起来十二万 工作也没了」): many lenders, a large sum, no pay
 _DEBT_BURDEN = re.compile(
     r"(?:欠|负债|背)了?.{0,8}(?:[0-9一二三四五六七八九十两几多]+个?(?:平台|家|网贷)|好几家|很多家|"
-    r"[0-9一二三四五六七八九十两几]+[0-9一二三四五六七八九十两几千百]*万)|还不上|还不起|不够还|以贷养贷|拆东墙|"
+    r"[0-9一二三四五六七八九十两几]+[0-9一二三四五六七八九十两几千百]*万)|"
+    r"(?<!要是)(?<!如果)(?<!万一)(?<!假如)(?:还不上|还不起)|不够还|以贷养贷|拆东墙|"  # 「要是还不上…」 asks
     r"(?:到期|要还|该还).{0,6}(?:钱|工资)不够|凑不(?:够|齐|出来)|"
     r"(?:工作|饭碗)也?(?:没了|丢了)|失业了|被裁了"
 )

@@ -200,7 +200,8 @@ class Reading:
                     and all(alone(rest).band == "decline" for rest in clauses[1:])
                 ):
                     found = answered
-            if found.band != "answer" and previous_product is not None and not self.products:
+            asks = self.is_question and not self.cued  # 「中 谢了老铁」 is no question about the product
+            if found.band != "answer" and previous_product is not None and not self.products and asks:
                 # 「在哪申请」 while looking at 小米贷款: asked about that product, as the person means it
                 named = self._reader.kb.product_name(previous_product) + self.text
                 about = matcher.ask(named, analysis=matcher.analyse_folded(named))
