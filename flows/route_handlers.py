@@ -14,7 +14,7 @@ from flows.calc_charges import PENALTY, charges_reply
 from flows.compare import choose_reply, compare_reply
 from flows.engine_base import CONCERN_TURNS, EngineBase
 from flows.faq import answer_aside
-from flows.i18n import _
+from flows.i18n import N_, _
 from flows.inspect_view import checked_message_reply, inspection_reply, message_follow_up
 from flows.render import render_entry, render_match
 from flows.reply import Message, Reply, esc
@@ -264,7 +264,13 @@ class RouteHandlers(EngineBase):
         ctx.hold = action != "greet"
         if action == "bye" and wants.DEFERRAL.search(reading.text):
             action = "later"  # 「那我毕业了再来」: put off, not gone
-        return self._aside(ctx, wants.small_talk(action, session))  # type: ignore[arg-type]
+        reply = wants.small_talk(action, session)  # type: ignore[arg-type]
+        if action == "greet" and reading.script == "latin" and session.locale != "en" and reply.messages:
+            # 「hi」 alone may come from anyone: the greeting in the chat's language, and one line in English
+            reply.messages[-1] = reply.messages[-1].model_copy(
+                update={"text": reply.messages[-1].text + "\n" + _(ENGLISH_HELLO)}
+            )
+        return self._aside(ctx, reply)
 
     def on_check_situation(self, ctx: TurnContext, _facts: dict[str, Any]) -> Reply:
         """A situation and 「能批吗」: the self-check with the facts, for the products named (or the one the
@@ -478,6 +484,11 @@ _WANT_OF_ROUTE: dict[str, Callable[[TurnContext, Any], str | None]] = {
 }
 
 
+#: said in English in every language: a greeting in Latin letters may come from someone who reads no Chinese
+ENGLISH_HELLO = N_(
+    "(English: hi! I answer questions about Chinese online loans — Xiaomi, Weilidai, WE2000, WeChat "
+    "platforms — from Chinese articles; write in English and I will point you to the answers.)"
+)
 #: a word of a question, in Chinese or English (a message without one is a figure, an emoji or punctuation)
 _HAS_WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z]{2,}")
 #: 「what should i do now」: in English, asking for the next step (after a scam: what to do now)

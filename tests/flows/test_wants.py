@@ -450,3 +450,11 @@ def test_the_held_out_wants_keep_the_figures_they_were_scored_with(engine: Engin
     assert len(wants) == 181 and recognised >= 160
     out_of_scope = [i for i in items if i.entry is None]
     assert not [i.question for i in out_of_scope if engine.want_served(i.question) is not None]
+
+
+def test_a_greeting_in_latin_letters_also_says_in_english_what_the_advisor_does(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("hi")
+    assert "您好" in chat.text and "English: hi!" in chat.text
+    chat.say("你好")  # in Chinese: no English line
+    assert "English" not in chat.text
