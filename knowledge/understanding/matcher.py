@@ -511,17 +511,18 @@ class LexicalMatcher:
             if refusal is not None:
                 order.remove(refusal)
                 order.insert(0, refusal)
+        # the kept columns of every array as Python floats at once (a numpy scalar per figure cost more)
+        kept = zip(
+            order,
+            *(
+                a[order].tolist()
+                for a in (scores, word_best, word_cov, char_best, char_cov, bayes, answer_cov, compat)
+            ),
+            strict=True,
+        )
         candidates = [
-            Candidate(
-                self._order[i],
-                float(scores[i]),
-                Hit(float(word_best[i]), float(word_cov[i])),
-                Hit(float(char_best[i]), float(char_cov[i])),
-                float(bayes[i]),
-                float(answer_cov[i]),
-                float(compat[i]),
-            )
-            for i in order
+            Candidate(self._order[i], score, Hit(wb, wc), Hit(cb, cc), by, an, co)
+            for i, score, wb, wc, cb, cc, by, an, co in kept
         ]
         ranking = Ranking(analysis, candidates)
         evidence = signals.Evidence(
