@@ -230,6 +230,17 @@ class OverlapIndex:
         best, cover, _near = self.scan_near(units, 0)
         return best, cover
 
+    def coverage(self, units: frozenset[str]) -> Any:
+        """Per entry, the share of the question's weight found anywhere in its texts (the coverage of
+        :meth:`scan`, without the cosines: the answers' channel reads nothing else)."""
+        if not units:
+            return np.zeros(len(self.entries))
+        weights = self.weights(units)
+        known = [(p, w) for p, w in weights if p >= 0]
+        positions = np.array([p for p, _ in known], dtype=np.int64)
+        cover = _summed(self._entry_ptr, self._entry_ids, positions, [w for _, w in known], len(self.entries))
+        return cover / sum(w for _, w in weights)
+
     def scan_near(self, units: frozenset[str], k: int) -> tuple[Any, Any, list[tuple[int, float]]]:
         """:meth:`scan`, plus the ``k`` texts nearest the question as (entry column, cosine), nearest first.
 
@@ -267,10 +278,10 @@ def _summed(ptr: Any, values: Any, rows: Any, weights: list[float], size: int) -
     ``rows[i]`` lists columns ``values[ptr[r]:ptr[r + 1]]``, each once, and adds ``weights[i]`` to them."""
     if not weights:
         return np.zeros(size)
-    starts, ends = ptr[rows].tolist(), ptr[rows + 1].tolist()
-    columns = np.concatenate([values[a:b] for a, b in zip(starts, ends, strict=True)])
-    counts = [b - a for a, b in zip(starts, ends, strict=True)]
-    return np.bincount(columns, weights=np.repeat(weights, counts), minlength=size)
+    starts, ends = ptr[rows], ptr[rows + 1]
+    columns = np.concatenate([values[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)])
+    repeated = np.repeat(np.array(weights), ends - starts)
+    return np.bincount(columns, weights=repeated, minlength=size)
 
 
 class NaiveBayesIndex:

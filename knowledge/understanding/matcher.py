@@ -479,7 +479,7 @@ class LexicalMatcher:
         w = self.weights
         word_best, word_cov, word_near = self.word_index.scan_near(analysis.words, _NEIGHBOURS)
         char_best, char_cov, char_near = self.char_index.scan_near(analysis.bigrams, _NEIGHBOURS)
-        _, answer_cov = self.answer_index.scan(analysis.words)
+        answer_cov = self.answer_index.coverage(analysis.words)
         bayes = self.bayes_index.scan(_bayes_units(analysis.words, analysis.bigrams))
         if bayes is None:
             bayes = np.zeros(len(self._order))
