@@ -188,6 +188,8 @@ class _Grouped:
             self.by_product.setdefault(criterion.product, {}).setdefault(criterion.key, []).append(criterion)
         #: (id of a list of criteria, type of the value, value) -> the deciding kind of :func:`key_outcome`
         self.outcomes: dict[tuple[int, type, object], ReasonKind] = {}
+        #: (product, the profile's answers with their types) -> whether a hard criterion fails
+        self.failures: dict[tuple[str, tuple[object, ...]], bool] = {}
 
     def outcome(self, criteria: list[Criterion], value: int | bool | str | None) -> ReasonKind:
         """:func:`key_outcome`'s kind for one of this grouping's lists (the type is in the key: 1 is not
@@ -378,10 +380,16 @@ def evaluate(
 
 def _hard_failure(kb: KnowledgeBase, product: str, profile: EligibilityProfile) -> bool:
     grouping = _grouping(kb)
-    return any(
-        grouping.outcome(criteria, profile.value(key)) == "fail"
-        for key, criteria in grouping.by_product.get(product, {}).items()
-    )
+    answers = tuple((type(v), v) for v in profile.__dict__.values())  # a turn asks this many times
+    failed = grouping.failures.get((product, answers))
+    if failed is None:
+        if len(grouping.failures) >= grouping.LIMIT:
+            grouping.failures.clear()
+        failed = grouping.failures[(product, answers)] = any(
+            grouping.outcome(criteria, profile.value(key)) == "fail"
+            for key, criteria in grouping.by_product.get(product, {}).items()
+        )
+    return failed
 
 
 def products_in_play(kb: KnowledgeBase, products: Iterable[str], profile: EligibilityProfile) -> list[str]:
