@@ -376,9 +376,14 @@ class NaiveBayesIndex:
         # sum over the question's known units of log P(unit | entry), added up sparsely
         scores = len(known) * self._unseen
         rows = np.array(known, dtype=np.int64)
-        # the rows' bounds read in two numpy calls, not two per unit (each unit's columns are distinct)
-        for start, end in zip(self._ptr[rows].tolist(), self._ptr[rows + 1].tolist(), strict=True):
-            scores[self._cols[start:end]] += self._boost[start:end]
+        spans = list(zip(self._ptr[rows].tolist(), self._ptr[rows + 1].tolist(), strict=True))
+        # one unbuffered add over every unit's postings, in the units' order: each entry's score gets
+        # the same additions in the same order as with a += per unit (so the same bits), in one call
+        np.add.at(
+            scores,
+            np.concatenate([self._cols[a:b] for a, b in spans]),
+            np.concatenate([self._boost[a:b] for a, b in spans]),
+        )
         scores = scores / self.temperature
         scores = np.exp(scores - scores.max())
         scores /= scores.sum()
