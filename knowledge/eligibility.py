@@ -173,12 +173,52 @@ def _sources(criteria: Iterable[Criterion]) -> list[str]:
     return list(dict.fromkeys(s for c in criteria for s in c.sources))
 
 
+class _Grouped:
+    """A knowledge base's criteria grouped by product and key, and the outcomes already worked out for
+    them: every turn of the self-check asks which products are still in play, several times, of the
+    same few criteria (it was a fifth of a self-check turn's time)."""
+
+    #: most outcomes remembered (answers vary: ages, incomes); past it the memo starts afresh
+    LIMIT = 4096
+
+    def __init__(self, criteria: list[Criterion]) -> None:
+        self.criteria = criteria  # held, so the list's id stays this one's while it is cached
+        self.by_product: dict[str, dict[CriterionKey, list[Criterion]]] = {}
+        for criterion in criteria:
+            self.by_product.setdefault(criterion.product, {}).setdefault(criterion.key, []).append(criterion)
+        #: (id of a list of criteria, type of the value, value) -> the deciding kind of :func:`key_outcome`
+        self.outcomes: dict[tuple[int, type, object], ReasonKind] = {}
+        #: (product, the profile's answers with their types) -> whether a hard criterion fails
+        self.failures: dict[tuple[str, tuple[object, ...]], bool] = {}
+
+    def outcome(self, criteria: list[Criterion], value: int | bool | str | None) -> ReasonKind:
+        """:func:`key_outcome`'s kind for one of this grouping's lists (the type is in the key: 1 is not
+        True)."""
+        memo = (id(criteria), type(value), value)
+        kind = self.outcomes.get(memo)
+        if kind is None:
+            if len(self.outcomes) >= self.LIMIT:
+                self.outcomes.clear()
+            kind = self.outcomes[memo] = key_outcome(criteria, value)[0]
+        return kind
+
+
+#: the grouping of each list of criteria in use, by its id (a knowledge base or two per process)
+_GROUPINGS: dict[int, _Grouped] = {}
+
+
+def _grouping(kb: KnowledgeBase) -> _Grouped:
+    found = _GROUPINGS.get(id(kb.criteria))
+    if found is None or found.criteria is not kb.criteria:
+        if len(_GROUPINGS) >= 8:  # tests build many knowledge bases; a process serves one
+            _GROUPINGS.clear()
+        found = _GROUPINGS[id(kb.criteria)] = _Grouped(kb.criteria)
+    return found
+
+
 def _criteria_by_key(kb: KnowledgeBase, product: str) -> dict[CriterionKey, list[Criterion]]:
-    grouped: dict[CriterionKey, list[Criterion]] = {}
-    for criterion in kb.criteria:
-        if criterion.product == product:
-            grouped.setdefault(criterion.key, []).append(criterion)
-    return grouped
+    """The criteria of ``product`` by key, in the knowledge base's order (shared: not to be changed)."""
+    return _grouping(kb).by_product.get(product, {})
 
 
 def checkable_products(kb: KnowledgeBase) -> list[str]:
@@ -339,10 +379,17 @@ def evaluate(
 
 
 def _hard_failure(kb: KnowledgeBase, product: str, profile: EligibilityProfile) -> bool:
-    return any(
-        key_outcome(criteria, profile.value(key))[0] == "fail"
-        for key, criteria in _criteria_by_key(kb, product).items()
-    )
+    grouping = _grouping(kb)
+    answers = tuple((type(v), v) for v in profile.__dict__.values())  # a turn asks this many times
+    failed = grouping.failures.get((product, answers))
+    if failed is None:
+        if len(grouping.failures) >= grouping.LIMIT:
+            grouping.failures.clear()
+        failed = grouping.failures[(product, answers)] = any(
+            grouping.outcome(criteria, profile.value(key)) == "fail"
+            for key, criteria in grouping.by_product.get(product, {}).items()
+        )
+    return failed
 
 
 def products_in_play(kb: KnowledgeBase, products: Iterable[str], profile: EligibilityProfile) -> list[str]:

@@ -230,6 +230,17 @@ class OverlapIndex:
         best, cover, _near = self.scan_near(units, 0)
         return best, cover
 
+    def coverage(self, units: frozenset[str]) -> Any:
+        """Per entry, the share of the question's weight found anywhere in its texts (the coverage of
+        :meth:`scan`, without the cosines: the answers' channel reads nothing else)."""
+        if not units:
+            return np.zeros(len(self.entries))
+        weights = self.weights(units)
+        known = [(p, w) for p, w in weights if p >= 0]
+        positions = np.array([p for p, _ in known], dtype=np.int64)
+        cover = _summed(self._entry_ptr, self._entry_ids, positions, [w for _, w in known], len(self.entries))
+        return cover / sum(w for _, w in weights)
+
     def scan_near(self, units: frozenset[str], k: int) -> tuple[Any, Any, list[tuple[int, float]]]:
         """:meth:`scan`, plus the ``k`` texts nearest the question as (entry column, cosine), nearest first.
 
@@ -241,20 +252,15 @@ class OverlapIndex:
         weights = self.weights(units)
         q_norm = math.sqrt(sum(w * w for _, w in weights))
         q_total = sum(w for _, w in weights)
-        dots = np.zeros(len(self._doc_norm))
-        cover = np.zeros(len(self.entries))
-        doc_ptr, doc_ids, entry_ptr, entry_ids = (
-            self._doc_ptr,
-            self._doc_ids,
-            self._entry_ptr,
-            self._entry_ids,
+        # every unit's postings gathered at once and summed by bincount, which adds them text by text in
+        # the units' order: the same sums, to the last bit, as a vectorised += per unit (and a third of
+        # the time: a question has tens of units, and each += was several numpy calls)
+        known = [(p, w) for p, w in weights if p >= 0]
+        positions = np.array([p for p, _ in known], dtype=np.int64)
+        dots = _summed(
+            self._doc_ptr, self._doc_ids, positions, [w * w for _, w in known], len(self._doc_norm)
         )
-        for position, w in weights:
-            if position < 0:
-                continue
-            # each doc once per unit, so no repeated index is lost
-            dots[doc_ids[doc_ptr[position] : doc_ptr[position + 1]]] += w * w
-            cover[entry_ids[entry_ptr[position] : entry_ptr[position + 1]]] += w
+        cover = _summed(self._entry_ptr, self._entry_ids, positions, [w for _, w in known], len(self.entries))
         best = np.zeros(len(self.entries))
         sims = dots / (q_norm * self._doc_norm)
         np.maximum.at(best, self._doc_entry, sims)
@@ -262,8 +268,20 @@ class OverlapIndex:
         if k > 0 and len(sims) > 0:
             top = np.argpartition(-sims, min(k, len(sims) - 1))[:k]
             top = top[np.argsort(-sims[top], kind="stable")]
-            near = [(int(self._doc_entry[i]), float(sims[i])) for i in top.tolist() if sims[i] > 0]
+            columns = self._doc_entry[top].tolist()
+            near = [(c, sim) for c, sim in zip(columns, sims[top].tolist(), strict=True) if sim > 0]
         return best, cover / q_total, near
+
+
+def _summed(ptr: Any, values: Any, rows: Any, weights: list[float], size: int) -> Any:
+    """Per column (``size`` of them), the sum of the ``weights`` of the CSR ``rows`` that hold it: row
+    ``rows[i]`` lists columns ``values[ptr[r]:ptr[r + 1]]``, each once, and adds ``weights[i]`` to them."""
+    if not weights:
+        return np.zeros(size)
+    starts, ends = ptr[rows], ptr[rows + 1]
+    columns = np.concatenate([values[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)])
+    repeated = np.repeat(np.array(weights), ends - starts)
+    return np.bincount(columns, weights=repeated, minlength=size)
 
 
 class NaiveBayesIndex:
@@ -357,9 +375,15 @@ class NaiveBayesIndex:
             return None
         # sum over the question's known units of log P(unit | entry), added up sparsely
         scores = len(known) * self._unseen
-        for p in known:
-            start, end = self._ptr[p], self._ptr[p + 1]
-            scores[self._cols[start:end]] += self._boost[start:end]
+        rows = np.array(known, dtype=np.int64)
+        spans = list(zip(self._ptr[rows].tolist(), self._ptr[rows + 1].tolist(), strict=True))
+        # one unbuffered add over every unit's postings, in the units' order: each entry's score gets
+        # the same additions in the same order as with a += per unit (so the same bits), in one call
+        np.add.at(
+            scores,
+            np.concatenate([self._cols[a:b] for a, b in spans]),
+            np.concatenate([self._boost[a:b] for a, b in spans]),
+        )
         scores = scores / self.temperature
         scores = np.exp(scores - scores.max())
         scores /= scores.sum()

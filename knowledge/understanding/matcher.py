@@ -484,7 +484,7 @@ class LexicalMatcher:
         w = self.weights
         word_best, word_cov, word_near = self.word_index.scan_near(analysis.words, _NEIGHBOURS)
         char_best, char_cov, char_near = self.char_index.scan_near(analysis.bigrams, _NEIGHBOURS)
-        _, answer_cov = self.answer_index.scan(analysis.words)
+        answer_cov = self.answer_index.coverage(analysis.words)
         bayes = self.bayes_index.scan(_bayes_units(analysis.words, analysis.bigrams))
         if bayes is None:
             bayes = np.zeros(len(self._order))
@@ -516,17 +516,18 @@ class LexicalMatcher:
             if refusal is not None:
                 order.remove(refusal)
                 order.insert(0, refusal)
+        # the kept columns of every array as Python floats at once (a numpy scalar per figure cost more)
+        kept = zip(
+            order,
+            *(
+                a[order].tolist()
+                for a in (scores, word_best, word_cov, char_best, char_cov, bayes, answer_cov, compat)
+            ),
+            strict=True,
+        )
         candidates = [
-            Candidate(
-                self._order[i],
-                float(scores[i]),
-                Hit(float(word_best[i]), float(word_cov[i])),
-                Hit(float(char_best[i]), float(char_cov[i])),
-                float(bayes[i]),
-                float(answer_cov[i]),
-                float(compat[i]),
-            )
-            for i in order
+            Candidate(self._order[i], score, Hit(wb, wc), Hit(cb, cc), by, an, co)
+            for i, score, wb, wc, cb, cc, by, an, co in kept
         ]
         ranking = Ranking(analysis, candidates)
         evidence = signals.Evidence(
