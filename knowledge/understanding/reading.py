@@ -64,8 +64,8 @@ _CLAUSE_BREAK = re.compile(r"[，,。!！?？;；~～\s]+")
 _TELL_ME = re.compile(r"(?:先|再|就)?(?:说说|说下|说一下|讲讲|讲下|讲一下|介绍下|介绍一下|说|讲)(?!不|了)")
 #: the words that open a follow-up and say nothing of its topic: 「那能借多少」「那么利息呢」「所以要还多少」
 _OPENER = re.compile(r"(?:那么|那请问|那|所以|然后)\s*")
-#: 「你们到底是干啥的」: 到底/究竟 press the question and ask nothing of their own
-_PRESSING = re.compile(r"到底|究竟")
+#: 「你们到底是干啥的」「额度是多少来着」: 到底/究竟 press the question, 来着 recalls it; none asks anything
+_PRESSING = re.compile(r"到底|究竟|来着")
 #: something to read besides figures and symbols: a Han character or a Latin word
 _WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z]{2,}")
 

@@ -10,7 +10,7 @@ from tests.conversations.suite import HERE, HOLDOUT, conversations, score
 #: ``--holdout``): the worked-on part (with the seventh session's held-out 101–116 since the eighth) is
 #: within the issue's target; the held-out part (117–132, written at the start of the eighth session and
 #: scored once at its end) is not
-DEV_FAILURES_AT_MOST = 17
+DEV_FAILURES_AT_MOST = 16
 HOLDOUT_FAILURES_AT_MOST = 16
 
 
