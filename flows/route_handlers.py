@@ -325,7 +325,7 @@ class RouteHandlers(EngineBase):
         if match.band != "answer":
             self.log_unanswered(match)
         answering = session.flow == "check" and session.state == "asking"
-        figure_only = not _HAS_WORDS.search(ctx.reading.text)  # 「650」 asks nothing the FAQ answers
+        figure_only = not ctx.reading.has_words  # 「650」 asks nothing the FAQ answers
         if (match.band == "decline" or figure_only) and answering and not ctx.reading.is_question:
             return self._fire(eligibility.MACHINE, "unclear", session)  # 「没看明白这个回答」, asked again
         again = False
@@ -489,8 +489,6 @@ ENGLISH_HELLO = N_(
     "(English: hi! I answer questions about Chinese online loans — Xiaomi, Weilidai, WE2000, WeChat "
     "platforms — from Chinese articles; write in English and I will point you to the answers.)"
 )
-#: a word of a question, in Chinese or English (a message without one is a figure, an emoji or punctuation)
-_HAS_WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z]{2,}")
 #: 「what should i do now」: in English, asking for the next step (after a scam: what to do now)
 _ENGLISH_WHAT_NOW = re.compile(r"\bwhat (?:should|do|can|shall) i\b|\bwhat now\b|\bwhat next\b|\bnow what\b")
 

@@ -126,6 +126,11 @@ class Reading:
         return looks_like_question(self.text)
 
     @property
+    def has_words(self) -> bool:
+        """It holds something to read besides figures and symbols (「650」 and 「👍」 hold none)."""
+        return bool(_WORDS.search(self.text))
+
+    @property
     def dont_know(self) -> bool:
         """「不知道」「不清楚」「忘了」: the person cannot answer what was asked."""
         return is_dont_know(self.text)
@@ -397,7 +402,7 @@ class Reader:
         """The want a reading expresses (see :attr:`Reading.want`)."""
         if reading.marked:
             return reading.marked[0]
-        if not _WORDS.search(reading.text):
+        if not reading.has_words:
             return "act.identifier" if reading.identifiers else None  # 「5000」 is an answer, not a want
         declared = self.declared_want(reading)
         if declared is not None and (declared != "act.identifier" or reading.identifiers):
@@ -409,7 +414,7 @@ class Reader:
 
     def guessed_want_of(self, reading: Reading) -> str | None:
         """The classifier's want for a reading (see :attr:`Reading.guessed_want`)."""
-        if self.classifier is None or not _WORDS.search(reading.text):
+        if self.classifier is None or not reading.has_words:
             return None
         guess = self.classifier.want_of(reading.text)
         plain = (
