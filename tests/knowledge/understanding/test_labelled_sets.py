@@ -37,7 +37,6 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "faq_threshold_short.jsonl",
         "faq_short.jsonl",
         "faq_short3.jsonl",
-        "wants_holdout3.jsonl",
     }
     assert {p.name for p in EXAMPLES} >= {
         "faq_calibration.jsonl",
