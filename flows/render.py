@@ -88,6 +88,9 @@ def answer_text(kb: KnowledgeBase, match: FaqMatch) -> str:
     if entry.kind == "warning":
         title = "⚠️ " + title
     lines = [f"<b>{title}</b>"]
+    if composed.general_for is not None:
+        note = _("文章没有单独讲{product}的这一点，下面是文章的一般说法：")
+        lines.append(esc(note.format(product=kb.product_name(composed.general_for))))
     several = len(composed.texts) > 1
     for product, text in composed.texts:
         if product and several:
@@ -223,9 +226,7 @@ def render_topics(kb: KnowledgeBase) -> Reply:
     """The topic menu: one button per topic that has entries, two per row."""
     used = {e.topic for e in kb.faq_entries()}
     buttons = [
-        TopicButton(topic=t.id).button(t.title)
-        for t in kb.topics.values()
-        if t.id in used and t.browsable
+        TopicButton(topic=t.id).button(t.title) for t in kb.topics.values() if t.id in used and t.browsable
     ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     rows.append([Nav(action="back").button(_("返回")), home_button()])

@@ -6,11 +6,15 @@ the knowledge-base texts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from knowledge.base import KnowledgeBase
 from knowledge.understanding.api import FaqMatch
+
+#: an article's title cited in a text
+_CITED = re.compile(r"《[^》]*》")
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,9 @@ class ComposedAnswer:
     sources: list[str] = field(default_factory=list)
     #: products with an answer of their own that is not shown (offer them as "see 小米贷款's answer")
     more_products: list[str] = field(default_factory=list)
+    #: the product asked about when the articles say nothing of it on this point: the general answer,
+    #: which does not name it, stands in (「WE2000也一样吗」 after the consequences of being overdue)
+    general_for: str | None = None
 
 
 def compose(kb: KnowledgeBase, match: FaqMatch) -> ComposedAnswer:
@@ -54,7 +61,26 @@ def compose(kb: KnowledgeBase, match: FaqMatch) -> ComposedAnswer:
         return ComposedAnswer(
             texts=[(None, general.text)], sources=list(general.sources), more_products=list(variants)
         )
-    return ComposedAnswer(texts=[(general.product, general.text)], sources=list(general.sources))
+    return ComposedAnswer(
+        texts=[(general.product, general.text)],
+        sources=list(general.sources),
+        general_for=_left_out(kb, match.product, general.text, variants=bool(variants)),
+    )
+
+
+def _left_out(kb: KnowledgeBase, product: str | None, text: str, *, variants: bool) -> str | None:
+    """``product``, when the answer to a question about it speaks of other products (its own variants,
+    or others named in the text) but never of it; a general answer naming no product leaves none out."""
+    if product is None or product not in kb.products:
+        return None
+    text = _CITED.sub("", text)  # 《微贷开通指南》 is a title, not a word about 微粒贷
+
+    def named(p: str) -> bool:
+        known = kb.products[p]
+        return any(name in text for name in (known.name, *known.aliases))
+
+    others = variants or any(named(p) for p in kb.products if p != product)
+    return product if others and not named(product) else None
 
 
 def _merge(ids: Iterable[str]) -> list[str]:

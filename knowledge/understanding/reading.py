@@ -66,6 +66,11 @@ _TELL_ME = re.compile(r"(?:先|再|就)?(?:说说|说下|说一下|讲讲|讲下
 _OPENER = re.compile(r"(?:那么|那请问|那|所以|然后)\s*")
 #: 「你们到底是干啥的」「额度是多少来着」: 到底/究竟 press the question, 来着 recalls it; none asks anything
 _PRESSING = re.compile(r"到底|究竟|来着")
+#: 「你好 请问你们这里可以查哪些贷款」: a greeting (and a 「请问」) before what the message wants
+_GREETING_OPENER = re.compile(
+    r"(?:你好|您好|哈喽|嗨|hi|hello|hey|在吗|在不在|老师好|客服你好)[\s,，!！~～。.呀啊哈]*"
+    r"(?:请问一?下?|想问一?下|问一?下|麻烦问一?下|打扰一?下)?\s*"
+)
 #: something to read besides figures and symbols: a Han character or a Latin word
 _WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z]{2,}")
 
@@ -176,6 +181,7 @@ class Reading:
                 previous_product=previous_product,
                 analysis=self.analysis,
             )
+
             # 「ok 我试试中文 微粒贷利息多少」「那能借多少」: the words before the question (or the 「那」
             # that opens a follow-up) keep the whole from matching; the question alone may be answered
             def alone(part: str) -> FaqMatch:
@@ -408,6 +414,13 @@ class Reader:
         if declared is not None and (declared != "act.identifier" or reading.identifiers):
             return declared
         match = self.wants.ask(reading.raw, analysis=reading.want_analysis)
+        greeted = _GREETING_OPENER.match(reading.text)
+        rest = reading.text[greeted.end() :] if greeted else ""
+        if match.band != "answer" and len(rest) >= 3:
+            # the greeting only opens the message: what follows it is what the person wants
+            alone = self.wants.ask(rest, analysis=self.wants.analyse_folded(rest))
+            if alone.band == "answer" and alone.entry_id != "act.greet":
+                match = alone
         if match.band == "answer" and (match.entry_id != "act.identifier" or reading.identifiers):
             return match.entry_id  # 「要不要身份证」 asks about one; only a pasted number is one
         return "act.identifier" if reading.identifiers else None

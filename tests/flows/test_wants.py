@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from flows.buttons import Resume
 from flows.engine import Engine
 from flows.session import Session
-from knowledge.base import read_labelled
 from tests.flows.chat import Chat
 
 DECLINE = "暂时答不了"
@@ -438,6 +435,20 @@ def test_english_questions_get_the_gist_in_english_and_small_talk_beside_a_quest
     assert "24%" in chat.text and "36%" in chat.text
     chat.say("is that normal?")  # no topic of its own: the last one's
     assert "24%" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("message", "want"),
+    [
+        ("你好 請問你們這裡可以查哪些貸款", "act.products"),
+        ("你好 我想测测能不能借", "act.check"),
+        ("在吗 我被骗了两千", "act.scammed"),
+    ],
+)
+def test_a_greeting_before_a_want_leaves_the_want_to_be_served(
+    engine: Engine, message: str, want: str
+) -> None:
+    assert engine.want_served(message) == want
 
 
 def test_a_greeting_in_latin_letters_also_says_in_english_what_the_advisor_does(engine: Engine) -> None:

@@ -38,3 +38,14 @@ def test_entry_without_variants_gives_its_general_answer(kb: KnowledgeBase) -> N
 
 def test_declined_match_has_nothing_to_show(kb: KnowledgeBase) -> None:
     assert compose(kb, _match(None)).texts == []
+
+
+def test_a_product_the_answer_leaves_out_is_named_so_the_general_answer_is_read_as_such(
+    kb: KnowledgeBase,
+) -> None:
+    """「WE2000也一样吗」 after the consequences of being overdue: the answer speaks of 小米贷款 and 微粒贷,
+    not of WE2000, so it is shown as the articles' general word, not as WE2000's."""
+    assert compose(kb, _match("overdue.consequences", "we2000")).general_for == "we2000"
+    assert compose(kb, _match("overdue.consequences", "xiaomi")).general_for is None  # named in it
+    assert compose(kb, _match("overdue.consequences")).general_for is None
+    assert compose(kb, _match("gloss.irr", "we2000")).general_for is None  # names no product at all

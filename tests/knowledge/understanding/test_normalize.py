@@ -51,6 +51,8 @@ def test_replacer_leaves_a_canonical_form_alone_when_a_variant_is_its_prefix() -
         ("佢哋叫我俾500蚊", "他们叫我给500元"),
         ("我而家冇返工", "我现在没有上班"),
         ("有冇手續費㗎", "有没有手续费"),
+        ("咁WE2000到底系乜嘢", "那we2000到底是什么"),
+        ("利息咁贵", "利息这么贵"),
     ],
 )
 def test_cantonese_written_forms_read_as_the_mandarin_the_paraphrases_use(
