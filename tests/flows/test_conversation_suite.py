@@ -6,12 +6,13 @@ from __future__ import annotations
 from flows.engine import Engine
 from tests.conversations.suite import HERE, HOLDOUT, conversations, score
 
-#: judged turns failing, as measured at the end of the eighth session (``python -m tests.conversations`` and
-#: ``--holdout``): the worked-on part (with the seventh session's held-out 101–116 since the eighth) is
-#: within the issue's target; the held-out part (117–132, written at the start of the eighth session and
-#: scored once at its end) is not
-DEV_FAILURES_AT_MOST = 16
-HOLDOUT_FAILURES_AT_MOST = 16
+#: judged turns failing (``python -m tests.conversations``): the worked-on part, with the eighth session's
+#: held-out 117–132 in it since the ninth, as measured at the ninth session's start (21 of 785)
+DEV_FAILURES_AT_MOST = 21
+#: the held-out part (138–153, written at the start of the ninth session, scored once at its end): a bound
+#: no held-out part has come near (13–18% of about 120 judged turns failed when each was scored), until the
+#: figure it was scored with replaces it
+HOLDOUT_FAILURES_AT_MOST = 30
 
 
 def test_the_suite_has_forty_conversations_of_five_to_fifteen_turns() -> None:

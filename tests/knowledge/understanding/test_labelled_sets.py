@@ -37,6 +37,8 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "faq_threshold_short.jsonl",
         "faq_short.jsonl",
         "faq_short3.jsonl",
+        "faq_short4.jsonl",
+        "wants_holdout4.jsonl",
     }
     assert {p.name for p in EXAMPLES} >= {
         "faq_calibration.jsonl",
