@@ -88,7 +88,7 @@ def answer_text(kb: KnowledgeBase, match: FaqMatch) -> str:
     if entry.kind == "warning":
         title = "⚠️ " + title
     lines = [f"<b>{title}</b>"]
-    if composed.general_for is not None:
+    if composed.general_for is not None and entry.kind != "warning":  # a warning holds for every lender
         note = _("文章没有单独讲{product}的这一点，下面是文章的一般说法：")
         lines.append(esc(note.format(product=kb.product_name(composed.general_for))))
     several = len(composed.texts) > 1

@@ -66,11 +66,21 @@ _TELL_ME = re.compile(r"(?:先|再|就)?(?:说说|说下|说一下|讲讲|讲下
 _OPENER = re.compile(r"(?:那么|那请问|那|所以|然后)\s*")
 #: 「你们到底是干啥的」「额度是多少来着」: 到底/究竟 press the question, 来着 recalls it; none asks anything
 _PRESSING = re.compile(r"到底|究竟|来着")
-#: 「你好 请问你们这里可以查哪些贷款」: a greeting (and a 「请问」) before what the message wants
-_GREETING_OPENER = re.compile(
-    r"(?:你好|您好|哈喽|嗨|hi|hello|hey|在吗|在不在|老师好|客服你好)[\s,，!！~～。.呀啊哈]*"
-    r"(?:请问一?下?|想问一?下|问一?下|麻烦问一?下|打扰一?下)?\s*"
+#: 「微粒贷能借多少嘞」「上征信不咯」: particles that end a chat message and only set its tone
+_TONE_ENDING = re.compile(r"(?<=.{3})[嘞咧捏呗咯嗷哟呐吖噻哇嘛啦呀啊哈哦喔噢]+$")
+#: 「你好 请问你们这里可以查哪些贷款」「算了 想看看自己有没有资格开微粒贷」: a greeting, or the words that
+#: turn to something new, before what the message wants (and a 「请问」)
+_WANT_OPENER = re.compile(
+    r"(?:你好|您好|哈喽|嗨|hi|hello|hey|在吗|在不在|老师好|客服你好|算了|好吧|好的|行吧|嗯+|哦+|ok|okay|对了"
+    r"|另外|那么|那|所以|然后)[\s,，!！~～。.呀啊哈]*(?:请问一?下?|想问一?下|问一?下|麻烦问一?下|打扰一?下)?\s*"
 )
+#: 「我想借点钱 急用」「你是干啥的啊」: words after what the message wants that only press it or set its tone
+_WANT_TAIL = re.compile(
+    r"(?:[\s,，。!！~～]*(?:急用|急需|很急|挺急的|急|在线等|求助|求求了|谢谢|谢了|多谢))+[\s!！。~～]*$"
+)
+#: two readers agreeing: the want matcher just under its threshold and the classifier all but certain of the
+#: same want (「有个自称微粒贷的人加我微信 说我账户异常」 is a scam going on, told as a story)
+_AGREED_MATCHER, _AGREED_CLASSIFIER = 0.9, 0.99
 #: something to read besides figures and symbols: a Han character or a Latin word
 _WORDS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]|[a-z]{2,}")
 
@@ -283,11 +293,12 @@ class Reading:
         return list(found.values()) if len(found) >= 2 else []
 
     def _without_opener(self) -> str | None:
-        """The message without the 「那」「那么」「所以」 that opens a follow-up and the 「到底」 that only
-        presses the point, when it has either and enough is left to be a question; else ``None``."""
+        """The message without the 「那」「那么」「所以」 that opens a follow-up, the 「到底」 that only
+        presses the point and the particles that end it in a tone (「嘞」「咯」), when it has any of them
+        and enough is left to be a question; else ``None``."""
         opened = _OPENER.match(self.text)
         rest = self.text[opened.end() :] if opened else self.text
-        rest = _PRESSING.sub("", rest)
+        rest = _TONE_ENDING.sub("", _PRESSING.sub("", rest).rstrip())
         if rest == self.text or len(rest) < 3:
             return None
         return rest
@@ -309,6 +320,14 @@ class Reading:
         if len(clauses) < 2 or len(last) < 4 or not looks_like_question(last):
             return None
         return last
+
+
+def _plain_want(text: str) -> str:
+    """``text`` without the words that open it (a greeting, 「算了」) or end it (「急用」, a 「啊」) and say
+    nothing of what the person wants."""
+    opened = _WANT_OPENER.match(text)
+    rest = text[opened.end() :] if opened else text
+    return _TONE_ENDING.sub("", _WANT_TAIL.sub("", _PRESSING.sub("", rest)).rstrip())
 
 
 class Reader:
@@ -414,16 +433,32 @@ class Reader:
         if declared is not None and (declared != "act.identifier" or reading.identifiers):
             return declared
         match = self.wants.ask(reading.raw, analysis=reading.want_analysis)
-        greeted = _GREETING_OPENER.match(reading.text)
-        rest = reading.text[greeted.end() :] if greeted else ""
-        if match.band != "answer" and len(rest) >= 3:
-            # the greeting only opens the message: what follows it is what the person wants
-            alone = self.wants.ask(rest, analysis=self.wants.analyse_folded(rest))
+        rest = _plain_want(reading.text)
+        if match.band != "answer" and rest != reading.text and len(rest) >= 3:
+            # the greeting (or 「算了」) only opens the message, 「急用」 only presses it: the rest is the want
+            analysis = self.wants.analyse_folded(rest)
+            declared = self.declared.get(analysis.topic_text.replace(GAP, ""))
+            alone = self.wants.ask(rest, analysis=analysis)
+            if declared is not None and declared not in ("act.greet", "act.identifier"):
+                return declared
             if alone.band == "answer" and alone.entry_id != "act.greet":
                 match = alone
+        if match.entry_id == "act.check" and reading.facts and not (reading.is_question or reading.cued):
+            return None  # 「我28 在厂里上班 一个月四千多」 tells a situation: the check is offered, not begun
         if match.band == "answer" and (match.entry_id != "act.identifier" or reading.identifiers):
             return match.entry_id  # 「要不要身份证」 asks about one; only a pasted number is one
+        if match.band != "answer" and match.confidence >= _AGREED_MATCHER:
+            agreed = self._agreed_want(reading)
+            if agreed is not None:
+                return agreed
         return "act.identifier" if reading.identifiers else None
+
+    def _agreed_want(self, reading: Reading) -> str | None:
+        """The want both readers find, the classifier all but certain (see ``_AGREED_CLASSIFIER``)."""
+        guess = self.classifier.want_of(reading.text) if self.classifier is not None else None
+        if guess is None or guess[1] < _AGREED_CLASSIFIER or guess[0] == "act.identifier":
+            return None
+        return guess[0] if self._both_read(reading, guess[0]) else None
 
     def guessed_want_of(self, reading: Reading) -> str | None:
         """The classifier's want for a reading (see :attr:`Reading.guessed_want`)."""
@@ -437,11 +472,12 @@ class Reader:
             guess = self.classifier.want_of(plain)
         if guess is None:
             return None
-        # two readers agreeing: the want matcher's likeliest want, however unsure, must be the same one;
-        # and a want that needs words (the self-check: about borrowing; an identifier: an offer to send
-        # one, since 「要不要身份证」 asks about one) must find them
+        return guess[0] if self._both_read(reading, guess[0]) else None
+
+    def _both_read(self, reading: Reading, want: str) -> bool:
+        """Whether the want matcher's likeliest want, however unsure, is the classifier's ``want``; and a
+        want that needs words (the self-check: about borrowing; an identifier: an offer to send one, since
+        「要不要身份证」 asks about one) finds them."""
         likeliest, _product = self.wants.best_guess(reading.raw, analysis=reading.want_analysis)
-        needs = self.kb.entries[guess[0]].guess_needs if guess[0] in self.kb.entries else None
-        if likeliest != guess[0] or (needs is not None and not re.search(needs, reading.text)):
-            return None
-        return guess[0]
+        needs = self.kb.entries[want].guess_needs if want in self.kb.entries else None
+        return likeliest == want and (needs is None or re.search(needs, reading.text) is not None)
