@@ -435,7 +435,7 @@ class Reader:
         match = self.wants.ask(reading.raw, analysis=reading.want_analysis)
         rest = _plain_want(reading.text)
         if match.band != "answer" and rest != reading.text and len(rest) >= 3:
-            # the greeting (or 「算了」) only opens the message, 「急用」 only presses it: the rest is the want
+            # a greeting (or 「算了」) only opens the message, 「急用」 presses it: the rest is the want
             analysis = self.wants.analyse_folded(rest)
             declared = self.declared.get(analysis.topic_text.replace(GAP, ""))
             alone = self.wants.ask(rest, analysis=analysis)

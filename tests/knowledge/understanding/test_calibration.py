@@ -109,7 +109,13 @@ def test_unset_thresholds_are_the_calibrated_ones_in_one_place() -> None:
 
 
 def test_calibrating_on_a_report_set_is_refused(tmp_path: Path) -> None:
-    measured_only = {"faq_eval.jsonl", "faq_short.jsonl", "faq_short3.jsonl", "faq_short4.jsonl", "wants_holdout4.jsonl"}
+    measured_only = {
+        "faq_eval.jsonl",
+        "faq_short.jsonl",
+        "faq_short3.jsonl",
+        "faq_short4.jsonl",
+        "wants_holdout4.jsonl",
+    }
     assert {p.name for p in DATA.glob("faq_fresh*.jsonl")} | measured_only == REPORT_SETS
     out = tmp_path / "calibration.json"
     for name in (
