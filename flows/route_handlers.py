@@ -299,7 +299,7 @@ class RouteHandlers(EngineBase):
             return self.on_recheck(ctx, facts)
         ctx.session.offer = "check"
         # everything told so far, not only this message's part: the check would start from all of it
-        return wants.offer_check(self.kb, eligibility.facts_text(ctx.session.profile))
+        return wants.offer_check(self.kb, eligibility.facts_text(ctx.session.profile), session.product)
 
     def on_what_now(self, ctx: TurnContext, entry_id: str) -> Reply:
         """「那咋办」 after an answer: not a question to decline, but the next step about that answer."""

@@ -343,13 +343,21 @@ def what_now(kb: KnowledgeBase, entry_id: str, product: str | None) -> Reply:
     return Reply().add(text, rows)
 
 
-def offer_check(kb: KnowledgeBase, known: str) -> Reply:
-    """Facts stated outside the self-check: say them back and offer to check with them."""
-    text = _("我记下了：{facts}。要我用这些信息测一下能申请哪个产品吗？选一个，或者全部都测：").format(
-        facts=esc(known)
-    )
+def offer_check(kb: KnowledgeBase, known: str, in_view: str | None = None) -> Reply:
+    """Facts stated outside the self-check: say them back and offer to check with them — first for the
+    product the person was asking about (``in_view``), when it is one the check covers."""
+    products = checkable_products(kb)
+    if in_view in products:
+        text = _(
+            "我记下了：{facts}。要我用这些信息测一下{product}吗？也可以换别的产品，或者全部都测："
+        ).format(facts=esc(known), product=esc(kb.product_name(in_view)))
+        products = [in_view] + [p for p in products if p != in_view]
+    else:
+        text = _("我记下了：{facts}。要我用这些信息测一下能申请哪个产品吗？选一个，或者全部都测：").format(
+            facts=esc(known)
+        )
     rows = [
-        [CheckProduct(product=p).button(kb.product_name(p)) for p in checkable_products(kb)],
+        [CheckProduct(product=p).button(kb.product_name(p)) for p in products],
         [CheckProduct(product="all").button(_("全部都测"))],
         [home_button()],
     ]

@@ -72,7 +72,7 @@ _TONE_ENDING = re.compile(r"(?<=.{3})[嘞咧捏呗咯嗷哟呐吖噻哇嘛啦呀
 #: turn to something new, before what the message wants (and a 「请问」)
 _WANT_OPENER = re.compile(
     r"(?:你好|您好|哈喽|嗨|hi|hello|hey|在吗|在不在|老师好|客服你好|算了|好吧|好的|行吧|嗯+|哦+|ok|okay|对了"
-    r"|另外|那么|那|所以|然后)[\s,，!！~～。.呀啊哈]*(?:请问一?下?|想问一?下|问一?下|麻烦问一?下|打扰一?下)?\s*"
+    r"|另外|那么|那|所以|然后)[\s,，!！~～。.呀啊哈]*(?:请问一?下?|我?想问(?:一?下|哈|个事)?|问一?下|麻烦问一?下|打扰一?下)?\s*"
 )
 #: 「我想借点钱 急用」「你是干啥的啊」: words after what the message wants that only press it or set its tone
 _WANT_TAIL = re.compile(
@@ -433,6 +433,7 @@ class Reader:
         if declared is not None and (declared != "act.identifier" or reading.identifiers):
             return declared
         match = self.wants.ask(reading.raw, analysis=reading.want_analysis)
+        readings = [(reading.text, reading.want_analysis, match)]
         rest = _plain_want(reading.text)
         if match.band != "answer" and rest != reading.text and len(rest) >= 3:
             # a greeting (or 「算了」) only opens the message, 「急用」 presses it: the rest is the want
@@ -443,22 +444,23 @@ class Reader:
                 return declared
             if alone.band == "answer" and alone.entry_id != "act.greet":
                 match = alone
+            readings.append((rest, analysis, alone))
         if match.entry_id == "act.check" and reading.facts and not (reading.is_question or reading.cued):
             return None  # 「我28 在厂里上班 一个月四千多」 tells a situation: the check is offered, not begun
         if match.band == "answer" and (match.entry_id != "act.identifier" or reading.identifiers):
             return match.entry_id  # 「要不要身份证」 asks about one; only a pasted number is one
-        if match.band != "answer" and match.confidence >= _AGREED_MATCHER:
-            agreed = self._agreed_want(reading)
+        for text, analysis, found in readings if match.band != "answer" else ():
+            agreed = self._agreed_want(text, analysis) if found.confidence >= _AGREED_MATCHER else None
             if agreed is not None:
                 return agreed
         return "act.identifier" if reading.identifiers else None
 
-    def _agreed_want(self, reading: Reading) -> str | None:
-        """The want both readers find, the classifier all but certain (see ``_AGREED_CLASSIFIER``)."""
-        guess = self.classifier.want_of(reading.text) if self.classifier is not None else None
+    def _agreed_want(self, text: str, analysis: Analysis) -> str | None:
+        """The want both readers find in ``text``, the classifier all but certain (``_AGREED_CLASSIFIER``)."""
+        guess = self.classifier.want_of(text) if self.classifier is not None else None
         if guess is None or guess[1] < _AGREED_CLASSIFIER or guess[0] == "act.identifier":
             return None
-        return guess[0] if self._both_read(reading, guess[0]) else None
+        return guess[0] if self._both_read(text, analysis, guess[0]) else None
 
     def guessed_want_of(self, reading: Reading) -> str | None:
         """The classifier's want for a reading (see :attr:`Reading.guessed_want`)."""
@@ -472,12 +474,12 @@ class Reader:
             guess = self.classifier.want_of(plain)
         if guess is None:
             return None
-        return guess[0] if self._both_read(reading, guess[0]) else None
+        return guess[0] if self._both_read(reading.text, reading.want_analysis, guess[0]) else None
 
-    def _both_read(self, reading: Reading, want: str) -> bool:
+    def _both_read(self, text: str, analysis: Analysis, want: str) -> bool:
         """Whether the want matcher's likeliest want, however unsure, is the classifier's ``want``; and a
         want that needs words (the self-check: about borrowing; an identifier: an offer to send one, since
         「要不要身份证」 asks about one) finds them."""
-        likeliest, _product = self.wants.best_guess(reading.raw, analysis=reading.want_analysis)
+        likeliest, _product = self.wants.best_guess(text, analysis=analysis)
         needs = self.kb.entries[want].guess_needs if want in self.kb.entries else None
-        return likeliest == want and (needs is None or re.search(needs, reading.text) is not None)
+        return likeliest == want and (needs is None or re.search(needs, text) is not None)

@@ -36,6 +36,20 @@ def test_one_more_fact_after_the_offer_to_check_is_kept_and_the_offer_made_again
     assert "28岁" in chat.text and "征信没有逾期" in chat.text and "暂时答不了" not in chat.text
 
 
+def test_a_situation_told_after_a_product_s_answer_is_offered_that_product_s_check_first(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say("微粒贷利息多少")
+    chat.say("我41 每个月七八千 征信有过一次逾期 早还了")
+    assert chat.session.offer == "check" and "测一下微粒贷吗" in chat.text
+    labels = [b.label for b in chat.reply.buttons()]
+    assert labels[0] == "微粒贷" and "全部都测" in labels
+    chat = Chat(engine)  # nothing in view: which product is the person's choice
+    chat.say("我41 每个月七八千 征信有过一次逾期 早还了")
+    assert "能申请哪个产品" in chat.text
+
+
 def test_what_now_after_an_answer_points_to_its_steps_and_the_next_questions(engine: Engine) -> None:
     chat = Chat(engine)
     chat.say("微粒贷入口我找不到")

@@ -443,6 +443,10 @@ def test_english_questions_get_the_gist_in_english_and_small_talk_beside_a_quest
         ("你好 請問你們這裡可以查哪些貸款", "act.products"),
         ("你好 我想测测能不能借", "act.check"),
         ("在吗 我被骗了两千", "act.scammed"),
+        ("老师好 我想问哈 我这种跑外卖的能借微粒贷不", "act.check"),
+        ("算了 想看看自己有没有资格开微粒贷", "act.check"),
+        ("我想借点钱 急用", "act.check"),
+        ("你是干啥的啊", "act.help"),
     ],
 )
 def test_a_greeting_before_a_want_leaves_the_want_to_be_served(
