@@ -60,6 +60,9 @@ class RouteHandlers(EngineBase):
         self._keep_concern(ctx, "scam_paid")
         if "act.sad" in ctx.reading.cued:  # 「我真是太蠢了 被骗了3000」: the shame met first
             return self._aside(ctx, wants.scam_comfort_reply(self.kb, ctx.session))
+        follow_up = wants.scam_follow_up_reply(self.kb, ctx.reading.text) if again else None
+        if follow_up is not None:  # 「报警有用吗」 once the steps were given: that question answered
+            return self._aside(ctx, follow_up)
         return self._aside(ctx, wants.scam_again_reply(self.kb) if again else wants.scammed_reply(self.kb))
 
     def on_concern(self, ctx: TurnContext, concern: str) -> Reply:

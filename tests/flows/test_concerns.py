@@ -100,6 +100,8 @@ def test_money_paid_to_a_scam_told_again_gets_the_lines_that_matter_not_the_same
     chat.say("他们说再交3000就能放款")
     assert chat.text != first and len(chat.text) < len(first)
     assert "别再转钱" in chat.text and "96110" in chat.text
+    chat.say("报警有用吗")  # a question of its own after the steps: answered, not the steps a third time
+    assert "报警有用" in chat.text and "还是那句话" not in chat.text
 
 
 def test_lying_on_an_application_is_refused_even_in_the_middle_of_a_scam(engine: Engine) -> None:
