@@ -67,7 +67,9 @@ _OPENER = re.compile(r"(?:那么|那请问|那|所以|然后)\s*")
 #: 「你们到底是干啥的」「额度是多少来着」: 到底/究竟 press the question, 来着 recalls it; none asks anything
 _PRESSING = re.compile(r"到底|究竟|来着")
 #: 「微粒贷能借多少嘞」「上征信不咯」: particles that end a chat message and only set its tone
-_TONE_ENDING = re.compile(r"(?<=.{3})[嘞咧捏呗咯嗷哟呐吖噻哇嘛啦呀啊哈哦喔噢]+$")
+_TONE_ENDING = re.compile(r"(?<=.{3})[嘞咧捏呗咯嗷哟呐吖噻哇嘛啦呀啊哈哦喔噢欸诶耶]+$")
+#: what is left of 「那WE2000呢」 once the product is read: nothing that asks about a topic
+_PRODUCT_ONLY = re.compile(r"[|\s那么呢吗的啊呀吧咧嘞]*")
 #: 「你好 请问你们这里可以查哪些贷款」「算了 想看看自己有没有资格开微粒贷」: a greeting, or the words that
 #: turn to something new, before what the message wants (and a 「请问」)
 _WANT_OPENER = re.compile(
@@ -224,7 +226,8 @@ class Reading:
             asks = self.is_question and not self.cued  # 「中 谢了老铁」 is no question about the product
             if found.band != "answer" and previous_product is not None and not self.products and asks:
                 # 「在哪申请」 while looking at 小米贷款: asked about that product, as the person means it
-                named = self._reader.kb.product_name(previous_product) + self.text
+                # folded as the message is (「WE2000」 is read as 「we2000」)
+                named = self._reader.kb.product_name(previous_product).lower() + self.text
                 about = matcher.ask(named, analysis=matcher.analyse_folded(named))
                 if about.band == "answer" and not about.hedged:
                     found = replace(about, question=self.raw)
@@ -262,7 +265,14 @@ class Reading:
         previous = self._reader.kb.entries.get(previous_entry)
         related = previous.related if previous is not None else []
         guess = found.suggestions[:1]
-        if short and guess and guess[0] in related and (found.band == "suggest" or _OPENER.match(text)):
+        # 「我看不到入口欸」 after how to open 微粒贷: a problem told is as much that next question
+        told = found.band == "decline" and not (self.is_question or self.cued)  # 「行 多谢」 tells nothing
+        if (
+            short
+            and guess
+            and guess[0] in related
+            and (found.band == "suggest" or told or _OPENER.match(text))
+        ):
             return replace(found, band="answer", entry_id=guess[0], suggestions=[])
         return found
 
@@ -279,12 +289,16 @@ class Reading:
         if len(clauses) < 2:
             return []
         matcher = self._reader.matcher
+        # 「那WE2000呢 利息高吗」: a clause that only names the product turns the next one to it
+        clauses = [c for c in clauses if not _PRODUCT_ONLY.fullmatch(matcher.analyse_folded(c).topic_text)]
+        if len(clauses) < 2:
+            return []
         named = self.products[0] if len(set(self.products)) == 1 else None
         found: dict[str, FaqMatch] = {}
         for clause in clauses[:MAX_QUESTIONS]:
             analysis = matcher.analyse_folded(clause)
             if named is not None and not analysis.products:
-                analysis = matcher.analyse_folded(self._reader.kb.product_name(named) + clause)
+                analysis = matcher.analyse_folded(self._reader.kb.product_name(named).lower() + clause)
             match = matcher.ask(
                 clause, previous_entry=previous_entry, previous_product=previous_product, analysis=analysis
             )

@@ -208,3 +208,18 @@ def test_a_first_clause_answered_surely_stands_for_a_message_whose_other_clauses
     # a later clause that is itself a question the knowledge base knows keeps the whole unsure
     other = reader.read("你是哪个平台的 罚息怎么算").meaning()
     assert other.entry_id != "advice.disclaimer" or other.band != "answer"
+
+
+def test_a_clause_that_only_names_a_product_turns_the_question_to_it(reader: Reader) -> None:
+    """「那WE2000呢 利息高吗」 asks one question (WE2000's rate), not the last answer again for WE2000."""
+    reading = reader.read("那WE2000呢 利息高吗")
+    assert reading.questions(previous_entry="apply.weilidai_open", previous_product="weilidai") == []
+    found = reading.meaning(previous_entry="apply.weilidai_open", previous_product="weilidai")
+    assert found.band == "answer" and found.product == "we2000"
+
+
+def test_a_problem_told_after_an_answer_is_the_related_question_it_points_to(reader: Reader) -> None:
+    found = reader.read("我看不到入口欸").meaning(
+        previous_entry="apply.weilidai_open", previous_product="weilidai"
+    )
+    assert (found.band, found.entry_id) == ("answer", "apply.weilidai_missing")
