@@ -20,11 +20,13 @@ from flows.render import render_entry, render_match
 from flows.reply import Message, Reply, esc
 from flows.routes import ASKS_WHICH, REPORTED, SCAM_CONCERNS, TurnContext
 from flows.session import CheckedMessage, Session
+from knowledge.calc_parse import looks_like_calculation
 from knowledge.calc_request import CalcRequest
 from knowledge.eligibility import checkable_products
 from knowledge.inspection import inspect_message
 from knowledge.models import AttributeKey
 from knowledge.understanding.api import FaqMatch
+from knowledge.understanding.english_facts import english_loan
 
 
 class RouteHandlers(EngineBase):
@@ -122,6 +124,12 @@ class RouteHandlers(EngineBase):
             return self.on_want(ctx, self.kb.entries[want].action or "")
         if ctx.reading.facts and ctx.session.english_introduced:  # 「I am 31」: kept, and the check offered
             return self.on_offer_check(ctx, dict(ctx.reading.facts))
+        loan = english_loan(ctx.reading.text)
+        if loan is not None and looks_like_calculation(
+            loan
+        ):  # 「how much interest for 10000 over 12 months」
+            ctx.session.english_introduced = True
+            return self.on_calc_input(ctx, loan)
         topics = self.reader.english_topics(ctx.reading)
         entry = self.reader.english_entry(ctx.reading)
         in_a_scam = ctx.session.concern in SCAM_CONCERNS
@@ -137,7 +145,8 @@ class RouteHandlers(EngineBase):
             gist = self.kb.entries[entry].english
             if gist:  # after the introduction, before the line that says the answer below is Chinese
                 reply.messages.insert(0 if introduced else 1, Message(text=esc(gist)))
-            reply.extend(render_entry(self.kb, entry, ctx.session.product))
+            named = [p for p in ctx.reading.products if p in self.kb.products]
+            reply.extend(render_entry(self.kb, entry, named[0] if len(named) == 1 else ctx.session.product))
             ctx.session.faq.entry_id = entry  # the topic a follow-up keeps
         return reply
 
@@ -462,8 +471,9 @@ def _english_want(ctx: TurnContext) -> str | None:
     found = next((want for want in _ENGLISH_WANTS if want in cued), None)
     if found is not None:
         return found
-    if cued and len(ctx.reading.text.split()) <= 4 and ctx.engine.reader.english_entry(ctx.reading) is None:
-        return cued[0]  # 「ok thanks a lot」; but 「ok what about interest」 asks something
+    small = cued and len(ctx.reading.text.split()) <= 4 and not ctx.reading.is_question
+    if small and ctx.engine.reader.english_entry(ctx.reading) is None:
+        return cued[0]  # 「ok thanks a lot」; but 「ok what about interest」「hello, is weilidai legit?」 ask
     return "act.check" if _ENGLISH_CHECK.search(ctx.reading.text) else None
 
 

@@ -99,3 +99,43 @@ def english_facts(folded: str) -> dict[str, Any]:
     if _XIAOMI_DEVICE.search(folded):
         facts["xiaomi_device"] = True
     return facts
+
+
+#: an English loan to price: 「how much interest for 10000 over 12 months」「borrow 5k for 6 months at 0.05%
+#: a day」
+_LOAN_AMOUNT = re.compile(
+    r"(?:borrow(?:ing)?|loan(?: of)?|for|of|take)\s+(?:rmb|cny|¥)?\s*"
+    + _NUMBER
+    + r"\s*(?:rmb|yuan|cny|元|块)?"
+)
+_LOAN_TERM = re.compile(r"(\d{1,3})\s*(months?|mos?|years?|yrs?|days?|weeks?|installments?|instalments?)\b")
+_LOAN_RATE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*%\s*(?:a |per |each )?(day|daily|month|monthly|year|yearly|annual|apr)?"
+)
+_LOAN_ASKED = re.compile(r"interest|repay|pay back|cost|how much|monthly payment|per month|each month|total")
+_TERM_UNITS = {"m": "个月", "y": "年", "d": "天", "w": "周", "i": "期"}
+_RATE_KINDS = {"d": "日利率", "m": "月利率", "y": "年化", "a": "年化"}
+
+
+def english_loan(text: str) -> str | None:
+    """An English request to price a loan, in the Chinese words the calculator reads (「借10000元 12个月
+    利息多少」); ``None`` when ``text`` names no amount to borrow with a term or a rate, or asks nothing."""
+    term = _LOAN_TERM.search(text)
+    rate = _LOAN_RATE.search(text)
+    figures = [
+        float(m.group(1).replace(",", "")) * (1000 if m.group(2) else 1)
+        for m in _LOAN_AMOUNT.finditer(text)
+        if not _LOAN_TERM.match(text, m.start(1))  # 「for 12 months」 is the term, not the sum
+    ]
+    figures = [f for f in figures if f >= 100]
+    if not figures or not (term or rate) or not _LOAN_ASKED.search(text):
+        return None
+    parts = [f"借{figures[0]:g}元"]
+    if term is not None:
+        unit = _TERM_UNITS[term.group(2)[0]]
+        parts.append(f"分{term.group(1)}期" if unit == "期" else f"{term.group(1)}{unit}")
+    if rate is not None:
+        parts.append(f"{_RATE_KINDS.get((rate.group(2) or 'y')[0], '年化')}{rate.group(1)}%")
+    asks_instalment = re.search(r"monthly payment|per month|each month|a month", text)
+    parts.append("每月还多少" if asks_instalment else "利息多少")
+    return " ".join(parts)

@@ -55,7 +55,8 @@ _ENGLISH_WORDS = frozenset(
         "like", "all", "now", "sure", "really", "very", "did", "more", "less", "than", "day", "days",
         "week", "months", "years", "someone", "anyone", "chinese", "english", "answer", "question",
         "foreign", "foreigner", "passport", "card", "phone", "number", "send", "give", "code", "password",
-        "share", "screen", "link", "app", "download", "call", "police", "debt", "owe", "lender",
+        "share", "screen", "link", "app", "download", "call", "police", "debt", "owe", "lender", "legit",
+        "legitimate", "trustworthy", "reliable",
     )
 )  # fmt: skip
 _LATIN_WORDS = re.compile(r"[a-z]+")

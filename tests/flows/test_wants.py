@@ -461,3 +461,11 @@ def test_a_greeting_in_latin_letters_also_says_in_english_what_the_advisor_does(
     assert "您好" in chat.text and "English: hi!" in chat.text
     chat.say("你好")  # in Chinese: no English line
     assert "English" not in chat.text
+
+
+def test_a_greeting_beside_an_english_question_does_not_swallow_it(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("hello, is weilidai legit?")
+    assert "WeBank" in chat.text and "微众银行" in chat.text  # the gist, then 微粒贷's own answer
+    chat.say("how much interest for 10000 over 12 months?")  # a loan to price, in English
+    assert chat.session.flow == "calc" and "12" in chat.text

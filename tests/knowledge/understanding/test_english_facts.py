@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.understanding.english_facts import english_facts, english_yes_no
+from knowledge.understanding.english_facts import english_facts, english_loan, english_yes_no
 from knowledge.understanding.profile import facts_in
 
 
@@ -42,3 +42,26 @@ def test_english_facts_join_the_chinese_ones_and_a_chinese_reading_wins() -> Non
 )
 def test_a_reply_that_starts_with_yes_or_no_is_that_answer(text: str, said: bool | None) -> None:
     assert english_yes_no(text) is said
+
+
+@pytest.mark.parametrize(
+    ("text", "loan"),
+    [
+        ("how much interest for 10000 over 12 months?", "借10000元 12个月 利息多少"),
+        ("interest for 12 months on a loan of 10000", "借10000元 12个月 利息多少"),
+        (
+            "borrow 5k for 6 months at 0.05% a day, how much do i pay back",
+            "借5000元 6个月 日利率0.05% 利息多少",
+        ),
+        (
+            "monthly payment on a loan of 20,000 rmb, 24 installments, 18% apr",
+            "借20000元 分24期 年化18% 每月还多少",
+        ),
+        ("is weilidai legit", None),
+        ("i am 29 and earn 9000 a month", None),  # an income, not a loan
+    ],
+)
+def test_an_english_loan_to_price_is_put_in_the_words_the_calculator_reads(
+    text: str, loan: str | None
+) -> None:
+    assert english_loan(text) == loan
