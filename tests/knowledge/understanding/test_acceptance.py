@@ -131,21 +131,22 @@ def test_the_short_everyday_questions_are_answered_wrong_no_more_often_than_meas
     assert short.figures()["wrong_answers"] <= SHORT_WRONG_CEILING
 
 
-#: The eighth session's held-out set of short everyday questions (faq_short3, written before the work and
-#: scored once at its end): unseen, top-1 96.4%, answered directly and right 86.6%, answered wrong 1.8% of
-#: all questions, out of scope not answered 98.3%. The issue's 95% and 1% are not met; the floors keep it
-#: from getting worse than measured.
-SHORT3_FLOOR = {"top1": 0.96, "direct_right": 0.86, "oos_not_answered": 0.98}
+#: The half of the eighth session's held-out short questions (faq_short3, scored once at that session's end:
+#: top-1 96.4%, answered directly and right 86.6%) that only picks the answer threshold since the ninth
+#: session (faq_threshold_short3.jsonl; the other half is learned from). It is no longer a report set, but
+#: nothing learns from it: a development check that catches a change losing ground on short questions.
+#: Measured when the floors were set (ninth session's end): see the project README.
+SHORT3_HALF_FLOOR = {"top1": 0.98, "direct_right": 0.83, "oos_not_answered": 0.95}
 
 
 @pytest.fixture(scope="module")
-def short3(matcher: LexicalMatcher, kb: KnowledgeBase) -> Report:
-    items = read_labelled(DATA / "faq_short3.jsonl")
+def short3_half(matcher: LexicalMatcher, kb: KnowledgeBase) -> Report:
+    items = read_labelled(DATA / "faq_threshold_short3.jsonl")
     return evaluate_matcher(matcher, items).without(coinciding(items, kb), "unseen")
 
 
-@pytest.mark.parametrize("figure", sorted(SHORT3_FLOOR))
-def test_the_held_out_short_questions_keep_the_figures_they_were_scored_with(
-    short3: Report, figure: str
+@pytest.mark.parametrize("figure", sorted(SHORT3_HALF_FLOOR))
+def test_the_threshold_half_of_the_eighth_sessions_short_questions_keeps_its_floors(
+    short3_half: Report, figure: str
 ) -> None:
-    assert short3.figures()[figure] >= SHORT3_FLOOR[figure]
+    assert short3_half.figures()[figure] >= SHORT3_HALF_FLOOR[figure]
