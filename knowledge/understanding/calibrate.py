@@ -101,7 +101,8 @@ def signals_and_labels(
             top = ranking.candidates[0].entry_id
             product = matcher.product_for(top, analysis.products, None, analysis.text, analysis.topic_text)
             # a sibling answered beside it (FaqEntry.together) is shown with the same product
-            shown = {(e, product) for e in [top, *matcher.answered_together(ranking.candidates, analysis.products)]}
+            together = matcher.answered_together(ranking.candidates, analysis.products)
+            shown = {(e, product) for e in [top, *together]}
         labels.append(int(item.entry is not None and (item.entry, item.product) in shown))
     return rows, labels
 
