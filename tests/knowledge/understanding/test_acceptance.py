@@ -40,15 +40,15 @@ TOP1_FLOOR = {
 
 
 #: answered directly and right (in scope, unseen) when these floors were set (ninth session: half of
-#: faq_short3 learned from, siblings the examples confused answered together, answer threshold 0.909): 92.8%,
-#: 96.6%, 93.0%, 94.0% and 94.8% (91.7%, 96.6%, 92.6%, 93.3% and 94.8% at the eighth session's end). The
+#: faq_short3 learned from, siblings the examples confused answered together, answer threshold 0.896): 93.2%,
+#: 96.9%, 94.4%, 94.8% and 95.2% (91.7%, 96.6%, 92.6%, 93.3% and 94.8% at the eighth session's end). The
 #: issue's target is 95%; these floors catch a change that loses ground.
 DIRECT_FLOOR = {
-    "faq_eval.jsonl": 0.92,
-    "faq_fresh.jsonl": 0.955,
-    "faq_fresh3.jsonl": 0.925,
-    "faq_fresh4.jsonl": 0.935,
-    "faq_fresh5.jsonl": 0.945,
+    "faq_eval.jsonl": 0.925,
+    "faq_fresh.jsonl": 0.965,
+    "faq_fresh3.jsonl": 0.94,
+    "faq_fresh4.jsonl": 0.945,
+    "faq_fresh5.jsonl": 0.95,
 }
 
 
@@ -110,10 +110,10 @@ def test_everyday_words_containing_an_alias_are_not_products(matcher: LexicalMat
 #: written for: unseen, top-1 94.1%, answered directly and right 86.3%, answered wrong 2.2% of all
 #: questions, out of scope not answered 100%; in the sixth session, with both calibrations refit, 82.8%
 #: directly and right, 1.9% wrong, 98.3% not answered; at the end of the eighth, top-1 94.9%, 87.1% directly
-#: and right, 2.2% wrong, 98.3% not answered; in the ninth, top-1 94.9%, 87.9% directly and right, 2.2% wrong,
+#: and right, 2.2% wrong, 98.3% not answered; in the ninth, top-1 94.9%, 88.3% directly and right, 2.5% wrong,
 #: 98.3% not answered. The issue's targets (95%, 1%, 97%) are not met but the last; these floors catch a
 #: change that loses ground.
-SHORT_FLOOR = {"top1": 0.945, "direct_right": 0.875, "oos_not_answered": 0.97}
+SHORT_FLOOR = {"top1": 0.945, "direct_right": 0.88, "oos_not_answered": 0.97}
 SHORT_WRONG_CEILING = 0.03
 
 
@@ -137,8 +137,8 @@ def test_the_short_everyday_questions_are_answered_wrong_no_more_often_than_meas
 #: session (faq_threshold_short3.jsonl; the other half is learned from). It is no longer a report set, but
 #: nothing learns from it: a development check that catches a change losing ground on short questions.
 #: Measured when the floors were set (ninth session's end, unseen): top-1 98.4%, answered directly and right
-#: 86.5%, out of scope not answered 95.8%.
-SHORT3_HALF_FLOOR = {"top1": 0.98, "direct_right": 0.86, "oos_not_answered": 0.95}
+#: 87.3%, out of scope not answered 95.8%.
+SHORT3_HALF_FLOOR = {"top1": 0.98, "direct_right": 0.87, "oos_not_answered": 0.95}
 
 
 @pytest.fixture(scope="module")
