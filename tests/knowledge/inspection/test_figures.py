@@ -173,11 +173,17 @@ LAYOUTS3 = [
 ]
 
 # A fourth round (ninth session, brief S5), written after scam_messages4's misread loans were read and before
-# the reader changed: a card's tail number beside 到账, a fee after its sum with a long name (「168元合同签章费」),
-# a share of the loan as a fee of a long name, a tax asked before the payout, an amount 「获批」 or 「获得」 in
-# other words than 额度. First run: 4 of 10 right (the six named here were misread); after: 10 of 10.
+# the reader changed: a card's tail number beside 到账, a fee after its sum with a long name
+# (「168元合同签章费」), a share of the loan as a fee of a long name, a tax asked before the payout, an amount
+# 「获批」 or 「获得」 in other words than 额度. First run: 4 of 10 right (the six named here were misread);
+# after: 10 of 10.
 LAYOUTS4 = [
-    ("【易分期】您的借款12,000.00元已打款，到账尾号5521的银行卡，共12期，每期还1,080.00元", 12000, [1080.0] * 12, 0),
+    (
+        "【易分期】您的借款12,000.00元已打款，到账尾号5521的银行卡，共12期，每期还1,080.00元",
+        12000,
+        [1080.0] * 12,
+        0,
+    ),
     ("额度6000元，分6期每期1,150元，签约前缴纳168元合同签章费即可放款", 6000, [1150.0] * 6, 168),
     ("借5千到手5千 分10期 每期只还560 先交199元极速放款通道费", 5000, [560.0] * 10, 199),
     ("恭喜获得可借额度40000元，36期每期1,240元，放款前需先缴纳2%的资金监管费", 40000, [1240.0] * 36, 800),
