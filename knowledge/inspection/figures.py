@@ -32,7 +32,7 @@ _CN = "零〇一二两三四五六七八九十百千"
 _NUM = (
     rf"(?<![\d.,{_CN}])(?<!尾号)(?<!尾号为)(?<!尾号是)(?<!卡号)"  # 「到账尾号2210的卡」: a card, not a sum
     rf"(?P<n>\d{{1,3}}(?:,\d{{3}}){{1,4}}(?:\.\d{{1,2}})?|\d{{1,12}}(?:\.\d{{1,4}})?|[{_CN}]{{1,8}})(?!\d)"
-    rf"(?:\s*(?P<u>万|千)(?P<r>\d(?![\d.]))?)?"
+    rf"(?:\s*(?P<u>万|千)(?P<r>\d(?![\d.])|[一二两三四五六七八九](?![{_CN}]))?)?"  # 「1万6」「两万五」
 )
 _COUNT = r"(?<![第/\d一二两三四五六七八九十])(?P<n>\d{1,4}|[一二两三四五六七八九十]{1,4})"
 
@@ -80,6 +80,8 @@ _PERIODS = re.compile(rf"{_COUNT}\s*期(?![限间])")
 #: 「期数：24」, a form's field without the word 期 after the number
 _PERIODS_FIELD = re.compile(rf"(?:期数|分期数|还款期数)[:：为是\s]*{_COUNT}(?!\d)")
 _MONTHS = re.compile(rf"{_COUNT}\s*个月")
+#: a term in years: 「年限3年」「期限1年」 (not a date's year, nor 年化)
+_YEARS = re.compile(rf"(?:期限|年限|为期|分)[:：为是\s]*{_COUNT}\s*年(?![化利息度初底月内])")
 _DAYS = re.compile(rf"{_COUNT}\s*天")
 _TOTAL = re.compile(rf"(?:应还本息|共还|一共还|总共还|到期还|后还|合计还)[^，,。\d]{{0,4}}{_NUM}元?(?![\d%])")
 _FEE_WORDS = (
@@ -185,8 +187,9 @@ def _value(match: re.Match[str]) -> float | None:
     except ValueError:
         value = read_numeral(raw) or 0.0
     scale = {"万": 10_000, "千": 1_000}.get(match.group("u") or "", 1)
-    rest = match.group("r")  # 「1万6」 is 16,000, as 「一万六」 is
-    return value * scale + (int(rest) * scale / 10 if rest else 0) if value else None
+    rest = match.group("r")  # 「1万6」 is 16,000, as 「一万六」 and 「两万五」 are 16,000 and 25,000
+    tenth = (int(rest) if rest.isdigit() else read_numeral(rest) or 0) if rest else 0
+    return value * scale + tenth * scale / 10 if value else None
 
 
 def _first(patterns: list[re.Pattern[str]], text: str) -> float | None:
@@ -339,6 +342,9 @@ def find_figures(text: str) -> CostFigures | None:
         fee = amount - received  # what the message says arrives is the surest figure
     periods = _count(_PERIODS, text) or _count(_PERIODS_FIELD, text)
     months = _count(_MONTHS, text)
+    years = _count(_YEARS, text)
+    if months is None and years is not None and years <= 30:
+        months = years * 12
     days = _count(_DAYS, text)
     total = _first([_TOTAL], text)
     weekly = _first([_WEEKLY], text) if installment is None else None

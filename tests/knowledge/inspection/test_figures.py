@@ -195,8 +195,48 @@ LAYOUTS4 = [
     ("您好，已为您批下一笔30000元的贷款，分12期，每期2,700元，需先交押金1500元", 30000, [2700.0] * 12, 1500),
 ]
 
+# A fifth round (ninth session), written after the fourth passed: a form with bars,
+# 「另收…（放款前一次性缴纳）」, numerals 「两万五」, a monthly rate beside the instalment, ¥ sums with
+# spaces, 「分6个月还」, a share 「按借款金额的5%」, a form's 「放款前需缴纳」 line, a term in years, a fee
+# 「首期还款前需交纳」. First run: 8 of 10 right (「两万五」 was read as 20,000 and 「年限3年」 not as 36
+# months); after: 10 of 10.
+LAYOUTS5 = [
+    (
+        "借款金额：20000元 | 分期：12期 | 月还：1,900元 | 平台服务费：600元（放款时扣除）",
+        20000,
+        [1900.0] * 12,
+        600,
+    ),
+    (
+        "贷款3万，等额本息，36期，月供1,050，另收账户管理费300元（放款前一次性缴纳）",
+        30000,
+        [1050.0] * 36,
+        300,
+    ),
+    ("额度两万五，分十期，每期还两千八", 25000, [2800.0] * 10, 0),
+    ("借8000元，月息1.5%，分12期，每期还款800元", 8000, [800.0] * 12, 0),
+    ("申请金额 ¥15,000.00 期限 18期 每期应还 ¥1,020.00 到账金额 ¥14,250.00", 15000, [1020.0] * 18, 750),
+    ("小额贷：借5000，分6个月还，每月还1000", 5000, [1000.0] * 6, 0),
+    ("您本次借款6,000元，服务费按借款金额的5%一次性收取，分6期，每期1,080元", 6000, [1080.0] * 6, 300),
+    (
+        "借款本金：12,000.00\n还款期数：12\n每期还款额：1,100.00\n放款前需缴纳：风险准备金480.00",
+        12000,
+        [1100.0] * 12,
+        480,
+    ),
+    ("贷款10万，年限3年，每月还3,200元", 100000, [3200.0] * 36, 0),
+    (
+        "审批通过！可借金额8,000元，24期，每期仅需416元，首期还款前需交纳会员年费299元",
+        8000,
+        [416.0] * 24,
+        299,
+    ),
+]
 
-@pytest.mark.parametrize(("text", "amount", "payments", "fee"), LAYOUTS + LAYOUTS2 + LAYOUTS3 + LAYOUTS4)
+
+@pytest.mark.parametrize(
+    ("text", "amount", "payments", "fee"), LAYOUTS + LAYOUTS2 + LAYOUTS3 + LAYOUTS4 + LAYOUTS5
+)
 def test_loans_in_the_layouts_people_receive_are_solved(
     text: str, amount: float, payments: list[float], fee: float
 ) -> None:
