@@ -30,9 +30,9 @@ _CN = "零〇一二两三四五六七八九十百千"
 # a number is read only from where a run of digits or numerals starts, and a run is at most 12 long: a
 # hostile paste of 4,000 digits is read in linear time, not tried again from every position
 _NUM = (
-    rf"(?<![\d.,{_CN}])"
+    rf"(?<![\d.,{_CN}])(?<!尾号)(?<!尾号为)(?<!尾号是)(?<!卡号)"  # 「到账尾号2210的卡」: a card, not a sum
     rf"(?P<n>\d{{1,3}}(?:,\d{{3}}){{1,4}}(?:\.\d{{1,2}})?|\d{{1,12}}(?:\.\d{{1,4}})?|[{_CN}]{{1,8}})(?!\d)"
-    rf"(?:\s*(?P<u>万|千)(?P<r>\d(?![\d.]))?)?"
+    rf"(?:\s*(?P<u>万|千)(?P<r>\d(?![\d.])|[一二两三四五六七八九](?![{_CN}]))?)?"  # 「1万6」「两万五」
 )
 _COUNT = r"(?<![第/\d一二两三四五六七八九十])(?P<n>\d{1,4}|[一二两三四五六七八九十]{1,4})"
 
@@ -56,6 +56,8 @@ _AMOUNT = [
     # 「3000元到手」 with the fee asked for separately: the sum said to arrive is the loan
     re.compile(rf"{_NUM}元?\s*(?:到手|到账|秒到)"),
     re.compile(rf"放款金额[:：为是\s]*{_NUM}元?(?![\d%期个天])"),
+    # 「您已获批消费贷名额80000元」「恭喜获得可借40000元」: a sum said to be granted
+    re.compile(rf"(?:获得|获批|已获|批下|可借|可贷)[^，,。\d]{{0,10}}?{_NUM}元?(?![\d%期个天])"),
     # last: a sum that opens the message or a clause, 「1万元，一年12期，一期还1000」
     re.compile(rf"(?:^|(?<=[，,。；;！!\n]))\s*{_NUM}(?:(?<=[万千])元?|元)(?![\d%])"),
 ]
@@ -78,10 +80,13 @@ _PERIODS = re.compile(rf"{_COUNT}\s*期(?![限间])")
 #: 「期数：24」, a form's field without the word 期 after the number
 _PERIODS_FIELD = re.compile(rf"(?:期数|分期数|还款期数)[:：为是\s]*{_COUNT}(?!\d)")
 _MONTHS = re.compile(rf"{_COUNT}\s*个月")
+#: a term in years: 「年限3年」「期限1年」 (not a date's year, nor 年化)
+_YEARS = re.compile(rf"(?:期限|年限|为期|分)[:：为是\s]*{_COUNT}\s*年(?![化利息度初底月内])")
 _DAYS = re.compile(rf"{_COUNT}\s*天")
 _TOTAL = re.compile(rf"(?:应还本息|共还|一共还|总共还|到期还|后还|合计还)[^，,。\d]{{0,4}}{_NUM}元?(?![\d%])")
 _FEE_WORDS = (
     r"保费|保证金|会员费?|服务费|手续费|渠道费|押金|工本费|保险费?|解冻金|解冻费|前期费用|公证费|砍头息"
+    r"|个人所得税|所得税|个税|印花税|税费"
 )
 #: any other charge named X费 (审核费, 加急费 …), but not a rate (费率) or everyday bills
 _ANY_FEE = r"[\u4e00-\u9fa5]{1,3}(?<![消话学电水年运免])费(?!率|用)"
@@ -90,12 +95,13 @@ _ANY_FEE = r"[\u4e00-\u9fa5]{1,3}(?<![消话学电水年运免])费(?!率|用)"
 _ANY_DEPOSIT = r"[\u4e00-\u9fa5]{1,4}(?<![本资现租奖基黄美约纳罚积用薪年])金(?![额融条库币])"
 _FEE = [
     re.compile(rf"(?P<w>{_FEE_WORDS}|{_ANY_FEE}|{_ANY_DEPOSIT})[^，,。\d]{{0,6}}?{_NUM}元?(?![\d%])"),
-    re.compile(rf"{_NUM}元?的?[\u4e00-\u9fa5]{{0,2}}(?P<w>{_FEE_WORDS})"),
+    # 「先交199元极速放款通道费」「缴纳88元电子合同公证费」: the sum first, then a charge of a long name
+    re.compile(rf"{_NUM}元?的?[\u4e00-\u9fa5A-Za-z]{{0,6}}?(?P<w>{_FEE_WORDS}|{_ANY_FEE}|{_ANY_DEPOSIT})"),
 ]
 #: a fee stated as a share of the loan: 「交10%的保证金」「收取借款金额的5%作为服务费」
 _FEE_SHARE = [
     re.compile(
-        rf"(?<![\d.])(?P<p>\d{{1,2}}(?:\.\d{{1,2}})?)\s*%\s*的?\s*(?:{_FEE_WORDS}|{_ANY_FEE}|{_ANY_DEPOSIT})"
+        rf"(?<![\d.])(?P<p>\d{{1,2}}(?:\.\d{{1,2}})?)\s*%\s*的?\s*[\u4e00-\u9fa5]{{0,4}}?(?:{_FEE_WORDS}|{_ANY_FEE}|{_ANY_DEPOSIT})"
     ),
     re.compile(
         rf"(?:{_FEE_WORDS}|{_ANY_FEE}|{_ANY_DEPOSIT})[^，,。\d%]{{0,10}}?(?:金额|本金|额度|贷款|借款)的\s*"
@@ -121,6 +127,9 @@ _EACH_TIME = re.compile(
 _RECEIVED = re.compile(
     rf"(?:到手(?:金额)?|到账(?:金额)?|实际放款|放款金额|实际拿到|实得)[^，,。\d]{{0,3}}{_NUM}元?(?![\d%期个天])"
 )
+#: an instalment paid every week: 「每周还320元，8周还清」 (periods of 7 days, 365 / 7 a year)
+_WEEKLY = re.compile(rf"每周(?:应还|还款|还|付|供)?(?:金额)?[^，,。\d]{{0,3}}{_NUM}元?(?![\d%期个天])")
+_WEEKS = re.compile(rf"{_COUNT}\s*(?:周|个星期|星期)")
 _STATED = [
     (re.compile(r"(?:年化|年利率)[^，,。\d]{0,8}?(?P<v>\d+(?:\.\d+)?)\s*%"), 1.0),
     (re.compile(r"(?:日利率|日息|日利)[^，,。\d]{0,4}?(?P<v>\d+(?:\.\d+)?)\s*%"), 365.0),
@@ -178,8 +187,9 @@ def _value(match: re.Match[str]) -> float | None:
     except ValueError:
         value = read_numeral(raw) or 0.0
     scale = {"万": 10_000, "千": 1_000}.get(match.group("u") or "", 1)
-    rest = match.group("r")  # 「1万6」 is 16,000, as 「一万六」 is
-    return value * scale + (int(rest) * scale / 10 if rest else 0) if value else None
+    rest = match.group("r")  # 「1万6」 is 16,000, as 「一万六」 and 「两万五」 are 16,000 and 25,000
+    tenth = (int(rest) if rest.isdigit() else read_numeral(rest) or 0) if rest else 0
+    return value * scale + tenth * scale / 10 if value else None
 
 
 def _first(patterns: list[re.Pattern[str]], text: str) -> float | None:
@@ -332,11 +342,18 @@ def find_figures(text: str) -> CostFigures | None:
         fee = amount - received  # what the message says arrives is the surest figure
     periods = _count(_PERIODS, text) or _count(_PERIODS_FIELD, text)
     months = _count(_MONTHS, text)
+    years = _count(_YEARS, text)
+    if months is None and years is not None and years <= 30:
+        months = years * 12
     days = _count(_DAYS, text)
     total = _first([_TOTAL], text)
+    weekly = _first([_WEEKLY], text) if installment is None else None
+    weeks = _count(_WEEKS, text) or periods
     assumed = False
     try:
-        if plan is not None and (periods is None or periods == len(plan) or installment is None):
+        if weekly is not None and weeks:
+            solved = from_payments(amount, [weekly] * weeks, fee=fee, period_days=7)
+        elif plan is not None and (periods is None or periods == len(plan) or installment is None):
             solved = from_payments(amount, plan, fee=fee)
         elif installment is not None and (periods or months):
             solved = from_installments(amount, installment, periods or months or 0, fee=fee)

@@ -21,6 +21,8 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(r"^\s*【[^】]{2,14}】"), 3),  # an SMS sender tag at the start
     (re.compile(r"【[^】]{2,14}】\s*$"), 3),  # … or at the end, as some senders place it
     (re.compile(r"回T退订|退订回T|拒收请回复|回复TD退订"), 3),
+    # a notice's heading: 「群公告：…」「温馨提示：…」
+    (re.compile(r"^\s*(?:群公告|公告|群规|通知|温馨提示|温馨提醒|重要提醒)\s*[:：]"), 3),
     (_TRANSCRIPT, 3),
     # one line of a chat pasted, opened by its speaker: 「客服：…」「小陈（微粒贷官方）：…」
     (re.compile(r"^\s*(?!我|请问|问题|提问|问[:：])[\u4e00-\u9fa5A-Za-z（）()·]{1,12}[:：]\s*\S.{8,}"), 2),
@@ -35,6 +37,8 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     (
         re.compile(
             r"验证码\s*\d{4,8}|加[VvＶ微]|加QQ|私信|私聊|电报|@[A-Za-z0-9_]{4,}|详询|戳|点击|立即|马上|限时|仅限"
+            # a handle given as a field: 「v：wld8866」「QQ: 3391028475」
+            r"|(?<![A-Za-z])(?:[VvQq]|VX|vx|wx|WX|QQ|qq|微信号?)\s*[:：]\s*[A-Za-z0-9_-]{4,}"
         ),
         1,
     ),

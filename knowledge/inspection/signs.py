@@ -340,9 +340,20 @@ class _Spans:
         return starts[index] if index < len(starts) else self.length
 
 
+#: a negation right after the quoted words, inside the match and its clause: 「验证码切勿提供给任何人」
+_NEGATED_AFTER = re.compile(r"切勿|请勿|勿|不要|不得|严禁|禁止|千万别|别")
+
+
 def _defused(
-    text: str, spans: _Spans, match_start: int, quote_start: int, contexts: list[SafeContext]
+    text: str, spans: _Spans, match: tuple[int, int], quote: tuple[int, int], contexts: list[SafeContext]
 ) -> bool:
+    match_start, match_end = match
+    quote_start, quote_end = quote
+    if quote_end < match_end:
+        # the words the match reads after the quote, to the end of its clause
+        tail = text[quote_end : min(match_end, spans.end(quote_end, _CLAUSE_END))]
+        if _NEGATED_AFTER.search(tail):
+            return True
     for context in contexts:
         if context.scope == "clause":
             # the words before the quote, back to the start of the clause the match begins in
@@ -389,7 +400,7 @@ def hits(text: str, book: SignsFile) -> list[Hit]:
                     quote = match.group(0).replace(REDACTED, "").strip(" ：:，,")
                 if not quote or not _in_context(text, spans, match, pattern, seen):
                     continue
-                if _defused(text, spans, match.start(), start, book.safe_contexts):
+                if _defused(text, spans, match.span(), (start, end), book.safe_contexts):
                     continue
                 found.append(Hit(sign.id, quote, start, pattern.needs_other))
                 kept += 1

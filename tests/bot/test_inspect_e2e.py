@@ -49,7 +49,7 @@ async def test_a_forwarded_message_is_checked_not_answered_as_a_question(
         await standin.send_forward(41, SCAM)
         text = await _answer(standin, 41, mark)
         assert text.startswith("⚠️ 发现 4 个诈骗常见迹象")
-        assert "「解冻金」" in text and "来源：" in text
+        assert "解冻金」" in text and "来源：" in text
         assert "110101199003071234" not in text
         question = await standin.say(41, "微粒贷逾期了会怎样？")  # a typed question is still a question
         assert "诈骗常见迹象" not in question[0].text and "逾期" in question[0].text

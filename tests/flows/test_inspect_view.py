@@ -37,7 +37,8 @@ def test_the_verdict_comes_first_then_each_sign_with_its_words_advice_and_source
     reply = _reply(engine, SCAM)
     first = plain_text(reply.messages[0].text)
     assert first.startswith("⚠️ 发现 4 个诈骗常见迹象")
-    for words in ("「解冻金」", "「添加客服微信」", "「【微粒贷】」", "「30分钟内未处理"):
+    # the fee is quoted with the demand before it when the demand is read (「先缴纳解冻金」)
+    for words in ("解冻金」", "「添加客服微信」", "「【微粒贷】」", "「30分钟内未处理"):
         assert words in first
     assert first.count("👉") == 4 and first.count("来源：") >= 8  # a fact and the advice, each cited
     assert "（常识，非文章所述）" in first  # what no article says is marked as such

@@ -172,8 +172,71 @@ LAYOUTS3 = [
     ),
 ]
 
+# A fourth round (ninth session, brief S5), written after scam_messages4's misread loans were read and before
+# the reader changed: a card's tail number beside 到账, a fee after its sum with a long name
+# (「168元合同签章费」), a share of the loan as a fee of a long name, a tax asked before the payout, an amount
+# 「获批」 or 「获得」 in other words than 额度. First run: 4 of 10 right (the six named here were misread);
+# after: 10 of 10.
+LAYOUTS4 = [
+    (
+        "【易分期】您的借款12,000.00元已打款，到账尾号5521的银行卡，共12期，每期还1,080.00元",
+        12000,
+        [1080.0] * 12,
+        0,
+    ),
+    ("额度6000元，分6期每期1,150元，签约前缴纳168元合同签章费即可放款", 6000, [1150.0] * 6, 168),
+    ("借5千到手5千 分10期 每期只还560 先交199元极速放款通道费", 5000, [560.0] * 10, 199),
+    ("恭喜获得可借额度40000元，36期每期1,240元，放款前需先缴纳2%的资金监管费", 40000, [1240.0] * 36, 800),
+    ("您已获批消费贷名额80000元，分24期，每期3,760元，详情咨询客户经理", 80000, [3760.0] * 24, 0),
+    ("审批金额15000元，还款期数12期，月供1,400元，款项将到账尾号0098的储蓄卡", 15000, [1400.0] * 12, 0),
+    ("借款本金10000，分12期，每期950，放款前需预缴个税300元", 10000, [950.0] * 12, 300),
+    ("20000元贷款已批，12期每期1850元，放款前需购买履约险，保费900元", 20000, [1850.0] * 12, 900),
+    ("贷款金额：9,000.00 分期：9期 月还：1,100.00 签约费：180.00", 9000, [1100.0] * 9, 180),
+    ("您好，已为您批下一笔30000元的贷款，分12期，每期2,700元，需先交押金1500元", 30000, [2700.0] * 12, 1500),
+]
 
-@pytest.mark.parametrize(("text", "amount", "payments", "fee"), LAYOUTS + LAYOUTS2 + LAYOUTS3)
+# A fifth round (ninth session), written after the fourth passed: a form with bars,
+# 「另收…（放款前一次性缴纳）」, numerals 「两万五」, a monthly rate beside the instalment, ¥ sums with
+# spaces, 「分6个月还」, a share 「按借款金额的5%」, a form's 「放款前需缴纳」 line, a term in years, a fee
+# 「首期还款前需交纳」. First run: 8 of 10 right (「两万五」 was read as 20,000 and 「年限3年」 not as 36
+# months); after: 10 of 10.
+LAYOUTS5 = [
+    (
+        "借款金额：20000元 | 分期：12期 | 月还：1,900元 | 平台服务费：600元（放款时扣除）",
+        20000,
+        [1900.0] * 12,
+        600,
+    ),
+    (
+        "贷款3万，等额本息，36期，月供1,050，另收账户管理费300元（放款前一次性缴纳）",
+        30000,
+        [1050.0] * 36,
+        300,
+    ),
+    ("额度两万五，分十期，每期还两千八", 25000, [2800.0] * 10, 0),
+    ("借8000元，月息1.5%，分12期，每期还款800元", 8000, [800.0] * 12, 0),
+    ("申请金额 ¥15,000.00 期限 18期 每期应还 ¥1,020.00 到账金额 ¥14,250.00", 15000, [1020.0] * 18, 750),
+    ("小额贷：借5000，分6个月还，每月还1000", 5000, [1000.0] * 6, 0),
+    ("您本次借款6,000元，服务费按借款金额的5%一次性收取，分6期，每期1,080元", 6000, [1080.0] * 6, 300),
+    (
+        "借款本金：12,000.00\n还款期数：12\n每期还款额：1,100.00\n放款前需缴纳：风险准备金480.00",
+        12000,
+        [1100.0] * 12,
+        480,
+    ),
+    ("贷款10万，年限3年，每月还3,200元", 100000, [3200.0] * 36, 0),
+    (
+        "审批通过！可借金额8,000元，24期，每期仅需416元，首期还款前需交纳会员年费299元",
+        8000,
+        [416.0] * 24,
+        299,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "payments", "fee"), LAYOUTS + LAYOUTS2 + LAYOUTS3 + LAYOUTS4 + LAYOUTS5
+)
 def test_loans_in_the_layouts_people_receive_are_solved(
     text: str, amount: float, payments: list[float], fee: float
 ) -> None:
@@ -182,6 +245,19 @@ def test_loans_in_the_layouts_people_receive_are_solved(
     assert figures is not None
     assert (figures.amount, figures.periods, figures.received) == (amount, len(payments), amount - fee)
     assert figures.irr_annual_pct == pytest.approx(expected, abs=0.01)
+
+
+def test_a_loan_repaid_every_week_is_solved_in_weeks() -> None:
+    # 「每周还」: 52 periods a year, as the calculator counts a period of 7 days (first run: not read)
+    for text, amount, weekly, weeks in [
+        ("借3000 每周还450 共8周还清", 3000, 450.0, 8),
+        ("【周周借】借款1,500.00元，每周应还260.00元，分7周还完", 1500, 260.0, 7),
+    ]:
+        figures = inspect_message(text).figures
+        assert figures is not None, text
+        expected = float(npf.irr([-amount] + [weekly] * weeks)) * 365 / 7 * 100
+        assert (figures.periods, figures.received, figures.solved.period_days) == (weeks, amount, 7)
+        assert figures.irr_annual_pct == pytest.approx(expected, abs=0.01)
 
 
 def test_a_share_of_the_loan_whose_sum_is_also_given_is_counted_once() -> None:

@@ -19,7 +19,13 @@ from knowledge.inspection.evaluate import read_messages, score
 from knowledge.inspection.signs import MAX_QUOTES, SignsFile, default_signs, find_signs, normalise, unspaced
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-SETS = ["scam_messages.yaml", "scam_messages_fresh.yaml", "scam_messages_dev3.yaml", "scam_messages3.yaml"]
+SETS = [
+    "scam_messages.yaml",
+    "scam_messages_fresh.yaml",
+    "scam_messages_dev3.yaml",
+    "scam_messages3.yaml",
+    "scam_messages4.yaml",
+]
 
 
 def _book(patterns: list[dict[str, object]], terms: dict[str, str] | None = None) -> SignsFile:
@@ -270,12 +276,12 @@ def test_the_seventh_sessions_held_out_set_now_worked_on_meets_the_bar() -> None
     assert scores.figures_found_right == scores.with_figures, scores.lines("scam_messages3")
 
 
-def test_the_eighth_sessions_held_out_set_keeps_the_figures_it_was_scored_with() -> None:
-    # written before the session's work, scored once at its end: 56 of 65 signs, 3 of 29 false alarms,
-    # figures 11 of the 16 messages with figures (issue 21 asks 95 %, 5 % and 95 %: not met)
+def test_the_eighth_sessions_held_out_set_now_a_development_set_meets_the_bar() -> None:
+    # written before the eighth session's work, scored once at its end (4e210af: 56 of 65 signs, 3 of 29
+    # false alarms, figures 11 of 16); a development set since the ninth session (brief S5), worked on
     scores = score(read_messages(DATA / "scam_messages4.yaml"))
-    assert scores.recall >= 56 / 65 and scores.false_alarms <= 3, scores.lines("scam_messages4")
-    assert scores.figures_found_right >= 11, scores.lines("scam_messages4")
+    assert scores.recall >= 0.95 and scores.false_alarms == 0, scores.lines("scam_messages4")
+    assert scores.figures_found_right == scores.with_figures, scores.lines("scam_messages4")
 
 
 def test_a_number_taken_out_is_quoted_by_the_words_around_it() -> None:
