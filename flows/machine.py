@@ -3,13 +3,13 @@
 Each flow (menu, FAQ, self-check, calculator) declares its states and transitions as a plain table,
 checked here by a strict pydantic model, so a typo in a trigger or callback name fails at import. One
 ``transitions`` machine is built per flow and shared by every chat: for each turn a short-lived
-:class:`FlowTurn` (the session plus the reply being built) is attached, the trigger fires, and the
-model is detached again. Nothing per user outlives the turn except the :class:`~flows.session.Session`.
+:class:`FlowTurn` (the session plus the reply being built) is the model the machine's event runs on,
+without being attached to the machine (attaching and detaching it cost a quarter of a self-check turn).
+Nothing per user outlives the turn except the :class:`~flows.session.Session`.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -115,9 +115,9 @@ class FlowMachine:
             raise TypeError(f"{table.name}: {turn_class.__name__} lacks {missing}")
         self.table = table
         self.turn_class = turn_class
+        # no model is ever attached: each turn runs an event with itself as the model, so the machine holds
+        # nothing per chat and threaded callers share it safely
         self._machine = Machine(model=None, **table.machine_kwargs())
-        # add_model/remove_model change the machine's model list; a lock keeps threaded callers safe
-        self._lock = threading.RLock()
 
     def fire(self, turn: FlowTurn, trigger: str) -> bool:
         """Fire ``trigger`` on ``turn`` from the session's current state; True if a transition ran.
@@ -125,15 +125,16 @@ class FlowMachine:
         When it ran, the session's ``flow`` and ``state`` are updated to where the machine ended up;
         otherwise the session is left as it was.
         """
-        state = turn.session.state if turn.session.state in self.table.states else self.table.initial
-        with self._lock:
-            self._machine.add_model(turn, initial=state)
-            try:
-                fired = bool(turn.trigger(trigger))  # type: ignore[attr-defined]
-            except MachineError:
-                fired = False
-            finally:
-                self._machine.remove_model(turn)
+        turn.state = turn.session.state if turn.session.state in self.table.states else self.table.initial
+        # the machine's event runs on the turn as its model without attaching it (add_model/remove_model
+        # build and tear down every trigger method and state callback for the turn: a quarter of a turn)
+        event = self._machine.events.get(trigger)
+        if event is None:
+            raise AttributeError(f"Do not know event named '{trigger}'.")
+        try:
+            fired = bool(event.trigger(turn))
+        except MachineError:
+            fired = False
         if fired:
             turn.session.flow = self.table.name
             turn.session.state = turn.state

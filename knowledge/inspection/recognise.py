@@ -58,16 +58,24 @@ _QUESTION = re.compile(
     r"(?:吗|呢|么|嘛|吧|啊|不|[?？])\s*$|是不是|能不能|可不可以|怎么办|请问|想问|什么|怎么|多少|如何|为什么|为啥|啥"
 )
 _SELF = re.compile(r"^(?:我|本人|请问)(?![:：])")
+#: a story told by the one it happened to (「有人私信我 说…让我加他」「对方让我加QQ」): a sender speaks to
+#: 「您」 and 「你」, the person retelling it is the 「我」 others asked, messaged or pressed
+_RETOLD = re.compile(
+    r"(?:对方|他|她|有人|客服|专员|人家|那人|那个|骗子)[^，。,\n]{0,14}(?:让|叫|要|催|骗|私信|加了?|发给)我"
+    r"|我(?:准备|该不该|要不要)"
+)
 
 
 def received_score(text: str, *, normalised: bool = False) -> int:
-    """The weight of the received-message marks in ``text``, less 2 when it reads as a question
-    (``normalised``: ``text`` is Simplified and half-width already)."""
+    """The weight of the received-message marks in ``text``, less 2 when it reads as a question or as a
+    story retold by the one it happened to (``normalised``: ``text`` is Simplified and half-width already)."""
     stripped = text.strip()
+    plain = stripped if normalised else normalise(stripped)
     score = sum(weight for pattern, weight in MARKS if pattern.search(stripped))
-    if not _TRANSCRIPT.search(stripped) and (_QUESTION.search(stripped) or _SELF.search(stripped)):
+    asked = _QUESTION.search(stripped) or _SELF.search(stripped) or _RETOLD.search(plain)
+    if not _TRANSCRIPT.search(stripped) and asked:
         score -= 2
-    if find_signs(stripped if normalised else normalise(stripped)):
+    if find_signs(plain):
         score += 2  # the very signs a check looks for: a retold story still reads as a question (-2)
     if len(stripped) >= 80:
         score += 1  # a long text without a question's marks is more likely pasted than typed

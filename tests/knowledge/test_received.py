@@ -50,6 +50,9 @@ def test_typed_questions_are_not_taken_for_received_messages(folder: Path, patte
         "有人加我微信说不看征信包下款，可信吗？",
         "微粒贷利息多少",
         "【微粒贷】是什么意思",
+        # told without a question mark, by the one it happened to (「…私信我」「…让我加他」)
+        "有人在抖音私信我 说可以低息借5万 现在让我加他的企业微信",
+        "那個專員叫我加QQ 說在QQ上才能辦",
     ],
 )
 def test_a_story_retold_as_a_question_is_a_question(question: str) -> None:
