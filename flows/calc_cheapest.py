@@ -8,6 +8,8 @@ sources. The full comparison table is behind a button.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flows.buttons import CalcNew, CalcProduct, CompareFull
 from flows.calc_ask import error_reply, line_citations, term_text
 from flows.formatting import pct, yuan, yuan_short
@@ -72,9 +74,9 @@ def cheapest_reply(kb: KnowledgeBase, request: CalcRequest) -> Reply:
     sources = list(dict.fromkeys(s for c in ranking.ranked for s in c.sources))
     lines.append(esc(cite(kb, sources)))
     lines.append(
-        _("<i>仅为估算：实际利率因人而异，以申请页面和合同为准；真实年化与24%、36%比（{lines}）。</i>").format(
-            lines=line_citations(kb)
-        )
+        _(
+            "<i>仅为估算：实际利率因人而异，以申请页面和合同为准；真实年化与24%、36%比（{lines}）。</i>"
+        ).format(lines=line_citations(kb))
     )
     buttons = []
     if ranking.ranked:
@@ -118,12 +120,19 @@ def _conclusion(kb: KnowledgeBase, ranking: Ranking) -> str:
         )
     highs = [c for c in ranking.ranked if c.high is not None]
     by_high = min(highs, key=lambda c: c.high or 0.0) if highs else first
+
+    def tied(costs: list[ProductCost], price: float | None, of: Callable[[ProductCost], float | None]) -> str:
+        # 「微粒贷、小米贷款最便宜」: every product at the best price, not the first one ranked alone
+        return _("、").join(esc(short_name(kb, c.product)) for c in costs if of(c) == price)
+
     return _(
         "⚠️ 区间重叠，说不准谁更便宜；按文章的最低价，{low_product}最便宜（{low}），"
         "按最高价，{high_product}最便宜（{high}）。实际以你拿到的报价为准。"
     ).format(
-        low_product=esc(short_name(kb, first.product)),
+        low_product=tied(ranking.ranked, first.low, lambda c: c.low),
         low=yuan(first.low),
-        high_product=esc(short_name(kb, by_high.product)),
+        high_product=tied(highs, by_high.high, lambda c: c.high)
+        if highs
+        else esc(short_name(kb, first.product)),
         high=yuan(by_high.high or 0.0),
     )

@@ -107,7 +107,8 @@ def calc_reply(
         mentions: the products the reader found in the folded ``text`` (see
             :func:`knowledge.calc_parse.parse`); without them ``text`` is read from scratch.
         in_view: the product of the answer the person is looking at: a new loan that names no product
-            and no rate is priced by its rates.
+            and no rate is priced by its rates; products compared side by side (comma-separated): it is
+            priced by each of them, ranked.
 
     Returns:
         The reply and the request so far, to store and pass back next turn.
@@ -134,7 +135,11 @@ def calc_reply(
         return _respond(kb, request), request.to_dict()
     request = parse(text, kb, mentions=mentions)
     unpriced = request.product is None and request.stated_price() is None and not request.quoted()
-    if in_view in kb.products and unpriced and request.intent != "cheapest" and request.has_numbers():
+    compared = [p for p in (in_view or "").split(",") if p in kb.products]
+    if len(compared) >= 2 and unpriced and request.amount is not None and request.intent == "cost":
+        # 「那借3万呢 分12期」 after 小米贷款 and 微粒贷 side by side: the sum priced for both, ranked
+        request = replace(request, intent="cheapest", products=",".join(compared), product=None)
+    elif in_view in kb.products and unpriced and request.intent != "cheapest" and request.has_numbers():
         request = replace(request, product=in_view, products=in_view)
     if not request.has_numbers() and request.intent == "cost":
         hint = _("没看懂要算什么。请写出金额、期限和利率，例如「借1万分12期，日利率0.05%」。")

@@ -171,7 +171,10 @@ class RouteHandlers(EngineBase):
         that product's rates."""
         session = ctx.session
         mentions = ctx.reading.mentions if text == ctx.reading.text else []
-        return self._calc(session, (text, mentions, _priced_by(session)))
+        compared = session.flow == "compare" and len(session.compare) >= 2
+        return self._calc(
+            session, (text, mentions, ",".join(session.compare) if compared else _priced_by(session))
+        )
 
     def on_overdue_now(self, ctx: TurnContext, days: int) -> Reply:
         """「我已经逾期三天了」: pay it back soon, what those days cost per 1万 under each product's rule

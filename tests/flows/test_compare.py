@@ -196,3 +196,15 @@ def test_asked_which_to_choose_after_a_comparison_the_advisor_explains_how_and_d
     chat.say("那我到底该选哪个？")
     assert "不替你定" in chat.text and "资格自测" in chat.text and "24%" in chat.text
     assert "暂时答不了" not in chat.text and chat.session.compare == ["xiaomi", "weilidai"]
+
+
+def test_a_loan_asked_after_a_comparison_is_priced_by_each_product_compared(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("小米贷款跟微粒贷哪个划算")
+    chat.say("那借3万呢 分12期")  # no rate, no product: the two in view, ranked
+    assert chat.session.flow == "calc" and "利率或费率是多少" not in chat.text
+    assert "小米贷款" in chat.text and "微粒贷" in chat.text and "3万" in chat.text
+    # both start at the same daily rate in the articles: the lowest price is theirs together
+    assert "微粒贷、小米贷款最便宜" in chat.text or "小米贷款、微粒贷最便宜" in chat.text
+    chat.say("换成24期呢")
+    assert "24期" in chat.text and "利率或费率是多少" not in chat.text
