@@ -180,6 +180,8 @@ class Controls(RouteHandlers):
             if session.flow == "calc":
                 return self._calc(session, None)
             return self._home(session)
+        if word == "forget":  # 「删除我的数据」 asks what /forget does
+            return self._cmd_forget(session, "")
         if word == "skip":
             if session.flow == "check" and session.state == "asking":
                 return self._fire(eligibility.MACHINE, "skip", session)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-GlobalWord = Literal["back", "skip", "cancel", "restart", "menu", "help"]
+GlobalWord = Literal["back", "skip", "cancel", "restart", "menu", "help", "forget"]
 
 #: word → action. Traditional forms are folded to Simplified before the lookup.
 WORDS: dict[str, GlobalWord] = {
@@ -35,6 +35,26 @@ WORDS: dict[str, GlobalWord] = {
     **dict.fromkeys(["重新开始", "重来", "从头开始", "重新来", "restart"], "restart"),
     **dict.fromkeys(["菜单", "主菜单", "首页", "menu", "home"], "menu"),
     **dict.fromkeys(["帮助", "help", "?", "？", "怎么用", "使用说明"], "help"),
+    # what /forget does, asked in words: the whole message only (「怎么删除逾期记录」 is an FAQ question)
+    **dict.fromkeys(
+        [
+            "删除我的数据",
+            "删除我的记录",
+            "删除我的信息",
+            "删掉我的数据",
+            "删掉我的记录",
+            "删掉我的信息",
+            "清除我的数据",
+            "清除我的记录",
+            "清空我的记录",
+            "删除聊天记录",
+            "删除记录",
+            "删除数据",
+            "forget me",
+            "delete my data",
+        ],
+        "forget",
+    ),
 }
 
 _TRAILING = re.compile(r"[\s。.!！~～…]+$")

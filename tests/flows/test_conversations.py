@@ -330,6 +330,16 @@ def test_forget_resets_the_session_and_tells_the_transport(engine: Engine) -> No
     assert chat.session.check.answers == {} and chat.session.flow == "menu"
 
 
+def test_asking_in_words_to_delete_one_s_data_does_what_forget_does(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("我28 在厂里上班 一个月四千多")
+    assert chat.session.profile
+    reply = chat.say("删除我的数据")
+    assert reply.forget is True and not chat.session.profile and "已删除" in chat.text
+    chat.say("怎么删除逾期记录")  # a question about a credit record, not about this chat's
+    assert "已删除" not in chat.text
+
+
 def test_privacy_and_help(engine: Engine) -> None:
     chat = Chat(engine)
     chat.say("/privacy")
