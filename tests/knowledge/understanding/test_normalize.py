@@ -53,6 +53,7 @@ def test_replacer_leaves_a_canonical_form_alone_when_a_variant_is_its_prefix() -
         ("有冇手續費㗎", "有没有手续费"),
         ("咁WE2000到底系乜嘢", "那we2000到底是什么"),
         ("利息咁贵", "利息这么贵"),
+        ("俺逾期了 晓得了", "我逾期了知道了"),  # northern forms with one Mandarin reading
     ],
 )
 def test_cantonese_written_forms_read_as_the_mandarin_the_paraphrases_use(
