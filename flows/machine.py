@@ -2,19 +2,27 @@
 
 Each flow (menu, FAQ, self-check, calculator) declares its states and transitions as a plain table,
 checked here by a strict pydantic model, so a typo in a trigger or callback name fails at import. One
-``transitions`` machine is built per flow and shared by every chat: for each turn a short-lived
-:class:`FlowTurn` (the session plus the reply being built) is attached, the trigger fires, and the
-model is detached again. Nothing per user outlives the turn except the :class:`~flows.session.Session`.
+machine is built per flow and shared by every chat: for each turn a short-lived :class:`FlowTurn` (the
+session plus the reply being built) is driven through it. Nothing per user outlives the turn except the
+:class:`~flows.session.Session`.
+
+The machine runs a flow's rows as the ``transitions`` library does (tests/flows/test_machine.py plays every
+trigger in every state of every table through both and compares what was called): the rows of a trigger
+for the current state are tried in table order; a row runs its ``prepare`` callbacks, then its
+``conditions`` (each must return ``True``) and ``unless`` (each ``False``); the first row whose checks
+pass runs ``before``, moves to ``dest`` and runs ``after``. A trigger with no row for the state does not
+fire (``transitions`` raises ``MachineError``, which was caught here); one no row names is an error. The
+rows are compiled once into a dict: attaching each turn to a ``transitions`` machine (``add_model``, the
+trigger, ``remove_model``) cost about a quarter of a self-check turn. ``transitions`` still draws the
+diagrams (flows/diagrams.py).
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from transitions import Machine, MachineError
 
 from flows.reply import Reply
 from flows.session import Session
@@ -104,6 +112,24 @@ class FlowTurn:
     state: str = ""
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One row compiled for one source state: its callbacks and checks by name, in the order they run."""
+
+    dest: str
+    prepare: tuple[str, ...]
+    #: (condition name, the result it must return): ``conditions`` want ``True``, then ``unless`` ``False``
+    checks: tuple[tuple[str, bool], ...]
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+
+def _call(turn: FlowTurn, name: str) -> Any:
+    """Call the callback ``name`` of ``turn``; an attribute that is not callable (a property) is read."""
+    found = getattr(turn, name)
+    return found() if callable(found) else found
+
+
 class FlowMachine:
     """One shared machine for a flow table, driving a :class:`FlowTurn` subclass."""
 
@@ -115,9 +141,38 @@ class FlowMachine:
             raise TypeError(f"{table.name}: {turn_class.__name__} lacks {missing}")
         self.table = table
         self.turn_class = turn_class
-        self._machine = Machine(model=None, **table.machine_kwargs())
-        # add_model/remove_model change the machine's model list; a lock keeps threaded callers safe
-        self._lock = threading.RLock()
+        #: trigger -> source state -> its rows in table order (immutable once built: shared by threads)
+        self._steps: dict[str, dict[str, list[_Step]]] = {}
+        for row in table.transitions:
+            step = _Step(
+                dest=row.dest,
+                prepare=tuple(row.prepare),
+                checks=(*((c, True) for c in row.conditions), *((u, False) for u in row.unless)),
+                before=tuple(row.before),
+                after=tuple(row.after),
+            )
+            by_source = self._steps.setdefault(row.trigger, {})
+            for source in row.sources(table.states):
+                by_source.setdefault(source, []).append(step)
+
+    def _run(self, turn: FlowTurn, trigger: str) -> bool:
+        """Fire ``trigger`` on ``turn`` from ``turn.state``, as a ``transitions`` machine would."""
+        by_source = self._steps.get(trigger)
+        if by_source is None:
+            raise AttributeError(f"Do not know event named '{trigger}'.")
+        for step in by_source.get(turn.state, ()):
+            for name in step.prepare:
+                _call(turn, name)
+            # ``==`` as transitions compares: a condition returning 1 passes, one returning "yes" does not
+            if not all(_call(turn, name) == wanted for name, wanted in step.checks):
+                continue
+            for name in step.before:
+                _call(turn, name)
+            turn.state = step.dest
+            for name in step.after:
+                _call(turn, name)
+            return True
+        return False
 
     def fire(self, turn: FlowTurn, trigger: str) -> bool:
         """Fire ``trigger`` on ``turn`` from the session's current state; True if a transition ran.
@@ -125,15 +180,8 @@ class FlowMachine:
         When it ran, the session's ``flow`` and ``state`` are updated to where the machine ended up;
         otherwise the session is left as it was.
         """
-        state = turn.session.state if turn.session.state in self.table.states else self.table.initial
-        with self._lock:
-            self._machine.add_model(turn, initial=state)
-            try:
-                fired = bool(turn.trigger(trigger))  # type: ignore[attr-defined]
-            except MachineError:
-                fired = False
-            finally:
-                self._machine.remove_model(turn)
+        turn.state = turn.session.state if turn.session.state in self.table.states else self.table.initial
+        fired = self._run(turn, trigger)
         if fired:
             turn.session.flow = self.table.name
             turn.session.state = turn.state
