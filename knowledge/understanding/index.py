@@ -131,6 +131,7 @@ class OverlapIndex:
         #: weight of a unit never seen in the knowledge base: as rare as the rarest known one
         self.unknown_weight = float(arrays["unknown"][0])
         self.entries = list(entries)
+        self._units_of: dict[tuple[int, ...], frozenset[str]] = {}
 
     @classmethod
     def build(
@@ -197,6 +198,17 @@ class OverlapIndex:
     def arrays(self) -> dict[str, Any]:
         """The arrays the index is made of, by name (to save it)."""
         return dict(self._arrays)
+
+    def units_of(self, columns: Iterable[int]) -> frozenset[str]:
+        """Every unit the texts of the entries in ``columns`` hold (worked out once per set of columns): a
+        question holding none of them gives those entries no coverage, so they are no candidates."""
+        key = tuple(sorted(set(columns)))
+        found = self._units_of.get(key)
+        if found is None:
+            postings = np.flatnonzero(np.isin(self._entry_ids, key))
+            rows = np.unique(np.searchsorted(self._entry_ptr, postings, side="right") - 1)
+            found = self._units_of[key] = frozenset(self.units[rows].tolist())
+        return found
 
     def weight(self, unit: str) -> float:
         """The IDF weight of ``unit`` (the unknown weight when the knowledge base never uses it)."""
