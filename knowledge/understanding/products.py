@@ -127,20 +127,20 @@ class SoundAlikes:
             for syllable in syllables:
                 node = node.setdefault(syllable, {})
             node.setdefault("", product)
-        starters = sorted(c for c, readings in self.readings.items() if any(r in trie for r in readings))
-        self._starters = re.compile("[" + "".join(re.escape(c) for c in starters) + "]") if starters else None
+        self._starters = frozenset(
+            c for c, readings in self.readings.items() if any(r in trie for r in readings)
+        )
         return trie
 
     def find(self, text: str, taken: list[Mention]) -> list[Mention]:
         """Mentions by sound in ``text`` that do not overlap ``taken`` (the exact mentions)."""
         found: list[Mention] = []
-        if self._starters is None:
-            return found
+        starters = self._starters
         i = 0  # where the next mention may start: after the last one found
         # a character none of whose readings starts an alias starts no mention (:meth:`_longest` would
         # find none there), so only the others are tried, left to right
-        for start in (m.start() for m in self._starters.finditer(text)):
-            if start < i or _inside(start, taken):
+        for start, char in enumerate(text):
+            if char not in starters or start < i or _inside(start, taken):
                 continue
             hit = self._longest(text, start, self._trie)
             if hit is None:
