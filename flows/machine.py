@@ -13,7 +13,7 @@ for the current state are tried in table order; a row runs its ``prepare`` callb
 pass runs ``before``, moves to ``dest`` and runs ``after``. A trigger with no row for the state does not
 fire (``transitions`` raises ``MachineError``, which was caught here); one no row names is an error. The
 rows are compiled once into a dict: attaching each turn to a ``transitions`` machine (``add_model``, the
-trigger, ``remove_model``) cost about a quarter of a self-check turn. ``transitions`` still draws the
+trigger, ``remove_model``) cost about a seventh of a self-check turn. ``transitions`` still draws the
 diagrams (flows/diagrams.py).
 """
 
