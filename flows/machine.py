@@ -119,6 +119,18 @@ class FlowMachine:
         # nothing per chat and threaded callers share it safely
         self._machine = Machine(model=None, **table.machine_kwargs())
 
+    def _run(self, turn: Any, trigger: str) -> bool:
+        """Fire ``trigger`` on ``turn`` from ``turn.state``: the machine's event runs on the turn as its
+        model without attaching it (add_model/remove_model build and tear down every trigger method and
+        state callback for the turn, a quarter of a self-check turn's CPU)."""
+        event = self._machine.events.get(trigger)
+        if event is None:
+            raise AttributeError(f"Do not know event named '{trigger}'.")
+        try:
+            return bool(event.trigger(turn))
+        except MachineError:
+            return False
+
     def fire(self, turn: FlowTurn, trigger: str) -> bool:
         """Fire ``trigger`` on ``turn`` from the session's current state; True if a transition ran.
 
@@ -126,15 +138,7 @@ class FlowMachine:
         otherwise the session is left as it was.
         """
         turn.state = turn.session.state if turn.session.state in self.table.states else self.table.initial
-        # the machine's event runs on the turn as its model without attaching it (add_model/remove_model
-        # build and tear down every trigger method and state callback for the turn: a quarter of a turn)
-        event = self._machine.events.get(trigger)
-        if event is None:
-            raise AttributeError(f"Do not know event named '{trigger}'.")
-        try:
-            fired = bool(event.trigger(turn))
-        except MachineError:
-            fired = False
+        fired = self._run(turn, trigger)
         if fired:
             turn.session.flow = self.table.name
             turn.session.state = turn.state

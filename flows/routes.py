@@ -87,6 +87,10 @@ class TurnContext:
         want = self.reading.want
         return self.engine.kb.entries[want].action if want in self.engine.kb.entries else None
 
+    def wants_to(self, action: str) -> bool:
+        """``want() == action``, the want matcher asked only when a want with ``action`` could come of it."""
+        return self.reading.wants_to(action)
+
 
 Recogniser = Callable[[TurnContext], Any]
 #: every recogniser, by the name routes use
@@ -164,12 +168,12 @@ def _quits(ctx: TurnContext) -> str | None:
 
 @recogniser("despair")
 def _despair(ctx: TurnContext) -> bool | None:
-    return True if ctx.want() == "crisis" else None
+    return True if ctx.wants_to("crisis") else None
 
 
 @recogniser("scammed")
 def _scammed(ctx: TurnContext) -> bool | None:
-    return True if ctx.want() == "scammed" else None
+    return True if ctx.wants_to("scammed") else None
 
 
 @recogniser("received_message")

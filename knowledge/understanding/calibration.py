@@ -20,6 +20,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -85,12 +86,19 @@ class LogisticModel:
     means: dict[str, float] = field(default_factory=dict)
     scales: dict[str, float] = field(default_factory=dict)
 
+    @cached_property
+    def _terms(self) -> list[tuple[str, float, float, float]]:
+        """(name, weight, mean, scale) per signal, looked up once (each question used to look them up)."""
+        return [
+            (name, weight, self.means.get(name, 0.0), self.scales.get(name, 1.0) or 1.0)
+            for name, weight in self.weights.items()
+        ]
+
     def probability(self, signals: Mapping[str, float]) -> float:
         """The modelled probability for one question's ``signals`` (missing signals count as 0)."""
         z = self.bias
-        for name, weight in self.weights.items():
-            x = signals.get(name, 0.0)
-            z += weight * (x - self.means.get(name, 0.0)) / (self.scales.get(name, 1.0) or 1.0)
+        for name, weight, mean, scale in self._terms:
+            z += weight * (signals.get(name, 0.0) - mean) / scale
         if z < -30:
             return 0.0
         if z > 30:

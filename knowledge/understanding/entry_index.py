@@ -14,6 +14,7 @@ start-up instead (with a log line) and saves it for the next process.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import logging
@@ -189,13 +190,22 @@ def index_key(fingerprint: str, files: Iterable[Path]) -> str:
         data = path.read_bytes() if path.exists() else b""
         digest.update(f"{path.name}\0{len(data)}\0".encode())
         digest.update(data)
+    digest.update(_library_versions().encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _library_versions() -> str:
+    """``name=version`` of each of :data:`LIBRARIES`, looked up once per process (each look-up walks the
+    installed packages: a few milliseconds, and both views' keys need them)."""
+    parts = []
     for library in LIBRARIES:
         try:
             version = importlib.metadata.version(library)
         except importlib.metadata.PackageNotFoundError:
             version = "-"
-        digest.update(f"{library}={version}\0".encode())
-    return digest.hexdigest()
+        parts.append(f"{library}={version}\0")
+    return "".join(parts)
 
 
 def index_folder(data_dir: Path, view: str, key: str) -> Path:

@@ -25,7 +25,7 @@ read (:mod:`.signals`), one function each. This module ranks and decides.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -545,6 +545,21 @@ class LexicalMatcher:
             ranking.confidence = self.calibration.probability(ranking.signals)
             ranking.in_scope = self.calibration.in_scope(ranking.signals)
         return ranking
+
+    def may_answer_with(self, analysis: Analysis, entry_ids: Iterable[str]) -> bool:
+        """Whether :meth:`ask` with no previous answer could answer ``analysis`` with one of ``entry_ids``;
+        ``False`` only when it surely cannot, decided without ranking: the analysis names no product (a
+        product can change what is ranked) and shares no word and no bigram with those entries' texts, so
+        that they have no coverage and are no candidates (an answer is always the first candidate)."""
+        if analysis.products:
+            return True
+        columns = [self._column[e] for e in entry_ids if e in self._column]
+        if not columns:
+            return False
+        return not (
+            self.word_index.units_of(columns).isdisjoint(analysis.words)
+            and self.char_index.units_of(columns).isdisjoint(analysis.bigrams)
+        )
 
     def unexplained(self, analysis: Analysis, entry_id: str) -> bool:
         """The question is out of domain, or names foreign subjects none of which ``entry_id`` speaks of

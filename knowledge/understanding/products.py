@@ -116,29 +116,40 @@ class SoundAlikes:
         return sounds
 
     def _make_trie(self) -> dict[str, Any]:
-        """The syllable sequences as a trie; the key ``""`` of a node holds the product of a whole alias."""
+        """The syllable sequences as a trie; the key ``""`` of a node holds the product of a whole alias.
+
+        Also notes the characters one of whose readings starts an alias: only at those can a mention by
+        sound start (most characters of a message start none, and looking each one up cost a tenth of
+        reading a message)."""
         trie: dict[str, Any] = {}
         for syllables, product in self.by_syllables.items():
             node = trie
             for syllable in syllables:
                 node = node.setdefault(syllable, {})
             node.setdefault("", product)
+        self._starters = frozenset(
+            c for c, readings in self.readings.items() if any(r in trie for r in readings)
+        )
         return trie
 
     def find(self, text: str, taken: list[Mention]) -> list[Mention]:
         """Mentions by sound in ``text`` that do not overlap ``taken`` (the exact mentions)."""
         found: list[Mention] = []
-        i = 0
-        while i < len(text):
-            hit = None if _inside(i, taken) else self._longest(text, i, self._trie)
+        starters = self._starters
+        i = 0  # where the next mention may start: after the last one found
+        # a character none of whose readings starts an alias starts no mention (:meth:`_longest` would
+        # find none there), so only the others are tried, left to right
+        for start, char in enumerate(text):
+            if char not in starters or start < i or _inside(start, taken):
+                continue
+            hit = self._longest(text, start, self._trie)
             if hit is None:
-                i += 1
                 continue
             product, length = hit
-            span = Mention(product, i, i + length)
+            span = Mention(product, start, start + length)
             if not any(_overlaps(span, m) for m in taken):
                 found.append(span)
-            i += length
+            i = start + length
         return found
 
     def _longest(self, text: str, start: int, node: dict[str, Any]) -> tuple[str, int] | None:

@@ -130,12 +130,13 @@ def facts_in(folded: str) -> Facts:
             continue
         following = clauses[index + 1] if index + 1 < len(clauses) else ""
         for key, reader in _READERS:
-            bare = (
-                _AGE_UNIT.search(clause) is None
+            if (
+                key == "age"
+                and (len(clauses) == 1 or (english and _EN_UNIT.match(following)))
+                and _AGE_UNIT.search(clause) is None
                 and "我" not in clause
                 and age_from_birth_year(clause) is None
-            )
-            if key == "age" and bare and (len(clauses) == 1 or (english and _EN_UNIT.match(following))):
+            ):
                 # a bare 「30」 alone is an answer to whatever was asked, not an age; and in English the
                 # clauses are words: 「24 percent」「12 months」 are no ages (「29, no overdue」 is one)
                 continue

@@ -169,6 +169,10 @@ class Reading:
             self._want.append(self._reader.want_of(self))
         return self._want[0]
 
+    def wants_to(self, action: str) -> bool:
+        """Whether :attr:`want` has ``action`` (``crisis`` …), the want matcher asked only when it could."""
+        return self._reader.wants_to(self, action)
+
     @property
     def guessed_want(self) -> str | None:
         """The want the classifier reads in a message the want matcher is not sure of (or ``None``): a
@@ -373,6 +377,7 @@ class Reader:
         ]
         #: the wants' own paraphrases, word for word (:meth:`_declared_wants`)
         self.declared = self._declared_wants()
+        self._with_action: dict[str, list[str]] = {}
 
     def _declared_wants(self) -> dict[str, str]:
         """The wants' own paraphrases, as the want matcher reads them with the products taken out, each
@@ -440,13 +445,9 @@ class Reader:
 
     def want_of(self, reading: Reading) -> str | None:
         """The want a reading expresses (see :attr:`Reading.want`)."""
-        if reading.marked:
-            return reading.marked[0]
-        if not reading.has_words:
-            return "act.identifier" if reading.identifiers else None  # 「5000」 is an answer, not a want
-        declared = self.declared_want(reading)
-        if declared is not None and (declared != "act.identifier" or reading.identifiers):
-            return declared
+        settled, want = self._want_unranked(reading)
+        if settled:
+            return want
         match = self.wants.ask(reading.raw, analysis=reading.want_analysis)
         readings = [(reading.text, reading.want_analysis, match)]
         rest = _plain_want(reading.text)
@@ -476,6 +477,32 @@ class Reader:
         if guess is None or guess[1] < _AGREED_CLASSIFIER or guess[0] == "act.identifier":
             return None
         return guess[0] if self._both_read(text, analysis, guess[0]) else None
+
+    def _want_unranked(self, reading: Reading) -> tuple[bool, str | None]:
+        """(True, the want) when :meth:`want_of` decides without the want matcher, else (False, None)."""
+        if reading.marked:
+            return True, reading.marked[0]
+        if not reading.has_words:  # 「5000」 is an answer, not a want
+            return True, "act.identifier" if reading.identifiers else None
+        declared = self.declared_want(reading)
+        if declared is not None and (declared != "act.identifier" or reading.identifiers):
+            return True, declared
+        return False, None
+
+    def wants_to(self, reading: Reading, action: str) -> bool:
+        """Whether the want of ``reading`` has ``action`` (``crisis``, ``scammed`` …): the same as asking
+        :attr:`Reading.want`, but the want matcher ranks every want only when a want with that action could
+        come out of it. The first routes ask this of every message, and a self-check answer such as
+        「月薪八千」 shares no word with despair: its ranking was a third of such a turn."""
+        entries = self._with_action.get(action)
+        if entries is None:
+            entries = [e.id for e in self.kb.entries.values() if e.action == action]
+            self._with_action[action] = entries
+        if not reading._want and "act.identifier" not in entries:
+            settled, _want = self._want_unranked(reading)
+            if not settled and not self.wants.may_answer_with(reading.want_analysis, entries):
+                return False
+        return reading.want in entries
 
     def guessed_want_of(self, reading: Reading) -> str | None:
         """The classifier's want for a reading (see :attr:`Reading.guessed_want`)."""
