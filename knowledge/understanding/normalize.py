@@ -47,7 +47,7 @@ _CANTONESE: tuple[tuple[str, str], ...] = (
     (r"(?<=[他她我你人 ,，])话(?=我|你|他|她|要|会|系|是)", "说"),  # 「佢话我…」: says
     (r"返工", "上班"), (r"(?<=[0-9一二两三四五六七八九十百千万])蚊", "元"), (r"㗎|嘎|喎|啫|囉", ""),
 )  # fmt: skip
-#: northern and south-western forms typed in chat that have one Mandarin reading: 「俺逾期了」「晓得了」「木有」
+#: northern and south-western forms typed in chat, each with one Mandarin reading: 「俺」「晓得了」「木有」
 _DIALECT = ((r"俺们?", "我"), (r"晓得", "知道"), (r"木有", "没有"))
 _CANTONESE_PATTERNS = tuple((re.compile(p), r) for p, r in (*_CANTONESE, *_DIALECT))
 _CANTONESE_CHARS = re.compile(r"[话返蚊晒系唔咩点边几而冇佢哋嘅啲咗喺睇揾搵俾畀攞嚟嘢啱咁㗎嘎喎啫囉乜俺晓木]")
