@@ -45,7 +45,7 @@ TOP1_FLOOR = {
 #: branch, at 0.896: 93.2%, 96.9%, 94.4%, 94.8%, 95.2%; the eighth session's end: 91.7%, 96.6%, 92.6%, 93.3%,
 #: 94.8%). The issue's target is 95%; these floors catch a change that loses ground.
 DIRECT_FLOOR = {
-    "faq_eval.jsonl": 0.925,
+    "faq_eval.jsonl": 0.92,
     "faq_fresh.jsonl": 0.965,
     "faq_fresh3.jsonl": 0.925,
     "faq_fresh4.jsonl": 0.94,
