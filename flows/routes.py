@@ -361,7 +361,7 @@ def _cheapest(ctx: TurnContext) -> str | None:
 #: asking whether one qualifies: 「能批吗」「够格吗」「能申请下来吗」, as said after one's situation
 _QUALIFY = re.compile(
     r"能批|批得下|批下来|能过|过得了|能通过|能不能过|够格|够条件|够不够|符合|有戏|有没有戏|能申请|可以申请|能开通|"
-    r"能借到|借得到|能借吗|可以借吗|能不能借|能借不|有资格|给批|让借"
+    r"能借到|借得到|能借吗|可以借吗|能不能借|能借不|有资格|给批|让借|能开不|能开吗|开得了|能不能开|能办不|能办吗"
 )
 #: 「有什么能借的」「我能借哪个」: asks which products would take them, so every product is checked (a product
 #: named in a fact, 「微粒贷入口没有」, is not the one asked about)

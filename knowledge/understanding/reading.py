@@ -201,12 +201,19 @@ class Reading:
 
             # 「ok 我试试中文 微粒贷利息多少」「那能借多少」: the words before the question (or the 「那」
             # that opens a follow-up) keep the whole from matching; the question alone may be answered
+            in_message = set(self.products)
+
             def alone(part: str) -> FaqMatch:
+                analysis = matcher.analyse_folded(part)
+                if len(in_message) == 1 and not analysis.products:
+                    # 「那微粒贷呢 上征信吗」: the clause asks about the product the message names
+                    product = self._reader.kb.product_name(next(iter(in_message))).lower()
+                    analysis = matcher.analyse_folded(product + part)
                 return matcher.ask(
                     self.raw,
                     previous_entry=previous_entry,
                     previous_product=previous_product,
-                    analysis=matcher.analyse_folded(part),
+                    analysis=analysis,
                 )
 
             for part in (self._last_clause(), self._without_opener()):

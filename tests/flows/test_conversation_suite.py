@@ -7,12 +7,11 @@ from flows.engine import Engine
 from tests.conversations.suite import HERE, HOLDOUT, conversations, score
 
 #: judged turns failing (``python -m tests.conversations``): the worked-on part, with the eighth session's
-#: held-out 117–132 in it since the ninth, as measured in the ninth session (16 of 797)
+#: held-out 117–132 in it since the ninth, as measured at the ninth session's end (16 of 802)
 DEV_FAILURES_AT_MOST = 16
-#: the held-out part (138–153, written at the start of the ninth session, scored once at its end): a bound
-#: no held-out part has come near (13–18% of about 120 judged turns failed when each was scored), until the
-#: figure it was scored with replaces it
-HOLDOUT_FAILURES_AT_MOST = 30
+#: the held-out part (138–153, written at the start of the ninth session by a contributor who never ran the
+#: advisor on them), scored once at its end (``--holdout`` at 8402835: 11 of 116 judged turns failed)
+HOLDOUT_FAILURES_AT_MOST = 11
 
 
 def test_the_suite_has_forty_conversations_of_five_to_fifteen_turns() -> None:
