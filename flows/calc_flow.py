@@ -118,6 +118,8 @@ def _asks_about_a_rate(ctx: TurnContext, request: CalcRequest) -> bool:
 def _calc_request(ctx: TurnContext) -> str | None:
     """Something a calculation can use: figures, a product to price it by, or a change to the last one."""
     reading = ctx.reading
+    if reading.english:
+        return None  # 「if i borrow 5000 for 12 months…」: the English route words it for the calculator
     request = reading.loan
     figures = any(
         value is not None

@@ -532,7 +532,14 @@ def _asks_mid_check(ctx: TurnContext) -> str | None:
     text = ctx.reading.text.replace(" ", "")
     if _WHICH_FIRST.search(text):
         return "which_first"
-    return "what_now" if WHAT_NOW.fullmatch(text) else None
+    return "what_now" if WHAT_NOW.fullmatch(text) or _VERDICT_NOW.fullmatch(text) else None
+
+
+#: 「所以到底行不行啊」「那结果呢」 before the check is over: the verdict asked for now
+_VERDICT_NOW = re.compile(
+    r"(?:那|所以|那我|我)?(?:到底|究竟)?(?:行不行|能不能借|能不能批|能不能过|能借不|结果呢|结论呢|咋样|怎么样)"
+    r"[呀啊呢哇吧嘛]*"
+)
 
 
 @recogniser("names_products")

@@ -26,7 +26,7 @@ from knowledge.eligibility import checkable_products
 from knowledge.inspection import inspect_message
 from knowledge.models import AttributeKey
 from knowledge.understanding.api import FaqMatch
-from knowledge.understanding.english_facts import english_loan
+from knowledge.understanding.english_facts import english_calc_follow_up, english_loan
 
 
 class RouteHandlers(EngineBase):
@@ -125,11 +125,13 @@ class RouteHandlers(EngineBase):
         if ctx.reading.facts and ctx.session.english_introduced:  # 「I am 31」: kept, and the check offered
             return self.on_offer_check(ctx, dict(ctx.reading.facts))
         loan = english_loan(ctx.reading.text)
-        if loan is not None and looks_like_calculation(
-            loan
-        ):  # 「how much interest for 10000 over 12 months」
+        # 「how much interest for 10000 over 12 months」: a new loan to price
+        if loan is not None and looks_like_calculation(loan):
             ctx.session.english_introduced = True
             return self.on_calc_input(ctx, loan)
+        follow_up = english_calc_follow_up(ctx.reading.text) if ctx.session.flow == "calc" else None
+        if follow_up is not None:  # 「and the total interest」 after an English loan: the same loan, asked on
+            return self.on_calc_input(ctx, follow_up)
         topics = self.reader.english_topics(ctx.reading)
         entry = self.reader.english_entry(ctx.reading)
         in_a_scam = ctx.session.concern in SCAM_CONCERNS

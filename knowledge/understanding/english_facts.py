@@ -131,11 +131,30 @@ def english_loan(text: str) -> str | None:
     if not figures or not (term or rate) or not _LOAN_ASKED.search(text):
         return None
     parts = [f"借{figures[0]:g}元"]
+    asks_instalment = re.search(r"monthly payment|per month|each month|a month", text)
     if term is not None:
         unit = _TERM_UNITS[term.group(2)[0]]
-        parts.append(f"分{term.group(1)}期" if unit == "期" else f"{term.group(1)}{unit}")
+        # paid each month over so many months: that many instalments (「分12期」), not one repayment
+        monthly = unit == "个月" and asks_instalment
+        parts.append(f"分{term.group(1)}期" if unit == "期" or monthly else f"{term.group(1)}{unit}")
     if rate is not None:
         parts.append(f"{_RATE_KINDS.get((rate.group(2) or 'y')[0], '年化')}{rate.group(1)}%")
-    asks_instalment = re.search(r"monthly payment|per month|each month|a month", text)
     parts.append("每月还多少" if asks_instalment else "利息多少")
     return " ".join(parts)
+
+
+#: an English follow-up on the loan just priced: 「and the total interest」「what about 24 months」
+_FOLLOW_TERM = re.compile(r"(\d{1,3})\s*(?:months?|mos?|installments?|instalments?)\b")
+
+
+def english_calc_follow_up(text: str) -> str | None:
+    """An English follow-up on the loan just priced, in the calculator's Chinese words (「改成24期」,
+    「总共多少利息」, 「每月还多少」); ``None`` when ``text`` is none of those."""
+    term = _FOLLOW_TERM.search(text)
+    if term is not None and re.search(r"\b(?:what about|how about|instead|change|make it|for)\b", text):
+        return f"改成{term.group(1)}期"
+    if re.search(r"\btotal\b|\binterest\b|\bin all\b|\ball together\b|\baltogether\b", text):
+        return "总共多少利息"
+    if re.search(r"monthly|per month|each month|a month", text):
+        return "每月还多少"
+    return None

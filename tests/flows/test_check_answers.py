@@ -66,3 +66,11 @@ def test_a_figure_inside_a_question_mid_check_is_no_answer_to_another_question(e
     chat.say("他们说先交500保证金就能放款 靠谱不")
     assert "wechat_pay_score" not in chat.session.check.answers
     assert "保证金" in chat.text  # the question is answered: an upfront fee is the classic scam
+
+
+def test_asking_for_the_verdict_before_the_check_is_over_keeps_the_question(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("帮我测测微粒贷")
+    pending = chat.pending
+    chat.say("所以到底行不行啊")
+    assert "暂时答不了" not in chat.text and "答完" in chat.text and chat.pending == pending

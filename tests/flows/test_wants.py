@@ -493,3 +493,7 @@ def test_a_greeting_beside_an_english_question_does_not_swallow_it(engine: Engin
     assert "WeBank" in chat.text and "微众银行" in chat.text  # the gist, then 微粒贷's own answer
     chat.say("how much interest for 10000 over 12 months?")  # a loan to price, in English
     assert chat.session.flow == "calc" and "12" in chat.text
+    chat.say("if i borrow 5000 for 12 months at 20% how much do i pay each month")
+    assert "463.17" in chat.text
+    chat.say("what about 24 months")  # asked on about the same loan
+    assert "254.48" in chat.text

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.understanding.english_facts import english_facts, english_loan, english_yes_no
+from knowledge.understanding.english_facts import (
+    english_calc_follow_up,
+    english_facts,
+    english_loan,
+    english_yes_no,
+)
 from knowledge.understanding.profile import facts_in
 
 
@@ -65,3 +70,18 @@ def test_an_english_loan_to_price_is_put_in_the_words_the_calculator_reads(
     text: str, loan: str | None
 ) -> None:
     assert english_loan(text) == loan
+
+
+@pytest.mark.parametrize(
+    ("text", "follow_up"),
+    [
+        ("and the total interest", "总共多少利息"),
+        ("what about 24 months", "改成24期"),
+        ("how much is that each month", "每月还多少"),
+        ("ok thanks bye", None),
+    ],
+)
+def test_an_english_follow_up_on_the_loan_priced_is_put_in_the_calculator_s_words(
+    text: str, follow_up: str | None
+) -> None:
+    assert english_calc_follow_up(text) == follow_up
