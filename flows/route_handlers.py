@@ -124,6 +124,10 @@ class RouteHandlers(EngineBase):
             return self.on_want(ctx, self.kb.entries[want].action or "")
         if ctx.reading.facts and ctx.session.english_introduced:  # 「I am 31」: kept, and the check offered
             return self.on_offer_check(ctx, dict(ctx.reading.facts))
+        named = [p for p in ctx.reading.products if p in self.kb.products]
+        if len(set(named)) >= 2 and _ENGLISH_COMPARE.search(ctx.reading.text):
+            ctx.session.english_introduced = True  # 「compare weilidai and xiaomi loan」: the side-by-side
+            return self.on_compare(ctx, list(dict.fromkeys(named)))
         loan = english_loan(ctx.reading.text)
         # 「how much interest for 10000 over 12 months」: a new loan to price
         if loan is not None and looks_like_calculation(loan):
@@ -507,6 +511,8 @@ ENGLISH_HELLO = N_(
     "(English: hi! I answer questions about Chinese online loans — Xiaomi, Weilidai, WE2000, WeChat "
     "platforms — from Chinese articles; write in English and I will point you to the answers.)"
 )
+#: 「compare weilidai and xiaomi loan」「which is cheaper, weilidai or we2000」: two products set side by side
+_ENGLISH_COMPARE = re.compile(r"\b(?:compare|comparison|vs|versus|better|cheaper|difference|differ)\b")
 #: 「what should i do now」: in English, asking for the next step (after a scam: what to do now)
 _ENGLISH_WHAT_NOW = re.compile(r"\bwhat (?:should|do|can|shall) i\b|\bwhat now\b|\bwhat next\b|\bnow what\b")
 

@@ -108,7 +108,11 @@ _LOAN_AMOUNT = re.compile(
     + _NUMBER
     + r"\s*(?:rmb|yuan|cny|元|块)?"
 )
-_LOAN_TERM = re.compile(r"(\d{1,3})\s*(months?|mos?|years?|yrs?|days?|weeks?|installments?|instalments?)\b")
+_LOAN_TERM = re.compile(
+    r"(\d{1,3}|an?|one|two|three|six)\s*(months?|mos?|years?|yrs?|days?|weeks?|installments?|instalments?)\b"
+)
+#: a term's count in words (「for a year」「two years」)
+_COUNT_WORDS = {"a": "1", "an": "1", "one": "1", "two": "2", "three": "3", "six": "6"}
 _LOAN_RATE = re.compile(
     r"(\d+(?:\.\d+)?)\s*%\s*(?:a |per |each )?(day|daily|month|monthly|year|yearly|annual|apr)?"
 )
@@ -134,9 +138,10 @@ def english_loan(text: str) -> str | None:
     asks_instalment = re.search(r"monthly payment|per month|each month|a month", text)
     if term is not None:
         unit = _TERM_UNITS[term.group(2)[0]]
+        count = _COUNT_WORDS.get(term.group(1), term.group(1))
         # paid each month over so many months: that many instalments (「分12期」), not one repayment
         monthly = unit == "个月" and asks_instalment
-        parts.append(f"分{term.group(1)}期" if unit == "期" or monthly else f"{term.group(1)}{unit}")
+        parts.append(f"分{count}期" if unit == "期" or monthly else f"{count}{unit}")
     if rate is not None:
         parts.append(f"{_RATE_KINDS.get((rate.group(2) or 'y')[0], '年化')}{rate.group(1)}%")
     parts.append("每月还多少" if asks_instalment else "利息多少")

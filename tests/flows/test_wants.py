@@ -497,3 +497,5 @@ def test_a_greeting_beside_an_english_question_does_not_swallow_it(engine: Engin
     assert "463.17" in chat.text
     chat.say("what about 24 months")  # asked on about the same loan
     assert "254.48" in chat.text
+    chat.say("compare weilidai and xiaomi loan")  # two products side by side, in English
+    assert chat.session.flow == "compare" and set(chat.session.compare) == {"weilidai", "xiaomi"}

@@ -62,6 +62,7 @@ def test_a_reply_that_starts_with_yes_or_no_is_that_answer(text: str, said: bool
             "monthly payment on a loan of 20,000 rmb, 24 installments, 18% apr",
             "借20000元 分24期 年化18% 每月还多少",
         ),
+        ("how much interest if i borrow 10000 for a year", "借10000元 1年 利息多少"),
         ("is weilidai legit", None),
         ("i am 29 and earn 9000 a month", None),  # an income, not a loan
     ],
