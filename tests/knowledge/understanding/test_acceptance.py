@@ -56,11 +56,13 @@ DIRECT_FLOOR = {
 @pytest.fixture(scope="module")
 def reports(matcher: LexicalMatcher, kb: KnowledgeBase) -> dict[str, Report]:
     """Each report set scored once for the whole module, on its unseen questions."""
-    scored = {}
-    for name in REPORT_SETS:
-        items = read_labelled(DATA / name)
-        scored[name] = evaluate_matcher(matcher, items).without(coinciding(items, kb), "unseen")
-    return scored
+    return {name: unseen(matcher, kb, name) for name in REPORT_SETS}
+
+
+def unseen(matcher: LexicalMatcher, kb: KnowledgeBase, name: str) -> Report:
+    """A labelled set of tests/data scored on the questions that coincide with nothing learned from."""
+    items = read_labelled(DATA / name)
+    return evaluate_matcher(matcher, items).without(coinciding(items, kb), "unseen")
 
 
 @pytest.mark.parametrize("name", REPORT_SETS)
@@ -120,8 +122,7 @@ SHORT_WRONG_CEILING = 0.03
 
 @pytest.fixture(scope="module")
 def short(matcher: LexicalMatcher, kb: KnowledgeBase) -> Report:
-    items = read_labelled(DATA / "faq_short.jsonl")
-    return evaluate_matcher(matcher, items).without(coinciding(items, kb), "unseen")
+    return unseen(matcher, kb, "faq_short.jsonl")
 
 
 @pytest.mark.parametrize("figure", sorted(SHORT_FLOOR))
@@ -144,8 +145,7 @@ SHORT3_HALF_FLOOR = {"top1": 0.98, "direct_right": 0.87, "oos_not_answered": 0.9
 
 @pytest.fixture(scope="module")
 def short3_half(matcher: LexicalMatcher, kb: KnowledgeBase) -> Report:
-    items = read_labelled(DATA / "faq_threshold_short3.jsonl")
-    return evaluate_matcher(matcher, items).without(coinciding(items, kb), "unseen")
+    return unseen(matcher, kb, "faq_threshold_short3.jsonl")
 
 
 @pytest.mark.parametrize("figure", sorted(SHORT3_HALF_FLOOR))
@@ -164,8 +164,7 @@ SHORT4_WRONG_CEILING = 0.005
 
 @pytest.fixture(scope="module")
 def short4(matcher: LexicalMatcher, kb: KnowledgeBase) -> Report:
-    items = read_labelled(DATA / "faq_short4.jsonl")
-    return evaluate_matcher(matcher, items).without(coinciding(items, kb), "unseen")
+    return unseen(matcher, kb, "faq_short4.jsonl")
 
 
 @pytest.mark.parametrize("figure", sorted(SHORT4_FLOOR))
