@@ -124,10 +124,10 @@ class RouteHandlers(EngineBase):
             return self.on_want(ctx, self.kb.entries[want].action or "")
         if ctx.reading.facts and ctx.session.english_introduced:  # 「I am 31」: kept, and the check offered
             return self.on_offer_check(ctx, dict(ctx.reading.facts))
-        named = [p for p in ctx.reading.products if p in self.kb.products]
-        if len(set(named)) >= 2 and _ENGLISH_COMPARE.search(ctx.reading.text):
+        named = list(dict.fromkeys(p for p in ctx.reading.products if p in self.kb.products))
+        if len(named) >= 2 and _ENGLISH_COMPARE.search(ctx.reading.text):
             ctx.session.english_introduced = True  # 「compare weilidai and xiaomi loan」: the side-by-side
-            return self.on_compare(ctx, list(dict.fromkeys(named)))
+            return self.on_compare(ctx, named)
         loan = english_loan(ctx.reading.text)
         # 「how much interest for 10000 over 12 months」: a new loan to price
         if loan is not None and looks_like_calculation(loan):
@@ -151,7 +151,6 @@ class RouteHandlers(EngineBase):
             gist = self.kb.entries[entry].english
             if gist:  # after the introduction, before the line that says the answer below is Chinese
                 reply.messages.insert(0 if introduced else 1, Message(text=esc(gist)))
-            named = [p for p in ctx.reading.products if p in self.kb.products]
             reply.extend(render_entry(self.kb, entry, named[0] if len(named) == 1 else ctx.session.product))
             ctx.session.faq.entry_id = entry  # the topic a follow-up keeps
         return reply

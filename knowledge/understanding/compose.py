@@ -76,6 +76,9 @@ def _left_out(kb: KnowledgeBase, product: str | None, text: str, *, variants: bo
     text = _CITED.sub("", text)  # 《微贷开通指南》 is a title, not a word about 微粒贷
 
     def named(p: str) -> bool:
+        # the product's declared names only, not the message recogniser (calc_parse.product_finder): that
+        # one reads 「小米」 and 「第三方」 as products and hears sound-alikes, right for what people type,
+        # too loose for the knowledge base's own sentences (「小米设备用户」 is about no loan)
         known = kb.products[p]
         return any(name in text for name in (known.name, *known.aliases))
 

@@ -117,6 +117,8 @@ _LOAN_RATE = re.compile(
     r"(\d+(?:\.\d+)?)\s*%\s*(?:a |per |each )?(day|daily|month|monthly|year|yearly|annual|apr)?"
 )
 _LOAN_ASKED = re.compile(r"interest|repay|pay back|cost|how much|monthly payment|per month|each month|total")
+#: the sum paid each month asked for (「how much do i pay each month」), not the interest in all
+_ASKS_INSTALMENT = re.compile(r"monthly|per month|each month|a month")
 _TERM_UNITS = {"m": "个月", "y": "年", "d": "天", "w": "周", "i": "期"}
 _RATE_KINDS = {"d": "日利率", "m": "月利率", "y": "年化", "a": "年化"}
 
@@ -135,7 +137,7 @@ def english_loan(text: str) -> str | None:
     if not figures or not (term or rate) or not _LOAN_ASKED.search(text):
         return None
     parts = [f"借{figures[0]:g}元"]
-    asks_instalment = re.search(r"monthly payment|per month|each month|a month", text)
+    asks_instalment = _ASKS_INSTALMENT.search(text)
     if term is not None:
         unit = _TERM_UNITS[term.group(2)[0]]
         count = _COUNT_WORDS.get(term.group(1), term.group(1))
@@ -160,6 +162,6 @@ def english_calc_follow_up(text: str) -> str | None:
         return f"改成{term.group(1)}期"
     if re.search(r"\btotal\b|\binterest\b|\bin all\b|\ball together\b|\baltogether\b", text):
         return "总共多少利息"
-    if re.search(r"monthly|per month|each month|a month", text):
+    if _ASKS_INSTALMENT.search(text):
         return "每月还多少"
     return None

@@ -18,7 +18,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.privacy import Identifier, identifiers_in, redact
 from knowledge.understanding.answers import NumberMention, is_dont_know, looks_like_question, numbers_in
 from knowledge.understanding.api import FaqMatch
-from knowledge.understanding.normalize import Script, folded_with_script
+from knowledge.understanding.normalize import Script, fold, folded_with_script
 from knowledge.understanding.products import GAP, Mention
 from knowledge.understanding.profile import Facts, facts_in
 
@@ -207,8 +207,7 @@ class Reading:
                 analysis = matcher.analyse_folded(part)
                 if len(in_message) == 1 and not analysis.products:
                     # 「那微粒贷呢 上征信吗」: the clause asks about the product the message names
-                    product = self._reader.kb.product_name(next(iter(in_message))).lower()
-                    analysis = matcher.analyse_folded(product + part)
+                    analysis = matcher.analyse_folded(self._reader.about(next(iter(in_message)), part))
                 return matcher.ask(
                     self.raw,
                     previous_entry=previous_entry,
@@ -238,8 +237,7 @@ class Reading:
             asks = self.is_question and not self.cued  # 「中 谢了老铁」 is no question about the product
             if found.band != "answer" and previous_product is not None and not self.products and asks:
                 # 「在哪申请」 while looking at 小米贷款: asked about that product, as the person means it
-                # folded as the message is (「WE2000」 is read as 「we2000」)
-                named = self._reader.kb.product_name(previous_product).lower() + self.text
+                named = self._reader.about(previous_product, self.text)
                 about = matcher.ask(named, analysis=matcher.analyse_folded(named))
                 if about.band == "answer" and not about.hedged:
                     found = replace(about, question=self.raw)
@@ -310,7 +308,7 @@ class Reading:
         for clause in clauses[:MAX_QUESTIONS]:
             analysis = matcher.analyse_folded(clause)
             if named is not None and not analysis.products:
-                analysis = matcher.analyse_folded(self._reader.kb.product_name(named).lower() + clause)
+                analysis = matcher.analyse_folded(self._reader.about(named, clause))
             match = matcher.ask(
                 clause, previous_entry=previous_entry, previous_product=previous_product, analysis=analysis
             )
@@ -322,9 +320,7 @@ class Reading:
         """The message without the 「那」「那么」「所以」 that opens a follow-up, the 「到底」 that only
         presses the point and the particles that end it in a tone (「嘞」「咯」), when it has any of them
         and enough is left to be a question; else ``None``."""
-        opened = _OPENER.match(self.text)
-        rest = self.text[opened.end() :] if opened else self.text
-        rest = _TONE_ENDING.sub("", _PRESSING.sub("", rest).rstrip())
+        rest = _unframed(self.text, _OPENER)
         if rest == self.text or len(rest) < 3:
             return None
         return rest
@@ -348,12 +344,14 @@ class Reading:
         return last
 
 
-def _plain_want(text: str) -> str:
-    """``text`` without the words that open it (a greeting, 「算了」) or end it (「急用」, a 「啊」) and say
-    nothing of what the person wants."""
-    opened = _WANT_OPENER.match(text)
-    rest = text[opened.end() :] if opened else text
-    return _TONE_ENDING.sub("", _WANT_TAIL.sub("", _PRESSING.sub("", rest)).rstrip())
+def _unframed(text: str, opener: re.Pattern[str], tail: re.Pattern[str] | None = None) -> str:
+    """``text`` without the words that frame it and say nothing of its own: the ``opener`` at its start,
+    the 「到底」 that presses it, the ``tail`` and the tone particles at its end."""
+    opened = opener.match(text)
+    rest = _PRESSING.sub("", text[opened.end() :] if opened else text)
+    if tail is not None:
+        rest = tail.sub("", rest)
+    return _TONE_ENDING.sub("", rest.rstrip())
 
 
 class Reader:
@@ -384,7 +382,11 @@ class Reader:
         ]
         #: the wants' own paraphrases, word for word (:meth:`_declared_wants`)
         self.declared = self._declared_wants()
+        #: the wants of each action (``crisis`` -> [act.despair]), for :meth:`wants_to`
         self._with_action: dict[str, list[str]] = {}
+        for entry in kb.entries.values():
+            if entry.action:
+                self._with_action.setdefault(entry.action, []).append(entry.id)
 
     def _declared_wants(self) -> dict[str, str]:
         """The wants' own paraphrases, as the want matcher reads them with the products taken out, each
@@ -398,6 +400,11 @@ class Reader:
                 key = self.wants.analyse(paraphrase).topic_text.replace(GAP, "")
                 declared.setdefault(key, set()).add(entry.id)
         return {key: next(iter(ids)) for key, ids in declared.items() if len(ids) == 1 and key}
+
+    def about(self, product: str, text: str) -> str:
+        """``text`` (folded) asked about ``product``: its name before it, folded as messages are (an
+        unfolded 「WE2000」 is not read as the product by the matcher)."""
+        return fold(self.kb.product_name(product)) + text
 
     def declared_want(self, reading: Reading) -> str | None:
         """The want whose paraphrase the message is, word for word (products aside), if one is."""
@@ -457,14 +464,15 @@ class Reader:
             return want
         match = self.wants.ask(reading.raw, analysis=reading.want_analysis)
         readings = [(reading.text, reading.want_analysis, match)]
-        rest = _plain_want(reading.text)
+        # a greeting or 「算了」 before what the message wants, 「急用」 or a 「啊」 after it
+        rest = _unframed(reading.text, _WANT_OPENER, _WANT_TAIL)
         if match.band != "answer" and rest != reading.text and len(rest) >= 3:
             # a greeting (or 「算了」) only opens the message, 「急用」 presses it: the rest is the want
             analysis = self.wants.analyse_folded(rest)
             declared = self.declared.get(analysis.topic_text.replace(GAP, ""))
-            alone = self.wants.ask(rest, analysis=analysis)
             if declared is not None and declared not in ("act.greet", "act.identifier"):
                 return declared
+            alone = self.wants.ask(rest, analysis=analysis)
             if alone.band == "answer" and alone.entry_id != "act.greet":
                 match = alone
             readings.append((rest, analysis, alone))
@@ -501,10 +509,7 @@ class Reader:
         :attr:`Reading.want`, but the want matcher ranks every want only when a want with that action could
         come out of it. The first routes ask this of every message, and a self-check answer such as
         「月薪八千」 shares no word with despair: its ranking was a third of such a turn."""
-        entries = self._with_action.get(action)
-        if entries is None:
-            entries = [e.id for e in self.kb.entries.values() if e.action == action]
-            self._with_action[action] = entries
+        entries = self._with_action.get(action, [])
         if not reading._want and "act.identifier" not in entries:
             settled, _want = self._want_unranked(reading)
             if not settled and not self.wants.may_answer_with(reading.want_analysis, entries):
