@@ -15,7 +15,7 @@ import re
 from flows import calculator
 from flows.buttons import ButtonData
 from flows.machine import ANY, FlowMachine, FlowTable, FlowTurn, Row
-from flows.routes import PRICED_ENTRIES, TurnContext, recogniser, routes
+from flows.routes import PRICED_ENTRIES, TurnContext, asks_of_its_own, recogniser, routes, tells_situation
 from flows.session import Session
 from knowledge.calc_parse import CalcRequest
 
@@ -120,6 +120,8 @@ def _calc_request(ctx: TurnContext) -> str | None:
     reading = ctx.reading
     if reading.english:
         return None  # 「if i borrow 5000 for 12 months…」: the English route words it for the calculator
+    if tells_situation(reading):
+        return None  # 「我27 在厂里上班 一个月六千 没逾期」 in the calculator: kept for the check, not priced
     request = reading.loan
     figures = any(
         value is not None
@@ -133,8 +135,8 @@ def _calc_request(ctx: TurnContext) -> str | None:
         return reading.text
     if request.product is not None and not reading.is_question:
         return reading.text  # 「微粒贷」「用小米贷款的利率」: price it by that product
-    if ctx.session.calc and calculator.FOLLOW_UP.search(reading.text):
-        return reading.text  # 「那微粒贷呢」「改成6期」
+    if ctx.session.calc and calculator.FOLLOW_UP.search(reading.text) and not asks_of_its_own(ctx):
+        return reading.text  # 「那微粒贷呢」「改成6期」; but 「那WE2000呢 上征信吗」 is the FAQ's
     if not asked(ctx.session) and ctx.session.calc and calculator.ABOUT_THE_LOAN.search(reading.text):
         # 「那每个月还多少」「要是我提前还呢」 after the answer: about that loan; but 「逾期会咋样」 has an
         # answer of its own that no sum gives

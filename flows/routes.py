@@ -260,6 +260,17 @@ _CALC_ASKED = re.compile(r"罚|利息|多少钱|还多少|要还|年化|利率|�
 _LOAN_WORDS = re.compile(r"借|贷|利率|利息|年化|费率|每期|分[0-9一二两三四五六七八九十]+期|罚息|多少钱")
 
 
+def tells_situation(reading: Reading) -> bool:
+    """「24 奶茶店上班 月薪三千二 没逾期过」: a situation told, whose figures are no loan to price."""
+    return len(reading.facts) >= 2 or "monthly_income" in reading.facts
+
+
+def asks_of_its_own(ctx: TurnContext) -> bool:
+    """「那WE2000呢 上征信吗」: a question the FAQ answers surely and that asks for no sum."""
+    reading = ctx.reading
+    return reading.is_question and ctx.meaning.band == "answer" and not _CALC_ASKED.search(reading.text)
+
+
 @recogniser("calculation")
 def _calculation(ctx: TurnContext) -> str | None:
     from knowledge.calc_parse import looks_like_calculation
@@ -267,8 +278,8 @@ def _calculation(ctx: TurnContext) -> str | None:
     reading = ctx.reading
     if ctx.session.flow == "check" and not _LOAN_WORDS.search(reading.text):
         return None  # 「一个月五六千吧」 in the self-check answers it; a cost question says what it costs
-    if len(reading.facts) >= 2 or "monthly_income" in reading.facts:
-        return None  # 「24 奶茶店上班 月薪三千二 没逾期过」 is a situation: its figures are not a loan
+    if tells_situation(reading):
+        return None
     if _DEBT_STORY.search(reading.text) and not _CALC_ASKED.search(reading.text):
         return None  # 「欠了六万多 好几家都逾期了」 tells of a debt; it does not ask for a sum
     calculation = looks_like_calculation(reading.text, mentions=reading.mentions, request=reading.loan)

@@ -208,3 +208,10 @@ def test_a_loan_asked_after_a_comparison_is_priced_by_each_product_compared(engi
     assert "微粒贷、小米贷款最便宜" in chat.text or "小米贷款、微粒贷最便宜" in chat.text
     chat.say("换成24期呢")
     assert "24期" in chat.text and "利率或费率是多少" not in chat.text
+    # inside the calculator, a situation told is kept for the check, and a question of its own answered
+    chat.say("我27 在厂里上班 一个月六千 没逾期")
+    assert chat.session.offer == "check" and "逾期多少天" not in chat.text
+    chat.say("那WE2000呢 上征信吗")
+    assert "百行" in chat.text and "逾期多少天" not in chat.text
+    chat.say("那微粒贷呢 贵不贵")  # a question about the sum: the loan priced by 微粒贷
+    assert "微粒贷 · 借 3万元" in chat.text
