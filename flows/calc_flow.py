@@ -133,8 +133,8 @@ def _calc_request(ctx: TurnContext) -> str | None:
         return None  # 「要是逾期了罚息咋算的」: how penalties are computed, the FAQ's; the sum is kept
     if figures or request.overdue_days is not None or request.paid_periods is not None:
         return reading.text
-    if request.product is not None and not reading.is_question:
-        return reading.text  # 「微粒贷」「用小米贷款的利率」: price it by that product
+    if request.product is not None and not reading.is_question and ctx.want() in (None, "calc"):
+        return reading.text  # 「微粒贷」「用小米贷款的利率」: priced by it; 「测一下微粒贷」 is the check
     if ctx.session.calc and calculator.FOLLOW_UP.search(reading.text) and not asks_of_its_own(ctx):
         return reading.text  # 「那微粒贷呢」「改成6期」; but 「那WE2000呢 上征信吗」 is the FAQ's
     if not asked(ctx.session) and ctx.session.calc and calculator.ABOUT_THE_LOAN.search(reading.text):

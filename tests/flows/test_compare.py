@@ -215,3 +215,5 @@ def test_a_loan_asked_after_a_comparison_is_priced_by_each_product_compared(engi
     assert "百行" in chat.text and "逾期多少天" not in chat.text
     chat.say("那微粒贷呢 贵不贵")  # a question about the sum: the loan priced by 微粒贷
     assert "微粒贷 · 借 3万元" in chat.text
+    chat.say("测一下微粒贷")  # a product named to be checked, not to price the sum by
+    assert chat.session.flow == "check" and chat.pending is not None
