@@ -215,7 +215,7 @@ class Reading:
                     analysis=analysis,
                 )
 
-            for part in (self._last_clause(), self._without_opener()):
+            for part in (self._last_clause(), self._without_opener(), self._without_frame()):
                 if found.band == "answer" or part is None:
                     continue
                 # a part stands for the whole only when it is answered surely: a guess answered with its
@@ -324,6 +324,12 @@ class Reading:
         if rest == self.text or len(rest) < 3:
             return None
         return rest
+
+    def _without_frame(self) -> str | None:
+        """The message without a greeting or 「算了」 before it and 「急用」 after it, when it had any (「嗨
+        想问下小米贷款」 asks what 「小米贷款」 asks); else ``None``."""
+        rest = _unframed(self.text, _WANT_OPENER, _WANT_TAIL)
+        return rest if rest != self.text and len(rest) >= 2 else None
 
     def _clauses(self) -> list[str]:
         """The message's clauses, the 「那」 that opens a follow-up left out."""
@@ -464,9 +470,8 @@ class Reader:
             return want
         match = self.wants.ask(reading.raw, analysis=reading.want_analysis)
         readings = [(reading.text, reading.want_analysis, match)]
-        # a greeting or 「算了」 before what the message wants, 「急用」 or a 「啊」 after it
-        rest = _unframed(reading.text, _WANT_OPENER, _WANT_TAIL)
-        if match.band != "answer" and rest != reading.text and len(rest) >= 3:
+        rest = reading._without_frame()  # a greeting or 「算了」 before the want, 「急用」 or 「啊」 after it
+        if match.band != "answer" and rest is not None and len(rest) >= 3:
             # a greeting (or 「算了」) only opens the message, 「急用」 presses it: the rest is the want
             analysis = self.wants.analyse_folded(rest)
             declared = self.declared.get(analysis.topic_text.replace(GAP, ""))

@@ -223,3 +223,8 @@ def test_a_problem_told_after_an_answer_is_the_related_question_it_points_to(rea
         previous_entry="apply.weilidai_open", previous_product="weilidai"
     )
     assert (found.band, found.entry_id) == ("answer", "apply.weilidai_missing")
+
+
+def test_a_greeting_before_a_question_leaves_the_question_to_be_answered(reader: Reader) -> None:
+    found = reader.read("嗨 想问下小米贷款").meaning()
+    assert (found.band, found.entry_id, found.product) == ("answer", "about.xiaomi_what", "xiaomi")
