@@ -73,7 +73,8 @@ REPORT_SETS = frozenset(
         "faq_fresh5.jsonl",
         "faq_short.jsonl",
         "faq_short4.jsonl",
-        "wants_holdout4.jsonl",
+        "faq_short5.jsonl",
+        "wants_holdout5.jsonl",
     }
 )
 #: Sets never tuned on (no paraphrase, lexicon or weight was changed for them) that only pick the answer

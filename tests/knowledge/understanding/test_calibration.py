@@ -113,7 +113,8 @@ def test_calibrating_on_a_report_set_is_refused(tmp_path: Path) -> None:
         "faq_eval.jsonl",
         "faq_short.jsonl",
         "faq_short4.jsonl",
-        "wants_holdout4.jsonl",
+        "faq_short5.jsonl",
+        "wants_holdout5.jsonl",
     }
     assert {p.name for p in DATA.glob("faq_fresh*.jsonl")} | measured_only == REPORT_SETS
     out = tmp_path / "calibration.json"
@@ -125,7 +126,8 @@ def test_calibrating_on_a_report_set_is_refused(tmp_path: Path) -> None:
         "faq_fresh5.jsonl",
         "faq_short.jsonl",
         "faq_short4.jsonl",
-        "wants_holdout4.jsonl",
+        "faq_short5.jsonl",
+        "wants_holdout5.jsonl",
     ):
         assert calibrate_main(["--data", str(DATA / name), "--out", str(out)]) == 2
     assert not out.exists()

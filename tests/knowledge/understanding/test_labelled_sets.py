@@ -38,7 +38,8 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "faq_threshold_short3.jsonl",
         "faq_short.jsonl",
         "faq_short4.jsonl",
-        "wants_holdout4.jsonl",
+        "faq_short5.jsonl",
+        "wants_holdout5.jsonl",
     }
     assert {p.name for p in EXAMPLES} >= {
         "faq_calibration.jsonl",
@@ -55,6 +56,7 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "intent_examples.jsonl",
         "intent_examples2.jsonl",
         "intent_examples3.jsonl",
+        "intent_examples8.jsonl",
     }
 
 
