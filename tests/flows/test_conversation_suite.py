@@ -3,15 +3,18 @@ stays within what was measured (the issue's target is 3%; see the README for bot
 
 from __future__ import annotations
 
+import pytest
+
 from flows.engine import Engine
 from tests.conversations.suite import HERE, HOLDOUT, conversations, score
 
 #: judged turns failing (``python -m tests.conversations``): the worked-on part, with the eighth session's
 #: held-out 117–132 in it since the ninth, as measured at the ninth session's end (16 of 802)
 DEV_FAILURES_AT_MOST = 16
-#: the held-out part (138–153, written at the start of the ninth session by a contributor who never ran the
-#: advisor on them), scored once at its end (``--holdout`` at 8402835: 11 of 116 judged turns failed)
-HOLDOUT_FAILURES_AT_MOST = 11
+#: the held-out part (157–172, written at the start of the tenth session by a contributor who never ran the
+#: advisor on them), scored once at its end; ``None`` until then (the test is skipped, so that no one working
+#: on the engine sees how it does)
+HOLDOUT_FAILURES_AT_MOST: int | None = None
 
 
 def test_the_suite_has_forty_conversations_of_five_to_fifteen_turns() -> None:
@@ -29,4 +32,6 @@ def test_the_written_first_part_fails_at_most_the_turns_it_failed_when_measured(
 def test_the_held_out_part_fails_no_more_turns_than_when_it_was_scored_once(engine: Engine) -> None:
     held_out = conversations(HOLDOUT)
     assert len(held_out) >= 10
+    if HOLDOUT_FAILURES_AT_MOST is None:
+        pytest.skip("the held-out part is scored once, at the end of the session that wrote it")
     assert len(score(engine, held_out).failures) <= HOLDOUT_FAILURES_AT_MOST
