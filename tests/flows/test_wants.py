@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from flows.buttons import Resume
 from flows.engine import Engine
 from flows.session import Session
-from knowledge.base import read_labelled
 from tests.flows.chat import Chat
 
 DECLINE = "暂时答不了"
@@ -447,6 +444,35 @@ def test_english_questions_get_the_gist_in_english_and_small_talk_beside_a_quest
     assert "24%" in chat.text and "36%" in chat.text
     chat.say("is that normal?")  # no topic of its own: the last one's
     assert "24%" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("message", "entry", "product"),
+    [
+        ("how much can i borrow from weilidai", "limit.amount", "weilidai"),
+        ("what happens if i pay late", "overdue.consequences", None),
+        ("is there a fee to pay off the loan early", "repay.early", None),
+        ("i can't find weilidai in my wechat wallet", "apply.weilidai_missing", "weilidai"),
+        ("how do i apply for xiaomi loan", "apply.xiaomi_how", "xiaomi"),
+        ("what is we2000", "about.we2000_what", "we2000"),
+        ("will applying hurt my credit score", "credit.inquiry", None),
+        ("how old do i have to be for we2000", "req.age", "we2000"),
+        ("can students apply for a xiaomi loan", "req.student", "xiaomi"),  # the student, not how to apply
+        ("what is 0.05% a day in apr", "rate.daily_to_annual", None),
+        ("are debt collectors allowed to call my family", "overdue.collection", None),
+        ("how can i increase my weilidai limit", "limit.raise", "weilidai"),  # not the limit itself
+        ("my application was declined, when can i apply again", "req.rejected", None),
+    ],
+)
+def test_an_english_question_gets_its_entrys_gist_then_the_chinese_answer(
+    engine: Engine, message: str, entry: str, product: str | None
+) -> None:
+    chat = Chat(engine)
+    chat.say(message)
+    gist = engine.kb.entries[entry].english
+    assert gist and gist in chat.text
+    answer = engine.kb.entries[entry].answer_for(product).text
+    assert answer in chat.text and chat.text.index(gist) < chat.text.index(answer)
 
 
 @pytest.mark.parametrize(
