@@ -96,9 +96,22 @@ def _answers_calc(ctx: TurnContext) -> str | None:
     if wanted is None or match is None:
         return None
     figure, unit = match.group(1), match.group(2) or ""
+    if wanted == "price" and not unit:
+        return _as_rate(figure) or ctx.reading.text
     if unit or wanted == "price":
         return ctx.reading.text  # 「12期」「0.05%」 say what they are
     return _AS_ANSWER[wanted].format(n=figure)
+
+
+def _as_rate(figure: str) -> str | None:
+    """A bare figure typed when the calculator asked for the rate: a percentage, read as the calculator reads
+    one whose kind is not written (by its size, the reading said in the reply so that a misreading shows:
+    「0.05」 a day, 「0.8」 a month, 「18」 a year). Chinese numerals are not rates (``None``)."""
+    try:
+        value = float(figure)
+    except ValueError:
+        return None
+    return f"{figure}%" if 0 < value <= 100 else None
 
 
 #: asking how something is computed (「罚息咋算的」), not giving the figures to compute it with

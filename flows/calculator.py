@@ -66,11 +66,15 @@ FOLLOW_UP = re.compile(
 #: a question about the loan just worked out (「那每个月还多少」「要是逾期了呢」「第6个月想一次还清呢」): a
 #: follow-up once the calculator has answered, a side question while it still asks for something
 ABOUT_THE_LOAN = re.compile(
-    r"还多少|利息多少|多少利息|多少钱|月供|每期多少|每月多少|一共多少|总共多少|逾期|罚息|提前还|还清|结清|违约金"
+    r"还多少|利息多少|多少利息|多少钱|月供|每期多少|每月多少|一共多少|总共多少|逾期|罚息|提前还|还清|结清|违约金|"
+    r"砍头息|正常吗|合理吗|高利贷|合法吗"
 )
 #: of those, the ones the loan just worked out answers better than any FAQ entry (「总共多少利息」 is its
 #: interest, not the articles' 「借1万一年要多少利息」)
-LOAN_COST = re.compile(r"还多少|利息多少|多少利息|月供|每期多少|每月多少|一共多少|总共多少|一共还|总共还")
+LOAN_COST = re.compile(
+    r"还多少|利息多少|多少利息|月供|每期多少|每月多少|一共多少|总共多少|一共还|总共还|"
+    r"砍头息|正常吗|合理吗|高利贷|合法吗"  # 「这正常吗 是不是砍头息」: that loan's fee and rate, worked out
+)
 
 
 def calc_intro() -> Reply:
@@ -123,6 +127,11 @@ def calc_reply(
     if before.has_numbers() or before.intent != "cost":
         request = follow_up(text, before, kb, mentions=mentions)
         folded = text if mentions is not None else fold(text)
+        pending = ask_for(kb, before) if request == before else None
+        if pending is not None and ABOUT_THE_LOAN.search(folded):
+            # 「每个月还多少」 before the rate is known: the answer waits on the question still open
+            lead = Reply().add(_("还差一项才能算出来，先告诉我："))
+            return lead.extend(pending), before.to_dict()
         if request == before and not (FOLLOW_UP.search(folded) or ABOUT_THE_LOAN.search(folded)):
             hint = _(
                 "没看懂要在上一笔计算里改什么，例如「改成6期」「不对 是一万」「那微粒贷呢」；"

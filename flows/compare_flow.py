@@ -51,6 +51,11 @@ ROW_CUES: list[tuple[AttributeKey, re.Pattern[str]]] = [
 _THE_COMPARED = re.compile(
     r"这俩|这两|这几|它俩|它们|他俩|哪个|哪家|哪一个|谁|分别|都|区别|不同|差别|差异|一样|方面"
 )
+#: a topic asked on with nothing else, right after the table (「那额度呢」「上征信吗」): asked of the
+#: products in view, as 「这俩额度呢」 would be; 「逾期咋办」 asks something else
+_BARE_TOPIC = re.compile(
+    r"(?:那|那么)?[\u4e00-\u9fff]{1,6}(?:呢|吗|不|没)[?？]*|那[\u4e00-\u9fff]{1,6}[?？]*"
+)
 #: 「那我到底该选哪个」 after the table: asking for a pick (the row questions are tried first)
 _WHICH_TO_CHOOSE = re.compile(
     r"选哪个|选哪家|哪个好|哪个更好|哪家好|推荐哪|用哪个|借哪个|该选|怎么选|哪个适合|你推荐|建议我|帮我选|替我选"
@@ -116,7 +121,8 @@ def _asks_about_compared(ctx: TurnContext) -> AttributeKey | None:
     reading = ctx.reading
     if len(ctx.session.compare) < 2 or any(p not in ctx.session.compare for p in reading.products):
         return None
-    if not _THE_COMPARED.search(reading.text):
+    text = reading.text.replace(" ", "")
+    if not _THE_COMPARED.search(text) and (reading.products or not _BARE_TOPIC.fullmatch(text)):
         return None
     return next((key for key, cue in ROW_CUES if cue.search(reading.text)), None)
 

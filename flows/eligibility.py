@@ -200,6 +200,8 @@ NUMBER_LABELS = {
     "wechat_pay_score": N_("支付分{n}"),
     "wechat_pay_monthly": N_("微信每月支付{n}元"),
 }
+#: a figure of nothing, said as a person says it (「我而家冇返工」 is no income, not an income of 0元)
+ZERO_LABELS = {"monthly_income": N_("没有收入")}
 #: a figure stated as not known (「支付分不知道」): said back, so the person sees that question is skipped
 UNKNOWN_LABELS = {
     "monthly_income": N_("收入说不准"),
@@ -255,7 +257,9 @@ def facts_text(facts: Mapping[str, object]) -> str:
             if key in UNKNOWN_LABELS:
                 parts.append(_(UNKNOWN_LABELS[key]))
             continue
-        if key in NUMBER_LABELS:
+        if key in ZERO_LABELS and value == 0:
+            parts.append(_(ZERO_LABELS[key]))  # 「没有收入」, not 「月入0元」
+        elif key in NUMBER_LABELS:
             parts.append(_(NUMBER_LABELS[key]).format(n=value))
         elif value in FACT_LABELS.get(key, {}):
             parts.append(_(FACT_LABELS[key][value]))
@@ -581,12 +585,14 @@ def pending_answer_beside(ctx: TurnContext, facts: Mapping[str, object]) -> dict
         return {}
     key = draft.asked[-1]
     question: Question = QUESTIONS[key]  # type: ignore[index]
+    # 「我支付分 720」: a figure a fact already took is that fact's, not an answer to the question pending
+    taken = {v for v in facts.values() if isinstance(v, int | float) and not isinstance(v, bool)}
     found = []
     for clause in clauses_of(ctx.reading.text):
         if facts_in(clause) or looks_like_question(clause):
             continue
         value = question.parse(clause)
-        if value is not None:
+        if value is not None and not (isinstance(value, int | float) and value in taken):
             found.append(value)
     return {key: found[0]} if len(found) == 1 else {}
 

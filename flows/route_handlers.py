@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flows import calc_flow, compare_flow, eligibility, faq, menu, next_steps, wants
+from flows import calc_flow, calculator, compare_flow, eligibility, faq, menu, next_steps, wants
 from flows.buttons import CheckStart
 from flows.calc_charges import PENALTY, charges_reply
 from flows.compare import choose_reply, compare_reply
@@ -106,7 +106,10 @@ class RouteHandlers(EngineBase):
         """
         ctx.extra["identifier"] = True
         reply = wants.identifier_warning(kinds)
-        rest = self._route(ctx, skip=frozenset({"identifier"}))
+        skip = {"identifier"}
+        if ctx.reading.want == "act.identifier":
+            skip |= {"marked", "want"}  # the number is what made it that want: the rest asks on its own
+        rest = self._route(ctx, skip=frozenset(skip))
         return reply.extend(rest)
 
     def on_english(self, ctx: TurnContext, _payload: object) -> Reply:
@@ -232,6 +235,10 @@ class RouteHandlers(EngineBase):
         if action == "calc":
             if reading.loan.has_numbers():  # 「借1万分12期 每月手续费1% 实际年化是多少」: worked out
                 return self.on_calc(ctx, reading.text)
+            in_progress = session.flow == "calc" and CalcRequest.from_dict(session.calc).has_numbers()
+            if in_progress and calculator.ABOUT_THE_LOAN.search(reading.text):
+                return self.on_calc_input(ctx, reading.text)  # 「每个月还多少」: about the loan in progress
+            session.calc = {}  # 「帮我算利息」: a new sum, from its first question
             return self._calc(session, None)  # 「能帮我算账吗」: how to ask
         if action == "compare":
             return self._compare(session, [p for p in reading.products if p in self.kb.products])

@@ -161,6 +161,8 @@ def _quits(ctx: TurnContext) -> str | None:
     reading = ctx.reading
     if ctx.session.flow not in ("check", "calc") or reading.is_question or not QUITTING.search(reading.text):
         return None
+    if reading.want not in (None, "act.deny", "act.bye"):
+        return None  # 「算了 活着好累」: what follows the 算了 is served first, and the flow is kept
     # 「算了不测了」 is read as a no by the want matcher, not by a cue: either way it leaves
     said_no = "act.deny" in reading.cued or reading.want == "act.deny" or QUITTING.match(reading.text)
     return "cancel" if said_no else None
@@ -328,6 +330,10 @@ def _introduces_product(ctx: TurnContext) -> str | None:
     named = [p for p in reading.products if p in ctx.engine.kb.products]
     if len(named) != 1 or not _INTRODUCE.search(reading.text.replace(" ", "")):
         return None
+    # nothing asked but the product (「我想了解一下WE2000」): its card, whatever entry the words lean to
+    rest = _INTRODUCE.sub("", reading.analysis.topic_text.replace(" ", ""), count=1)
+    if ctx.engine.reader.matcher.words.follow_up.is_bare(rest):
+        return named[0]
     return named[0] if ctx.meaning.band != "answer" else None
 
 

@@ -40,6 +40,7 @@ class Bm25Baseline:
 
     def __init__(self, kb: KnowledgeBase, threshold: float = 0.0) -> None:
         self.threshold = threshold
+        self.kb = kb
         self._ids = list(kb.entries)
         self._docs = [Counter(_tokens(kb.entries[i].question)) for i in self._ids]
         self._lengths = [sum(d.values()) for d in self._docs]

@@ -50,6 +50,7 @@ from knowledge.understanding.calibration import (
     fit_logistic,
     scope_gate,
 )
+from knowledge.understanding.evaluation import as_labelled
 from knowledge.understanding.lexicon import Lexicon, load_lexicon
 from knowledge.understanding.matcher import LexicalMatcher
 from knowledge.understanding.normalize import clean
@@ -105,7 +106,7 @@ def signals_and_labels(
             product = matcher.product_for(top, analysis.products, None, analysis.text, analysis.topic_text)
             # a sibling answered beside it (FaqEntry.together) is shown with the same product
             together = matcher.answered_together(ranking.candidates, analysis.products)
-            shown = {(e, product) for e in [top, *together]}
+            shown = {(e, as_labelled(matcher.kb, item, e, product)) for e in [top, *together]}
         labels.append(int(item.entry is not None and (item.entry, item.product) in shown))
     return rows, labels
 

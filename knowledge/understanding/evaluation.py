@@ -128,6 +128,28 @@ def coinciding(items: list[LabelledQuestion], kb: KnowledgeBase) -> set[str]:
     return {q for q in (clean(i.question) for i in items) if q in seen}
 
 
+def shown_product(kb: KnowledgeBase, entry_id: str | None, product: str | None) -> str | None:
+    """The product whose own answer ``entry_id`` shows when asked about ``product``: ``product`` itself
+    when the entry has an answer for it, else ``None`` (its general answer, the same whatever product was
+    named). A best guess that shows the labelled entry's same answer is right, whichever of two products
+    without answers of their own the label and the guess name (「必须是小米手机吗」 labelled without a
+    product, guessed with 小米贷款: the one answer req.xiaomi_phone has)."""
+    entry = kb.entries.get(entry_id or "")
+    if entry is None:
+        return product
+    return product if any(a.product == product for a in entry.answers if a.product is not None) else None
+
+
+def as_labelled(
+    kb: KnowledgeBase, item: LabelledQuestion, entry: str | None, product: str | None
+) -> str | None:
+    """``product`` of a best guess, as the labelled product when the guess shows the labelled answer."""
+    same_entry = entry is not None and entry == item.entry and product != item.product
+    if same_entry and shown_product(kb, entry, product) == shown_product(kb, entry, item.product):
+        return item.product
+    return product
+
+
 def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
@@ -150,6 +172,7 @@ def evaluate_matcher(matcher: LexicalMatcher, items: list[LabelledQuestion], *, 
         seconds = time.perf_counter() - start
         # top-1 scores the best guess whatever the band (a declined question has one too)
         entry, product = matcher.best_guess(item.question)
+        product = as_labelled(matcher.kb, item, entry, product)
         report.outcomes.append(
             Outcome(
                 item,
@@ -175,5 +198,6 @@ def evaluate_baseline(baseline: Bm25Baseline, items: list[LabelledQuestion]) -> 
         guess = baseline.guess(item.question)
         seconds = time.perf_counter() - start
         band = "answer" if baseline.answers(guess) else "decline"
-        report.outcomes.append(Outcome(item, guess.entry_id, guess.product, band, guess.score, seconds))
+        product = as_labelled(baseline.kb, item, guess.entry_id, guess.product)
+        report.outcomes.append(Outcome(item, guess.entry_id, product, band, guess.score, seconds))
     return report

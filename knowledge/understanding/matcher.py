@@ -723,7 +723,15 @@ class LexicalMatcher:
             # product, and let the ranking find the entry that does (or decline).
             asked = self.kb.product_name(product) + entry.question
             ranking, context = self.understand(asked, analysis=self._analyse_data(asked))
-            return self.decide(question, ranking, context_product=context)
+            match = self.decide(question, ranking, context_product=context)
+            covered = self._entry_products.get(match.entry_id or "", ())
+            if len(covered) == 1 and product not in covered:
+                # still an entry about one other product (「必须用小米手机吗」 asked of the third
+                # parties): the articles say nothing of it for this product, so say what it is
+                overview = self.kb.product_name(product) + _WHAT_IS
+                ranking, context = self.understand(overview, analysis=self._analyse_data(overview))
+                match = self.decide(question, ranking, context_product=context)
+            return match
         return FaqMatch(
             question=question,
             band="answer",

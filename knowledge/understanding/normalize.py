@@ -41,7 +41,8 @@ _CANTONESE: tuple[tuple[str, str], ...] = (
     (r"边间|边家", "哪家"), (r"几耐", "多久"), (r"唔(?:使|洗|驶)", "不用"),
     (r"几多", "多少"), (r"而家", "现在"), (r"有冇", "有没有"), (r"冇", "没有"), (r"唔", "不"),
     (r"嘅", "的"), (r"啲", "些"), (r"咗", "了"), (r"喺", "在"), (r"睇", "看"), (r"揾|搵", "找"),
-    (r"俾|畀", "给"), (r"攞", "拿"), (r"嚟", "来"), (r"嘢", "东西"), (r"啱", "对"),
+    (r"(?:俾|畀)人", "被人"), (r"俾|畀", "给"), (r"(?<=被人)拎", "拿"), (r"攞", "拿"),
+    (r"嚟", "来"), (r"嘢", "东西"), (r"啱", "对"),
     # 「咁WE2000系乜嘢」: opening a sentence, 咁 is 那; 「咁贵」 is 这么贵
     (r"(?:^|(?<=[\s,，。!！?？]))咁(?![多贵高低少大快慢好难易样])", "那"), (r"咁", "这么"),
     (r"(?<=[他她我你人 ,，])话(?=我|你|他|她|要|会|系|是)", "说"),  # 「佢话我…」: says
@@ -124,13 +125,20 @@ def folded_with_script(text: str) -> Normalised:
     return Normalised(folded, _script(width_folded, simplified, folded), simplified)
 
 
+#: characters OpenCC makes Traditional that Traditional writers type as they are: Cantonese 「晒」 (all) in
+#: 「多謝晒」「唔該晒」 is written so in Hong Kong, not 「曬」
+_WRITTEN_IN_BOTH = frozenset("晒")
+
+
 def _script(width_folded: str, simplified: str, folded: str) -> Script:
     if not _HAN.search(simplified):
         return "latin" if _LATIN_WORD.search(folded) else "none"
     # t2s maps one character to one, so the two strings line up position by position
     changed = sum(1 for a, b in zip(width_folded, simplified, strict=False) if a != b)
     traditional: str = _s2t().convert(width_folded)
-    only_simplified = sum(1 for a, b in zip(width_folded, traditional, strict=False) if a != b)
+    only_simplified = sum(
+        1 for a, b in zip(width_folded, traditional, strict=False) if a != b and a not in _WRITTEN_IN_BOTH
+    )
     if changed == only_simplified == 0:
         return "none"  # 「那WE2000呢」「好的」: the same in both scripts, says nothing
     return "traditional" if changed > only_simplified else "simplified"

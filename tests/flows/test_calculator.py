@@ -442,3 +442,23 @@ def test_another_term_for_a_loan_given_by_its_instalment_keeps_the_rate_it_impli
     chat.say("借2万 分12期 每月还1900 这利息高不高")
     chat.say("那换成24期呢")
     assert "24.91%" in chat.text and "1,900.00" not in chat.text  # not 1900 a month for twice as long
+
+
+@pytest.mark.parametrize(("typed", "reading"), [("0.05", "日利率"), ("0.8", "月利率"), ("18", "年化利率")])
+def test_a_bare_figure_typed_for_the_rate_is_read_by_its_size_and_the_reading_is_said(
+    engine: Engine, typed: str, reading: str
+) -> None:
+    chat = Chat(engine)
+    for message in ("帮我算利息", "5000", "6期", typed):
+        chat.say(message)
+    assert "每期还" in chat.text and f"我按{reading}理解" in chat.text
+
+
+def test_asking_the_result_before_the_rate_asks_for_the_rate_and_keeps_the_loan(engine: Engine) -> None:
+    chat = Chat(engine)
+    for message in ("我要算一下利息", "10000", "12", "每个月还多少"):
+        chat.say(message)
+    assert "利率或费率是多少" in chat.text and "借款成本计算器" not in chat.text
+    assert chat.session.calc.get("amount") == 10000
+    chat.say("帮我算利息")  # a new sum asked for: from its first question, the old loan gone
+    assert "借款成本计算器" in chat.text and chat.session.calc == {"asked": "amount"}

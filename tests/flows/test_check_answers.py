@@ -74,3 +74,16 @@ def test_asking_for_the_verdict_before_the_check_is_over_keeps_the_question(engi
     pending = chat.pending
     chat.say("所以到底行不行啊")
     assert "暂时答不了" not in chat.text and "答完" in chat.text and chat.pending == pending
+
+
+def test_a_figure_a_stated_fact_takes_is_not_also_the_answer_to_the_question_pending(engine: Engine) -> None:
+    chat = Chat(engine)
+    for message in ("测一下我能不能借微粒贷", "32", "看得到", "没逾期", "有"):
+        chat.say(message)
+    assert "每月用微信支付花多少钱" in chat.text
+    chat.say("多少分 我支付分 720")  # the score, split by a space from its figure: not 720元 a month
+    assert chat.session.check.answers.get("wechat_pay_score") == 720
+    assert "wechat_pay_monthly" not in chat.session.check.answers or (
+        chat.session.check.answers["wechat_pay_monthly"] is None
+    )
+    assert "每月用微信支付花多少钱" in chat.text  # still asked

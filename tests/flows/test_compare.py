@@ -217,3 +217,16 @@ def test_a_loan_asked_after_a_comparison_is_priced_by_each_product_compared(engi
     assert "微粒贷 · 借 3万元" in chat.text
     chat.say("测一下微粒贷")  # a product named to be checked, not to price the sum by
     assert chat.session.flow == "check" and chat.pending is not None
+
+
+@pytest.mark.parametrize(
+    ("asked", "row"), [("那额度呢", "额度"), ("上征信吗", "征信上报"), ("那罚息呢", "逾期罚息")]
+)
+def test_a_topic_asked_on_right_after_a_comparison_is_that_row_for_the_products_compared(
+    engine: Engine, asked: str, row: str
+) -> None:
+    chat = Chat(engine)
+    chat.say("借呗和微粒贷哪个划算")
+    chat.say(asked)
+    assert chat.text.startswith("对比：蚂蚁借呗 / 微粒贷") and row in chat.text
+    assert "年化利率" not in chat.text  # that row only, not the whole table again

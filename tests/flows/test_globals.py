@@ -43,3 +43,21 @@ def test_leaving_the_check_in_words_keeps_nothing_of_it_and_offers_nothing_back(
     assert chat.session.paused == {} and chat.session.profile == {}
     chat.say("我能申请吗")
     assert "28岁" not in chat.text
+
+
+@pytest.mark.parametrize(
+    ("message", "served"),
+    [
+        ("算了 活着好累 欠了一屁股债", "12356"),  # despair after the 算了: the lines to call, nothing left
+        ("算了 我问问微粒贷上征信吗", "人行"),  # a question after it: answered, the sum kept
+    ],
+)
+def test_a_quit_word_before_something_else_serves_the_rest_and_keeps_the_flow(
+    engine: Engine, message: str, served: str
+) -> None:
+    chat = Chat(engine)
+    chat.say("帮我算下利息")
+    chat.say("8000")
+    chat.say(message)
+    assert served in chat.text and "已退出" not in chat.text
+    assert chat.session.calc.get("amount") == 8000

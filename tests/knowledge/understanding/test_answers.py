@@ -173,12 +173,17 @@ def test_a_real_answer_is_not_dont_know() -> None:
     assert not is_dont_know("不知道微粒贷利息多少")
 
 
-@pytest.mark.parametrize("text", ["这个上征信吗？", "多大能借", "利息怎么算"])
+@pytest.mark.parametrize(
+    "text",
+    ["这个上征信吗？", "多大能借", "利息怎么算", "小米代款利息贼高不🤔", "能借不", "靠谱不啊", "高不高"],
+)
 def test_questions_look_like_questions(text: str) -> None:
     assert looks_like_question(text)
 
 
-@pytest.mark.parametrize("text", ["这么高 那不借了", "那么多啊", "要么就算了"])
+@pytest.mark.parametrize(
+    "text", ["这么高 那不借了", "那么多啊", "要么就算了", "我不", "当然不", "不不不", "不"]
+)
 def test_an_exclamation_with_this_or_that_is_no_question(text: str) -> None:
     assert not looks_like_question(text)
 

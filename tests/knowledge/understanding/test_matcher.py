@@ -148,6 +148,19 @@ def test_follow_up_on_a_product_the_previous_entry_does_not_cover_is_matched_afr
     assert match.band != "answer"
 
 
+def test_a_follow_up_about_a_product_that_an_entry_about_another_one_cannot_cover_says_what_it_is(
+    matcher: LexicalMatcher,
+) -> None:
+    # 「必须用小米手机吗」 has nothing to say of the third parties: what they are is the answer, not it
+    asked = "那微信广告里推的那些第三方呢"
+    match = matcher.ask(asked, previous_entry="req.xiaomi_phone", previous_product="xiaomi")
+    assert (match.band, match.entry_id) == ("answer", "about.third_party")
+    assert match.product == "wechat_third_party"
+    # an entry with a general answer still speaks for the product asked on (and says what it lacks)
+    match = matcher.ask("那个2000的呢", previous_entry="credit.inquiry", previous_product="weilidai")
+    assert (match.entry_id, match.product) == ("credit.inquiry", "we2000")
+
+
 def test_opening_an_account_the_colloquial_way_is_never_taken_for_cashing_out(
     matcher: LexicalMatcher,
 ) -> None:

@@ -51,6 +51,9 @@ def test_replacer_leaves_a_canonical_form_alone_when_a_variant_is_its_prefix() -
         ("佢哋叫我俾500蚊", "他们叫我给500元"),
         ("我而家冇返工", "我现在没有上班"),
         ("有冇手續費㗎", "有没有手续费"),
+        ("我個身份證會唔會俾人拎去借錢", "我个身份证会不会被人拿去借钱"),
+        ("佢攞咗我張卡", "他拿了我张卡"),
+        ("俺滴微信里咋瞅不着", "我滴微信里咋瞅不着"),  # 滴 and 瞅 are left to the lexicon
         ("咁WE2000到底系乜嘢", "那we2000到底是什么"),
         ("利息咁贵", "利息这么贵"),
         ("俺逾期了 晓得了", "我逾期了知道了"),  # northern forms with one Mandarin reading

@@ -29,6 +29,9 @@ def reader(engine: Engine) -> Reader:
         ("好的", "none"),
         ("how do I apply", "latin"),
         ("12345", "none"),
+        ("多謝晒", "traditional"),  # Cantonese 晒 is typed so in Hong Kong: it says nothing of the script
+        ("唔該晒", "traditional"),
+        ("晒太阳", "simplified"),
     ],
 )
 def test_the_script_a_message_is_written_in(text: str, script: str) -> None:
