@@ -25,6 +25,7 @@ SETS = [
     "scam_messages_dev3.yaml",
     "scam_messages3.yaml",
     "scam_messages4.yaml",
+    "scam_messages5.yaml",
 ]
 
 
@@ -298,9 +299,10 @@ def test_the_evaluator_says_so_when_a_set_cannot_be_read(
     assert "cannot read" in capsys.readouterr().err
 
 
-def test_the_ninth_sessions_held_out_set_keeps_the_figures_it_was_scored_with() -> None:
+def test_the_ninth_sessions_held_out_set_now_a_development_set_meets_the_bar() -> None:
     # written before the ninth session's work by a contributor who never ran the check, scored once at its
-    # end (8402835: 62 of 73 signs, 0 of 28 false alarms, 14 of 16 loans' figures); never tuned on
+    # end (8402835: 62 of 73 signs, 0 of 28 false alarms, 14 of 16 loans' figures); a development set since
+    # the tenth session (brief S6), its misses' general causes fixed
     scores = score(read_messages(DATA / "scam_messages5.yaml"))
-    assert scores.recall >= 62 / 73 and scores.false_alarms == 0, scores.lines("scam_messages5")
-    assert scores.figures_found_right >= 14, scores.lines("scam_messages5")
+    assert scores.recall >= 0.95 and scores.false_alarms == 0, scores.lines("scam_messages5")
+    assert scores.figures_found_right == scores.with_figures, scores.lines("scam_messages5")
