@@ -24,10 +24,26 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     # a notice's heading: 「群公告：…」「温馨提示：…」
     (re.compile(r"^\s*(?:群公告|公告|群规|通知|温馨提示|温馨提醒|重要提醒)\s*[:：]"), 3),
     (_TRANSCRIPT, 3),
+    # an app's push notice as a screenshot or a copy shows it: 「微粒贷 · 刚刚」「招商银行 · 10:32」
+    (
+        re.compile(r"^\s*[^\n·•]{1,16}[ \t]*[·•][ \t]*(?:刚刚|现在|\d{1,2}(?:分钟|小时)前|昨天|今天|\d{1,2}[:：]\d{2})"),
+        3,
+    ),
+    # a chat line stamped with its time: 「[10:02] 贷款顾问-李：…」「10:02 客服：…」
+    (re.compile(r"(?m)^\s*[\[(（]?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?[\])）]?[ \t]*[^\n:：]{1,14}[:：]"), 3),
+    # a notice in English: 「Dear customer」「Your loan … is approved」「is due on」
+    (
+        re.compile(
+            r"(?i)\b(?:dear\s+(?:customer|user|client|sir|madam)|your\s+(?:loan|account|card|repayment|application"
+            r"|order)|kindly|has\s+been\s+(?:approved|frozen|credited)|is\s+(?:approved|due\s+on))\b"
+        ),
+        2,
+    ),
     # one line of a chat pasted, opened by its speaker: 「客服：…」「小陈（微粒贷官方）：…」
     (re.compile(r"^\s*(?!我|请问|问题|提问|问[:：])[\u4e00-\u9fa5A-Za-z（）()·]{1,12}[:：]\s*\S.{8,}"), 2),
     (re.compile(r"(?<![A-Za-z0-9@.-])[A-Za-z0-9-]{2,}\.(?:cn|com|top|cc|net|xyz|vip|app)\b"), 2),
-    (re.compile(r"尊敬的|亲爱的用户|恭喜您|您的|您好|您已|您正在|请您|感谢您|你好|你的|你名下|你把"), 1),
+    # the formal 「您」 a sender uses (a person typing to the bot writes 我 and asks)
+    (re.compile(r"尊敬的|亲爱的用户|恭喜您|您|你好|你的|你名下|你把"), 1),
     (
         re.compile(
             r"尾号\d{4}|\d{1,2}月\d{1,2}日|(?<![\d,])\d{1,3}(?:,\d{3}){1,4}\.\d{2}元|(?<!\d)\d{1,9}\.\d{2}元"
@@ -46,6 +62,7 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     (
         re.compile(
             r"包过|下款|秒批|秒到|名额有限|先到先得|全额退|无抵押|急用钱|到手\d|就能借|就能贷|\d分钟到账|回复\d"
+            r"|专业办理|办理各类|分文不取|不成功不收"
         ),
         1,
     ),
