@@ -26,7 +26,10 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     (_TRANSCRIPT, 3),
     # an app's push notice as a screenshot or a copy shows it: 「微粒贷 · 刚刚」「招商银行 · 10:32」
     (
-        re.compile(r"^\s*[^\n·•]{1,16}[ \t]*[·•][ \t]*(?:刚刚|现在|\d{1,2}(?:分钟|小时)前|昨天|今天|\d{1,2}[:：]\d{2})"),
+        re.compile(
+            r"^\s*[^\n·•]{1,16}[ \t]*[·•][ \t]*"
+            r"(?:刚刚|现在|\d{1,2}(?:分钟|小时)前|昨天|今天|\d{1,2}[:：]\d{2})"
+        ),
         3,
     ),
     # a chat line stamped with its time: 「[10:02] 贷款顾问-李：…」「10:02 客服：…」
