@@ -34,6 +34,25 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     ),
     # a chat line stamped with its time: 「[10:02] 贷款顾问-李：…」「10:02 客服：…」
     (re.compile(r"(?m)^\s*[\[(（]?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?[\])）]?[ \t]*[^\n:：]{1,14}[:：]"), 3),
+    # a reply under a post: 「回复 @小王：…」
+    (re.compile(r"^\s*回复\s*@"), 3),
+    # a caller or sender introducing an institution: 「我这边是京东金融的工作人员」
+    # 「这里是招商银行信用卡中心」
+    (
+        re.compile(
+            r"(?:我这边是|这里是|这边是(?!不是|否)|我们是)[\u4e00-\u9fa5A-Za-z]{0,12}?"
+            r"(?:客服|专员|工作人员|中心|部门|银行|金融|公司|平台|官方|法院|公安)"
+        ),
+        2,
+    ),
+    # a service offered to the reader (「可以帮你走内部流程」), the sender's own link
+    # (「你点我发的这个」)
+    (
+        re.compile(
+            r"(?:可以|能)帮?(?:你|您)(?:办|走|弄|做|申请|开通|提|下|处理)|(?:我|我们)刚?发(?:的|给你的|给您的)"
+        ),
+        2,
+    ),
     # a notice in English: 「Dear customer」「Your loan … is approved」「is due on」
     (
         re.compile(
@@ -65,7 +84,7 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     (
         re.compile(
             r"包过|下款|秒批|秒到|名额有限|先到先得|全额退|无抵押|急用钱|到手\d|就能借|就能贷|\d分钟到账|回复\d"
-            r"|专业办理|办理各类|分文不取|不成功不收"
+            r"|专业办理|办理各类|分文不取|不成功不收|最高\d"
         ),
         1,
     ),

@@ -52,6 +52,13 @@ def test_typed_questions_are_not_taken_for_received_messages(folder: Path, patte
         "请在手机上搜“云视讯”下载，输入房间号883201，我们的风控专员会带您一步步把额度解冻",
         "专业办理大额信用贷，有社保的就给批，征信差的也有办法，审批不过分文不取",
         "额度给您保留到今晚12点，过了系统自动释放给下一位客户，您这边抓紧把保证金交一下",
+        # round 29: a call transcribed without punctuation, a reply under a post, a first-person ad, a
+        # link sent
+        "喂你好我这边是京东金融的工作人员 看到您之前开通了京东金条的学生身份 需要您配合注销 "
+        "您现在方便打开一下手机的共享功能吗",
+        "回复 @小王：私我，有渠道，征信花了也能批，就是要收点前期的茶水费",
+        "本人建行信贷部员工，可以帮你走内部流程，征信有逾期也没事，额度最高30万",
+        "这个活动在官方APP里看不到，你点我发的这个小程序「微粒贷福利站」领取额度",
         # an app's push notice, a chat stamped with its times, a notice in English: no sign needed
         "招商银行 · 刚刚\n您尾号8812的信用卡本期账单已出，应还3,256.70元，可在掌上生活App还款。",
         "[14:20] 贷款经理-陈：张先生，您的经营贷明天上午放款\n[14:21] 我：好的谢谢",
