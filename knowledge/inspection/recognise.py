@@ -53,6 +53,13 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
         ),
         2,
     ),
+    # an instruction to the reader: 「请下载…」「还款请转到…」「请于今日…」 (not 「请问」「请帮我」)
+    (
+        re.compile(
+            r"请(?:您|你)?(?:下载|联系|添加|点击|登录|于|在\d|尽快|务必|拨打|致电|回复|缴纳|转到|转入|转账|汇|按时)"
+        ),
+        2,
+    ),
     # a notice in English: 「Dear customer」「Your loan … is approved」「is due on」
     (
         re.compile(
@@ -84,7 +91,7 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     (
         re.compile(
             r"包过|下款|秒批|秒到|名额有限|先到先得|全额退|无抵押|急用钱|到手\d|就能借|就能贷|\d分钟到账|回复\d"
-            r"|专业办理|办理各类|分文不取|不成功不收|最高\d"
+            r"|专业办理|办理各类|分文不取|不成功不收|最高\d|当天(?:出额度|到账|放款|下款|出款)"
         ),
         1,
     ),

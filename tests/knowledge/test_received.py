@@ -59,6 +59,9 @@ def test_typed_questions_are_not_taken_for_received_messages(folder: Path, patte
         "回复 @小王：私我，有渠道，征信花了也能批，就是要收点前期的茶水费",
         "本人建行信贷部员工，可以帮你走内部流程，征信有逾期也没事，额度最高30万",
         "这个活动在官方APP里看不到，你点我发的这个小程序「微粒贷福利站」领取额度",
+        # round 31: an instruction to the reader, an ad's 「当天出额度」
+        "为了确保操作正确，请下载“小鱼易连”，我这边给您演示如何关闭金条，不关会一直扣费",
+        "无需看信用记录，有没有逾期都可以办，当天出额度",
         # an app's push notice, a chat stamped with its times, a notice in English: no sign needed
         "招商银行 · 刚刚\n您尾号8812的信用卡本期账单已出，应还3,256.70元，可在掌上生活App还款。",
         "[14:20] 贷款经理-陈：张先生，您的经营贷明天上午放款\n[14:21] 我：好的谢谢",

@@ -157,6 +157,13 @@ FOUND = [
     # weak signs (a threat, a cold open, a lender's tag) beside a strong one
     ("pressure", "今天下午5点前不还清，我们将上门，并发到你通讯录所有联系人。还款转到这个私人支付宝"),
     ("impersonation", "您好，我是美团月付的客服，麻烦把您支付宝的付款码截图发我一下"),
+    # tenth session: 「收入」 is a record only with its sum: a fee beside 「收入流水不足」 is still a demand
+    ("upfront_fee", "【星河借】额度20000元已审批，因收入流水不足，需缴纳还款保证金800元。"),
+    # a speaker named for an institution, beside another sign
+    (
+        "impersonation",
+        "京东金融安全中心：您的金条存在风险\n我：怎么办\n京东金融安全中心：把收到的验证码发我核实",
+    ),
 ]
 
 
@@ -211,6 +218,11 @@ HARMLESS = [
     "【招商银行】免押金租车，信用分550以上即可，借款无忧。",
     "【江城银行】日利率0.02%起，借款前请确认，本期开通会员可享优惠券。",
     "【小米金融】随借随还，早还就少付利息，借款请在App内操作。",
+    # tenth session: a 95xxx service line is no sum, a statement of turnover no money paid in, a refund made
+    "客户经理：您的贷款放款前需要面签，带上身份证和收入证明，全程不收费，有问题拨打95588。",
+    "【签证中心】办理签证需提供近6个月银行流水及资金证明，存款不低于5万元。",
+    "客服：您的保险已经退保成功，保费520元将原路退回您的支付账户。",
+    "Your verification code is 551203. Never share this code with anyone, including our staff.",
 ]
 
 
