@@ -47,6 +47,9 @@ _AMOUNT = [
     # 「你的5万已经审核通过」「30000元已放款」: a sum said to be approved or paid out
     re.compile(rf"(?:你|您)的\s*{_NUM}元?\s*(?:已经?|都)?(?:审核|审批|批)"),
     re.compile(rf"{_NUM}元?\s*(?:已经?)(?:放款|发放|到账|审核|审批|批|激活)"),
+    re.compile(rf"{_NUM}元?\s*(?:已经?|都)?(?:下来了|批下来|批好了)"),
+    # 「您的新一贷已放款50,000.00元至尾号3390账户」: a bank's notice of a loan paid out, the sum after it
+    re.compile(rf"(?:已经?|成功)(?:放款|发放|借出)了?[:：\s]*{_NUM}元?(?![\d%期个天])"),
     # 「预审额度50000元」「额度12000元已锁定」: the limit offered is the loan when instalments follow
     re.compile(rf"额度[:：为是\s]*{_NUM}元?(?![\d%期个天])"),
     # 「5万分24期」: a sum right before its periods (not an instalment's: 每期600 分6期)
@@ -62,9 +65,10 @@ _AMOUNT = [
     re.compile(rf"(?:^|(?<=[，,。；;！!\n]))\s*{_NUM}(?:(?<=[万千])元?|元)(?![\d%])"),
 ]
 _INSTALMENT_TOTAL = re.compile(rf"(?:每期|每月)[^。]{{0,60}}?合计\s*{_NUM}元?")
-# 「每期手续费36元，每期应还536元」: the fee charged each period is not the instalment
+# 「每期手续费36元，每期应还536元」: the fee charged each period is not the instalment;
+# 「一个月还两千」 is one, 「3个月还5600」 a total after three months
 _INSTALMENT = re.compile(
-    rf"(?:每期|每月|每个月|月供|月还款额?|月还|(?<![先付交缴还第前首])一期)(?:(?![费息])[^，,。\d]){{0,6}}?{_NUM}元?(?![\d%期个天])"
+    rf"(?:每期|每月|每个月|月供|(?<![\d二两三四五六七八九十]个)月还款额?|(?<![\d二两三四五六七八九十]个)月还|(?<![先付交缴还第前首])一期)(?:(?!费|(?<!本)息)[^，,。\d]){{0,6}}?{_NUM}元?(?![\d%期个天])"
 )
 #: a row of a repayment plan: 「第3期 03-05 应还1,030.00元」; the row's last sum is what is paid
 _PLAN_ROW = re.compile(r"第\s*(?P<k>\d{1,3})\s*期(?P<row>[^第\n；;。]{0,40})")
@@ -83,7 +87,11 @@ _MONTHS = re.compile(rf"{_COUNT}\s*个月")
 #: a term in years: 「年限3年」「期限1年」 (not a date's year, nor 年化)
 _YEARS = re.compile(rf"(?:期限|年限|为期|分)[:：为是\s]*{_COUNT}\s*年(?![化利息度初底月内])")
 _DAYS = re.compile(rf"{_COUNT}\s*天")
-_TOTAL = re.compile(rf"(?:应还本息|共还|一共还|总共还|到期还|后还|合计还)[^，,。\d]{{0,4}}{_NUM}元?(?![\d%])")
+#: 「7天还3000」 is a total after a term in days or months (「每天还50」 is an instalment, not a total)
+_AFTER_TERM = r"(?<=[\d一二两三四五六七八九十]天)还|(?<=[\d一二两三四五六七八九十]个月)还"
+_TOTAL = re.compile(
+    rf"(?:应还本息|共还|一共还|总共还|到期还|后还|合计还|{_AFTER_TERM})[^，,。\d]{{0,4}}{_NUM}元?(?![\d%])"
+)
 _FEE_WORDS = (
     r"保费|保证金|会员费?|服务费|手续费|渠道费|押金|工本费|保险费?|解冻金|解冻费|前期费用|公证费|砍头息"
     r"|个人所得税|所得税|个税|印花税|税费"
@@ -264,7 +272,8 @@ def _numeral_count(raw: str) -> int:
 def text_clause_start(text: str, position: int) -> int:
     """Where the clause holding ``position`` begins."""
     start = max(text.rfind(mark, 0, position) for mark in "，,。；;\n") + 1
-    spaces = [m.end() for m in _FIELD_BREAK.finditer(text, start, position)]
+    # one character past ``position``: the break's lookahead must see the field that starts there
+    spaces = [m.end() for m in _FIELD_BREAK.finditer(text, start, position + 1) if m.end() <= position]
     return spaces[-1] if spaces else start
 
 
@@ -314,14 +323,39 @@ def _stated(text: str) -> float | None:
     return None
 
 
-_CURRENCY = re.compile(r"(?:人民币|RMB|[¥￥])\s*(?=\d)")
+_CURRENCY = re.compile(r"(?:人民币|RMB|CNY|[¥￥])\s*(?=\d)")
 _KUAI = re.compile(r"(?<=[\d万千])\s*块钱?")
+#: 「3个点的服务费」: a lender's 「points」 are a share of the loan
+_POINTS = re.compile(r"(?<=\d)\s*个点")
+#: a loan written in English, put in the words the reader knows (order matters: the longer forms first)
+_ENGLISH = [
+    (re.compile(r"(?i)\bloan\s+amount\b\s*[:：]?"), "借款金额："),
+    (re.compile(r"(?i)\b(?:a\s+|the\s+|your\s+)?loan\s+of\b"), "借款"),
+    (re.compile(r"(?i)\bborrow(?:ed)?\b"), "借"),
+    (
+        re.compile(r"(?i)\b(\d{1,3})\s+(?:monthly\s+|weekly\s+)?(?:instal?l?ments?|repayments?|payments?)\s+of\b"),
+        r"\1期，每期",
+    ),
+    (re.compile(r"(?i)\b(\d{1,3})\s+(?:monthly\s+)?(?:instal?l?ments?|repayments?|payments?)\b"), r"\1期"),
+    (re.compile(r"(?i)\b(?:monthly|each)\s+(?:instal?l?ment|repayment|payment)s?\s*(?:of\b|[:：])?"), "每期"),
+    (re.compile(r"(?i)\b(\d{1,3})\s+months?\b"), r"\1个月"),
+    (
+        re.compile(r"(?i)\b(?:service|processing|handling|admin(?:istration)?|platform)\s+fee\b\s*[:：]?"),
+        "服务费",
+    ),
+    (re.compile(r"(?i)\bdeducted(?:\s+(?:at|on|upon)\s+(?:disbursement|payout|release))?"), "放款时扣除"),
+    (re.compile(r"(?i)\b(?:you\s+(?:will\s+)?)?receive\b"), "到手"),
+]
 
 
 def _plain_money(text: str) -> str:
     """``text`` with sums written one way: no currency before them (「¥12,000.00」「人民币2万」), 「500块」
-    as 「500元」."""
-    return _KUAI.sub("元", _CURRENCY.sub("", text))
+    as 「500元」, 「3个点」 as 「3%」, and a loan told in English in the reader's words."""
+    text = _POINTS.sub("%", _KUAI.sub("元", _CURRENCY.sub("", text)))
+    if text.isascii():
+        for pattern, words in _ENGLISH:
+            text = pattern.sub(words, text)
+    return text
 
 
 def find_figures(text: str) -> CostFigures | None:

@@ -24,10 +24,55 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     # a notice's heading: 「群公告：…」「温馨提示：…」
     (re.compile(r"^\s*(?:群公告|公告|群规|通知|温馨提示|温馨提醒|重要提醒)\s*[:：]"), 3),
     (_TRANSCRIPT, 3),
+    # an app's push notice as a screenshot or a copy shows it: 「微粒贷 · 刚刚」「招商银行 · 10:32」
+    (
+        re.compile(
+            r"^\s*[^\n·•]{1,16}[ \t]*[·•][ \t]*"
+            r"(?:刚刚|现在|\d{1,2}(?:分钟|小时)前|昨天|今天|\d{1,2}[:：]\d{2})"
+        ),
+        3,
+    ),
+    # a chat line stamped with its time: 「[10:02] 贷款顾问-李：…」「10:02 客服：…」
+    (re.compile(r"(?m)^\s*[\[(（]?\d{1,2}[:：]\d{2}(?:[:：]\d{2})?[\])）]?[ \t]*[^\n:：]{1,14}[:：]"), 3),
+    # a reply under a post: 「回复 @小王：…」
+    (re.compile(r"^\s*回复\s*@"), 3),
+    # a caller or sender introducing an institution: 「我这边是京东金融的工作人员」
+    # 「这里是招商银行信用卡中心」
+    (
+        re.compile(
+            r"(?:我这边是|这里是|这边是(?!不是|否)|我们是)[\u4e00-\u9fa5A-Za-z]{0,12}?"
+            r"(?:客服|专员|工作人员|中心|部门|银行|金融|公司|平台|官方|法院|公安)"
+        ),
+        2,
+    ),
+    # a service offered to the reader (「可以帮你走内部流程」), the sender's own link
+    # (「你点我发的这个」)
+    (
+        re.compile(
+            r"(?:可以|能)帮?(?:你|您)(?:办|走|弄|做|申请|开通|提|下|处理)|(?:我|我们)刚?发(?:的|给你的|给您的)"
+        ),
+        2,
+    ),
+    # an instruction to the reader: 「请下载…」「还款请转到…」「请于今日…」 (not 「请问」「请帮我」)
+    (
+        re.compile(
+            r"请(?:您|你)?(?:下载|联系|添加|点击|登录|于|在\d|尽快|务必|拨打|致电|回复|缴纳|转到|转入|转账|汇|按时)"
+        ),
+        2,
+    ),
+    # a notice in English: 「Dear customer」「Your loan … is approved」「is due on」
+    (
+        re.compile(
+            r"(?i)\b(?:dear\s+(?:customer|user|client|sir|madam)|your\s+(?:loan|account|card|repayment|application"
+            r"|order)|kindly|has\s+been\s+(?:approved|frozen|credited)|is\s+(?:approved|due\s+on))\b"
+        ),
+        2,
+    ),
     # one line of a chat pasted, opened by its speaker: 「客服：…」「小陈（微粒贷官方）：…」
     (re.compile(r"^\s*(?!我|请问|问题|提问|问[:：])[\u4e00-\u9fa5A-Za-z（）()·]{1,12}[:：]\s*\S.{8,}"), 2),
     (re.compile(r"(?<![A-Za-z0-9@.-])[A-Za-z0-9-]{2,}\.(?:cn|com|top|cc|net|xyz|vip|app)\b"), 2),
-    (re.compile(r"尊敬的|亲爱的用户|恭喜您|您的|您好|您已|您正在|请您|感谢您|你好|你的|你名下|你把"), 1),
+    # the formal 「您」 a sender uses (a person typing to the bot writes 我 and asks)
+    (re.compile(r"尊敬的|亲爱的用户|恭喜您|您|你好|你的|你名下|你把"), 1),
     (
         re.compile(
             r"尾号\d{4}|\d{1,2}月\d{1,2}日|(?<![\d,])\d{1,3}(?:,\d{3}){1,4}\.\d{2}元|(?<!\d)\d{1,9}\.\d{2}元"
@@ -46,6 +91,7 @@ MARKS: tuple[tuple[re.Pattern[str], int], ...] = (
     (
         re.compile(
             r"包过|下款|秒批|秒到|名额有限|先到先得|全额退|无抵押|急用钱|到手\d|就能借|就能贷|\d分钟到账|回复\d"
+            r"|专业办理|办理各类|分文不取|不成功不收|最高\d|当天(?:出额度|到账|放款|下款|出款)"
         ),
         1,
     ),

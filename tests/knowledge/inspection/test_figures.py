@@ -233,9 +233,51 @@ LAYOUTS5 = [
     ),
 ]
 
+# A sixth round (tenth session, brief S6), written after scam_messages5's two misread loans were fixed
+# and before the reader changed again, in styles no set has: a timestamped chat, an app's push, a loan
+# in English, Traditional characters, a form whose fee field follows a space, lines broken as a photo
+# is read, numerals, 「3个点」 of a fee, a term 「1年」. First run: 6 of 10 right (「5万下来了」 not read
+# as the loan, the English loan not read, 「每期应还本息」 refused as interest, a fee field after a
+# space read in the field before it, 「3个点」 read as 3 yuan); after: 10 of 10.
+LAYOUTS6 = [
+    (
+        "[15:10] 顾问：5万下来了 分24期 月供2650\n[15:11] 顾问：到手48000 扣了2000服务费",
+        50000,
+        [2650.0] * 24,
+        2000,
+    ),
+    ("借呗 · 刚刚\n借款¥6,000.00 已到账，分12个月，每月还¥545.50", 6000, [545.5] * 12, 0),
+    (
+        "Loan amount: RMB 10,000, 12 monthly instalments of RMB 950, "
+        "service fee RMB 500 deducted at disbursement",
+        10000,
+        [950.0] * 12,
+        500,
+    ),
+    ("借款金額：50,000元，分期數：24期，每期應還：2,450元", 50000, [2450.0] * 24, 0),
+    (
+        "额度：30000 期数：12 每期应还本息：2800 手续费：900（一次性，放款时扣）",
+        30000,
+        [2800.0] * 12,
+        900,
+    ),
+    ("到账9,000元，合同金额10,000元，每月还款1,000元，共12个月", 10000, [1000.0] * 12, 1000),
+    ("借款金额\n20,000.00元\n还款期数\n12期\n每期还款\n1,866.67元", 20000, [1866.67] * 12, 0),
+    ("贷款两万，每月还款一千九，分十二个月还清", 20000, [1900.0] * 12, 0),
+    ("客服：您这笔批了4万，需要先交3个点的服务费，分36期，一期还1450", 40000, [1450.0] * 36, 1200),
+    ("您的贷款申请已通过，金额：15000元，期限：1年，月还款：1350元", 15000, [1350.0] * 12, 0),
+    # scam_messages5's misread bank notice, in other words: the sum after 「已放款」
+    (
+        "【中信银行】您的信用贷已放款80,000.00元至尾号1102账户，期限36期，每期还款2,580.00元。",
+        80000,
+        [2580.0] * 36,
+        0,
+    ),
+]
+
 
 @pytest.mark.parametrize(
-    ("text", "amount", "payments", "fee"), LAYOUTS + LAYOUTS2 + LAYOUTS3 + LAYOUTS4 + LAYOUTS5
+    ("text", "amount", "payments", "fee"), LAYOUTS + LAYOUTS2 + LAYOUTS3 + LAYOUTS4 + LAYOUTS5 + LAYOUTS6
 )
 def test_loans_in_the_layouts_people_receive_are_solved(
     text: str, amount: float, payments: list[float], fee: float
@@ -266,3 +308,23 @@ def test_a_share_of_the_loan_whose_sum_is_also_given_is_counted_once() -> None:
     assert figures is not None and figures.fee == 600
     figures = inspect_message("额度3万，36期，每期1150，放款前交10%的保证金").figures
     assert figures is not None and figures.fee == 3000
+
+
+@pytest.mark.parametrize(
+    ("text", "total", "days"),
+    [
+        # scam_messages5's 7-day loan, in other words: a total 「N天还」 after a term in days
+        ("借3000到手2400，七天还3000", 3000.0, 7),
+        ("借5000元，3个月还5600元", 5600.0, 90),
+        ("借款2000元到手1600，14天后还2000", 2000.0, 14),
+    ],
+)
+def test_a_sum_repaid_after_a_term_is_a_total_not_an_instalment(text: str, total: float, days: int) -> None:
+    figures = inspect_message(text).figures
+    assert figures is not None
+    assert (figures.periods, figures.total_repaid, figures.solved.period_days) == (1, total, days)
+
+
+def test_one_month_s_repayment_is_still_an_instalment() -> None:
+    figures = inspect_message("借1万，一个月还一千，分12期").figures
+    assert figures is not None and (figures.installment, figures.periods) == (1000, 12)

@@ -25,6 +25,7 @@ SETS = [
     "scam_messages_dev3.yaml",
     "scam_messages3.yaml",
     "scam_messages4.yaml",
+    "scam_messages5.yaml",
 ]
 
 
@@ -156,6 +157,13 @@ FOUND = [
     # weak signs (a threat, a cold open, a lender's tag) beside a strong one
     ("pressure", "今天下午5点前不还清，我们将上门，并发到你通讯录所有联系人。还款转到这个私人支付宝"),
     ("impersonation", "您好，我是美团月付的客服，麻烦把您支付宝的付款码截图发我一下"),
+    # tenth session: 「收入」 is a record only with its sum: a fee beside 「收入流水不足」 is still a demand
+    ("upfront_fee", "【星河借】额度20000元已审批，因收入流水不足，需缴纳还款保证金800元。"),
+    # a speaker named for an institution, beside another sign
+    (
+        "impersonation",
+        "京东金融安全中心：您的金条存在风险\n我：怎么办\n京东金融安全中心：把收到的验证码发我核实",
+    ),
 ]
 
 
@@ -210,6 +218,11 @@ HARMLESS = [
     "【招商银行】免押金租车，信用分550以上即可，借款无忧。",
     "【江城银行】日利率0.02%起，借款前请确认，本期开通会员可享优惠券。",
     "【小米金融】随借随还，早还就少付利息，借款请在App内操作。",
+    # tenth session: a 95xxx service line is no sum, a statement of turnover no money paid in, a refund made
+    "客户经理：您的贷款放款前需要面签，带上身份证和收入证明，全程不收费，有问题拨打95588。",
+    "【签证中心】办理签证需提供近6个月银行流水及资金证明，存款不低于5万元。",
+    "客服：您的保险已经退保成功，保费520元将原路退回您的支付账户。",
+    "Your verification code is 551203. Never share this code with anyone, including our staff.",
 ]
 
 
@@ -298,9 +311,10 @@ def test_the_evaluator_says_so_when_a_set_cannot_be_read(
     assert "cannot read" in capsys.readouterr().err
 
 
-def test_the_ninth_sessions_held_out_set_keeps_the_figures_it_was_scored_with() -> None:
+def test_the_ninth_sessions_held_out_set_now_a_development_set_meets_the_bar() -> None:
     # written before the ninth session's work by a contributor who never ran the check, scored once at its
-    # end (8402835: 62 of 73 signs, 0 of 28 false alarms, 14 of 16 loans' figures); never tuned on
+    # end (8402835: 62 of 73 signs, 0 of 28 false alarms, 14 of 16 loans' figures); a development set since
+    # the tenth session (brief S6), its misses' general causes fixed
     scores = score(read_messages(DATA / "scam_messages5.yaml"))
-    assert scores.recall >= 62 / 73 and scores.false_alarms == 0, scores.lines("scam_messages5")
-    assert scores.figures_found_right >= 14, scores.lines("scam_messages5")
+    assert scores.recall >= 0.95 and scores.false_alarms == 0, scores.lines("scam_messages5")
+    assert scores.figures_found_right == scores.with_figures, scores.lines("scam_messages5")
