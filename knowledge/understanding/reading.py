@@ -75,7 +75,7 @@ _PRODUCT_ONLY = re.compile(r"[|\s那么呢吗的啊呀吧咧嘞]*")
 #: turn to something new, before what the message wants (and a 「请问」)
 _WANT_OPENER = re.compile(
     r"(?:你好|您好|哈喽|嗨|hi|hello|hey|在吗|在不在|老师好|客服你好|算了|好吧|好的|行吧|嗯+|哦+|ok|okay|对了"
-    r"|另外|那么|那|所以|然后)[\s,，!！~～。.呀啊哈]*(?:请问一?下?|我?想?问(?:一?下|哈|个事|问)|我?想问|问一?下|麻烦问一?下|打扰一?下)?\s*"
+    r"|另外|那么|那|所以|然后|等一?下(?![次个月周礼年])|等等|顺便问一?下|顺便)[\s,，!！~～。.呀啊哈]*(?:请问一?下?|我?想?问(?:一?下|哈|个事|问)|我?想问|问一?下|麻烦问一?下|打扰一?下)?\s*"
 )
 #: 「我想借点钱 急用」「你是干啥的啊」: words after what the message wants that only press it or set its tone
 _WANT_TAIL = re.compile(
