@@ -49,9 +49,13 @@ _CANTONESE: tuple[tuple[str, str], ...] = (
     (r"返工", "上班"), (r"(?<=[0-9一二两三四五六七八九十百千万])蚊", "元"), (r"㗎|嘎|喎|啫|囉", ""),
 )  # fmt: skip
 #: northern and south-western forms typed in chat, each with one Mandarin reading: 「俺」「晓得了」「木有」
-_DIALECT = ((r"俺们?", "我"), (r"晓得", "知道"), (r"木有", "没有"))
+_DIALECT = (
+    (r"俺们?", "我"), (r"晓得", "知道"), (r"木有", "没有"),
+    # south-western (Sichuan, Chongqing): 「微粒贷是啥子」「莫得信用卡」「咋个算」
+    (r"啥子", "什么"), (r"莫得", "没有"), (r"咋个", "怎么"), (r"(?<=[你好吗])噻$", ""),
+)  # fmt: skip
 _CANTONESE_PATTERNS = tuple((re.compile(p), r) for p, r in (*_CANTONESE, *_DIALECT))
-_CANTONESE_CHARS = re.compile(r"[话返蚊晒系唔咩点边几而冇佢哋嘅啲咗喺睇揾搵俾畀攞嚟嘢啱咁㗎嘎喎啫囉乜俺晓木]")
+_CANTONESE_CHARS = re.compile(r"[话返蚊晒系唔咩点边几而冇佢哋嘅啲咗喺睇揾搵俾畀攞嚟嘢啱咁㗎嘎喎啫囉乜俺晓木啥莫咋噻]")
 
 
 def _mandarin(simplified: str) -> str:
