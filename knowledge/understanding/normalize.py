@@ -55,7 +55,9 @@ _DIALECT = (
     (r"啥子", "什么"), (r"莫得", "没有"), (r"咋个", "怎么"), (r"(?<=[你好吗])噻$", ""),
 )  # fmt: skip
 _CANTONESE_PATTERNS = tuple((re.compile(p), r) for p, r in (*_CANTONESE, *_DIALECT))
-_CANTONESE_CHARS = re.compile(r"[话返蚊晒系唔咩点边几而冇佢哋嘅啲咗喺睇揾搵俾畀攞嚟嘢啱咁㗎嘎喎啫囉乜俺晓木啥莫咋噻]")
+_CANTONESE_CHARS = re.compile(
+    r"[话返蚊晒系唔咩点边几而冇佢哋嘅啲咗喺睇揾搵俾畀攞嚟嘢啱咁㗎嘎喎啫囉乜俺晓木啥莫咋噻]"
+)
 
 
 def _mandarin(simplified: str) -> str:
