@@ -297,6 +297,7 @@ class RouteHandlers(EngineBase):
             reply.messages[-1] = reply.messages[-1].model_copy(
                 update={"text": reply.messages[-1].text + "\n" + _(ENGLISH_HELLO)}
             )
+            session.english_introduced = True  # that line introduced the advisor: not again at the question
         return self._aside(ctx, reply)
 
     def on_check_situation(self, ctx: TurnContext, _facts: dict[str, Any]) -> Reply:

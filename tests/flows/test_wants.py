@@ -513,3 +513,11 @@ def test_a_greeting_beside_an_english_question_does_not_swallow_it(engine: Engin
     assert "254.48" in chat.text
     chat.say("compare weilidai and xiaomi loan")  # two products side by side, in English
     assert chat.session.flow == "compare" and set(chat.session.compare) == {"weilidai", "xiaomi"}
+
+
+def test_after_hi_an_english_question_is_answered_without_the_introduction_again(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("hi")
+    assert "English: hi!" in chat.text
+    chat.say("is weilidai safe?")
+    assert chat.text.startswith("It depends on the channel") and "Hello! I am loan-advisor" not in chat.text
