@@ -66,7 +66,7 @@ _PARTICLE = re.compile(r"(?<=.)[吧啊呀哈]+$")
 def global_word(folded: str) -> GlobalWord | None:
     """The action a whole message (folded, as the reader gives it) stands for, or ``None``."""
     word = _TRAILING.sub("", folded)
-    if word in ("?", "？"):
+    if word and not word.strip("?？"):  # 「?」「？？？」: lost, asking what this is
         return "help"
     word = re.sub(r"[?？]+$", "", word)
     found = WORDS.get(word)

@@ -521,3 +521,14 @@ def test_after_hi_an_english_question_is_answered_without_the_introduction_again
     assert "English: hi!" in chat.text
     chat.say("is weilidai safe?")
     assert chat.text.startswith("It depends on the channel") and "Hello! I am loan-advisor" not in chat.text
+
+
+@pytest.mark.parametrize("heard", ["哦", "。。。", "...", "哦哦 原来如此"])
+def test_a_message_that_only_says_it_was_heard_is_met_as_a_yes(engine: Engine, heard: str) -> None:
+    assert engine.want_served(heard) == "act.affirm"
+
+
+def test_question_marks_alone_ask_what_the_advisor_can_do(engine: Engine) -> None:
+    chat = Chat(engine)
+    chat.say("？？？")
+    assert "我能做的" in chat.text
