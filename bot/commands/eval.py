@@ -41,6 +41,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-baseline", action="store_true", help="skip the jieba+BM25 baseline column")
     parser.add_argument("--misses", action="store_true", help="list the matcher's misses")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument(
+        "--strict-product",
+        action="store_true",
+        help="count a best guess right only with the labelled product, even when it shows the same answer",
+    )
 
 
 def _cell(key: str, figures: dict[str, float]) -> str:
@@ -74,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         kb, answer_threshold=settings.faq_answer_threshold, suggest_threshold=settings.faq_suggest_threshold
     )
     startup_ms = (time.perf_counter() - start) * 1000
-    matched = evaluate_matcher(matcher, items)
+    matched = evaluate_matcher(matcher, items, same_answer=not args.strict_product)
     seen = coinciding(items, kb)
     reports = [matched, matched.without(seen, "matcher unseen")]
     if not args.no_baseline:

@@ -161,8 +161,14 @@ def _percentile(values: list[float], pct: float) -> float:
     return values[index]
 
 
-def evaluate_matcher(matcher: LexicalMatcher, items: list[LabelledQuestion], *, warm_up: int = 20) -> Report:
-    """Run the matcher on every item (after a short warm-up, so latency is the steady state)."""
+def evaluate_matcher(
+    matcher: LexicalMatcher, items: list[LabelledQuestion], *, warm_up: int = 20, same_answer: bool = True
+) -> Report:
+    """Run the matcher on every item (after a short warm-up, so latency is the steady state).
+
+    ``same_answer``: a best guess that shows the labelled entry's same answer is right whichever product
+    without an answer of its own it names (:func:`as_labelled`); ``False`` asks for the product itself, as
+    the figures did until the tenth session."""
     for item in items[:warm_up]:
         matcher.ask(item.question)
     report = Report("matcher")
@@ -172,7 +178,8 @@ def evaluate_matcher(matcher: LexicalMatcher, items: list[LabelledQuestion], *, 
         seconds = time.perf_counter() - start
         # top-1 scores the best guess whatever the band (a declined question has one too)
         entry, product = matcher.best_guess(item.question)
-        product = as_labelled(matcher.kb, item, entry, product)
+        if same_answer:
+            product = as_labelled(matcher.kb, item, entry, product)
         report.outcomes.append(
             Outcome(
                 item,

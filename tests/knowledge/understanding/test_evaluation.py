@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.base import KnowledgeBase
 from knowledge.models import LabelledQuestion
-from knowledge.understanding.evaluation import Outcome, Report
+from knowledge.understanding.evaluation import Outcome, Report, as_labelled
 
 
 def _outcome(label: str | None, guess: str | None, band: str, *, hedged: bool = False) -> Outcome:
@@ -42,3 +43,23 @@ def test_misses_list_every_in_scope_question_not_answered_directly_and_right() -
     declined_oos = _outcome(None, None, "decline")
     report = Report("m", [direct, hedged, declined_oos])
     assert report.misses() == [hedged]
+
+
+@pytest.mark.parametrize(
+    ("label", "guess", "right"),
+    [
+        # req.xiaomi_phone has one answer: named with 小米贷款 or without a product, the same is shown
+        (("req.xiaomi_phone", None), ("req.xiaomi_phone", "xiaomi"), True),
+        # rate.level has an answer of its own for 小米贷款: the general one is not it
+        (("rate.level", "xiaomi"), ("rate.level", None), False),
+        (("rate.level", "xiaomi"), ("rate.level", "weilidai"), False),
+        # another entry is never right, whatever the product
+        (("rate.level", None), ("rate.true_cost", None), False),
+    ],
+)
+def test_a_best_guess_is_right_when_it_shows_the_labelled_answer(
+    kb: KnowledgeBase, label: tuple[str, str | None], guess: tuple[str, str | None], right: bool
+) -> None:
+    item = LabelledQuestion(question="q", entry=label[0], product=label[1])
+    shown = as_labelled(kb, item, guess[0], guess[1])
+    assert ((guess[0], shown) == label) is right
