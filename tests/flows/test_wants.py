@@ -532,3 +532,23 @@ def test_question_marks_alone_ask_what_the_advisor_can_do(engine: Engine) -> Non
     chat = Chat(engine)
     chat.say("？？？")
     assert "我能做的" in chat.text
+
+
+@pytest.mark.parametrize(
+    ("story", "want"),
+    [
+        ("对方说我流水不够 让我再存5000进去才能放款 我现在在去银行的路上", "act.scam_ongoing"),
+        ("刚有个自称客服的打电话说我征信有问题要处理 还在通话", "act.scam_ongoing"),
+        ("他让我转了3000才能放款 结果钱没到 人也联系不上了", "act.scammed"),
+        ("我交了会员费 一直没下款", "act.scammed"),
+    ],
+)
+def test_a_scam_told_as_a_story_is_read_as_going_on_or_already_paid(
+    engine: Engine, story: str, want: str
+) -> None:
+    assert engine.want_served(story) == want
+
+
+@pytest.mark.parametrize("story", ["交了资料 还没下款", "我打了电话 一直没下款", "还了款 钱没到账怎么办"])
+def test_waiting_for_a_loan_or_a_repayment_is_no_scam(engine: Engine, story: str) -> None:
+    assert engine.want_served(story) not in ("act.scammed", "act.scam_ongoing")
