@@ -52,11 +52,11 @@ _CANTONESE: tuple[tuple[str, str], ...] = (
 _DIALECT = (
     (r"俺们?", "我"), (r"晓得", "知道"), (r"木有", "没有"),
     # south-western (Sichuan, Chongqing): 「微粒贷是啥子」「莫得信用卡」「咋个算」
-    (r"啥子", "什么"), (r"莫得", "没有"), (r"咋个", "怎么"), (r"(?<=[你好吗])噻$", ""),
+    (r"啥子", "什么"), (r"莫得", "没有"), (r"咋个", "怎么"), (r"(?<=[你好吗])噻$", ""), (r"屋头", "家里"),
 )  # fmt: skip
 _CANTONESE_PATTERNS = tuple((re.compile(p), r) for p, r in (*_CANTONESE, *_DIALECT))
 _CANTONESE_CHARS = re.compile(
-    r"[话返蚊晒系唔咩点边几而冇佢哋嘅啲咗喺睇揾搵俾畀攞嚟嘢啱咁㗎嘎喎啫囉乜俺晓木啥莫咋噻]"
+    r"[话返蚊晒系唔咩点边几而冇佢哋嘅啲咗喺睇揾搵俾畀攞嚟嘢啱咁㗎嘎喎啫囉乜俺晓木啥莫咋噻屋]"
 )
 
 

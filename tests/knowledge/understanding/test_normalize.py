@@ -59,6 +59,7 @@ def test_replacer_leaves_a_canonical_form_alone_when_a_variant_is_its_prefix() -
         ("俺逾期了 晓得了", "我逾期了知道了"),  # northern forms with one Mandarin reading
         ("微粒贷是啥子 我莫得信用卡", "微粒贷是什么我没有信用卡"),  # south-western forms
         ("利息咋个算", "利息怎么算"),
+        ("我该咋个跟屋头说", "我该怎么跟家里说"),
     ],
 )
 def test_cantonese_written_forms_read_as_the_mandarin_the_paraphrases_use(
