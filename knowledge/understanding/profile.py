@@ -60,6 +60,9 @@ _AGE_UNIT = re.compile(r"([0-9]{1,3}|[一二三四五六七八九]?十[一二三
 _AGE_CUE = re.compile(
     r"(?:^|我|俺|今年|本人|年龄|年纪)(?:今年|是|已经|都|才|刚|刚满|满)?"
     r"([1-9][0-9]|[一二三四五六七八九]?十[一二三四五六七八九]?)(?:了|啦)?$"
+    # 「我63了还能借小米贷款吗」: the age, then what is asked of it in the same breath
+    r"|(?:^|我|俺)(?:今年|已经|都)?([1-9][0-9]|[一二三四五六七八九]?十[一二三四五六七八九]?)(?:了|啦)"
+    r"(?=还|能|可以|也|是不是|会不会|咋|怎么|有没有)"
 )
 _INCOME_CUE = re.compile(
     r"(月入|月薪|月收入|收入|工资|退休金|养老金|到手|底薪|一个月|每个月|每月|月均|年薪|年收入|一年)"
@@ -156,7 +159,7 @@ def _age(clause: str, _following: str) -> int | None:
     match = _AGE_UNIT.search(clause) or _AGE_CUE.search(clause)
     if match is None:
         return None
-    mentions = numbers_in(match.group(1))
+    mentions = numbers_in(match.group(1) or match.group(2))
     if len(mentions) != 1:
         return None
     value = mentions[0].value

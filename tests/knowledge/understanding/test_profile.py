@@ -103,3 +103,11 @@ def test_a_situation_told_in_site_workers_words_gives_every_fact_it_holds() -> N
         "wechat_wallet_entry": False,
     }
     assert facts_in("一个月还1000") == {}  # a repayment, not an income
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("我63了还能借小米贷款吗", 63), ("我今年五十八了能借微粒贷吗", 58), ("我借了63了还能借吗", None)],
+)
+def test_an_age_told_in_the_same_breath_as_the_question_is_kept(text: str, age: int | None) -> None:
+    assert facts(text).get("age") == age
