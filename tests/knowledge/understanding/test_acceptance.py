@@ -155,24 +155,29 @@ def test_the_threshold_half_of_the_eighth_sessions_short_questions_keeps_its_flo
     assert short3_half.figures()[figure] >= SHORT3_HALF_FLOOR[figure]
 
 
-#: The ninth session's held-out short questions (faq_short4: 477 in scope, 103 out of scope, written before
-#: the work by contributors who never ran the matcher), scored once at the session's end (8402835, unseen):
-#: top-1 95.9%, answered directly and right 86.9%, answered wrong 0.4% of all, out of scope not answered 100%.
-SHORT4_FLOOR = {"top1": 0.955, "direct_right": 0.865, "oos_not_answered": 0.97}
-SHORT4_WRONG_CEILING = 0.005
+#: The half of the ninth session's held-out short questions (faq_short4, scored once at that session's end,
+#: 8402835, unseen: top-1 95.9%, answered directly and right 86.9%, answered wrong 0.4% of all, out of scope
+#: not answered 100%) that only picks the answer threshold since the tenth session (faq_threshold_short4.jsonl;
+#: the other half is learned from). Like the eighth session's half above it is a development check now, not a
+#: report set. Measured when the floors were set (tenth session, at the split and the refit, unseen): top-1
+#: 97.3%, answered directly and right 87.4%, answered wrong 0.4% of all, out of scope not answered 100%.
+SHORT4_HALF_FLOOR = {"top1": 0.97, "direct_right": 0.87, "oos_not_answered": 0.97}
+SHORT4_HALF_WRONG_CEILING = 0.01
 
 
 @pytest.fixture(scope="module")
-def short4(matcher: LexicalMatcher, kb: KnowledgeBase) -> Report:
-    return unseen(matcher, kb, "faq_short4.jsonl")
+def short4_half(matcher: LexicalMatcher, kb: KnowledgeBase) -> Report:
+    return unseen(matcher, kb, "faq_threshold_short4.jsonl")
 
 
-@pytest.mark.parametrize("figure", sorted(SHORT4_FLOOR))
-def test_the_ninth_sessions_held_out_short_questions_keep_the_figures_they_were_scored_with(
-    short4: Report, figure: str
+@pytest.mark.parametrize("figure", sorted(SHORT4_HALF_FLOOR))
+def test_the_threshold_half_of_the_ninth_sessions_short_questions_keeps_its_floors(
+    short4_half: Report, figure: str
 ) -> None:
-    assert short4.figures()[figure] >= SHORT4_FLOOR[figure]
+    assert short4_half.figures()[figure] >= SHORT4_HALF_FLOOR[figure]
 
 
-def test_the_ninth_sessions_held_out_short_questions_are_answered_wrong_no_more_often(short4: Report) -> None:
-    assert short4.figures()["wrong_answers"] <= SHORT4_WRONG_CEILING
+def test_the_threshold_half_of_the_ninth_sessions_short_questions_is_answered_wrong_rarely(
+    short4_half: Report,
+) -> None:
+    assert short4_half.figures()["wrong_answers"] <= SHORT4_HALF_WRONG_CEILING
