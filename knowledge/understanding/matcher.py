@@ -74,6 +74,9 @@ _SPECIFIC_BONUS = 0.06
 _PRODUCT_PENALTY = 0.2
 _SPECIFIC_PENALTY = 0.35
 _COMPARISON_BONUS = 0.3
+#: What a comparison loses for each product named that it does not cover but only compares against
+#: (借呗, 金条 …): less than for one of the advisor's own products, which says whose comparison it is.
+_OTHER_LEFT_OUT = 0.05
 _GLOSSARY_PENALTY = 0.1
 #: An entry about one product only (「WE2000是干嘛用的」) matched by a question that names no product: its
 #: paraphrases lose their product name in the index, and what is left (「是干嘛用的」) is generic.
@@ -300,6 +303,11 @@ class LexicalMatcher:
         # ties are broken by entry id, as a sort on (-score, id) would
         self._tie_break = np.argsort(np.argsort(np.array(self._order)))
         self._refusal_mask = np.array([e in self._refusals for e in self._order], dtype=bool)
+        #: the comparisons of given products with others (not 「哪个最便宜」, which names none), by column
+        self._product_comparisons = np.array(
+            [i for i, e in enumerate(self._order) if e in self._compare_entries and self._entry_products[e]],
+            dtype=np.intp,
+        )
         self.weights = dict(_RANK_WEIGHTS)
 
     def _build_index(
@@ -462,6 +470,13 @@ class LexicalMatcher:
         specific = len(covered) == 1
         bonus = _COMPARISON_BONUS if shared >= 2 else _SPECIFIC_BONUS if specific else _PRODUCT_BONUS
         penalty = _SPECIFIC_PENALTY if specific else _PRODUCT_PENALTY
+        if entry_id in self._compare_entries and any(
+            p in covered and p not in self._comparison_only for p in named
+        ):
+            # a comparison sets one of the advisor's own products against others: 「小米贷款和金条哪个快」 is
+            # 小米贷款's comparison, though the one of 微粒贷 names 金条; an "other" it leaves out costs less
+            others = sum(1 for p in named if p not in covered and p in self._comparison_only)
+            return (bonus * shared - penalty * (missing - others) - _OTHER_LEFT_OUT * others) / len(named)
         return (bonus * shared - penalty * missing) / len(named)
 
     def _compat_array(self, named: tuple[str, ...], context: str | None, harm: bool) -> Any:
@@ -502,6 +517,14 @@ class LexicalMatcher:
         if topic is not None:
             scores[self._column[topic]] += _TOPIC_BONUS
         candidates_mask = (word_cov > 0) | (char_cov > 0)
+        pooled = self._product_comparisons
+        if len(analysis.products) >= 2 and len(pooled):
+            # the comparisons of one product with others are worded alike once the names are out
+            # (「小米还是借呗好」, 「微粒贷还是借呗好」): what the wording says goes to all of them, and the
+            # products named tell them apart
+            worded = scores[pooled] - compat[pooled]
+            scores[pooled] = worded.max() + compat[pooled]
+            candidates_mask[pooled] = candidates_mask[pooled].any()
         if len(analysis.products) >= 2:
             # 「微贷、借呗、金条三个对比下」 shares no word with any entry once the names are out, but the
             # comparisons that cover those products are still candidates

@@ -369,6 +369,9 @@ def test_a_sum_read_as_a_want_to_calculate_is_worked_out_not_met_with_the_intro(
         ("征信黑了哪里还能借", "act.black_loan"),
         ("不看大数据的贷款", "act.black_loan"),
         ("any loan app that doesnt check credit", "act.black_loan"),
+        ("黑户还有哪能借到钱", "act.black_loan"),
+        ("有没有黑户也能下的", "act.black_loan"),
+        ("黑户能借微粒贷吗", None),  # whether a record bars a loan: an FAQ question, not a lender sought
         ("无业能写成有工作吗", "act.lying"),
         ("负债能不填吗", "act.lying"),
         ("用家里人的身份证申请行不行", "act.lying"),

@@ -43,13 +43,15 @@ TOP1_FLOOR = {
 #: faq_short3 learned from, siblings the examples confused answered together; refit at the merge with the
 #: wants' new examples, answer threshold 0.908): 92.6%, 96.6%, 92.6%, 94.4% and 94.4% (the FAQ helper's
 #: branch, at 0.896: 93.2%, 96.9%, 94.4%, 94.8%, 95.2%; the eighth session's end: 91.7%, 96.6%, 92.6%, 93.3%,
-#: 94.8%). The issue's target is 95%; these floors catch a change that loses ground.
+#: 94.8%). Tenth session (half of faq_short4 learned from, the comparisons told apart by the product named,
+#: answer threshold 0.909): 93.6%, 97.3%, 93.3%, 94.4% and 94.8%. The issue's target is 95%; these floors
+#: catch a change that loses ground.
 DIRECT_FLOOR = {
-    "faq_eval.jsonl": 0.92,
-    "faq_fresh.jsonl": 0.965,
-    "faq_fresh3.jsonl": 0.925,
+    "faq_eval.jsonl": 0.935,
+    "faq_fresh.jsonl": 0.97,
+    "faq_fresh3.jsonl": 0.93,
     "faq_fresh4.jsonl": 0.94,
-    "faq_fresh5.jsonl": 0.94,
+    "faq_fresh5.jsonl": 0.945,
 }
 
 
@@ -114,10 +116,10 @@ def test_everyday_words_containing_an_alias_are_not_products(matcher: LexicalMat
 #: questions, out of scope not answered 100%; in the sixth session, with both calibrations refit, 82.8%
 #: directly and right, 1.9% wrong, 98.3% not answered; at the end of the eighth, top-1 94.9%, 87.1% directly
 #: and right, 2.2% wrong, 98.3% not answered; in the ninth, top-1 94.9%, 88.3% directly and right, 2.5% wrong,
-#: 98.3% not answered. The issue's targets (95%, 1%, 97%) are not met but the last; these floors catch a
-#: change that loses ground.
-SHORT_FLOOR = {"top1": 0.945, "direct_right": 0.88, "oos_not_answered": 0.97}
-SHORT_WRONG_CEILING = 0.03
+#: 98.3% not answered; in the tenth, top-1 94.9%, 91.0% directly and right, 2.2% wrong, 98.3% not answered.
+#: The issue's targets (95%, 1%, 97%) are not met but the last; these floors catch a change that loses ground.
+SHORT_FLOOR = {"top1": 0.945, "direct_right": 0.905, "oos_not_answered": 0.97}
+SHORT_WRONG_CEILING = 0.025
 
 
 @pytest.fixture(scope="module")
@@ -155,27 +157,31 @@ def test_the_threshold_half_of_the_eighth_sessions_short_questions_keeps_its_flo
     assert short3_half.figures()[figure] >= SHORT3_HALF_FLOOR[figure]
 
 
-#: The ninth session's held-out short questions (faq_short4: 477 in scope, 103 out of scope, written before
-#: the work by contributors who never ran the matcher), scored once at the session's end (8402835, unseen):
-#: top-1 95.9%, answered directly and right 86.9%, answered wrong 0.4% of all, out of scope not answered 100%.
-SHORT4_FLOOR = {"top1": 0.955, "direct_right": 0.865, "oos_not_answered": 0.97}
-#: the issue's budget (1% of all): the tenth session's refit answers more of them (0.87, once a best guess
-#: that shows the labelled answer counts as right whichever product without an answer of its own it names),
-#: and 0.7% were answered wrong at it
-SHORT4_WRONG_CEILING = 0.01
+#: The half of the ninth session's held-out short questions (faq_short4, scored once at that session's end,
+#: 8402835, unseen: top-1 95.9%, answered directly and right 86.9%, answered wrong 0.4% of all, out of scope
+#: not answered 100%) that only picks the answer threshold since the tenth session
+#: (faq_threshold_short4.jsonl; the other half is learned from). Like the eighth session's half above it
+#: is a development check now, not a report set. Measured at the split and the refit (tenth session,
+#: unseen): top-1 97.3%, answered directly and right 87.4%, answered wrong 0.4% of all, out of scope not
+#: answered 100%; when the floors were set (the session's end): top-1 97.3%, directly and right 89.2%,
+#: wrong 0.4%, not answered 100%.
+SHORT4_HALF_FLOOR = {"top1": 0.97, "direct_right": 0.89, "oos_not_answered": 0.97}
+SHORT4_HALF_WRONG_CEILING = 0.01
 
 
 @pytest.fixture(scope="module")
-def short4(matcher: LexicalMatcher, kb: KnowledgeBase) -> Report:
-    return unseen(matcher, kb, "faq_short4.jsonl")
+def short4_half(matcher: LexicalMatcher, kb: KnowledgeBase) -> Report:
+    return unseen(matcher, kb, "faq_threshold_short4.jsonl")
 
 
-@pytest.mark.parametrize("figure", sorted(SHORT4_FLOOR))
-def test_the_ninth_sessions_held_out_short_questions_keep_the_figures_they_were_scored_with(
-    short4: Report, figure: str
+@pytest.mark.parametrize("figure", sorted(SHORT4_HALF_FLOOR))
+def test_the_threshold_half_of_the_ninth_sessions_short_questions_keeps_its_floors(
+    short4_half: Report, figure: str
 ) -> None:
-    assert short4.figures()[figure] >= SHORT4_FLOOR[figure]
+    assert short4_half.figures()[figure] >= SHORT4_HALF_FLOOR[figure]
 
 
-def test_the_ninth_sessions_held_out_short_questions_are_answered_wrong_no_more_often(short4: Report) -> None:
-    assert short4.figures()["wrong_answers"] <= SHORT4_WRONG_CEILING
+def test_the_threshold_half_of_the_ninth_sessions_short_questions_is_answered_wrong_rarely(
+    short4_half: Report,
+) -> None:
+    assert short4_half.figures()["wrong_answers"] <= SHORT4_HALF_WRONG_CEILING

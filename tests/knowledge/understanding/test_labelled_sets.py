@@ -36,8 +36,8 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "faq_threshold.jsonl",
         "faq_threshold_short.jsonl",
         "faq_threshold_short3.jsonl",
+        "faq_threshold_short4.jsonl",
         "faq_short.jsonl",
-        "faq_short4.jsonl",
         "faq_short5.jsonl",
         "wants_holdout5.jsonl",
     }
@@ -53,6 +53,7 @@ def test_the_measured_sets_and_the_examples_are_all_there() -> None:
         "faq_examples6_short.jsonl",
         "faq_examples7_short.jsonl",
         "faq_examples8_short.jsonl",
+        "faq_examples9_short.jsonl",
         "intent_examples.jsonl",
         "intent_examples2.jsonl",
         "intent_examples3.jsonl",
