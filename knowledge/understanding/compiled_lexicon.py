@@ -60,6 +60,8 @@ class CompiledLexicon:
         Raises:
             ValueError: harm markers name entries that are not refusals.
         """
+        #: what everything but the harm markers is compiled from (:meth:`reads_as` compares it)
+        self._recipe = (lexicon, {p: tuple(names) for p, names in aliases.items()}, frozenset(products))
         self.typos = Replacer(lexicon.typos)
         self.synonyms = Replacer(lexicon.synonyms)
         self.products = ProductFinder(aliases, self.prepare, sounds)
@@ -101,6 +103,17 @@ class CompiledLexicon:
         self.forms = {self.synonyms(self.prepare(w)) for w in lexicon.question_forms}
         self.forms |= set(lexicon.question_forms)
         self._question_forms = alternation(self.forms)
+
+    def reads_as(self, other: CompiledLexicon) -> bool:
+        """Whether ``other`` reads a text as this one does in all but the harm markers: compiled from the
+        same lexicon, product names and products, with the same sound-alike tables (the want matcher's
+        lexicon and the FAQ matcher's are; only the FAQ's has refusals for harm markers to name)."""
+        mine, theirs = self.products.sounds, other.products.sounds
+        return self._recipe == other._recipe and (
+            mine is theirs
+            or (mine.by_syllables, mine.spelt, mine.readings)
+            == (theirs.by_syllables, theirs.spelt, theirs.readings)
+        )
 
     def prepare(self, text: str) -> str:
         """``text`` cleaned (:func:`.clean`) and its typos mended."""
