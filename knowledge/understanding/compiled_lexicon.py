@@ -20,12 +20,26 @@ from knowledge.understanding.products import GAP, FollowUpDetector, ProductFinde
 
 #: A product named right after these is not the one asked about (「除了微粒贷还有啥」).
 EXCEPT = ("除了", "除")
+#: a back-reference in a pattern (\1, (?P=name)): such patterns are not joined into one (:func:`joined`)
+_BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
 def alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     """One pattern matching any of ``words`` (longest first), or None when there are none."""
     ordered = sorted({w for w in words if w}, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+
+def joined(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern found in a text exactly where one of ``patterns`` is (an alternation tries each
+    alternative at each place); ``None`` when they cannot be joined so (a back-reference would count the
+    groups of the others, a flag of their own would apply to all), or there are none."""
+    if not patterns or any(_BACK_REFERENCE.search(p.pattern) or p.flags != re.UNICODE for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+    except re.error:  # an inline flag of one of them (「(?i)…」) stands only at a pattern's start
+        return None
 
 
 def found(pattern: re.Pattern[str] | None, text: str) -> bool:
@@ -99,6 +113,9 @@ class CompiledLexicon:
             # only the refusals the lexicon names: every question is checked against each of them
             for entry in sorted(named & refusals)
         }
+        #: every harm marker and pattern as one, searched first: most questions hold none of them
+        markers = [m for m, _patterns in self._harm.values() if m is not None]
+        self._any_harm = joined(markers + [p for _markers, patterns in self._harm.values() for p in patterns])
         #: the words that only make a question a question, as written and as read
         self.forms = {self.synonyms(self.prepare(w)) for w in lexicon.question_forms}
         self.forms |= set(lexicon.question_forms)
@@ -141,6 +158,9 @@ class CompiledLexicon:
         Markers are checked as typed and after synonyms; patterns on the text with product names
         (「用微粒贷去还小米贷款」) and on the one without (「用|去还|」).
         """
+        harm = self._any_harm
+        if harm is not None and harm.search(text) is None and harm.search(topic_text) is None:
+            return ()
         return tuple(
             entry
             for entry, (markers, patterns) in self._harm.items()

@@ -154,6 +154,10 @@ class Analysis:
     own: bool = False
     #: what is left once the products and the words that only make it a question are gone (「利率算」)
     topic_key: str = ""
+    #: the product mentions in ``text`` and the spans of the brand compounds (「小米汽车」) in it, kept so
+    #: that the reader and the want matcher do not look for them again (not a part of what it means)
+    mentions: tuple[Mention, ...] = field(default=(), compare=False, repr=False)
+    brands: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def harm(self) -> bool:
@@ -426,7 +430,7 @@ class LexicalMatcher:
         once for both the FAQ matcher and the want matcher."""
         mentions, products, topic_text = self.words.topic(text)
         # 「小米汽车」 names 小米 but is a car: such a mention does not make the question about the products
-        brands = [] if self.words.brands is None else [b.span() for b in self.words.brands.finditer(text)]
+        brands = tuple(b.span() for b in self.words.brands.finditer(text)) if self.words.brands else ()
         return Analysis(
             text=text,
             products=products,
@@ -440,6 +444,8 @@ class LexicalMatcher:
             foreign=found(self.words.foreign, topic_text) or bool(brands),
             anchor=found(self.words.anchors, text) or found(self.words.anchors, topic_text),
             own=self._own(text, mentions, products, brands),
+            mentions=tuple(mentions),
+            brands=brands,
         )
 
     def reads_as(self, other: LexicalMatcher) -> bool:
@@ -453,16 +459,14 @@ class LexicalMatcher:
         products is named depend on the entries, and are worked out again (the reader analysed each
         message twice, once per matcher; the products, words and markers came out the same)."""
         text = analysis.text
-        mentions = self.words.products.find(text)
-        brands = [] if self.words.brands is None else [b.span() for b in self.words.brands.finditer(text)]
         return replace(
             analysis,
             harm_entries=self.words.harm_entries(text, analysis.topic_text),
-            own=self._own(text, mentions, analysis.products, brands),
+            own=self._own(text, analysis.mentions, analysis.products, analysis.brands),
         )
 
     def _own(
-        self, text: str, mentions: Sequence[Mention], products: list[str], brands: list[tuple[int, int]]
+        self, text: str, mentions: Sequence[Mention], products: list[str], brands: Sequence[tuple[int, int]]
     ) -> bool:
         """One of the advisor's own products is named as such (:attr:`Analysis.own`)."""
         return any(

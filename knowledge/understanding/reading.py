@@ -11,7 +11,6 @@ FAQ entry or a want). Every flow reads the same reading; none parses the text ag
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.privacy import Identifier, identifiers_in, redact
 from knowledge.understanding.answers import NumberMention, is_dont_know, looks_like_question, numbers_in
 from knowledge.understanding.api import FaqMatch
+from knowledge.understanding.compiled_lexicon import joined
 from knowledge.understanding.normalize import Script, fold, folded_with_script
 from knowledge.understanding.products import GAP, Mention
 from knowledge.understanding.profile import Facts, facts_in
@@ -61,8 +61,6 @@ _ENGLISH_WORDS = frozenset(
     )
 )  # fmt: skip
 _LATIN_WORDS = re.compile(r"[a-z]+")
-#: a back-reference in a pattern (\1, (?P=name)): such patterns are not joined into one (_any_of)
-_BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 _CLAUSE_BREAK = re.compile(r"[，,。!！?？;；~～\s]+")
 #: 「先说额度」「讲讲利息」: a request to be told about a topic, asked without a question word
 _TELL_ME = re.compile(r"(?:先|再|就)?(?:说说|说下|说一下|讲讲|讲下|讲一下|介绍下|介绍一下|说|讲)(?!不|了)")
@@ -353,19 +351,6 @@ class Reading:
         return last
 
 
-def _any_of(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str] | None:
-    """One pattern found in a text exactly where one of ``patterns`` is (an alternation tries each
-    alternative at each place), or ``None`` when they cannot be joined so (a back-reference would count
-    the groups of the others, a flag of their own would apply to all): then each is searched."""
-    listed = list(patterns)
-    if any(_BACK_REFERENCE.search(p.pattern) or p.flags != re.UNICODE for p in listed):
-        return None
-    try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in listed) or "(?!)")
-    except re.error:  # an inline flag of one of them (「(?i)…」) stands only at a pattern's start
-        return None
-
-
 def _unframed(text: str, opener: re.Pattern[str], tail: re.Pattern[str] | None = None) -> str:
     """``text`` without the words that frame it and say nothing of its own: the ``opener`` at its start,
     the 「到底」 that presses it, the ``tail`` and the tone particles at its end."""
@@ -403,8 +388,8 @@ class Reader:
             if entry.cues
         ]
         # most messages trip no marker and hold no cue: one search over them all says so
-        self._any_marker = _any_of(pattern for _want, pattern in self._markers)
-        self._any_cue = _any_of(pattern for _want, pattern in self._cues)
+        self._any_marker = joined([pattern for _want, pattern in self._markers])
+        self._any_cue = joined([pattern for _want, pattern in self._cues])
         #: the want matcher reads a message as the FAQ matcher does, but for what its entries decide
         self._wants_read_alike = wants.reads_as(matcher)
         #: the wants' own paraphrases, word for word (:meth:`_declared_wants`)
@@ -465,7 +450,9 @@ class Reader:
                 if self._wants_read_alike
                 else self.wants.analyse_prepared(prepared)
             ),
-            mentions=self.matcher.products.find(text),
+            # the analysis found them already when preparing the text changed nothing (most messages: no
+            # punctuation, typo or pinyin)
+            mentions=list(analysis.mentions) if prepared == text else self.matcher.products.find(text),
             numbers=numbers_in(text),
             facts=facts_in(text),
             identifiers=identifiers_in(text),

@@ -1,6 +1,6 @@
-"""A message is analysed once for both matchers, and its markers and cues are looked for with one search
-first: the same reading as analysing it per matcher and searching each want's pattern, on every labelled
-example and every line typed in the conversation suite."""
+"""A message is analysed once for both matchers, and its markers, cues and harm markers are looked for with
+one search first: the same reading as analysing it per matcher and searching each pattern, on every
+labelled example and every line typed in the conversation suite."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from flows.engine import Engine
-from knowledge.understanding.compiled_lexicon import CompiledLexicon
-from knowledge.understanding.reading import Reader, _any_of
+from knowledge.understanding.compiled_lexicon import CompiledLexicon, joined
+from knowledge.understanding.reading import Reader
 from tests.conversations.suite import HERE, conversations
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -49,6 +49,9 @@ def test_the_want_analysis_is_the_want_matchers_own(engine: Engine) -> None:
         reading = reader.read(text)
         own = reader.wants.analyse_prepared(reader.matcher.prepare_folded(reading.text))
         assert reading.want_analysis == own, text
+        # what the analysis keeps besides its meaning: the mentions and brands found in its text
+        assert reading.want_analysis.mentions == tuple(reader.wants.products.find(own.text)), text
+        assert list(reading.mentions) == reader.matcher.products.find(reading.text), text
         differing += reading.analysis != own
     assert differing >= 2  # the harm markers, and 借呗 is the want matcher's own product but not the FAQ's
 
@@ -60,6 +63,23 @@ def test_lexicons_compiled_from_other_words_do_not_read_alike(engine: Engine) ->
     typo = replace(lexicon, typos={**lexicon.typos, "借钱钱": "借钱"})
     other = CompiledLexicon(typo, aliases, {p: engine.kb.products[p] for p in products}, frozenset(), set())
     assert not words.reads_as(other)
+
+
+def test_harm_markers_are_found_as_each_refusals_patterns_find_them(engine: Engine) -> None:
+    words = engine.reader.matcher.words
+    assert words._any_harm is not None
+    harmful = 0
+    for text in _texts():
+        analysis = engine.reader.read(text).analysis
+        both = (analysis.text, analysis.topic_text)
+        expected = tuple(
+            entry
+            for entry, (markers, patterns) in words._harm.items()
+            if any(p.search(t) for p in ([markers] if markers else []) + patterns for t in both)
+        )
+        assert analysis.harm_entries == expected, text
+        harmful += bool(expected)
+    assert harmful >= 10
 
 
 def test_markers_and_cues_are_found_as_each_pattern_finds_them(engine: Engine) -> None:
@@ -76,10 +96,9 @@ def test_markers_and_cues_are_found_as_each_pattern_finds_them(engine: Engine) -
 
 
 def test_patterns_that_cannot_be_joined_are_searched_each() -> None:
-    assert _any_of([re.compile(r"(好)\1"), re.compile("谢谢")]) is None
-    assert _any_of([re.compile("ok", re.IGNORECASE), re.compile("谢谢")]) is None
-    assert _any_of([re.compile("(?i)ok"), re.compile("谢谢")]) is None
-    joined = _any_of([re.compile("谢谢"), re.compile("(?<!不)好的")])
-    assert joined is not None and joined.search("不好的") is None and joined.search("好的 谢谢") is not None
-    never = _any_of([])
-    assert never is not None and never.search("anything") is None
+    assert joined([re.compile(r"(好)\1"), re.compile("谢谢")]) is None
+    assert joined([re.compile("ok", re.IGNORECASE), re.compile("谢谢")]) is None
+    assert joined([re.compile("(?i)ok"), re.compile("谢谢")]) is None
+    one = joined([re.compile("谢谢"), re.compile("(?<!不)好的")])
+    assert one is not None and one.search("不好的") is None and one.search("好的 谢谢") is not None
+    assert joined([]) is None
