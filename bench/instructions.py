@@ -5,6 +5,7 @@ Usage (from the repository root; needs ``valgrind``)::
 
     .venv/bin/python -m bench.instructions conversation   # the conversation suite played once
     .venv/bin/python -m bench.instructions dialogue       # ten self-check dialogues
+    .venv/bin/python -m bench.instructions reading        # every typed line of the suite read once
 
 The engine is built and the workload played once to warm it, uninstrumented; then callgrind counts only
 while the workload is played again (``--instr-atstart=no``, switched on and off by valgrind's client
@@ -27,7 +28,7 @@ from typing import Any
 
 from bench.common import ROOT
 
-WORKLOADS = ("conversation", "dialogue")
+WORKLOADS = ("conversation", "dialogue", "reading")
 
 
 def _play(workload: str) -> int:
@@ -39,9 +40,17 @@ def _play(workload: str) -> int:
     engine = _engine()
     suite = conversations(HERE)
 
+    # the reading workload: what the engine reads of each typed line of the suite (a command's argument
+    # aside), one :meth:`Reader.read` each; counted per line read rather than per turn
+    lines = [s.say for c in suite for s in c.steps if s.press is None and s.say and not s.say.startswith("/")]
+
     def once() -> int:
         if workload == "conversation":
             return len(conversation._turns(engine, suite)[0])
+        if workload == "reading":
+            for line in lines:
+                engine.reader.read(line)
+            return len(lines)
         return sum(dialogue.converse(engine)[0] for _ in range(10))
 
     once()  # warm-up: first replies of each kind, caches
@@ -103,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     instructions = int(counted.group(1).replace(",", ""))
     number = int(turns.group(1))
     each = instructions / number
-    print(f"{args.workload}: {instructions:,} instructions for {number} turns ({each:,.0f} a turn)")
+    unit = "line" if args.workload == "reading" else "turn"
+    print(f"{args.workload}: {instructions:,} instructions for {number} {unit}s ({each:,.0f} a {unit})")
     return 0
 
 

@@ -20,12 +20,26 @@ from knowledge.understanding.products import GAP, FollowUpDetector, ProductFinde
 
 #: A product named right after these is not the one asked about (「除了微粒贷还有啥」).
 EXCEPT = ("除了", "除")
+#: a back-reference in a pattern (\1, (?P=name)): such patterns are not joined into one (:func:`joined`)
+_BACK_REFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
 def alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     """One pattern matching any of ``words`` (longest first), or None when there are none."""
     ordered = sorted({w for w in words if w}, key=len, reverse=True)
     return re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+
+def joined(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern found in a text exactly where one of ``patterns`` is (an alternation tries each
+    alternative at each place); ``None`` when they cannot be joined so (a back-reference would count the
+    groups of the others, a flag of their own would apply to all), or there are none."""
+    if not patterns or any(_BACK_REFERENCE.search(p.pattern) or p.flags != re.UNICODE for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+    except re.error:  # an inline flag of one of them (「(?i)…」) stands only at a pattern's start
+        return None
 
 
 def found(pattern: re.Pattern[str] | None, text: str) -> bool:
@@ -60,6 +74,8 @@ class CompiledLexicon:
         Raises:
             ValueError: harm markers name entries that are not refusals.
         """
+        #: what everything but the harm markers is compiled from (:meth:`reads_as` compares it)
+        self._recipe = (lexicon, {p: tuple(names) for p, names in aliases.items()}, frozenset(products))
         self.typos = Replacer(lexicon.typos)
         self.synonyms = Replacer(lexicon.synonyms)
         self.products = ProductFinder(aliases, self.prepare, sounds)
@@ -97,10 +113,24 @@ class CompiledLexicon:
             # only the refusals the lexicon names: every question is checked against each of them
             for entry in sorted(named & refusals)
         }
+        #: every harm marker and pattern as one, searched first: most questions hold none of them
+        markers = [m for m, _patterns in self._harm.values() if m is not None]
+        self._any_harm = joined(markers + [p for _markers, patterns in self._harm.values() for p in patterns])
         #: the words that only make a question a question, as written and as read
         self.forms = {self.synonyms(self.prepare(w)) for w in lexicon.question_forms}
         self.forms |= set(lexicon.question_forms)
         self._question_forms = alternation(self.forms)
+
+    def reads_as(self, other: CompiledLexicon) -> bool:
+        """Whether ``other`` reads a text as this one does in all but the harm markers: compiled from the
+        same lexicon, product names and products, with the same sound-alike tables (the want matcher's
+        lexicon and the FAQ matcher's are; only the FAQ's has refusals for harm markers to name)."""
+        mine, theirs = self.products.sounds, other.products.sounds
+        return self._recipe == other._recipe and (
+            mine is theirs
+            or (mine.by_syllables, mine.spelt, mine.readings)
+            == (theirs.by_syllables, theirs.spelt, theirs.readings)
+        )
 
     def prepare(self, text: str) -> str:
         """``text`` cleaned (:func:`.clean`) and its typos mended."""
@@ -128,6 +158,9 @@ class CompiledLexicon:
         Markers are checked as typed and after synonyms; patterns on the text with product names
         (「用微粒贷去还小米贷款」) and on the one without (「用|去还|」).
         """
+        harm = self._any_harm
+        if harm is not None and harm.search(text) is None and harm.search(topic_text) is None:
+            return ()
         return tuple(
             entry
             for entry, (markers, patterns) in self._harm.items()

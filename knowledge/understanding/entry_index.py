@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 #: Folder, inside the knowledge base's data folder, holding the saved indexes (git-ignored).
 INDEX_FOLDER = ".index"
 #: Bumped when the layout of the saved arrays changes.
-FORMAT = 1
+FORMAT = 2
 _HERE = Path(__file__).resolve().parent
 #: Modules whose code decides what the index holds: a change to any of them gives a new key.
 BUILDERS = (
@@ -65,7 +65,9 @@ class EntryIndex:
     #: the answers' own words
     answer: OverlapIndex
     bayes: NaiveBayesIndex
-    #: topic keys (sorted), and per key the entry columns whose paraphrases or examples leave it (CSR)
+    #: the hashes of the topic keys, sorted (:func:`topic_hash`, ties by key), the keys in that order as
+    #: UTF-8 (``text``, with ``starts``: where each begins), and per key the entry columns whose
+    #: paraphrases or examples leave it (CSR)
     topics: Mapping[str, Any]
     #: per entry column, the foreign subjects the entry itself speaks of (CSR into ``words``)
     foreign: Mapping[str, Any]
@@ -75,21 +77,37 @@ class EntryIndex:
     pinyin: Mapping[str, Any]
     #: the product finder's sound-alike tables (:meth:`.SoundAlikes.tables`)
     sounds: Mapping[str, Any]
-    _topic_keys: Lookup = field(init=False, repr=False, compare=False)
     _kb_words: Lookup = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # one topic look-up per question: searched, whatever the size (521,000 keys at 100×)
-        object.__setattr__(self, "_topic_keys", Lookup(self.topics["keys"], limit=0))
+        missing = {"hashes", "text", "starts", "ptr", "entries"} - set(self.topics)
+        if missing:  # a damaged index (or one of another layout): the loader rebuilds it
+            raise KeyError(f"topics arrays missing: {sorted(missing)}")
         object.__setattr__(self, "_kb_words", Lookup(self.kb_words))
 
     def topic_entries(self, key: str) -> list[str]:
         """The entries some paraphrase or example of which leaves the topic ``key`` (none: unknown)."""
-        at = self._topic_keys([key])[0]
+        at = self._topic_at(key)
         if at < 0:
             return []
         ptr = self.topics["ptr"]
         return [self.entries[c] for c in self.topics["entries"][ptr[at] : ptr[at + 1]].tolist()]
+
+    def _topic_at(self, key: str) -> int:
+        """Where ``key`` is among the topic keys, or -1. One look-up per ranking, found by its hash: a
+        binary search over the keys as a fixed-width string array (600,000 of up to 71 characters at 100×,
+        160 MB mapped from the saved index) touched pages all over it, and the kernel maps a block around
+        each page touched: 120 MiB of it stayed resident after 100 questions. The hashes are 8 bytes a
+        key, and the key (rarely keys) with the question's hash is compared, in UTF-8, to make sure."""
+        hashes, text, starts = self.topics["hashes"], self.topics["text"], self.topics["starts"]
+        wanted = key.rstrip("\x00").encode("utf-8")  # as numpy compared them (:func:`topic_hash`)
+        hashed = np.uint64(_hash(wanted))
+        at = int(np.searchsorted(hashes, hashed))
+        while at < len(hashes) and hashes[at] == hashed:
+            if text[starts[at] : starts[at + 1]].tobytes() == wanted:
+                return at
+            at += 1
+        return -1
 
     def foreign_of(self, column: int) -> set[str]:
         """The foreign subjects the entry in ``column`` speaks of (its paraphrases and answers)."""
@@ -156,17 +174,37 @@ class EntryIndex:
         )
 
 
+def topic_hash(key: str) -> int:
+    """A topic key's hash, the same in every process (Python's own ``hash`` of a string is not). Without
+    trailing NULs: the keys were a numpy string array, whose strings end at the first of them."""
+    return _hash(key.rstrip("\x00").encode("utf-8"))
+
+
+def _hash(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
 def topic_table(entries: Sequence[str], topics: Mapping[str, Iterable[str]]) -> dict[str, Any]:
-    """The ``topics`` arrays of an index from topic key -> entries."""
+    """The ``topics`` arrays of an index from topic key -> entries, the keys in the order of their
+    hashes (ties by key), as :meth:`EntryIndex.topic_entries` looks them up."""
     column = {e: i for i, e in enumerate(entries)}
-    keys = vocabulary(topics)
+    ordered = sorted(topics, key=lambda key: (topic_hash(key), key))
     rows, cols = [], []
-    for row, key in enumerate(keys.tolist()):
+    for row, key in enumerate(ordered):
         for col in sorted({column[e] for e in topics[key]}):
             rows.append(row)
             cols.append(col)
-    ptr, values = csr(rows, cols, len(keys))
-    return {"keys": keys, "ptr": ptr, "entries": values}
+    ptr, values = csr(rows, cols, len(ordered))
+    encoded = [key.rstrip("\x00").encode("utf-8") for key in ordered]
+    starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(np.array([len(b) for b in encoded], dtype=np.int64), out=starts[1:])
+    return {
+        "hashes": np.array([topic_hash(key) for key in ordered], dtype=np.uint64),
+        "text": np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(),
+        "starts": starts,
+        "ptr": ptr,
+        "entries": values,
+    }
 
 
 def foreign_table(entries: Sequence[str], spoken: Mapping[str, Iterable[str]]) -> dict[str, Any]:

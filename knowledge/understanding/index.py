@@ -73,10 +73,21 @@ def _searched(vocab: Any, units: list[str]) -> list[int]:
     """Where each of ``units`` is in the sorted ``vocab`` (binary search), or -1."""
     if not units or len(vocab) == 0:
         return [-1] * len(units)
-    wanted = np.array(units)
+    # a unit longer than the vocabulary's widest is not in it; searching for one made numpy cast the whole
+    # vocabulary to the wider type, reading every page of it (at 100× the topic keys are 160 MB, mapped
+    # from the saved index: all of it stayed in the process's memory) and copying it, for every such
+    # question. Numpy's strings end at their first trailing NUL, hence the rstrip.
+    width = vocab.dtype.itemsize // 4
+    fits = [i for i, unit in enumerate(units) if len(unit.rstrip("\x00")) <= width]
+    if len(fits) < len(units):
+        positions = [-1] * len(units)
+        if fits:
+            for i, position in zip(fits, _searched(vocab, [units[i] for i in fits]), strict=True):
+                positions[i] = position
+        return positions
+    wanted = np.array(units, dtype=vocab.dtype)
     found = np.searchsorted(vocab, wanted)
     found[found >= len(vocab)] = 0
-    # the element comparison is exact, whatever the widths of the two string arrays
     hit = vocab[found] == wanted
     return np.where(hit, found, -1).tolist()
 

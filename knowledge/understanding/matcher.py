@@ -44,7 +44,7 @@ from knowledge.understanding.index import vocabulary as index_vocabulary
 from knowledge.understanding.lexicon import Lexicon
 from knowledge.understanding.normalize import fold, strip_punctuation
 from knowledge.understanding.pinyin import MIN_RUN, PinyinReader
-from knowledge.understanding.products import GAP, SoundAlikes
+from knowledge.understanding.products import GAP, Mention, SoundAlikes
 
 #: Words that never help tell entries apart (particles, pronouns); dropped from the word channel only.
 _STOP_WORDS = frozenset(
@@ -157,6 +157,10 @@ class Analysis:
     own: bool = False
     #: what is left once the products and the words that only make it a question are gone (「利率算」)
     topic_key: str = ""
+    #: the product mentions in ``text`` and the spans of the brand compounds (「小米汽车」) in it, kept so
+    #: that the reader and the want matcher do not look for them again (not a part of what it means)
+    mentions: tuple[Mention, ...] = field(default=(), compare=False, repr=False)
+    brands: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)
 
     @property
     def harm(self) -> bool:
@@ -434,13 +438,7 @@ class LexicalMatcher:
         once for both the FAQ matcher and the want matcher."""
         mentions, products, topic_text = self.words.topic(text)
         # 「小米汽车」 names 小米 but is a car: such a mention does not make the question about the products
-        brands = [] if self.words.brands is None else [b.span() for b in self.words.brands.finditer(text)]
-        own = any(
-            m.product not in self._comparison_only
-            and not any(start <= m.start < end for start, end in brands)
-            and not text.endswith(EXCEPT, 0, m.start)
-            for m in mentions
-        ) or (not mentions and bool(products))
+        brands = tuple(b.span() for b in self.words.brands.finditer(text)) if self.words.brands else ()
         return Analysis(
             text=text,
             products=products,
@@ -453,8 +451,38 @@ class LexicalMatcher:
             harm_entries=self.words.harm_entries(text, topic_text),
             foreign=found(self.words.foreign, topic_text) or bool(brands),
             anchor=found(self.words.anchors, text) or found(self.words.anchors, topic_text),
-            own=own,
+            own=self._own(text, mentions, products, brands),
+            mentions=tuple(mentions),
+            brands=brands,
         )
+
+    def reads_as(self, other: LexicalMatcher) -> bool:
+        """Whether ``other``'s analysis of a text is this matcher's but for the parts that depend on the
+        entries (:meth:`analysis_from`): the two compile one lexicon alike (the FAQ and the want matcher)."""
+        return self.words.reads_as(other.words)
+
+    def analysis_from(self, analysis: Analysis) -> Analysis:
+        """:meth:`analyse_prepared` of ``analysis.text``, from ``analysis``, another matcher's analysis of it,
+        when that matcher :meth:`reads_as` this one: only the harm markers and whether one of the own
+        products is named depend on the entries, and are worked out again (the reader analysed each
+        message twice, once per matcher; the products, words and markers came out the same)."""
+        text = analysis.text
+        return replace(
+            analysis,
+            harm_entries=self.words.harm_entries(text, analysis.topic_text),
+            own=self._own(text, analysis.mentions, analysis.products, analysis.brands),
+        )
+
+    def _own(
+        self, text: str, mentions: Sequence[Mention], products: list[str], brands: Sequence[tuple[int, int]]
+    ) -> bool:
+        """One of the advisor's own products is named as such (:attr:`Analysis.own`)."""
+        return any(
+            m.product not in self._comparison_only
+            and not any(start <= m.start < end for start, end in brands)
+            and not text.endswith(EXCEPT, 0, m.start)
+            for m in mentions
+        ) or (not mentions and bool(products))
 
     def _compat(self, entry_id: str, named: Sequence[str], context: str | None) -> float:
         """How far the products named (or carried over) agree with the products an entry covers."""

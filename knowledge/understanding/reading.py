@@ -18,6 +18,7 @@ from knowledge.base import KnowledgeBase
 from knowledge.privacy import Identifier, identifiers_in, redact
 from knowledge.understanding.answers import NumberMention, is_dont_know, looks_like_question, numbers_in
 from knowledge.understanding.api import FaqMatch
+from knowledge.understanding.compiled_lexicon import joined
 from knowledge.understanding.normalize import Script, fold, folded_with_script
 from knowledge.understanding.products import GAP, Mention
 from knowledge.understanding.profile import Facts, facts_in
@@ -386,6 +387,11 @@ class Reader:
             for entry in kb.entries.values()
             if entry.cues
         ]
+        # most messages trip no marker and hold no cue: one search over them all says so
+        self._any_marker = joined([pattern for _want, pattern in self._markers])
+        self._any_cue = joined([pattern for _want, pattern in self._cues])
+        #: the want matcher reads a message as the FAQ matcher does, but for what its entries decide
+        self._wants_read_alike = wants.reads_as(matcher)
         #: the wants' own paraphrases, word for word (:meth:`_declared_wants`)
         self.declared = self._declared_wants()
         #: the wants of each action (``crisis`` -> [act.despair]), for :meth:`wants_to`
@@ -431,18 +437,26 @@ class Reader:
         text, script = normalised.folded[:MAX_CHARS], normalised.script
         raw = raw[:MAX_CHARS]
         prepared = self.matcher.prepare_folded(text)
+        analysis = self.matcher.analyse_prepared(prepared)
+        marked = self._any_marker is None or self._any_marker.search(text) is not None
         return Reading(
             raw=raw,
             text=text,
             script=script,
             plain=normalised.plain,
-            analysis=self.matcher.analyse_prepared(prepared),
-            want_analysis=self.wants.analyse_prepared(prepared),
-            mentions=self.matcher.products.find(text),
+            analysis=analysis,
+            want_analysis=(
+                self.wants.analysis_from(analysis)
+                if self._wants_read_alike
+                else self.wants.analyse_prepared(prepared)
+            ),
+            # the analysis found them already when preparing the text changed nothing (most messages: no
+            # punctuation, typo or pinyin)
+            mentions=list(analysis.mentions) if prepared == text else self.matcher.products.find(text),
             numbers=numbers_in(text),
             facts=facts_in(text),
             identifiers=identifiers_in(text),
-            marked=[want for want, pattern in self._markers if pattern.search(text)],
+            marked=[want for want, pattern in self._markers if pattern.search(text)] if marked else [],
             cued=self._cued(text),
             _reader=self,
         )
@@ -456,6 +470,8 @@ class Reader:
 
     def _cued(self, text: str) -> list[str]:
         """Wants whose cues occur in ``text``, the one cued last first (「好 多谢 拜拜」 ends on goodbye)."""
+        if self._any_cue is not None and self._any_cue.search(text) is None:
+            return []
         ends = []
         for want, pattern in self._cues:
             found = [m.end() for m in pattern.finditer(text)]

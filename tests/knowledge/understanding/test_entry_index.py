@@ -162,3 +162,62 @@ def test_a_unit_is_found_alike_through_the_dict_and_by_binary_search() -> None:
     expected = [units.tolist().index(u) if u in units.tolist() else -1 for u in asked]
     assert Lookup(units)(asked) == Lookup(units, limit=0)(asked) == expected
     assert expected.count(-1) == 4
+
+
+def test_a_unit_wider_than_the_vocabulary_is_not_found_without_widening_it() -> None:
+    from knowledge.understanding.index import Lookup, vocabulary
+
+    units = vocabulary(["征信", "逾期", "利息", "w:征信", "额度"])
+    # wider than any unit (4 characters): searched for, it made numpy copy the vocabulary wider
+    asked = ["利息多少钱啊", "逾期", "w:征信征信", "额度", "a" * 80]
+    expected = [-1, units.tolist().index("逾期"), -1, units.tolist().index("额度"), -1]
+    assert Lookup(units)(asked) == Lookup(units, limit=0)(asked) == expected
+    assert units.dtype.itemsize // 4 == 4
+    # numpy's strings end at their first trailing NUL: the search finds what it found before
+    listed = units.tolist()
+    found = Lookup(units, limit=0)(["额度\x00\x00\x00", "利息\x00"])
+    assert found == [listed.index("额度"), listed.index("利息")]
+
+
+def test_the_vocabulary_is_searched_in_its_own_type() -> None:
+    """A wider query makes numpy cast the whole vocabulary (at 100× all 160 MB of the topic keys)."""
+    import numpy as np
+
+    from knowledge.understanding.index import Lookup, vocabulary
+
+    class Vocabulary(np.ndarray):
+        def searchsorted(self, v, *args, **kwargs):  # type: ignore[no-untyped-def]
+            assert v.dtype == self.dtype
+            return np.asarray(self).searchsorted(v, *args, **kwargs)
+
+    units = vocabulary(["征信", "逾期", "利息"]).view(Vocabulary)
+    assert Lookup(units, limit=0)(["利息多少钱啊", "逾期", "利"]) == [-1, 2, -1]
+
+
+@pytest.mark.parametrize("weak_hash", [False, True])
+def test_a_topic_is_found_by_its_hash_and_its_words(monkeypatch: pytest.MonkeyPatch, weak_hash: bool) -> None:
+    """Every key finds its own entries, and a key not in the table none; with a hash of a few values
+    (every key shares its hash with many others) the keys are told apart by their words."""
+    from types import SimpleNamespace
+
+    from knowledge.understanding import entry_index
+
+    if weak_hash:
+        monkeypatch.setattr(entry_index, "_hash", lambda data: len(data) % 5)
+    entries = [f"e{i}" for i in range(40)]
+    topics = {
+        f"{word}{i}": [entries[i % 40], entries[i * 7 % 40]] for i in range(3000) for word in ("利率", "额度")
+    }
+    topics["利息算"] = ["e3"]
+    table = entry_index.topic_table(entries, topics)
+    index = SimpleNamespace(topics=table, entries=entries)
+    index._topic_at = lambda key: entry_index.EntryIndex._topic_at(index, key)  # type: ignore[arg-type]
+
+    def found(key: str) -> list[str]:
+        return entry_index.EntryIndex.topic_entries(index, key)  # type: ignore[arg-type]
+
+    for key, wanted in topics.items():
+        assert found(key) == sorted(set(wanted), key=entries.index), key
+    for missing in ("利率", "利率30000", "额度1 ", "利息", "", "利息算吗"):
+        assert found(missing) == []
+    assert found("利息算\x00") == ["e3"]  # as the numpy keys compared: a trailing NUL ends the string
