@@ -556,7 +556,9 @@ def _names_products(ctx: TurnContext) -> list[str] | None:
 
 
 #: 「微粒贷也测一下」「那WE2000我能不能」: the check asked for another product
-_ASKS_FOR_IT = re.compile(r"测|看看|查查|呢$|能不能|能吗|行吗|可以吗|能批|能借")
+_ASKS_FOR_IT = re.compile(
+    r"测|看看|查查|呢$|能不能|能吗|行吗|可以吗|能批|能借|能开|可以开|开不|办不|可以不|行不|呢\s"
+)
 
 
 @recogniser("names_other_product")

@@ -730,6 +730,7 @@ class LexicalMatcher:
             and previous_entry in self.kb.entries
             and analysis.products
             and self.words.follow_up.is_bare(analysis.topic_text)
+            and not (len(analysis.products) == 1 and self._asks_what_it_is(analysis))  # 「WE2000是啥」
         ):
             follow = self._follow_up_match(question, analysis, previous_entry)
             if follow is not None:

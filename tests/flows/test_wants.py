@@ -555,3 +555,37 @@ def test_a_scam_told_as_a_story_is_read_as_going_on_or_already_paid(
 @pytest.mark.parametrize("story", ["交了资料 还没下款", "我打了电话 一直没下款", "还了款 钱没到账怎么办"])
 def test_waiting_for_a_loan_or_a_repayment_is_no_scam(engine: Engine, story: str) -> None:
     assert engine.want_served(story) not in ("act.scammed", "act.scam_ongoing")
+
+
+@pytest.mark.parametrize(
+    "farewell",
+    [
+        "遗书都写好了",
+        "站在桥上 不知道该不该跳",
+        "没人在乎我 我走了也好",
+        "信都写给我妈了 今晚过后就不麻烦大家了",
+    ],
+)
+def test_a_farewell_or_a_place_to_jump_is_despair_whatever_the_words(engine: Engine, farewell: str) -> None:
+    assert engine.want_served(farewell) == "act.despair"
+
+
+@pytest.mark.parametrize("ordinary", ["我想跳槽", "申请信写好了吗", "今天过后再说吧"])
+def test_ordinary_words_near_those_are_not_despair(engine: Engine, ordinary: str) -> None:
+    assert engine.want_served(ordinary) != "act.despair"
+
+
+@pytest.mark.parametrize(
+    ("message", "want"),
+    [
+        ("贷款平台说要我先买个会员才能放款 在线等 挺急的", "act.scam_ongoing"),
+        ("现在有人要我的验证码 说他是微粒贷客服 给不给", "act.scam_ongoing"),
+        ("用我身份证查下我有几笔网贷", "act.identifier"),
+        ("收到个放款通知 帮我分析下", "act.inspect_prompt"),
+        ("88👋", "act.bye"),
+    ],
+)
+def test_wants_the_tenth_sessions_held_out_set_found_missing(engine: Engine, message: str, want: str) -> None:
+    """Read after that set was scored (so not scored again): a demand going on, an ID offered for a look-up,
+    a message to check announced, a goodbye with an emoji."""
+    assert engine.want_served(message) == want
