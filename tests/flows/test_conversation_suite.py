@@ -8,13 +8,12 @@ import pytest
 from flows.engine import Engine
 from tests.conversations.suite import HERE, HOLDOUT, conversations, score
 
-#: judged turns failing (``python -m tests.conversations``): the worked-on part, with the eighth session's
-#: held-out 117–132 in it since the ninth, as measured at the ninth session's end (16 of 802)
-DEV_FAILURES_AT_MOST = 16
+#: judged turns failing (``python -m tests.conversations``): the worked-on part, with the ninth session's
+#: held-out 138–153 in it since the tenth, as measured at the tenth session's end (7 of 965)
+DEV_FAILURES_AT_MOST = 7
 #: the held-out part (157–172, written at the start of the tenth session by a contributor who never ran the
-#: advisor on them), scored once at its end; ``None`` until then (the test is skipped, so that no one working
-#: on the engine sees how it does)
-HOLDOUT_FAILURES_AT_MOST: int | None = None
+#: advisor on them), scored once at its end (``--holdout`` at e8ca40c: 8 of 125 judged turns failed)
+HOLDOUT_FAILURES_AT_MOST: int | None = 8
 
 
 def test_the_suite_has_forty_conversations_of_five_to_fifteen_turns() -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from flows.buttons import Resume
 from flows.engine import Engine
 from flows.session import Session
+from knowledge.base import read_labelled
 from tests.flows.chat import Chat
 
 DECLINE = "暂时答不了"
@@ -589,3 +592,15 @@ def test_wants_the_tenth_sessions_held_out_set_found_missing(engine: Engine, mes
     """Read after that set was scored (so not scored again): a demand going on, an ID offered for a look-up,
     a message to check announced, a goodbye with an emoji."""
     assert engine.want_served(message) == want
+
+
+def test_the_held_out_wants_keep_the_figures_they_were_scored_with(engine: Engine) -> None:
+    """tests/data/wants_holdout5.jsonl, written before the tenth session's work and scored once at its end
+    (`loan-advisor wants`, e8ca40c): 226 of 288 wants recognised (78.5%; the issue asks 95%), none of its 38
+    FAQ questions nor 17 out-of-scope ones served as a want."""
+    items = read_labelled(Path(__file__).resolve().parents[1] / "data" / "wants_holdout5.jsonl")
+    wants = [i for i in items if i.entry and i.entry.startswith("act.")]
+    recognised = sum(engine.want_served(i.question) == i.entry for i in wants)
+    assert len(wants) == 288 and recognised >= 226
+    others = [i for i in items if not (i.entry and i.entry.startswith("act."))]
+    assert sum(engine.want_served(i.question) is not None for i in others) == 0

@@ -318,3 +318,12 @@ def test_the_ninth_sessions_held_out_set_now_a_development_set_meets_the_bar() -
     scores = score(read_messages(DATA / "scam_messages5.yaml"))
     assert scores.recall >= 0.95 and scores.false_alarms == 0, scores.lines("scam_messages5")
     assert scores.figures_found_right == scores.with_figures, scores.lines("scam_messages5")
+
+
+def test_the_tenth_sessions_held_out_messages_keep_the_figures_they_were_scored_with() -> None:
+    """tests/data/scam_messages6.yaml, written at the start of the tenth session by a contributor who never
+    ran the check, scored once at its end (e8ca40c): 73 of 80 signs (91.2%), 2 of 24 legitimate flagged,
+    figures right in 59 of 64 (13 of the 18 loans). The figures only are printed when this fails."""
+    scores = score(read_messages(DATA / "scam_messages6.yaml"))
+    assert scores.signs_right >= 73 and scores.false_alarms <= 2, scores.lines("scam_messages6")
+    assert scores.figures_right >= 59 and scores.figures_found_right >= 13, scores.lines("scam_messages6")
