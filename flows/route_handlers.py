@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flows import calc_flow, calculator, compare_flow, eligibility, faq, menu, next_steps, wants
-from flows.buttons import CheckStart
+from flows.buttons import CheckProduct, CheckStart
 from flows.calc_charges import PENALTY, charges_reply
 from flows.compare import choose_reply, compare_reply
 from flows.engine_base import CONCERN_TURNS, EngineBase
@@ -380,7 +380,14 @@ class RouteHandlers(EngineBase):
         if "act.scammed" in ctx.reading.cued:
             # 「你是哪个平台的 能帮我追回来吗」: the question answered, and money lost is never left unmet
             reply.extend(wants.scammed_reply(self.kb))
-        if len(ctx.reading.facts) >= 2 and reply.messages:
+        named = eligibility.checkable_named(self.kb, ctx.reading.products)
+        if ctx.reading.facts and len(named) == 1 and reply.messages and _CAN_I.search(ctx.reading.text):
+            # 「我今年42了 we2000还能开么」: the answer says what the articles say; the check of that product,
+            # with what was told, is one tap away
+            label = _("按我的情况测一下{product}").format(product=self.kb.product_name(named[0]))
+            reply.messages[-1].buttons.insert(0, [CheckProduct(product=named[0]).button(label)])
+            session.offer = "check"
+        elif len(ctx.reading.facts) >= 2 and reply.messages:
             # the situation told beside the question is kept: offer the check that uses it
             reply.messages[-1].buttons.insert(0, [CheckStart().button(_("按我的情况测一下能不能申请"))])
             session.offer = "check"
@@ -470,6 +477,12 @@ def _priced_by(session: Session) -> str | None:
 #: an English message asking for the self-check: 「am I eligible」「check if I qualify」 (「can I apply」 is
 #: a question the requirements answer, with the self-check among the buttons)
 _ENGLISH_CHECK = re.compile(r"\b(?:qualify|eligib\w*|self[- ]?check)\b|\bcheck (?:if|whether) i\b")
+#: asking whether one can have a product (「还能开么」「能借吗」「能申请不」), beside facts about oneself
+_CAN_I = re.compile(
+    r"能(?:不能)?(?:借|开|申请|批|办|用|下款)|(?:开|借|申请|办)得?(?:了|下来)|可以(?:借|开|申请|办)"
+)
+
+
 #: wants an English message is served as whatever its length, when one of their cues is in it (small talk
 #: only in a short message: 「thanks, and what is the interest on weilidai」 is a question)
 _ENGLISH_WANTS = (

@@ -54,3 +54,15 @@ def test_a_situation_asking_which_of_two_products_passes_is_the_check_for_both_n
     chat.say("我26 在深圳上班 月薪一万二 征信良好 微粒贷和小米贷款哪个能批")
     assert chat.session.flow == "check" and set(chat.session.check.products) == {"xiaomi", "weilidai"}
     assert chat.session.check.answers.get("age") == 26
+
+
+def test_a_fact_told_beside_can_i_have_this_product_gets_the_answer_and_that_products_check_one_tap_away(
+    engine: Engine,
+) -> None:
+    chat = Chat(engine)
+    chat.say("我今年42了 we2000还能开么")
+    assert "40" in chat.text  # the articles' age range for WE2000, answered at once
+    labels = [b.label for b in chat.reply.buttons()]
+    assert labels[0] == "按我的情况测一下WE2000"
+    chat.press(labels[0])
+    assert chat.session.check.products == ["we2000"] and "42岁" in chat.text
