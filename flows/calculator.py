@@ -65,15 +65,16 @@ FOLLOW_UP = re.compile(
 )
 #: a question about the loan just worked out (「那每个月还多少」「要是逾期了呢」「第6个月想一次还清呢」): a
 #: follow-up once the calculator has answered, a side question while it still asks for something
+#: 「这正常吗 是不是砍头息」: a judgement of that loan's fee and rate, which its own figures answer
+_ITS_PRICE = r"砍头息|正常吗|合理吗|高利贷|合法吗"
 ABOUT_THE_LOAN = re.compile(
     r"还多少|利息多少|多少利息|多少钱|月供|每期多少|每月多少|一共多少|总共多少|逾期|罚息|提前还|还清|结清|违约金|"
-    r"砍头息|正常吗|合理吗|高利贷|合法吗"
+    + _ITS_PRICE
 )
 #: of those, the ones the loan just worked out answers better than any FAQ entry (「总共多少利息」 is its
 #: interest, not the articles' 「借1万一年要多少利息」)
 LOAN_COST = re.compile(
-    r"还多少|利息多少|多少利息|月供|每期多少|每月多少|一共多少|总共多少|一共还|总共还|"
-    r"砍头息|正常吗|合理吗|高利贷|合法吗"  # 「这正常吗 是不是砍头息」: that loan's fee and rate, worked out
+    r"还多少|利息多少|多少利息|月供|每期多少|每月多少|一共多少|总共多少|一共还|总共还|" + _ITS_PRICE
 )
 
 

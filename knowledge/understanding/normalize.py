@@ -54,19 +54,22 @@ _DIALECT = (
     # south-western (Sichuan, Chongqing): 「微粒贷是啥子」「莫得信用卡」「咋个算」
     (r"啥子", "什么"), (r"莫得", "没有"), (r"咋个", "怎么"), (r"(?<=[你好吗])噻$", ""), (r"屋头", "家里"),
 )  # fmt: skip
-_CANTONESE_PATTERNS = tuple((re.compile(p), r) for p, r in (*_CANTONESE, *_DIALECT))
-_CANTONESE_CHARS = re.compile(
-    r"[话返蚊晒系唔咩点边几而冇佢哋嘅啲咗喺睇揾搵俾畀攞嚟嘢啱咁㗎嘎喎啫囉乜俺晓木啥莫咋噻屋]"
+#: each set of forms with the characters one of its forms needs: a message without them skips the set (啥 and
+#: 咋 are everyday Mandarin too, so they must not send every message through the Cantonese forms)
+_FORMS = (
+    (re.compile(r"[话返蚊晒系唔咩点边几而冇佢哋嘅啲咗喺睇揾搵俾畀攞嚟嘢啱咁㗎嘎喎啫囉乜]"), _CANTONESE),
+    (re.compile(r"[俺晓木啥莫咋噻屋]"), _DIALECT),
 )
+_COMPILED_FORMS = tuple((trigger, tuple((re.compile(p), r) for p, r in forms)) for trigger, forms in _FORMS)
 
 
 def _mandarin(simplified: str) -> str:
     """Simplified text with its Cantonese and dialect written forms (:data:`_CANTONESE`, :data:`_DIALECT`)
-    read as Mandarin."""
-    if not _CANTONESE_CHARS.search(simplified):
-        return simplified  # most messages: nothing to do
-    for pattern, mandarin in _CANTONESE_PATTERNS:
-        simplified = pattern.sub(mandarin, simplified)
+    read as Mandarin, the Cantonese first."""
+    for trigger, forms in _COMPILED_FORMS:
+        if trigger.search(simplified):  # most messages: nothing to do
+            for pattern, mandarin in forms:
+                simplified = pattern.sub(mandarin, simplified)
     return simplified
 
 
